@@ -1,0 +1,83 @@
+"""Uppföljning – Streamlit entry point: first-start set-up, login gate, role navigation."""
+from __future__ import annotations
+
+import streamlit as st
+
+from bootstrap import database_is_empty, initialise
+from indicators import users
+from indicators.dashboard import is_demo
+from indicators.permissions import PAGES_BY_ROLE, ROLE_LABELS
+from ui import auth
+from ui.components import demo_banner
+
+st.set_page_config(page_title="Uppföljning – inkludering och social sammanhållning", page_icon="📊", layout="wide")
+
+# slug -> (title, icon, section). Sections group the sidebar by what people do there.
+PAGES = {
+    "oversikt": ("Översikt", ":material/dashboard:", "Uppföljning"),
+    "fokusomraden": ("Fokusområden", ":material/view_module:", "Uppföljning"),
+    "indikatorer": ("Indikatorer", ":material/monitoring:", "Uppföljning"),
+    "malmatris": ("Målmatris", ":material/grid_on:", "Uppföljning"),
+    "ansvar": ("Ansvar", ":material/account_tree:", "Uppföljning"),
+    "moten": ("Möten", ":material/groups:", "Uppföljning"),
+    "mal": ("Mål", ":material/flag:", "Uppföljning"),
+    "rapportera": ("Rapportera", ":material/edit_note:", "Rapportering"),
+    "importera": ("Importera", ":material/upload_file:", "Rapportering"),
+    "insatser": ("Insatser", ":material/task_alt:", "Rapportering"),
+    "arsuppfoljning": ("Årsuppföljning", ":material/inventory_2:", "Administration"),
+    "administration": ("Administration", ":material/settings:", "Administration"),
+}
+
+
+@st.cache_resource(show_spinner="Förbereder databasen …")
+def _startup(url: str) -> None:
+    """Migrate on every start; an empty embedded database also gets demo data and accounts."""
+    if database_is_empty():
+        initialise(demo=True)
+        created = users.create_demo_users()
+        if created:
+            print("Exempelkonton (lösenorden visas bara nu):", flush=True)
+            for email, role, password in created:
+                print(f"  {role:<9} {email:<32} {password}", flush=True)
+    else:
+        initialise()
+
+
+def _implemented(slug: str) -> bool:
+    from pathlib import Path
+    return (Path(__file__).parent / "pages" / f"{slug}.py").exists()
+
+
+def _navigation_for(role: str) -> dict[str, list]:
+    sections: dict[str, list] = {}
+    for slug in PAGES_BY_ROLE[role]:
+        if slug not in PAGES or not _implemented(slug):
+            continue
+        title, icon, section = PAGES[slug]
+        sections.setdefault(section, []).append(
+            st.Page(f"pages/{slug}.py", title=title, icon=icon, default=slug == "oversikt")
+        )
+    return sections
+
+
+def main() -> None:
+    from db.engine import database_url
+
+    _startup(database_url())
+    actor = auth.current_actor()
+    if actor is None:
+        if auth.sso_configured() and getattr(st.user, "is_logged_in", False):
+            st.navigation([st.Page(auth.no_access_page, title="Ingen behörighet")]).run()
+        else:
+            st.navigation([st.Page(auth.login_page, title="Logga in", icon=":material/login:")]).run()
+        return
+    st.session_state["actor"] = actor
+    with st.sidebar:
+        st.caption(f"Inloggad: {actor.email}")
+        st.caption(ROLE_LABELS[actor.role])
+        st.button("Logga ut", on_click=auth.logout, key="logout")
+    demo_banner(is_demo())
+    st.navigation(_navigation_for(actor.role)).run()
+
+
+main()

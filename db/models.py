@@ -1,0 +1,344 @@
+"""SQLModel tables: the program structure, the indicator catalogue, measurements,
+actions, meetings, users and the append-only audit trail.
+
+Rules that the database itself can hold (uniqueness, required foreign keys, allowed
+codes) are declared here; rules that span rows (at least one program goal per
+indicator and action) are enforced in ``db.crud`` before commit, in one place.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
+
+GENDERS = ("T", "K", "M")
+DIRECTIONS = ("higher", "lower", "none")
+PERIODICITIES = ("year", "halfyear", "quarter")
+SOURCE_KINDS = ("own", "kolada", "scb", "survey")
+VALUE_STATUSES = ("preliminär", "slutlig")
+ACTION_STATUSES = ("planerad", "pågående", "genomförd", "pausad")
+MEETING_KINDS = ("ordinarie", "extra")
+ORG_KINDS = ("nämnd", "förvaltning", "fullmäktige")
+ROLES = ("admin", "official", "viewer")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+# --- program structure -------------------------------------------------------------
+
+class Program(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    start_year: int
+    end_year: int
+    adopted_date: Optional[date] = None
+    decision_ref: str = ""
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class ProgramGoal(SQLModel, table=True):
+    __tablename__ = "program_goal"
+    __table_args__ = (UniqueConstraint("program_id", "number"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    number: int
+    name: str
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class FocusArea(SQLModel, table=True):
+    __tablename__ = "focus_area"
+    __table_args__ = (UniqueConstraint("program_id", "number"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    code: str = Field(unique=True)
+    number: int
+    name: str
+    short_name: str = ""
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class ResultGoal(SQLModel, table=True):
+    """A LedMot result goal; revised each mandate period, hence the validity years."""
+    __tablename__ = "result_goal"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    valid_from_year: int
+    valid_to_year: Optional[int] = None
+
+
+class Organisation(SQLModel, table=True):
+    __table_args__ = (CheckConstraint(_in("kind", ORG_KINDS), name="ck_org_kind"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    kind: str
+    active: bool = True
+
+
+class Area(SQLModel, table=True):
+    """A geographic area. Exactly one area is the total ("Hela kommunen")."""
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    is_total: bool = False
+    sort_order: int = 0
+    active: bool = True
+
+
+class ComparisonUnit(SQLModel, table=True):
+    """Riket, other municipalities: units whose values are shown beside our own."""
+    __tablename__ = "comparison_unit"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)  # Kolada municipality id, e.g. "0000" for Riket
+    name: str
+    active: bool = True
+
+
+# --- indicator catalogue -----------------------------------------------------------
+
+class IndicatorProgramGoal(SQLModel, table=True):
+    __tablename__ = "indicator_program_goal"
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True, ondelete="CASCADE")
+    program_goal_id: int = Field(foreign_key="program_goal.id", primary_key=True)
+
+
+class IndicatorResultGoal(SQLModel, table=True):
+    __tablename__ = "indicator_result_goal"
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True, ondelete="CASCADE")
+    result_goal_id: int = Field(foreign_key="result_goal.id", primary_key=True)
+
+
+class Indicator(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(_in("direction", DIRECTIONS), name="ck_indicator_direction"),
+        CheckConstraint(_in("periodicity", PERIODICITIES), name="ck_indicator_periodicity"),
+        CheckConstraint(_in("source_kind", SOURCE_KINDS), name="ck_indicator_source_kind"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    definition: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    unit: str = ""
+    decimals: int = 1
+    direction: str = "higher"
+    periodicity: str = "year"
+    source_kind: str = "own"
+    source_ref: str = ""  # e.g. the Kolada KPI id
+    source_note: str = ""  # e.g. "KPI-id ej bekräftat mot Kolada"
+    responsible_org_id: int = Field(foreign_key="organisation.id", index=True)
+    focus_area_id: int = Field(foreign_key="focus_area.id", index=True)
+    by_gender: bool = False
+    by_area: bool = False
+    valid_min: Optional[float] = None
+    valid_max: Optional[float] = None
+    baseline_period: Optional[str] = None
+    baseline_value: Optional[float] = None
+    active: bool = True
+    valid_from_year: Optional[int] = None
+    valid_to_year: Optional[int] = None
+    version: int = 1
+
+
+class Target(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("indicator_id", "year"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True, ondelete="CASCADE")
+    year: int
+    value: float
+
+
+# --- values ------------------------------------------------------------------------
+
+class Measurement(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "period", "gender", "area_id", name="uq_measurement_key"),
+        CheckConstraint(_in("gender", GENDERS), name="ck_measurement_gender"),
+        CheckConstraint(_in("status", VALUE_STATUSES), name="ck_measurement_status"),
+        Index("ix_measurement_period", "period"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id")
+    period: str  # canonical: 2024, 2024H1, 2024Q3
+    gender: str = "T"
+    area_id: int = Field(foreign_key="area.id")
+    value: Optional[float] = None
+    missing_reason: str = ""
+    count_n: Optional[int] = None  # count basis, for small-number suppression
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = "preliminär"
+    source: str = "manuell"
+    version: int = 1  # optimistic locking
+    created_by: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ComparisonValue(SQLModel, table=True):
+    __tablename__ = "comparison_value"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "unit_id", "period", "gender", name="uq_comparison_key"),
+        CheckConstraint(_in("gender", GENDERS), name="ck_comparison_gender"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    unit_id: int = Field(foreign_key="comparison_unit.id")
+    period: str
+    gender: str = "T"
+    value: Optional[float] = None
+    source_status: str = ""  # e.g. Kolada's status flag, kept verbatim
+    source: str = "kolada"
+    fetched_at: Optional[datetime] = None
+
+
+class PeriodLock(SQLModel, table=True):
+    __tablename__ = "period_lock"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    period: str = Field(unique=True)
+    locked_by: str
+    locked_at: datetime = Field(default_factory=utcnow)
+    reason: str = ""
+
+
+# --- actions and meetings ----------------------------------------------------------
+
+class ActionProgramGoal(SQLModel, table=True):
+    __tablename__ = "action_program_goal"
+    action_id: int = Field(foreign_key="action.id", primary_key=True, ondelete="CASCADE")
+    program_goal_id: int = Field(foreign_key="program_goal.id", primary_key=True)
+
+
+class ActionOrganisation(SQLModel, table=True):
+    __tablename__ = "action_organisation"
+    action_id: int = Field(foreign_key="action.id", primary_key=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+
+
+class ActionIndicator(SQLModel, table=True):
+    __tablename__ = "action_indicator"
+    action_id: int = Field(foreign_key="action.id", primary_key=True, ondelete="CASCADE")
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True)
+
+
+class Action(SQLModel, table=True):
+    """An insats/åtgärd from the plan for continued work."""
+    __table_args__ = (CheckConstraint(_in("status", ACTION_STATUSES), name="ck_action_status"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    focus_area_id: int = Field(foreign_key="focus_area.id", index=True)
+    status: str = "planerad"
+    start_date: Optional[date] = None
+    end_date: Optional[date] = None
+    cost_estimate: Optional[int] = None  # kronor
+    priority: Optional[int] = None  # 1 = highest
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Meeting(SQLModel, table=True):
+    __table_args__ = (CheckConstraint(_in("kind", MEETING_KINDS), name="ck_meeting_kind"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    date: date
+    kind: str = "ordinarie"
+    title: str = ""
+    agenda: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    decisions: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MeetingAttendee(SQLModel, table=True):
+    """An attendee by role (e.g. "Ledamot KS"); names are optional free text."""
+    __tablename__ = "meeting_attendee"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id")
+    name: str = ""
+    present: bool = True
+
+
+class MeetingDistribution(SQLModel, table=True):
+    __tablename__ = "meeting_distribution"
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+
+
+# --- users, audit, meta ------------------------------------------------------------
+
+class UserOrganisation(SQLModel, table=True):
+    __tablename__ = "user_organisation"
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="ck_user_role"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    email: str = Field(unique=True)  # stored lower-case
+    display_name: str = ""
+    role: str
+    password_hash: Optional[str] = None  # None: SSO only
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: Optional[datetime] = None
+    last_login_at: Optional[datetime] = None
+    is_demo: bool = False
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only trail of every write and every refused write."""
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    user_email: str = ""
+    action: str  # create / update / delete / refused / login / ...
+    entity: str
+    entity_id: str = ""
+    field: str = ""
+    old: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    new: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the database: data version, demo flag."""
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Snapshot(SQLModel, table=True):
+    """A frozen annual follow-up. Rows are never updated once written."""
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    snapshot_date: date
+    sha256: str = Field(unique=True)
+    content_json: str = Field(sa_column=Column(Text, nullable=False))
+    created_by: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SnapshotFile(SQLModel, table=True):
+    __tablename__ = "snapshot_file"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    snapshot_id: int = Field(foreign_key="snapshot.id", index=True)
+    filename: str
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -1,0 +1,1 @@
+"""Domain logic: plain Python, no Streamlit. Pages and the CLI call into this package."""

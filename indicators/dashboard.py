@@ -1,0 +1,128 @@
+"""Read models for the meeting dashboards: latest value, status and trend per indicator."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from db import crud, queries
+from db.engine import session_scope
+from indicators import config
+from indicators.formatting import format_number
+from indicators.periods import period_from_code, sort_key
+from indicators.status import (
+    Target, choose_target, compute_status, status_label, trend, trend_arrow,
+)
+
+OVERVIEW_COLUMNS = [
+    "id", "code", "name", "focus_code", "focus_name", "focus_number", "org_code", "org_name", "unit",
+    "decimals", "direction", "periodicity", "source_kind", "source_ref", "period", "value", "value_text",
+    "previous_value", "status", "status_label", "trend", "arrow", "trend_baseline", "target_year",
+    "target_value", "program_goal_ids", "result_goal_ids",
+]
+
+
+def data_version(engine: Optional[Engine] = None) -> str:
+    """Changes on every write: the cache key for dashboards."""
+    with session_scope(engine) as session:
+        return crud.data_version(session)
+
+
+def is_demo(engine: Optional[Engine] = None) -> bool:
+    with session_scope(engine) as session:
+        return crud.is_demo(session)
+
+
+def _latest_two(series: pd.DataFrame) -> dict[int, list[tuple[str, Optional[float]]]]:
+    """Per indicator: [(period, value)] newest first, values present only."""
+    out: dict[int, list[tuple[str, Optional[float]]]] = {}
+    if series.empty:
+        return out
+    present = series[series["value"].notna()].copy()
+    present["key"] = present["period"].map(sort_key)
+    present = present.sort_values(["indicator_id", "key"], ascending=[True, False])
+    for indicator_id, group in present.groupby("indicator_id", sort=False):
+        out[int(indicator_id)] = list(zip(group["period"].head(2), group["value"].head(2)))
+    return out
+
+
+def assess(row: dict, latest: list[tuple[str, Optional[float]]], targets: list[Target], rule=None) -> dict:
+    """Status, trend and target for one indicator, from its newest values."""
+    rule = rule or config.status_rule()
+    period, value = latest[0] if latest else (None, None)
+    previous = latest[1][1] if len(latest) > 1 else None
+    when = period_from_code(period).position if period else None
+    baseline_when = period_from_code(row["baseline_period"]).position if row.get("baseline_period") else None
+    target = choose_target(targets, period_from_code(period).year if period else date.today().year)
+    status = compute_status(
+        direction=row["direction"], value=value, when=when, baseline_value=row.get("baseline_value"),
+        baseline_when=baseline_when, target=target, rule=rule,
+    )
+    word = trend(row["direction"], value, previous, rule)
+    up = None if value is None or previous is None else value > previous
+    return {
+        "period": period, "value": value, "previous_value": previous, "status": status,
+        "status_label": status_label(status), "trend": word, "arrow": trend_arrow(row["direction"], word, up),
+        "trend_baseline": trend(row["direction"], value, row.get("baseline_value"), rule),
+        "target_year": target.year if target else None, "target_value": target.value if target else None,
+        "value_text": format_number(value, int(row["decimals"]), row["unit"]) if value is not None else "–",
+    }
+
+
+def overview(engine: Optional[Engine] = None) -> pd.DataFrame:
+    """One row per active indicator with its latest whole-municipality value and status."""
+    with session_scope(engine) as session:
+        inds = queries.indicators(session, include_retired=False)
+        if inds.empty:
+            return pd.DataFrame(columns=OVERVIEW_COLUMNS)
+        series = queries.total_series(session)
+        tgts = queries.targets(session)
+        pgoals = queries.indicator_program_goals(session)
+        rgoals = queries.indicator_result_goals(session)
+    series = series[series["gender"] == "T"]
+    latest = _latest_two(series)
+    targets_by = {int(k): [Target(int(y), float(v)) for y, v in zip(g["year"], g["value"])] for k, g in tgts.groupby("indicator_id")}
+    pg_by = pgoals.groupby("indicator_id")["program_goal_id"].apply(list).to_dict()
+    rg_by = rgoals.groupby("indicator_id")["result_goal_id"].apply(list).to_dict()
+    rule = config.status_rule()
+    rows = []
+    for row in inds.to_dict("records"):
+        assessed = assess(row, latest.get(int(row["id"]), []), targets_by.get(int(row["id"]), []), rule)
+        rows.append({**row, **assessed, "program_goal_ids": pg_by.get(row["id"], []), "result_goal_ids": rg_by.get(row["id"], [])})
+    return pd.DataFrame(rows)[OVERVIEW_COLUMNS]
+
+
+def structure(engine: Optional[Engine] = None) -> dict[str, pd.DataFrame]:
+    """Program, goals, focus areas, result goals and organisations for filters and trees."""
+    with session_scope(engine) as session:
+        prog = queries.program(session)
+        return {
+            "program": prog.model_dump() if prog else {},
+            "program_goals": queries.program_goals(session),
+            "focus_areas": queries.focus_areas(session),
+            "result_goals": queries.result_goals(session),
+            "organisations": queries.organisations(session),
+            "indicators": queries.indicators(session, include_retired=False),
+            "indicator_program_goals": queries.indicator_program_goals(session),
+            "indicator_result_goals": queries.indicator_result_goals(session),
+        }
+
+
+def filter_overview(df: pd.DataFrame, program_goal: Optional[int] = None, result_goal: Optional[int] = None,
+                    org_code: Optional[str] = None) -> pd.DataFrame:
+    mask = pd.Series(True, index=df.index)
+    if program_goal is not None:
+        mask &= df["program_goal_ids"].map(lambda ids: program_goal in ids)
+    if result_goal is not None:
+        mask &= df["result_goal_ids"].map(lambda ids: result_goal in ids)
+    if org_code:
+        mask &= df["org_code"] == org_code
+    return df[mask]
+
+
+def status_counts(df: pd.DataFrame) -> dict[str, int]:
+    from indicators.status import STATUSES
+    counts = df["status"].value_counts().to_dict() if not df.empty else {}
+    return {s: int(counts.get(s, 0)) for s in STATUSES}

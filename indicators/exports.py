@@ -1,0 +1,100 @@
+"""The long format shared by export and import: ``indikator;period;kön;område;värde;kommentar``.
+
+CSV files are written the way Swedish Excel opens them cleanly: semicolon separated,
+decimal comma, UTF-8 with BOM. Text cells are neutralised against formula injection and
+breakdown values below the suppression threshold are left out.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Iterable, Optional
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from db import queries
+from db.engine import session_scope
+from indicators import config
+from indicators.periods import sort_key
+from indicators.safety import neutralise
+
+LONG_COLUMNS = ["indikator", "period", "kön", "område", "värde", "kommentar"]
+SUPPRESSED_NOTE = "Värdet visas inte: underlaget är för litet (färre än {n})."
+
+
+def plain_number(value: Optional[float]) -> str:
+    """Exact decimal-comma text for a stored value (no rounding, no exponent)."""
+    if value is None or pd.isna(value):
+        return ""
+    text = f"{float(value):.10f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if text not in ("-0", "") else "0"
+
+
+def is_suppressed(gender: str, is_total_area: bool, count_n, threshold: Optional[int] = None) -> bool:
+    """Breakdown values (by gender or area) with a count basis below the threshold."""
+    threshold = config.suppression_threshold() if threshold is None else threshold
+    if gender == "T" and is_total_area:
+        return False
+    return count_n is not None and not pd.isna(count_n) and int(count_n) < threshold
+
+
+def long_rows(engine: Optional[Engine] = None, indicator_ids: Optional[Iterable[int]] = None,
+              until_period_end: Optional[str] = None) -> list[dict]:
+    with session_scope(engine) as session:
+        inds = queries.indicators(session)
+        ids = list(indicator_ids) if indicator_ids is not None else list(inds["id"])
+        values = queries.measurements(session, ids)
+    if values.empty:
+        return []
+    codes = dict(zip(inds["id"], inds["code"]))
+    values["code"] = values["indicator_id"].map(codes)
+    values["key"] = values["period"].map(sort_key)
+    values["gender_order"] = values["gender"].map({"T": 0, "K": 1, "M": 2})
+    values = values.sort_values(["code", "key", "sort_order", "gender_order"])
+    threshold = config.suppression_threshold()
+    rows = []
+    for v in values.to_dict("records"):
+        suppressed = is_suppressed(v["gender"], bool(v["is_total"]), v["count_n"], threshold)
+        rows.append({
+            "indikator": v["code"], "period": v["period"], "kön": v["gender"], "område": v["area_name"],
+            "värde": "" if suppressed else plain_number(v["value"]),
+            "kommentar": SUPPRESSED_NOTE.format(n=threshold) if suppressed else (v["comment"] or ""),
+        })
+    return rows
+
+
+def to_csv_bytes(rows: list[dict], columns: list[str] = LONG_COLUMNS) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=";", lineterminator="\r\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: neutralise(row.get(k, "")) if k != "värde" else row.get(k, "") for k in columns})
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_csv(path: Path, engine: Optional[Engine] = None) -> int:
+    rows = long_rows(engine)
+    Path(path).write_bytes(to_csv_bytes(rows))
+    return len(rows)
+
+
+def catalogue_rows(engine: Optional[Engine] = None) -> list[dict]:
+    """The catalogue as `cli.py indicators` prints it."""
+    with session_scope(engine) as session:
+        inds = queries.indicators(session)
+        tgts = queries.targets(session)
+    periodicity = {"year": "år", "halfyear": "halvår", "quarter": "kvartal"}
+    last_target = tgts.sort_values("year").groupby("indicator_id").last()
+    rows = []
+    for r in inds.to_dict("records"):
+        t = last_target.loc[r["id"]] if r["id"] in last_target.index else None
+        rows.append({
+            "kod": r["code"], "namn": r["name"], "enhet": r["unit"], "periodicitet": periodicity[r["periodicity"]],
+            "ansvarig": r["org_code"], "fokusområde": r["focus_name"], "riktning": r["direction"],
+            "källa": r["source_kind"], "kolada_id": r["source_ref"] if r["source_kind"] == "kolada" else "",
+            "målår": "" if t is None else int(t["year"]), "målvärde": "" if t is None else plain_number(t["value"]),
+            "aktiv": "ja" if r["active"] else "nej",
+        })
+    return rows

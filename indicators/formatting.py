@@ -1,0 +1,40 @@
+"""Swedish number formatting: decimal comma, (narrow) space as thousands separator."""
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+THOUSANDS = "\u00a0"  # no-break space keeps "1 234" on one line in tables
+SUPPRESSED = "–"
+
+
+def format_number(value: Optional[float], decimals: int = 1, unit: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return SUPPRESSED
+    text = f"{value:,.{max(decimals, 0)}f}".replace(",", "\u0000").replace(".", ",").replace("\u0000", THOUSANDS)
+    if text.startswith("-"):
+        text = "\u2212" + text[1:]  # typographic minus reads better on a projector
+    if unit == "%":
+        return f"{text}\u00a0%"
+    if unit and unit not in ("antal",):
+        return f"{text} {unit}"
+    return text
+
+
+def format_plain(value: Optional[float], decimals: int = 1) -> str:
+    """For files that Excel reads: decimal comma, no thousands separator, ASCII minus."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = f"{value:.{max(decimals, 0)}f}".replace(".", ",")
+    return text
+
+
+def format_kronor(value: Optional[int]) -> str:
+    if value is None:
+        return SUPPRESSED
+    return format_number(float(value), 0) + " kr"
+
+
+def plotly_separators() -> str:
+    """Plotly's ``separators`` layout setting: decimal comma, space for thousands."""
+    return ", "

@@ -1,0 +1,236 @@
+"""Users and login: argon2 password hashes, back-off after failed logins, SSO mapping."""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterable, Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+
+from db import crud
+from db.engine import session_scope
+from db.models import ROLES, Organisation, User, UserOrganisation, utcnow
+from indicators.permissions import Actor, require
+
+_hasher = PasswordHasher()
+FREE_ATTEMPTS = 3  # failures before back-off starts
+MAX_LOCK = timedelta(minutes=30)
+SESSION_MAX_AGE = timedelta(hours=8)
+MIN_PASSWORD_LENGTH = 10
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A dummy hash so an unknown e-mail costs as much time as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class UserError(ValueError):
+    """Invalid user data (Swedish message)."""
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    actor: Optional[Actor]
+    message: str = ""
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _actor(session, user: User) -> Actor:
+    org_ids = session.execute(
+        select(UserOrganisation.organisation_id).where(UserOrganisation.user_id == user.id)
+    ).scalars().all()
+    return Actor(email=user.email, role=user.role, org_ids=frozenset(org_ids), user_id=user.id)
+
+
+def _lock_delay(failures: int) -> timedelta:
+    """Back-off: free attempts, then 30 s doubling per failure, at most 30 minutes."""
+    if failures < FREE_ATTEMPTS:
+        return timedelta(0)
+    return min(timedelta(seconds=30 * 2 ** (failures - FREE_ATTEMPTS)), MAX_LOCK)
+
+
+def authenticate(email: str, password: str, *, now: Optional[datetime] = None, engine: Optional[Engine] = None) -> LoginResult:
+    now = now or utcnow()
+    email = normalise_email(email)
+    generic = "Fel e-post eller lösenord."
+    with session_scope(engine, write=True) as session:
+        user = session.execute(select(User).where(User.email == email)).scalars().first()
+        if user is None or not user.active or not user.password_hash:
+            _verify(_DUMMY_HASH, password)
+            crud.add_audit(session, user_email=email, action="login_failed", entity="user", reason="okänd eller inaktiv")
+            return LoginResult(None, generic)
+        if user.locked_until and user.locked_until > now:
+            wait = int((user.locked_until - now).total_seconds()) + 1
+            return LoginResult(None, f"För många misslyckade försök. Försök igen om {wait} sekunder.")
+        if not _verify(user.password_hash, password):
+            user.failed_logins += 1
+            delay = _lock_delay(user.failed_logins)
+            user.locked_until = now + delay if delay else None
+            crud.add_audit(session, user_email=email, action="login_failed", entity="user", entity_id=user.id)
+            if delay:
+                return LoginResult(None, f"{generic} Kontot är spärrat i {int(delay.total_seconds())} sekunder.")
+            return LoginResult(None, generic)
+        user.failed_logins = 0
+        user.locked_until = None
+        user.last_login_at = now
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher.hash(password)
+        crud.add_audit(session, user_email=email, action="login", entity="user", entity_id=user.id)
+        return LoginResult(_actor(session, user))
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def actor_for_email(email: str, engine: Optional[Engine] = None) -> Optional[Actor]:
+    """Map a verified e-mail (single sign-on) to an active user; None means no access."""
+    with session_scope(engine) as session:
+        user = session.execute(select(User).where(User.email == normalise_email(email))).scalars().first()
+        if user is None or not user.active:
+            return None
+        return _actor(session, user)
+
+
+def refresh_actor(actor: Actor, engine: Optional[Engine] = None) -> Optional[Actor]:
+    """Re-read role and organisations on each page run, so a disabled user is out at once."""
+    return actor_for_email(actor.email, engine)
+
+
+def session_expired(logged_in_at: datetime, now: Optional[datetime] = None) -> bool:
+    return (now or utcnow()) - logged_in_at > SESSION_MAX_AGE
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise UserError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+
+
+def _org_ids(session, codes: Iterable[str]) -> list[int]:
+    ids = []
+    for code in codes:
+        org = crud.by_code(session, Organisation, code.strip().upper())
+        if org is None:
+            raise UserError(f"Okänd organisation: '{code}'.")
+        ids.append(org.id)
+    return ids
+
+
+def create_user(
+    actor: Actor, email: str, role: str, *, orgs: Iterable[str] = (), password: Optional[str] = None,
+    display_name: str = "", is_demo: bool = False, engine: Optional[Engine] = None,
+) -> int:
+    require(actor, "manage_users", entity="user", entity_id=email, engine=engine)
+    email = normalise_email(email)
+    if not _EMAIL.match(email):
+        raise UserError(f"'{email}' är ingen giltig e-postadress.")
+    if role not in ROLES:
+        raise UserError(f"Okänd roll '{role}'; välj admin, official eller viewer.")
+    if password is not None:
+        _check_password(password)
+    orgs = list(orgs)
+    if role == "official" and not orgs:
+        raise UserError("En tjänsteperson (official) måste knytas till minst en organisation (--org).")
+    with session_scope(engine, write=True) as session:
+        if session.execute(select(User).where(User.email == email)).scalars().first():
+            raise UserError(f"Det finns redan en användare med e-post {email}.")
+        user = User(
+            email=email, role=role, display_name=display_name, is_demo=is_demo,
+            password_hash=_hasher.hash(password) if password else None,
+        )
+        session.add(user)
+        session.flush()
+        for org_id in _org_ids(session, orgs):
+            session.add(UserOrganisation(user_id=user.id, organisation_id=org_id))
+        crud.add_audit(session, user_email=actor.email, action="create", entity="user", entity_id=user.id,
+                       new=f"{email} {role} {','.join(orgs)}")
+        return user.id
+
+
+def update_user(
+    actor: Actor, email: str, *, role: Optional[str] = None, orgs: Optional[Iterable[str]] = None,
+    active: Optional[bool] = None, password: Optional[str] = None, engine: Optional[Engine] = None,
+) -> None:
+    require(actor, "manage_users", entity="user", entity_id=email, engine=engine)
+    email = normalise_email(email)
+    with session_scope(engine, write=True) as session:
+        user = session.execute(select(User).where(User.email == email)).scalars().first()
+        if user is None:
+            raise UserError(f"Ingen användare med e-post {email}.")
+        audit = lambda field, old, new: crud.add_audit(  # noqa: E731
+            session, user_email=actor.email, action="update", entity="user", entity_id=user.id,
+            field=field, old=old, new=new)
+        if role is not None and role != user.role:
+            if role not in ROLES:
+                raise UserError(f"Okänd roll '{role}'.")
+            audit("role", user.role, role)
+            user.role = role
+        if active is not None and active != user.active:
+            if not active and user.email == actor.email:
+                raise UserError("Du kan inte inaktivera ditt eget konto.")
+            audit("active", user.active, active)
+            user.active = active
+        if password is not None:
+            _check_password(password)
+            user.password_hash = _hasher.hash(password)
+            user.failed_logins, user.locked_until = 0, None
+            audit("password", None, "(ändrat)")
+        if orgs is not None:
+            new_ids = _org_ids(session, orgs)
+            old = session.execute(select(UserOrganisation.organisation_id).where(UserOrganisation.user_id == user.id)).scalars().all()
+            if sorted(old) != sorted(new_ids):
+                session.execute(delete(UserOrganisation).where(UserOrganisation.user_id == user.id))
+                session.add_all([UserOrganisation(user_id=user.id, organisation_id=i) for i in new_ids])
+                audit("organisations", sorted(old), sorted(new_ids))
+        if (role or user.role) == "official" and orgs is not None and not list(orgs):
+            raise UserError("En tjänsteperson måste knytas till minst en organisation.")
+        user.version += 1
+
+
+def list_users(engine: Optional[Engine] = None) -> list[dict]:
+    with session_scope(engine) as session:
+        codes = dict(session.execute(select(Organisation.id, Organisation.code)).all())
+        links = session.execute(select(UserOrganisation)).scalars().all()
+        by_user: dict[int, list[str]] = {}
+        for link in links:
+            by_user.setdefault(link.user_id, []).append(codes[link.organisation_id])
+        return [
+            {
+                "e-post": u.email, "roll": u.role, "organisationer": ", ".join(sorted(by_user.get(u.id, []))),
+                "aktiv": u.active, "senast inloggad": u.last_login_at, "exempelkonto": u.is_demo,
+            }
+            for u in session.execute(select(User).order_by(User.email)).scalars()
+        ]
+
+
+DEMO_USERS = [
+    ("admin@exempel.invalid", "admin", []),
+    ("tjansteperson@exempel.invalid", "official", ["SN"]),
+    ("arbetsgrupp@exempel.invalid", "viewer", []),
+]
+
+
+def create_demo_users(engine: Optional[Engine] = None) -> list[tuple[str, str, str]]:
+    """One demo user per role with a fresh random password; returns (email, role, password)
+    for users created now. Existing demo users keep their passwords."""
+    from indicators.permissions import SYSTEM
+
+    created = []
+    existing = {row["e-post"] for row in list_users(engine)}
+    for email, role, orgs in DEMO_USERS:
+        if email in existing:
+            continue
+        password = secrets.token_urlsafe(12)
+        create_user(SYSTEM, email, role, orgs=orgs, password=password, is_demo=True,
+                    display_name="Exempelkonto", engine=engine)
+        created.append((email, role, password))
+    return created

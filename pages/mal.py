@@ -1,0 +1,42 @@
+"""Mål: the goal tree – program goals and result goals with the indicators linked to them."""
+import streamlit as st
+
+from ui import cache
+
+st.title("Mål")
+structure = cache.structure()
+program = structure["program"]
+inds = structure["indicators"].set_index("id")
+
+st.subheader(program.get("name", ""))
+st.write(
+    f"Programperiod {program.get('start_year')}–{program.get('end_year')} · "
+    f"antaget {program.get('adopted_date') or '–'} · {program.get('decision_ref', '')}"
+)
+st.write(program.get("description", ""))
+
+st.header("Programmets mål")
+st.caption("Varje insats ska motiveras av ett eller flera av programmets mål.")
+links = structure["indicator_program_goals"]
+for goal in structure["program_goals"].itertuples():
+    ids = links.loc[links["program_goal_id"] == goal.id, "indicator_id"]
+    linked = inds.loc[inds.index.intersection(ids)].sort_values("code")
+    with st.expander(f"{goal.number}. {goal.name} – {len(linked)} indikatorer", expanded=False):
+        for row in linked.itertuples():
+            st.text(f"{row.code}  {row.name}  ({row.focus_name}, ansvarig {row.org_code})")
+
+st.header("Fokusområden")
+for area in structure["focus_areas"].itertuples():
+    count = int((inds["focus_code"] == area.code).sum())
+    with st.expander(f"{area.number}. {area.name} – {count} indikatorer"):
+        st.write(area.description)
+
+st.header("Resultatmål (LedMot)")
+st.caption("Resultatmålen revideras varje mandatperiod och har därför giltighetsår.")
+rlinks = structure["indicator_result_goals"]
+for goal in structure["result_goals"].itertuples():
+    ids = rlinks.loc[rlinks["result_goal_id"] == goal.id, "indicator_id"]
+    valid = f"{goal.valid_from_year}–{'' if goal.valid_to_year is None or goal.valid_to_year != goal.valid_to_year else int(goal.valid_to_year)}"
+    with st.expander(f"{goal.name} ({valid}) – {len(ids)} indikatorer"):
+        for row in inds.loc[inds.index.intersection(ids)].sort_values("code").itertuples():
+            st.text(f"{row.code}  {row.name}")

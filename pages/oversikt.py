@@ -1,0 +1,61 @@
+"""Översikt: all five focus areas, each indicator's status, latest value and trend."""
+import streamlit as st
+
+from indicators.dashboard import filter_overview, status_counts
+from indicators.status import ICONS, STATUSES
+from ui import cache
+from ui.components import status_legend
+from ui.params import select_param
+
+st.title("Översikt")
+structure = cache.structure()
+program = structure["program"]
+st.caption(f"{program.get('name', '')} {program.get('start_year', '')}–{program.get('end_year', '')}")
+
+goals = structure["program_goals"]
+results = structure["result_goals"]
+orgs = structure["organisations"]
+c1, c2, c3 = st.columns(3)
+with c1:
+    goal_id = select_param("Programmål", "mal", {int(r.id): f"{r.number}. {r.name}" for r in goals.itertuples()})
+with c2:
+    result_id = select_param("Resultatmål", "resultatmal", {int(r.id): r.name for r in results.itertuples()})
+with c3:
+    org_code = select_param("Ansvarig nämnd", "ansvarig", {r.code: f"{r.code} – {r.name}" for r in orgs.itertuples()})
+
+data = filter_overview(cache.overview(), goal_id, result_id, org_code)
+counts = status_counts(data)
+st.markdown("  ".join(f"**{ICONS[s]} {s}: {counts[s]}**" for s in STATUSES))
+status_legend()
+
+for area in structure["focus_areas"].itertuples():
+    rows = data[data["focus_code"] == area.code]
+    with st.container(border=True):
+        st.subheader(f"{area.number}. {area.name}")
+        if rows.empty:
+            st.caption("Inga indikatorer matchar filtret.")
+            continue
+        area_counts = status_counts(rows)
+        st.caption("  ·  ".join(f"{ICONS[s]} {s}: {n}" for s, n in area_counts.items() if n))
+        table = rows.assign(
+            trend_text=rows["arrow"] + " " + rows["trend"],
+            target_text=[
+                "–" if y is None or y != y else f"{int(y)}: {v:.{int(d)}f}".replace(".", ",")
+                for y, v, d in zip(rows["target_year"], rows["target_value"], rows["decimals"])
+            ],
+        )[["status_label", "code", "name", "value_text", "period", "trend_text", "target_text", "org_code"]]
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "status_label": st.column_config.TextColumn("Status", width="small"),
+                "code": st.column_config.TextColumn("Kod", width="small"),
+                "name": st.column_config.TextColumn("Indikator", width="large"),
+                "value_text": st.column_config.TextColumn("Senaste värde"),
+                "period": st.column_config.TextColumn("Period", width="small"),
+                "trend_text": st.column_config.TextColumn("Trend mot föregående"),
+                "target_text": st.column_config.TextColumn("Mål"),
+                "org_code": st.column_config.TextColumn("Ansvarig", width="small"),
+            },
+        )
