@@ -26,6 +26,7 @@ PAGES = {
     "insatser": ("Insatser", ":material/task_alt:", "Rapportering"),
     "arsuppfoljning": ("Årsuppföljning", ":material/inventory_2:", "Administration"),
     "administration": ("Administration", ":material/settings:", "Administration"),
+    "hamta_statistik": ("Hämta officiell statistik", ":material/cloud_download:", "Administration"),
 }
 
 
@@ -71,7 +72,6 @@ def main() -> None:
         else:
             st.navigation([st.Page(auth.login_page, title="Logga in", icon=":material/login:")]).run()
         return
-    st.session_state["actor"] = actor
     with st.sidebar:
         st.caption(f"Inloggad: {actor.email}")
         st.caption(ROLE_LABELS[actor.role])

@@ -1,8 +1,11 @@
 """Mål: the goal tree – program goals and result goals with the indicators linked to them."""
 import streamlit as st
 
+from ui.auth import page_actor
+
 from ui import cache
 
+page_actor()
 st.title("Mål")
 structure = cache.structure()
 program = structure["program"]

@@ -1,12 +1,15 @@
 """Översikt: all five focus areas, each indicator's status, latest value and trend."""
 import streamlit as st
 
+from ui.auth import page_actor
+
 from indicators.dashboard import filter_overview, status_counts
 from indicators.status import ICONS, STATUSES
 from ui import cache
 from ui.components import status_legend
 from ui.params import select_param
 
+page_actor()
 st.title("Översikt")
 structure = cache.structure()
 program = structure["program"]

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 
 from bootstrap import initialise
 from db import crud
-from db.engine import make_engine, session_scope
+from db.engine import get_engine, make_engine, session_scope
 from db.migrate import current_revision, head_revision
 from db.models import (
     Action, ActionProgramGoal, Area, FocusArea, Indicator, IndicatorProgramGoal, Measurement,
@@ -30,8 +30,8 @@ def table_counts(engine) -> dict[str, int]:
                 for t in SQLModel.metadata.sorted_tables}
 
 
-def test_migration_from_empty_reaches_head_without_drift(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+def test_migration_from_empty_reaches_head_without_drift(db_url):
+    engine = make_engine(db_url)
     initialise(engine)
     assert current_revision(engine) == head_revision(engine)
     with engine.connect() as conn:
@@ -118,15 +118,15 @@ def run_cli(*args, env_url: str, stdin: str = "") -> subprocess.CompletedProcess
                           text=True, env=env, cwd=ROOT, timeout=120)
 
 
-def test_cli_init_twice_check_and_export(tmp_path):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_cli_init_twice_check_and_export(db_url, tmp_path):
+    url = db_url
     first = run_cli("init", "--demo", env_url=url)
     assert first.returncode == 0, first.stderr
     assert "Exempelkonton" in first.stdout
-    counts = table_counts(make_engine(url))
+    counts = table_counts(get_engine(url))
     second = run_cli("init", "--demo", env_url=url)
     assert second.returncode == 0 and "finns redan" in second.stdout
-    assert table_counts(make_engine(url)) == counts
+    assert table_counts(get_engine(url)) == counts
     assert run_cli("check", env_url=url).returncode == 0
     catalogue = run_cli("indicators", env_url=url).stdout.splitlines()
     assert catalogue[0].startswith("kod;namn;enhet;periodicitet;ansvarig")
@@ -139,10 +139,8 @@ def test_cli_init_twice_check_and_export(tmp_path):
     assert any("," in line.split(";")[4] for line in lines[1:50])
 
 
-def test_cli_check_fails_on_incomplete_catalogue(tmp_path):
-    url = f"sqlite:///{tmp_path / 'c.db'}"
-    engine = make_engine(url)
-    initialise(engine)
+def test_cli_check_fails_on_incomplete_catalogue(engine):
+    url = str(engine.url.render_as_string(hide_password=False))
     from db.models import Target
     with session_scope(engine, write=True) as session:
         ind = crud.by_code(session, Indicator, "ARB01")
@@ -154,8 +152,8 @@ def test_cli_check_fails_on_incomplete_catalogue(tmp_path):
     assert "ARB01: saknar målvärde" in result.stdout
 
 
-def test_cli_user_add_list_disable(tmp_path):
-    url = f"sqlite:///{tmp_path / 'u.db'}"
+def test_cli_user_add_list_disable(db_url):
+    url = db_url
     assert run_cli("init", env_url=url).returncode == 0
     added = run_cli("user", "add", "Ny@Exempel.invalid", "--role", "official", "--org", "SN", "--password-stdin",
                     env_url=url, stdin="ett-langt-losenord\n")

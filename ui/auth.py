@@ -10,7 +10,7 @@ from db.models import utcnow
 from indicators import users
 from indicators.permissions import Actor
 
-ACTOR_KEY = "actor"
+ACTOR_KEY = "actor"  # set at login
 LOGGED_IN_AT_KEY = "logged_in_at"
 
 
@@ -82,3 +82,18 @@ def no_access_page() -> None:
     st.text(f"Inloggad som: {email}")
     st.write("Kontakta processtödet på kommunledningsförvaltningen för att få ett konto.")
     st.button("Logga ut", on_click=st.logout)
+
+
+def page_actor(roles: Optional[set[str]] = None) -> Actor:
+    """First line of every page: the logged-in actor, or stop. Defence in depth: the
+    navigation already hides pages a role may not see; this also holds when a page is
+    reached some other way (a stale URL after logout, a test harness). Re-reads the user
+    from the database, so a disabled account loses access at its next click."""
+    actor = current_actor()
+    if actor is None:
+        st.info("Du är inte inloggad. Ladda om sidan och logga in.")
+        st.stop()
+    if roles is not None and actor.role not in roles:
+        st.error("Ingen behörighet till den här sidan.")
+        st.stop()
+    return actor

@@ -1,0 +1,176 @@
+"""Authentication, roles and permissions: the service layer refuses, the UI follows."""
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from db.engine import session_scope
+from db.models import AuditEvent
+from indicators import permissions, users
+from indicators.permissions import ADMIN, OFFICIAL, VIEWER, Actor, PermissionDenied
+from tests.conftest import ADMIN as ADMIN_ACTOR
+from tests.test_app_pages import APP, all_text, logged_in_app
+
+ROOT = Path(__file__).resolve().parent.parent
+OWN, OTHER = 1, 2
+ACTORS = {
+    ADMIN: Actor(email="a@test.invalid", role=ADMIN),
+    OFFICIAL: Actor(email="o@test.invalid", role=OFFICIAL, org_ids=frozenset({OWN})),
+    VIEWER: Actor(email="v@test.invalid", role=VIEWER),
+}
+OWN_ORG_PERMISSIONS = {"write_values", "import_values", "write_actions"}
+
+
+def expected(role: str, permission: str, org: int) -> bool:
+    if role == ADMIN:
+        return True
+    if role == OFFICIAL:
+        return permission in OWN_ORG_PERMISSIONS and org == OWN
+    return False
+
+
+@pytest.mark.parametrize("role,permission,org", list(itertools.product(
+    [ADMIN, OFFICIAL, VIEWER], sorted(permissions.RULES), [OWN, OTHER])))
+def test_permission_matrix(role, permission, org):
+    assert permissions.allowed(ACTORS[role], permission, [org]) is expected(role, permission, org)
+
+
+def refusals(engine) -> list[AuditEvent]:
+    with session_scope(engine) as session:
+        return list(session.execute(select(AuditEvent).where(AuditEvent.action == "refused")).scalars())
+
+
+def test_refusal_is_audited_in_its_own_transaction(engine):
+    with pytest.raises(PermissionDenied, match="får inte rapportera värden"):
+        permissions.require(ACTORS[OFFICIAL], "write_values", [OTHER], entity="measurement", engine=engine)
+    [event] = refusals(engine)
+    assert event.user_email == "o@test.invalid" and event.field == "write_values"
+
+
+@pytest.mark.parametrize("role", [OFFICIAL, VIEWER])
+def test_only_admin_manages_users(engine, role):
+    with pytest.raises(PermissionDenied):
+        users.create_user(ACTORS[role], "ny@test.invalid", "viewer", password="ett-langt-losenord", engine=engine)
+    with pytest.raises(PermissionDenied):
+        users.update_user(ACTORS[role], "ny@test.invalid", role="admin", engine=engine)
+    assert len(refusals(engine)) == 2
+    users.create_user(ACTORS[ADMIN], "ny@test.invalid", "viewer", password="ett-langt-losenord", engine=engine)
+    users.update_user(ACTORS[ADMIN], "ny@test.invalid", role="official", orgs=["SN"], engine=engine)
+    [row] = [u for u in users.list_users(engine) if u["e-post"] == "ny@test.invalid"]
+    assert (row["roll"], row["organisationer"]) == ("official", "SN")
+
+
+def test_passwords_are_hashed_with_argon2(engine):
+    users.create_user(ADMIN_ACTOR, "h@test.invalid", "viewer", password="ett-langt-losenord", engine=engine)
+    from db.models import User
+    with session_scope(engine) as session:
+        user = session.execute(select(User).where(User.email == "h@test.invalid")).scalar_one()
+    assert user.password_hash.startswith("$argon2") and "ett-langt-losenord" not in user.password_hash
+
+
+def test_short_password_refused(engine):
+    with pytest.raises(users.UserError, match="minst"):
+        users.create_user(ADMIN_ACTOR, "k@test.invalid", "viewer", password="kort", engine=engine)
+
+
+def test_login_back_off_and_recovery(engine):
+    users.create_user(ADMIN_ACTOR, "l@test.invalid", "viewer", password="ett-langt-losenord", engine=engine)
+    now = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
+    for _ in range(users.FREE_ATTEMPTS - 1):
+        assert users.authenticate("l@test.invalid", "fel", now=now, engine=engine).message == "Fel e-post eller lösenord."
+    locked = users.authenticate("l@test.invalid", "fel", now=now, engine=engine)
+    assert "spärrat i 30 sekunder" in locked.message
+    # During the lock even the right password is refused …
+    during = users.authenticate("l@test.invalid", "ett-langt-losenord", now=now + timedelta(seconds=10), engine=engine)
+    assert during.actor is None and "Försök igen om" in during.message
+    # … the next failure doubles the wait …
+    later = now + timedelta(seconds=31)
+    assert "60 sekunder" in users.authenticate("l@test.invalid", "fel", now=later, engine=engine).message
+    # … and after it the right password works and resets the counter.
+    ok = users.authenticate("L@test.invalid ", "ett-langt-losenord", now=later + timedelta(seconds=61), engine=engine)
+    assert ok.actor is not None and ok.actor.role == "viewer"
+
+
+def test_unknown_and_disabled_users_get_the_same_message(engine):
+    users.create_user(ADMIN_ACTOR, "d@test.invalid", "viewer", password="ett-langt-losenord", engine=engine)
+    users.update_user(ADMIN_ACTOR, "d@test.invalid", active=False, engine=engine)
+    assert users.authenticate("d@test.invalid", "ett-langt-losenord", engine=engine).actor is None
+    assert users.authenticate("okand@test.invalid", "x", engine=engine).message == "Fel e-post eller lösenord."
+    assert users.actor_for_email("d@test.invalid", engine) is None
+
+
+def test_session_expiry():
+    start = datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
+    assert not users.session_expired(start, start + timedelta(hours=7))
+    assert users.session_expired(start, start + timedelta(hours=9))
+
+
+def test_no_default_password_in_code():
+    code = "\n".join(p.read_text(encoding="utf-8") for p in ROOT.glob("**/*.py")
+                     if ".venv" not in p.parts and "tests" not in p.parts)
+    assert not re.search(r"password\s*=\s*[\"'][^\"']+[\"']", code, re.IGNORECASE)
+
+
+def test_login_form_labels_and_wrong_password(demo_engine):
+    users.create_user(ADMIN_ACTOR, "f@test.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    email, password = at.text_input
+    email.input("f@test.invalid")
+    password.input("fel-losenord")
+    at.button[0].click().run()
+    assert "Fel e-post eller lösenord." in [e.value for e in at.error]
+    assert "Etablering på arbetsmarknaden" not in all_text(at)
+
+
+def test_login_then_logout(demo_engine):
+    users.create_user(ADMIN_ACTOR, "g@test.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    email, password = at.text_input
+    email.input("g@test.invalid")
+    password.input("ett-langt-losenord")
+    at.button[0].click().run()
+    assert "Etablering på arbetsmarknaden" in all_text(at)
+    at.button(key="logout").click().run()
+    assert "actor" not in at.session_state
+    assert "Etablering på arbetsmarknaden" not in all_text(at)
+
+
+def test_sso_maps_verified_email_to_user(demo_engine):
+    users.create_user(ADMIN_ACTOR, "sso@test.invalid", "viewer", engine=demo_engine)  # no password: SSO only
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "id", "client_secret": "s", "server_metadata_url": "https://login.invalid/.well-known"}
+    at.user = {"is_logged_in": True, "email": "SSO@test.invalid"}
+    at.run()
+    assert not at.exception
+    assert "Etablering på arbetsmarknaden" in all_text(at)
+
+
+def test_sso_unknown_email_gets_no_access_page(demo_engine):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "id", "client_secret": "s", "server_metadata_url": "https://login.invalid/.well-known"}
+    at.user = {"is_logged_in": True, "email": "okand@test.invalid"}
+    at.run()
+    assert "Ingen behörighet" in all_text(at)
+    assert "Etablering på arbetsmarknaden" not in all_text(at)
+
+
+def test_disabled_user_is_logged_out_on_next_run(demo_engine):
+    users.create_user(ADMIN_ACTOR, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
+    at = logged_in_app("admin").run()
+    assert "Etablering på arbetsmarknaden" in all_text(at)
+    users.update_user(ADMIN_ACTOR, "admin@exempel.invalid", active=False, engine=demo_engine)
+    at.run()
+    assert "Etablering på arbetsmarknaden" not in all_text(at)
+
+
+def test_no_unsafe_html_anywhere_in_the_ui():
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")]:
+        assert "unsafe_allow_html=True" not in path.read_text(encoding="utf-8"), path
