@@ -13,6 +13,7 @@ from db.models import (
     ActionOrganisation,
     ActionProgramGoal,
     Area,
+    AuditEvent,
     ComparisonUnit,
     ComparisonValue,
     FocusArea,
@@ -151,3 +152,184 @@ def action_links(session: Session) -> dict[str, pd.DataFrame]:
 def meetings(session: Session) -> pd.DataFrame:
     return frame(session, select(Meeting.id, Meeting.date, Meeting.kind, Meeting.title, Meeting.agenda,
                                  Meeting.notes, Meeting.decisions, Meeting.created_at).order_by(Meeting.date))
+
+
+def comparison_units(session: Session) -> pd.DataFrame:
+    return frame(session, select(ComparisonUnit.id, ComparisonUnit.code, ComparisonUnit.name, ComparisonUnit.active).order_by(ComparisonUnit.code))
+
+
+def audit_events(session: Session, entity: str, entity_id: object, fields: Sequence[str], action: str = "update") -> pd.DataFrame:
+    """Audit trail of the given fields of one row, oldest first (e.g. definition changes)."""
+    stmt = (
+        select(AuditEvent.at, AuditEvent.field, AuditEvent.old, AuditEvent.new, AuditEvent.user_email)
+        .where(AuditEvent.entity == entity, AuditEvent.entity_id == str(entity_id),
+               AuditEvent.field.in_(list(fields)), AuditEvent.action == action)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return frame(session, stmt)
+
+
+# --- annual follow-up (snapshots) and meeting documents -----------------------------
+# Imported here rather than in the block above so parallel edits to this file stay apart.
+from datetime import datetime  # noqa: E402
+
+from db.models import MeetingAttendee, MeetingDistribution, Snapshot, SnapshotFile  # noqa: E402
+
+
+def indicator_validity(session: Session) -> pd.DataFrame:
+    return frame(session, select(Indicator.id, Indicator.valid_from_year, Indicator.valid_to_year))
+
+
+def snapshots(session: Session) -> pd.DataFrame:
+    return frame(session, select(Snapshot.id, Snapshot.year, Snapshot.snapshot_date, Snapshot.sha256,
+                                 Snapshot.created_by, Snapshot.created_at)
+                 .order_by(Snapshot.year.desc(), Snapshot.snapshot_date.desc(), Snapshot.id.desc()))
+
+
+def snapshot(session: Session, snapshot_id: int) -> Optional[Snapshot]:
+    return session.get(Snapshot, snapshot_id)
+
+
+def snapshot_by_hash(session: Session, sha256: str) -> Optional[Snapshot]:
+    return session.execute(select(Snapshot).where(Snapshot.sha256 == sha256)).scalars().first()
+
+
+def snapshot_file_names(session: Session, snapshot_id: int) -> list[str]:
+    stmt = select(SnapshotFile.filename).where(SnapshotFile.snapshot_id == snapshot_id).order_by(SnapshotFile.id)
+    return list(session.execute(stmt).scalars().all())
+
+
+def snapshot_file_content(session: Session, snapshot_id: int, filename: str) -> Optional[bytes]:
+    stmt = select(SnapshotFile.content).where(SnapshotFile.snapshot_id == snapshot_id, SnapshotFile.filename == filename)
+    return session.execute(stmt).scalars().first()
+
+
+def meeting_row(session: Session, meeting_id: int) -> Optional[Meeting]:
+    return session.get(Meeting, meeting_id)
+
+
+def previous_meeting(session: Session, meeting: Meeting) -> Optional[Meeting]:
+    stmt = (select(Meeting).where((Meeting.date < meeting.date) | ((Meeting.date == meeting.date) & (Meeting.id < meeting.id)))
+            .order_by(Meeting.date.desc(), Meeting.id.desc()))
+    return session.execute(stmt).scalars().first()
+
+
+def meeting_attendees(session: Session, meeting_id: int) -> pd.DataFrame:
+    stmt = (select(MeetingAttendee.id, Organisation.code.label("org_code"), Organisation.name.label("org_name"),
+                   MeetingAttendee.name, MeetingAttendee.present)
+            .join(Organisation, Organisation.id == MeetingAttendee.organisation_id)
+            .where(MeetingAttendee.meeting_id == meeting_id)
+            .order_by(Organisation.code, MeetingAttendee.name, MeetingAttendee.id))
+    return frame(session, stmt)
+
+
+def meeting_distribution(session: Session, meeting_id: int) -> pd.DataFrame:
+    stmt = (select(Organisation.code, Organisation.name)
+            .join(MeetingDistribution, MeetingDistribution.organisation_id == Organisation.id)
+            .where(MeetingDistribution.meeting_id == meeting_id)
+            .order_by(Organisation.code))
+    return frame(session, stmt)
+
+
+def values_updated_between(session: Session, start: datetime, end: datetime) -> pd.DataFrame:
+    """Values created or changed in [start, end), with indicator code and area."""
+    stmt = (
+        select(Measurement.indicator_id, Indicator.code, Indicator.name, Indicator.decimals, Indicator.unit,
+               FocusArea.number.label("focus_number"), FocusArea.name.label("focus_name"),
+               Measurement.period, Measurement.gender, Area.name.label("area_name"), Area.is_total,
+               Area.sort_order, Measurement.value, Measurement.count_n, Measurement.comment,
+               Measurement.created_at, Measurement.updated_at)
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .join(FocusArea, FocusArea.id == Indicator.focus_area_id)
+        .join(Area, Area.id == Measurement.area_id)
+        .where(Measurement.updated_at >= start, Measurement.updated_at < end)
+    )
+    return frame(session, stmt)
+
+
+# --- working-group dashboards: history and change tracking --------------------------
+from sqlalchemy import String, cast  # noqa: E402
+
+
+def measurement_history(session: Session, indicator_id: int) -> pd.DataFrame:
+    """Audit events for the values of one indicator, newest first (one join, no loop)."""
+    stmt = (
+        select(AuditEvent.at, AuditEvent.user_email, AuditEvent.action, AuditEvent.field,
+               AuditEvent.old, AuditEvent.new, AuditEvent.reason, Measurement.period,
+               Measurement.gender, Area.name.label("area_name"))
+        .join(Measurement, AuditEvent.entity_id == cast(Measurement.id, String))
+        .join(Area, Area.id == Measurement.area_id)
+        .where(AuditEvent.entity == "measurement", Measurement.indicator_id == indicator_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    return frame(session, stmt)
+
+
+def measurement_times(session: Session) -> pd.DataFrame:
+    """Every value with its area kind and timestamps, for 'what changed since' views."""
+    stmt = (
+        select(Measurement.indicator_id, Measurement.period, Measurement.gender, Area.is_total,
+               Area.name.label("area_name"), Measurement.value, Measurement.created_at,
+               Measurement.updated_at)
+        .join(Area, Area.id == Measurement.area_id)
+    )
+    return frame(session, stmt)
+
+
+def action_times(session: Session) -> pd.DataFrame:
+    stmt = (
+        select(Action.id, Action.name, Action.focus_area_id, FocusArea.code.label("focus_code"),
+               Action.status, Action.created_at, Action.updated_at)
+        .join(FocusArea, FocusArea.id == Action.focus_area_id)
+        .order_by(FocusArea.number, Action.name)
+    )
+    return frame(session, stmt)
+
+
+# --- official statistics (Kolada) ----------------------------------------------------
+from sqlalchemy import func  # noqa: E402
+
+
+def kolada_last_fetch(session: Session) -> pd.DataFrame:
+    """Per Kolada indicator: its KPI id and when its own and comparison values last came
+    from Kolada (None when never)."""
+    own = (select(Measurement.indicator_id, func.max(Measurement.updated_at).label("own_at"))
+           .where(Measurement.source == "kolada").group_by(Measurement.indicator_id).subquery())
+    comp = (select(ComparisonValue.indicator_id, func.max(ComparisonValue.fetched_at).label("comparison_at"))
+            .where(ComparisonValue.source == "kolada").group_by(ComparisonValue.indicator_id).subquery())
+    stmt = (
+        select(Indicator.id, Indicator.code, Indicator.name, Indicator.source_ref, Indicator.source_note,
+               Indicator.active, own.c.own_at, comp.c.comparison_at)
+        .outerjoin(own, own.c.indicator_id == Indicator.id)
+        .outerjoin(comp, comp.c.indicator_id == Indicator.id)
+        .where(Indicator.source_kind == "kolada")
+        .order_by(Indicator.code)
+    )
+    return frame(session, stmt)
+
+
+# --- reporting: period locks ----------------------------------------------------------
+from db.models import PeriodLock  # noqa: E402
+
+
+def period_locks(session: Session) -> pd.DataFrame:
+    return frame(session, select(PeriodLock.period, PeriodLock.locked_by, PeriodLock.locked_at, PeriodLock.reason))
+
+
+def newest_total_values(session: Session, per_indicator: int = 2) -> pd.DataFrame:
+    """The newest ``per_indicator`` present values of each indicator's total (gender T,
+    whole municipality), newest first. One set-based query with a window function; within
+    one indicator all periods share a periodicity, so the canonical codes sort in time order."""
+    from sqlalchemy import func as sa_func
+
+    ranked = (
+        select(
+            Measurement.indicator_id, Measurement.period, Measurement.value,
+            sa_func.row_number().over(partition_by=Measurement.indicator_id, order_by=Measurement.period.desc()).label("rank"),
+        )
+        .join(Area, Area.id == Measurement.area_id)
+        .where(Area.is_total, Measurement.gender == "T", Measurement.value.is_not(None))
+        .subquery()
+    )
+    stmt = select(ranked.c.indicator_id, ranked.c.period, ranked.c.value, ranked.c["rank"]).where(ranked.c["rank"] <= per_indicator)
+    return frame(session, stmt.order_by(ranked.c.indicator_id, ranked.c["rank"]))

@@ -35,8 +35,9 @@ def is_demo(engine: Optional[Engine] = None) -> bool:
         return crud.is_demo(session)
 
 
-def _latest_two(series: pd.DataFrame) -> dict[int, list[tuple[str, Optional[float]]]]:
-    """Per indicator: [(period, value)] newest first, values present only."""
+def latest_two(series: pd.DataFrame) -> dict[int, list[tuple[str, Optional[float]]]]:
+    """Per indicator: [(period, value)] newest first, present values only, from any frame
+    with indicator_id/period/value (already filtered to the series wanted)."""
     out: dict[int, list[tuple[str, Optional[float]]]] = {}
     if series.empty:
         return out
@@ -45,6 +46,17 @@ def _latest_two(series: pd.DataFrame) -> dict[int, list[tuple[str, Optional[floa
     present = present.sort_values(["indicator_id", "key"], ascending=[True, False])
     for indicator_id, group in present.groupby("indicator_id", sort=False):
         out[int(indicator_id)] = list(zip(group["period"].head(2), group["value"].head(2)))
+    return out
+
+
+_latest_two = latest_two  # older name, used by snapshot and meeting views
+
+
+def _from_newest(newest: pd.DataFrame) -> dict[int, list[tuple[str, Optional[float]]]]:
+    """The same shape from queries.newest_total_values (already ranked in SQL)."""
+    out: dict[int, list[tuple[str, Optional[float]]]] = {}
+    for indicator_id, period, value in zip(newest["indicator_id"], newest["period"], newest["value"]):
+        out.setdefault(int(indicator_id), []).append((period, float(value)))
     return out
 
 
@@ -77,12 +89,11 @@ def overview(engine: Optional[Engine] = None) -> pd.DataFrame:
         inds = queries.indicators(session, include_retired=False)
         if inds.empty:
             return pd.DataFrame(columns=OVERVIEW_COLUMNS)
-        series = queries.total_series(session)
+        newest = queries.newest_total_values(session)
         tgts = queries.targets(session)
         pgoals = queries.indicator_program_goals(session)
         rgoals = queries.indicator_result_goals(session)
-    series = series[series["gender"] == "T"]
-    latest = _latest_two(series)
+    latest = _from_newest(newest)
     targets_by = {int(k): [Target(int(y), float(v)) for y, v in zip(g["year"], g["value"])] for k, g in tgts.groupby("indicator_id")}
     pg_by = pgoals.groupby("indicator_id")["program_goal_id"].apply(list).to_dict()
     rg_by = rgoals.groupby("indicator_id")["result_goal_id"].apply(list).to_dict()

@@ -164,3 +164,19 @@ def test_cli_user_add_list_disable(db_url):
     assert "ny@exempel.invalid;official;SN;False" in run_cli("user", "list", env_url=url).stdout
     refused = run_cli("user", "add", "x@exempel.invalid", "--role", "official", "--password-stdin", env_url=url, stdin="ett-langt-losenord\n")
     assert refused.returncode == 1 and "organisation" in refused.stderr
+
+
+def test_upgrade_from_first_revision_keeps_data(db_url):
+    """An upgrade never loses data: fill a database at revision 0001, then upgrade."""
+    from alembic import command
+    from db.migrate import alembic_config
+
+    engine = make_engine(db_url)
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO area (code, name, is_total, sort_order, active) VALUES ('X', 'Kvar', true, 0, true)")
+    initialise(engine)
+    with session_scope(engine) as session:
+        assert crud.by_code(session, Area, "X").name == "Kvar"
+    assert current_revision(engine) == head_revision(engine)
+    engine.dispose()
