@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import zlib
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -142,8 +142,16 @@ def _measurements(session: Session, indicator: Indicator, areas: list[Area], tod
 
 
 def _stamp(period: str) -> datetime:
+    """When a demo value was reported: a few weeks after its period ended."""
     year = int(period[:4])
-    return datetime.combine(date(year + 1 if len(period) == 4 else year, 2, 1), time(9), tzinfo=timezone.utc)
+    if len(period) == 4:
+        end = date(year, 12, 31)
+    else:
+        months = 6 if period[4] == "H" else 3
+        last_month = int(period[5]) * months
+        end = date(year, 12, 31) if last_month == 12 else date(year, last_month + 1, 1) - timedelta(days=1)
+    reported = end + timedelta(days=45 if len(period) == 4 else 20)
+    return datetime.combine(reported, time(9), tzinfo=timezone.utc)
 
 
 def _comment(indicator: Indicator, period: str, periods: list[str], gender: str, area: Area) -> str:

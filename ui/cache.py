@@ -28,3 +28,63 @@ def overview():
 
 def structure():
     return _structure(version())
+
+
+# --- working-group dashboards (Fokusområden, Indikatorer, Målmatris, Ansvar, Möten) ----
+from datetime import date  # noqa: E402
+
+from indicators import indicator_view, matrices, meetings_view  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _indicator_detail(key: tuple[str, str], code: str):
+    return indicator_view.indicator_detail(code)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _focus_area_data(key: tuple[str, str], code: str):
+    return indicator_view.focus_area_data(code)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _goal_matrices(key: tuple[str, str]):
+    return matrices.goal_matrices()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _responsibility(key: tuple[str, str], today: date):
+    return matrices.responsibility(today=today)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _meetings(key: tuple[str, str]):
+    return meetings_view.meetings()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _meeting_changes(key: tuple[str, str], meeting_id: int):
+    return meetings_view.changes(meeting_id)
+
+
+def indicator_detail(code: str):
+    return _indicator_detail(version(), code)
+
+
+def focus_area_data(code: str):
+    return _focus_area_data(version(), code)
+
+
+def goal_matrices():
+    return _goal_matrices(version())
+
+
+def responsibility(today: date):
+    return _responsibility(version(), today)
+
+
+def meetings():
+    return _meetings(version())
+
+
+def meeting_changes(meeting_id: int):
+    return _meeting_changes(version(), meeting_id)

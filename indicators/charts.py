@@ -1,0 +1,219 @@
+"""Plotly figures for the working-group dashboards (no Streamlit here).
+
+Conventions: Okabe–Ito colours (safe for colour-blind viewers), the whole-municipality
+line drawn strongest, comparison series (Riket etc.) thin, dashed and grey, Swedish number
+formatting (decimal comma, space for thousands) in axes and hover texts, and suppressed
+breakdown values never plotted.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators.formatting import format_number, plotly_separators
+from indicators.gaps import apply_suppression
+from indicators.parsing import GENDER_LABELS
+from indicators.periods import Period, period_from_code, sort_key
+
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+}
+TOTAL_COLOUR = OKABE_ITO["blue"]
+GENDER_COLOURS = {"K": OKABE_ITO["purple"], "M": OKABE_ITO["green"]}
+# Yellow is left out: too faint on white. Dash styles tell apart areas sharing a colour.
+# Areas avoid the total's and the genders' colours, so all three can be shown together.
+AREA_COLOURS = [OKABE_ITO[c] for c in ("orange", "sky_blue", "vermillion", "black")]
+AREA_DASHES = ["solid", "dashdot"]
+COMPARISON_COLOUR = "#8C8C8C"
+TARGET_COLOUR = OKABE_ITO["black"]
+KOLADA_NOTE = "Källa: Kolada"
+HOVER = "%{customdata[0]}<br>%{fullData.name}: %{customdata[1]}<extra></extra>"
+
+
+def difference_unit(unit: str) -> str:
+    """A difference between two percentages is in percentage points."""
+    return "procentenheter" if unit == "%" else unit
+
+
+def _position(period: str) -> float:
+    return period_from_code(period).position
+
+
+def _points(frame: pd.DataFrame, decimals: int, unit: str) -> dict:
+    """x, y and hover data for one series; blank (suppressed or missing) values stay gaps."""
+    frame = frame.assign(_key=frame["period"].map(sort_key)).sort_values("_key")
+    labels = [period_from_code(p).label for p in frame["period"]]
+    texts = [format_number(v, decimals, unit) if pd.notna(v) else "–" for v in frame["value"]]
+    return {
+        "x": [_position(p) for p in frame["period"]],
+        "y": [None if pd.isna(v) else float(v) for v in frame["value"]],
+        "customdata": list(zip(labels, texts)),
+    }
+
+
+def _line(frame: pd.DataFrame, name: str, colour: str, decimals: int, unit: str, *, width: float = 2,
+          dash: str = "solid", marker_size: int = 6, legendgroup: str = "") -> go.Scatter:
+    return go.Scatter(
+        **_points(frame, decimals, unit), name=name, mode="lines+markers", connectgaps=False,
+        line={"color": colour, "width": width, "dash": dash}, marker={"size": marker_size, "color": colour},
+        hovertemplate=HOVER, legendgroup=legendgroup or name,
+    )
+
+
+def _targets_frame(targets) -> pd.DataFrame:
+    if targets is None:
+        return pd.DataFrame(columns=["year", "value"])
+    if isinstance(targets, pd.DataFrame):
+        return targets[["year", "value"]].sort_values("year")
+    return pd.DataFrame([{"year": t.year, "value": t.value} for t in targets], columns=["year", "value"]).sort_values("year")
+
+
+def _target_traces(indicator: Mapping, targets: pd.DataFrame, decimals: int, unit: str) -> list[go.Scatter]:
+    """Target markers at their years and the straight path from the baseline (the path the
+    status rule measures progress against)."""
+    if targets.empty:
+        return []
+    traces = []
+    baseline_period, baseline_value = indicator.get("baseline_period"), indicator.get("baseline_value")
+    last = targets.iloc[-1]
+    if baseline_period and baseline_value is not None and pd.notna(baseline_value):
+        traces.append(go.Scatter(
+            x=[_position(baseline_period), Period(int(last["year"]), "year").position],
+            y=[float(baseline_value), float(last["value"])], mode="lines", name="Målbana",
+            line={"color": TARGET_COLOUR, "width": 1, "dash": "dot"}, hoverinfo="skip",
+        ))
+    traces.append(go.Scatter(
+        x=[Period(int(y), "year").position for y in targets["year"]], y=[float(v) for v in targets["value"]],
+        mode="markers", name="Mål", marker={"symbol": "star", "size": 14, "color": TARGET_COLOUR},
+        customdata=[(f"Mål {int(y)}", format_number(v, decimals, unit)) for y, v in zip(targets["year"], targets["value"])],
+        hovertemplate=HOVER,
+    ))
+    return traces
+
+
+def _baseline_trace(indicator: Mapping, decimals: int, unit: str) -> list[go.Scatter]:
+    period, value = indicator.get("baseline_period"), indicator.get("baseline_value")
+    if not period or value is None or pd.isna(value):
+        return []
+    return [go.Scatter(
+        x=[_position(period)], y=[float(value)], mode="markers", name="Utgångsläge",
+        marker={"symbol": "diamond-open", "size": 13, "color": TARGET_COLOUR, "line": {"width": 2}},
+        customdata=[(f"Utgångsläge {period_from_code(period).label}", format_number(value, decimals, unit))],
+        hovertemplate=HOVER,
+    )]
+
+
+def _comparison_traces(comparisons: Optional[pd.DataFrame], decimals: int, unit: str) -> list[go.Scatter]:
+    if comparisons is None or comparisons.empty:
+        return []
+    rows = comparisons[comparisons["gender"] == "T"]
+    return [
+        _line(group, f"{name} (jämförelse)", COMPARISON_COLOUR, decimals, unit, width=1.5, dash="dash", marker_size=4)
+        for name, group in rows.groupby("unit_name", sort=True)
+    ]
+
+
+def _year_axis(figure: go.Figure) -> None:
+    xs = [x for trace in figure.data for x in (trace.x or []) if x is not None]
+    if not xs:
+        return
+    years = list(range(int(min(xs)), int(max(xs)) + 1))
+    figure.update_xaxes(tickvals=[y + 0.5 for y in years], ticktext=[str(y) for y in years],
+                        range=[years[0] - 0.1, years[-1] + 1.1], showgrid=False)
+
+
+def _layout(figure: go.Figure, title: str, unit: str, compact: bool, source_note: str = "") -> go.Figure:
+    figure.update_layout(
+        title={"text": title, "font": {"size": 14 if compact else 18}},
+        separators=plotly_separators(), template="plotly_white", height=320 if compact else 460,
+        margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": 11 if compact else 13}},
+        hoverlabel={"namelength": -1}, yaxis_title=unit or None,
+    )
+    # ",~f": thousands as a space also for four-digit numbers, no trailing zeros.
+    figure.update_yaxes(tickformat=",~f")
+    if source_note:
+        figure.add_annotation(text=source_note, xref="paper", yref="paper", x=1, y=1.02, yanchor="bottom",
+                              showarrow=False, xanchor="right", font={"size": 11, "color": "#555555"})
+    return figure
+
+
+def trend_figure(
+    indicator: Mapping,
+    values: pd.DataFrame,
+    targets=None,
+    comparisons: Optional[pd.DataFrame] = None,
+    *,
+    show_gender: bool = False,
+    show_areas: bool = False,
+    compact: bool = False,
+    title: Optional[str] = None,
+    threshold: Optional[int] = None,
+) -> go.Figure:
+    """The trend of one indicator: whole municipality, optional gender and area lines,
+    baseline, targets and comparison series."""
+    decimals, unit = int(indicator.get("decimals", 1)), indicator.get("unit", "") or ""
+    shown = apply_suppression(values[values["indicator_id"] == indicator["id"]], threshold) if not values.empty else values
+    figure = go.Figure()
+    figure.add_traces(_comparison_traces(comparisons, decimals, unit))
+    if not shown.empty:
+        totals = shown[shown["is_total"].astype(bool)]
+        if show_areas:
+            regional = shown[~shown["is_total"].astype(bool) & (shown["gender"] == "T")]
+            for i, (name, group) in enumerate(regional.sort_values("sort_order").groupby("area_name", sort=False)):
+                figure.add_trace(_line(group, str(name), AREA_COLOURS[i % len(AREA_COLOURS)], decimals, unit,
+                                       dash=AREA_DASHES[(i // len(AREA_COLOURS)) % len(AREA_DASHES)], width=1.5))
+        if show_gender:
+            for gender in ("K", "M"):
+                rows = totals[totals["gender"] == gender]
+                if not rows.empty:
+                    figure.add_trace(_line(rows, GENDER_LABELS[gender], GENDER_COLOURS[gender], decimals, unit, width=2))
+        total = totals[totals["gender"] == "T"]
+        if not total.empty:
+            name = str(total["area_name"].iloc[0]) if "area_name" in total else "Hela kommunen"
+            figure.add_trace(_line(total, name, TOTAL_COLOUR, decimals, unit, width=4, marker_size=9))
+    figure.add_traces(_baseline_trace(indicator, decimals, unit))
+    figure.add_traces(_target_traces(indicator, _targets_frame(targets), decimals, unit))
+    _year_axis(figure)
+    shows_kolada = indicator.get("source_kind") == "kolada" or (comparisons is not None and not comparisons.empty)
+    return _layout(figure, title if title is not None else f"{indicator['code']} {indicator['name']}", unit,
+                   compact, KOLADA_NOTE if shows_kolada else "")
+
+
+def gender_gap_figure(indicator: Mapping, gaps: pd.DataFrame) -> go.Figure:
+    """Bars of K − M per period; periods with a suppressed value have no bar."""
+    decimals, unit = int(indicator.get("decimals", 1)), difference_unit(indicator.get("unit", "") or "")
+    rows = gaps[gaps["difference"].notna()] if not gaps.empty else gaps
+    labels = [period_from_code(p).label for p in rows.get("period", [])]
+    figure = go.Figure(go.Bar(
+        x=labels, y=[float(v) for v in rows.get("difference", [])], name="Kvinnor − män",
+        marker_color=GENDER_COLOURS["K"],
+        customdata=[(label, format_number(v, decimals, unit)) for label, v in zip(labels, rows.get("difference", []))],
+        hovertemplate=HOVER,
+    ))
+    figure.add_hline(y=0, line_color="#555555", line_width=1)
+    figure.update_xaxes(type="category")
+    return _layout(figure, "Skillnad kvinnor − män (hela kommunen)", unit, compact=False)
+
+
+def area_gap_figure(indicator: Mapping, latest: pd.DataFrame) -> go.Figure:
+    """Each area's difference from Hela kommunen for one period, in the areas' fixed order
+    (never ranked) and in one neutral colour."""
+    decimals, unit = int(indicator.get("decimals", 1)), difference_unit(indicator.get("unit", "") or "")
+    rows = latest[latest["difference"].notna()] if not latest.empty else latest
+    period = period_from_code(latest["period"].iloc[0]).label if not latest.empty else ""
+    names = [str(n) for n in rows.get("area_name", [])]
+    figure = go.Figure(go.Bar(
+        y=names, x=[float(v) for v in rows.get("difference", [])], orientation="h", name="Skillnad",
+        marker_color=OKABE_ITO["sky_blue"],
+        customdata=[(name, format_number(v, decimals, unit)) for name, v in zip(names, rows.get("difference", []))],
+        hovertemplate=HOVER,
+    ))
+    figure.add_vline(x=0, line_color="#555555", line_width=1)
+    figure.update_yaxes(type="category", autorange="reversed", categoryorder="array", categoryarray=names)
+    figure = _layout(figure, f"Skillnad mot hela kommunen, {period}".rstrip(", "), "", compact=False)
+    figure.update_xaxes(tickformat=",~f")
+    return figure.update_layout(xaxis_title=unit or None, showlegend=False)

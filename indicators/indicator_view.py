@@ -1,0 +1,179 @@
+"""Read models for the Fokusområden and Indikatorer pages: one indicator in full, one focus
+area's indicators and actions, and display tables in Swedish (no Streamlit here)."""
+from __future__ import annotations
+
+from typing import Optional
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from db import queries
+from db.engine import session_scope
+from indicators import config
+from indicators.charts import difference_unit
+from indicators.exports import SUPPRESSED_NOTE
+from indicators.formatting import SUPPRESSED, format_kronor, format_number
+from indicators.gaps import apply_suppression
+from indicators.parsing import GENDER_LABELS
+from indicators.periods import PERIODICITY_LABELS, period_from_code, sort_key
+
+SOURCE_LABELS = {"own": "egen uppgift", "kolada": "Kolada", "scb": "SCB", "survey": "enkät"}
+DIRECTION_LABELS = {"higher": "högre är bättre", "lower": "lägre är bättre", "none": "ingen målriktning"}
+
+
+def indicator_detail(code: str, engine: Optional[Engine] = None) -> Optional[dict]:
+    """Definition, links, targets, values, comparisons and value history of one indicator."""
+    with session_scope(engine) as session:
+        inds = queries.indicators(session)
+        match = inds[inds["code"] == code]
+        if match.empty:
+            return None
+        row = match.iloc[0].to_dict()
+        ind_id = int(row["id"])
+        goals = queries.program_goals(session)
+        results = queries.result_goals(session)
+        goal_ids = queries.indicator_program_goals(session)
+        result_ids = queries.indicator_result_goals(session)
+        detail = {
+            "indicator": row,
+            "targets": queries.targets(session).query("indicator_id == @ind_id").reset_index(drop=True),
+            "values": queries.measurements(session, [ind_id]),
+            "comparisons": queries.comparison_values(session, [ind_id]),
+            "history": queries.measurement_history(session, ind_id),
+        }
+    linked_goals = goals[goals["id"].isin(goal_ids.loc[goal_ids["indicator_id"] == ind_id, "program_goal_id"])]
+    linked_results = results[results["id"].isin(result_ids.loc[result_ids["indicator_id"] == ind_id, "result_goal_id"])]
+    detail["program_goals"] = [f"{n}. {name}" for n, name in zip(linked_goals["number"], linked_goals["name"])]
+    detail["result_goals"] = list(linked_results["name"])
+    return detail
+
+
+def definition_rows(detail: dict) -> list[tuple[str, str]]:
+    """The full definition as (label, text) pairs, for a two-column table."""
+    ind = detail["indicator"]
+    decimals, unit = int(ind["decimals"]), ind["unit"] or ""
+    source = SOURCE_LABELS.get(ind["source_kind"], ind["source_kind"])
+    if ind["source_ref"]:
+        source += f" ({'KPI-id ' if ind['source_kind'] == 'kolada' else ''}{ind['source_ref']})"
+    baseline = "–"
+    if ind.get("baseline_period") and pd.notna(ind.get("baseline_value")):
+        baseline = f"{format_number(ind['baseline_value'], decimals, unit)} ({period_from_code(ind['baseline_period']).label})"
+    targets = detail["targets"]
+    target_text = "; ".join(f"{int(y)}: {format_number(v, decimals, unit)}" for y, v in zip(targets["year"], targets["value"])) or "–"
+    return [
+        ("Kod", ind["code"]),
+        ("Definition", ind["definition"] or "–"),
+        ("Enhet", unit or "–"),
+        ("Riktning", DIRECTION_LABELS.get(ind["direction"], ind["direction"])),
+        ("Periodicitet", PERIODICITY_LABELS.get(ind["periodicity"], ind["periodicity"])),
+        ("Källa", source),
+        ("Källanmärkning", ind["source_note"] or "–"),
+        ("Ansvarig nämnd", f"{ind['org_code']} – {ind['org_name']}"),
+        ("Fokusområde", ind["focus_name"]),
+        ("Programmål", ", ".join(detail["program_goals"]) or "–"),
+        ("Resultatmål", ", ".join(detail["result_goals"]) or "–"),
+        ("Utgångsläge", baseline),
+        ("Målvärden", target_text),
+        ("Nedbrytning", ", ".join(w for w, on in (("kön", ind["by_gender"]), ("område", ind["by_area"])) if on) or "ingen"),
+    ]
+
+
+def values_table(indicator: dict, values: pd.DataFrame, threshold: Optional[int] = None) -> pd.DataFrame:
+    """Every value in Swedish display form, newest period first; suppressed values as '–'."""
+    columns = ["Period", "Kön", "Område", "Värde", "Status", "Kommentar", "Ändrad av", "Dold"]
+    if values.empty:
+        return pd.DataFrame(columns=columns)
+    threshold = config.suppression_threshold() if threshold is None else threshold
+    shown = apply_suppression(values, threshold)
+    shown = shown.assign(_key=shown["period"].map(sort_key), _g=shown["gender"].map({"T": 0, "K": 1, "M": 2}))
+    shown = shown.sort_values(["_key", "sort_order", "_g"], ascending=[False, True, True])
+    decimals, unit = int(indicator["decimals"]), indicator["unit"] or ""
+    return pd.DataFrame({
+        "Period": [period_from_code(p).label for p in shown["period"]],
+        "Kön": shown["gender"].map(GENDER_LABELS).to_numpy(),
+        "Område": shown["area_name"].to_numpy(),
+        "Värde": [SUPPRESSED if s or pd.isna(v) else format_number(v, decimals, unit) for v, s in zip(shown["value"], shown["suppressed"])],
+        "Status": shown["status"].to_numpy(),
+        "Kommentar": [(SUPPRESSED_NOTE.format(n=threshold) if s else (c or "")) for c, s in zip(shown["comment"], shown["suppressed"])],
+        "Ändrad av": shown["updated_by"].to_numpy(),
+        "Dold": shown["suppressed"].to_numpy(),
+    }, columns=columns)
+
+
+def gender_gap_table(indicator: dict, gaps: pd.DataFrame) -> pd.DataFrame:
+    decimals, unit = int(indicator["decimals"]), indicator["unit"] or ""
+    return pd.DataFrame({
+        "Period": [period_from_code(p).label for p in gaps["period"]],
+        "Kvinnor": [format_number(v, decimals, unit) for v in gaps["K"]],
+        "Män": [format_number(v, decimals, unit) for v in gaps["M"]],
+        "Kvinnor − män": [format_number(v, decimals, difference_unit(unit)) for v in gaps["difference"]],
+        "Kvinnor/män": [format_number(v, 2) for v in gaps["ratio"]],
+    })
+
+
+def area_gap_table(indicator: dict, latest: pd.DataFrame) -> pd.DataFrame:
+    decimals, unit = int(indicator["decimals"]), indicator["unit"] or ""
+    return pd.DataFrame({
+        "Område": latest["area_name"].to_numpy(),
+        "Värde": [format_number(v, decimals, unit) for v in latest["value"]],
+        "Hela kommunen": [format_number(v, decimals, unit) for v in latest["total"]],
+        "Skillnad": [format_number(v, decimals, difference_unit(unit)) for v in latest["difference"]],
+    })
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """Who changed which value, when and why, newest first."""
+    if history.empty:
+        return pd.DataFrame(columns=["Tid (UTC)", "Vem", "Händelse", "Värde", "Fält", "Före", "Efter", "Motivering"])
+    at = pd.to_datetime(history["at"], utc=True)
+    return pd.DataFrame({
+        "Tid (UTC)": at.dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
+        "Vem": history["user_email"].to_numpy(),
+        "Händelse": history["action"].to_numpy(),
+        "Värde": [f"{period_from_code(p).label}, {GENDER_LABELS.get(g, g)}, {a}"
+                  for p, g, a in zip(history["period"], history["gender"], history["area_name"])],
+        "Fält": history["field"].to_numpy(),
+        "Före": history["old"].fillna("").to_numpy(),
+        "Efter": history["new"].fillna("").to_numpy(),
+        "Motivering": history["reason"].to_numpy(),
+    })
+
+
+def focus_area_data(code: str, engine: Optional[Engine] = None) -> Optional[dict]:
+    """One focus area: its active indicators with values, targets and comparisons, and its actions."""
+    with session_scope(engine) as session:
+        areas = queries.focus_areas(session)
+        match = areas[areas["code"] == code]
+        if match.empty:
+            return None
+        focus = match.iloc[0].to_dict()
+        inds = queries.indicators(session, include_retired=False)
+        inds = inds[inds["focus_area_id"] == focus["id"]].reset_index(drop=True)
+        ids = [int(i) for i in inds["id"]]
+        data = {
+            "focus_area": focus,
+            "indicators": inds,
+            "values": queries.measurements(session, ids),
+            "targets": queries.targets(session),
+            "comparisons": queries.comparison_values(session, ids),
+            "actions": actions_table(session, int(focus["id"])),
+        }
+    data["targets"] = data["targets"][data["targets"]["indicator_id"].isin(ids)]
+    return data
+
+
+def actions_table(session, focus_area_id: int) -> pd.DataFrame:
+    """The focus area's actions for display: name, status, responsible organisations,
+    cost estimate in kronor and priority."""
+    acts = queries.actions(session)
+    acts = acts[acts["focus_area_id"] == focus_area_id]
+    orgs = queries.organisations(session).set_index("id")["code"]
+    links = queries.action_links(session)["orgs"]
+    owners = links.assign(code=links["organisation_id"].map(orgs)).groupby("action_id")["code"].apply(lambda c: ", ".join(sorted(c)))
+    return pd.DataFrame({
+        "Insats": acts["name"].to_numpy(),
+        "Status": acts["status"].to_numpy(),
+        "Ansvariga": [owners.get(i, "–") for i in acts["id"]],
+        "Kostnad": [format_kronor(None if pd.isna(c) else int(c)) for c in acts["cost_estimate"]],
+        "Prioritet": [SUPPRESSED if pd.isna(p) else str(int(p)) for p in acts["priority"]],
+    }, columns=["Insats", "Status", "Ansvariga", "Kostnad", "Prioritet"])

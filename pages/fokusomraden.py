@@ -1,0 +1,58 @@
+"""Fokusområden: one focus area at a time – small trend charts for its indicators and its actions."""
+import streamlit as st
+
+from indicators.charts import trend_figure
+from indicators.config import suppression_threshold
+from ui import cache
+from ui.components import md_escape, status_badge
+from ui.params import select_param
+
+st.title("Fokusområden")
+areas = cache.structure()["focus_areas"]
+code = select_param("Fokusområde", "omrade", {r.code: f"{r.number}. {r.name}" for r in areas.itertuples()}, allow_all=False)
+data = cache.focus_area_data(code) if code else None
+if data is None:
+    st.info("Det finns inga fokusområden ännu.")
+    st.stop()
+
+focus = data["focus_area"]
+st.header(f"{focus['number']}. {focus['name']}")
+if focus["description"]:
+    st.text(focus["description"])
+
+c1, c2 = st.columns(2)
+show_gender = c1.toggle("Visa kön", value=st.query_params.get("kon") == "1", key="toggle_kon")
+show_areas = c2.toggle("Visa områden", value=st.query_params.get("omraden") == "1", key="toggle_omraden")
+for param, on in (("kon", show_gender), ("omraden", show_areas)):
+    if on:
+        st.query_params[param] = "1"
+    else:
+        st.query_params.pop(param, None)
+st.caption(f"Grå streckade linjer är jämförelser (t.ex. Riket). Värden per kön eller område med färre än "
+           f"{suppression_threshold()} i underlaget visas inte, så att ingen enskild kan identifieras.")
+
+indicators = data["indicators"]
+if indicators.empty:
+    st.info("Fokusområdet har inga aktiva indikatorer.")
+statuses = cache.overview().set_index("code")["status"]
+rows = indicators.to_dict("records")
+for start in range(0, len(rows), 2):
+    columns = st.columns(2)
+    for column, indicator in zip(columns, rows[start:start + 2]):
+        targets = data["targets"][data["targets"]["indicator_id"] == indicator["id"]]
+        comparisons = data["comparisons"][data["comparisons"]["indicator_id"] == indicator["id"]]
+        figure = trend_figure(indicator, data["values"], targets, comparisons, compact=True, title="",
+                              show_gender=show_gender and bool(indicator["by_gender"]),
+                              show_areas=show_areas and bool(indicator["by_area"]))
+        with column:
+            badge = status_badge(statuses[indicator["code"]]) if indicator["code"] in statuses.index else ""
+            st.markdown(f"{badge} **{indicator['code']}** {md_escape(indicator['name'])}")
+            st.plotly_chart(figure, key=f"chart_{indicator['code']}", theme=None, config={"displaylogo": False},
+                            alt=f"Diagram över {indicator['code']} {indicator['name']}")
+            st.page_link("pages/indikatorer.py", label=f"Mer om {indicator['code']}", query_params={"indikator": indicator["code"]})
+
+st.subheader("Insatser")
+if data["actions"].empty:
+    st.caption("Inga insatser är registrerade för fokusområdet.")
+else:
+    st.dataframe(data["actions"], hide_index=True, width="stretch")

@@ -1,0 +1,73 @@
+"""Indikatorer: one indicator in full – definition, trend with every breakdown, gender and
+area gaps, all values with comments, downloads and the history of changes."""
+import pandas as pd
+import streamlit as st
+
+from indicators import charts, gaps, indicator_view
+from indicators.config import suppression_threshold
+from indicators.exports import long_rows, to_csv_bytes
+from indicators.xlsx import to_xlsx_bytes
+from ui import cache
+from ui.components import md_escape
+from ui.params import select_param
+
+st.title("Indikatorer")
+catalogue = cache.structure()["indicators"]
+code = select_param("Indikator", "indikator", {r.code: f"{r.code} – {r.name}" for r in catalogue.itertuples()}, allow_all=False)
+detail = cache.indicator_detail(code) if code else None
+if detail is None:
+    st.info("Det finns inga aktiva indikatorer ännu.")
+    st.stop()
+
+indicator, values = detail["indicator"], detail["values"]
+threshold = suppression_threshold()
+st.header(f"{indicator['code']} {indicator['name']}")
+# st.table renders Markdown in cells: escape the catalogue's free text.
+definition = [(label, md_escape(text)) for label, text in indicator_view.definition_rows(detail)]
+st.table(pd.DataFrame(definition, columns=["Uppgift", "Innehåll"]).set_index("Uppgift"))
+
+st.subheader("Utveckling")
+figure = charts.trend_figure(indicator, values, detail["targets"], detail["comparisons"],
+                             show_gender=bool(indicator["by_gender"]), show_areas=bool(indicator["by_area"]))
+st.plotly_chart(figure, key="trend", theme=None, config={"displaylogo": False},
+                alt=f"Diagram över {indicator['code']} {indicator['name']} med alla nedbrytningar")
+
+if indicator["by_gender"]:
+    st.subheader("Skillnad mellan kvinnor och män")
+    gender = gaps.gender_gap(values)
+    st.plotly_chart(charts.gender_gap_figure(indicator, gender), key="gender_gap", theme=None,
+                    config={"displaylogo": False}, alt="Stapeldiagram: kvinnor minus män per period")
+    st.dataframe(indicator_view.gender_gap_table(indicator, gender), hide_index=True, width="stretch")
+    if gender["suppressed"].any():
+        st.caption(f"– = skillnaden visas inte eftersom underlaget är för litet (färre än {threshold}).")
+
+if indicator["by_area"] and not gaps.area_gap_meaningful(indicator["unit"]):
+    st.subheader("Skillnad mellan områden och hela kommunen")
+    st.caption("Indikatorn är ett antal, som summeras över områdena; jämför värdena per område i diagrammet ovan.")
+elif indicator["by_area"]:
+    st.subheader("Skillnad mellan områden och hela kommunen")
+    latest = gaps.latest_area_gap(gaps.area_gap(values))
+    st.caption("Områdena visas i fast ordning, inte rangordnade. Skillnaden är områdets värde minus hela kommunens.")
+    st.plotly_chart(charts.area_gap_figure(indicator, latest), key="area_gap", theme=None,
+                    config={"displaylogo": False}, alt="Stapeldiagram: varje områdes skillnad mot hela kommunen")
+    st.dataframe(indicator_view.area_gap_table(indicator, latest), hide_index=True, width="stretch")
+
+st.subheader("Värden")
+table = indicator_view.values_table(indicator, values)
+st.dataframe(table.drop(columns=["Dold"]), hide_index=True, width="stretch")
+if table["Dold"].any():
+    st.caption(f"– = värdet visas inte: underlaget är för litet (färre än {threshold}) för att redovisas per kön "
+               "eller område utan risk att enskilda kan identifieras.")
+
+rows = long_rows(indicator_ids=[int(indicator["id"])])
+c1, c2 = st.columns(2)
+c1.download_button("Ladda ned CSV", to_csv_bytes(rows), file_name=f"{indicator['code']}.csv", mime="text/csv")
+c2.download_button("Ladda ned Excel", to_xlsx_bytes(rows), file_name=f"{indicator['code']}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+with st.expander("Historik"):
+    history = indicator_view.history_table(detail["history"])
+    if history.empty:
+        st.caption("Inga ändringar av värdena är registrerade.")
+    else:
+        st.dataframe(history, hide_index=True, width="stretch")

@@ -1,0 +1,365 @@
+"""Working-group dashboards: gaps and suppression, charts, matrices, responsibility, the
+'what changed since the previous meeting' view, the Excel export, and each page via AppTest."""
+from __future__ import annotations
+
+import io
+import json
+import math
+from datetime import datetime, timezone
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import delete, select, update
+from streamlit.testing.v1 import AppTest
+
+from db import crud
+from db.engine import session_scope
+from db.models import Action, Area, Indicator, Measurement
+from indicators import charts, dashboard, gaps, indicator_view, matrices, meetings_view
+from indicators.exports import is_suppressed, long_rows
+from indicators.xlsx import to_xlsx_bytes
+from tests.conftest import ADMIN, DEMO_TODAY
+from tests.test_app_pages import FOCUS_AREAS, all_text, logged_in_app
+
+PROGRAM_GOALS = ["1. Ett gemensamt språk", "2. Egen försörjning", "3. Delaktighet i samhället",
+                 "4. Trygghet och säkerhet", "5. Jämställdhet"]
+
+
+def value_row(period, gender, area, value, n, total=False, order=0):
+    return {"id": 0, "indicator_id": 1, "period": period, "gender": gender, "area_id": order, "area_code": area,
+            "area_name": area, "is_total": total, "sort_order": order, "value": value, "count_n": n,
+            "missing_reason": "", "comment": "", "status": "slutlig", "source": "test", "version": 1,
+            "updated_by": "", "updated_at": None}
+
+
+@pytest.fixture
+def small_frame() -> pd.DataFrame:
+    """Two years; in 2021 the men's value rests on 3 people and one area on 2."""
+    rows = []
+    for period, (t, k, m, n_m, a, n_a) in {"2020": (50.0, 54.0, 45.0, 400, 40.0, 90),
+                                            "2021": (52.0, 55.0, 49.0, 3, 47.0, 2)}.items():
+        rows += [value_row(period, "T", "Hela kommunen", t, 900, total=True),
+                 value_row(period, "K", "Hela kommunen", k, 450, total=True),
+                 value_row(period, "M", "Hela kommunen", m, n_m, total=True),
+                 value_row(period, "T", "Centrum", a, n_a, order=1),
+                 value_row(period, "T", "Landsbygd", 60.0, 2000, order=2)]
+    rows.append(value_row("2021", "T", "Hela kommunen", 52.0, 1, total=True) | {"period": "2019"})
+    return pd.DataFrame(rows)
+
+
+INDICATOR = {"id": 1, "code": "X01", "name": "Testindikator", "unit": "%", "decimals": 1, "direction": "higher",
+             "source_kind": "kolada", "baseline_period": "2020", "baseline_value": 50.0, "by_gender": True, "by_area": True}
+
+
+# --- gaps and suppression -------------------------------------------------------------
+
+def test_gender_gap_gives_difference_and_ratio_and_blanks_suppressed(small_frame):
+    gap = gaps.gender_gap(small_frame, threshold=5).set_index("period")
+    assert gap.loc["2020", "difference"] == pytest.approx(9.0)
+    assert gap.loc["2020", "ratio"] == pytest.approx(54.0 / 45.0)
+    assert not gap.loc["2020", "suppressed"]
+    assert gap.loc["2021", "suppressed"]
+    assert math.isnan(gap.loc["2021", "M"]) and math.isnan(gap.loc["2021", "difference"]) and math.isnan(gap.loc["2021", "ratio"])
+
+
+def test_area_gap_is_area_minus_total_in_fixed_order(small_frame):
+    gap = gaps.area_gap(small_frame, threshold=5)
+    first = gap[gap["period"] == "2020"]
+    assert list(first["area_name"]) == ["Centrum", "Landsbygd"]
+    assert list(first["difference"]) == pytest.approx([-10.0, 10.0])
+    latest = gaps.latest_area_gap(gap)
+    centrum = latest[latest["area_name"] == "Centrum"].iloc[0]
+    assert centrum["suppressed"] and math.isnan(centrum["value"]) and math.isnan(centrum["difference"])
+    assert list(latest["area_name"]) == ["Centrum", "Landsbygd"]  # administrative order, never ranked
+
+
+def test_suppression_uses_the_export_rule_and_spares_the_total(small_frame):
+    shown = gaps.apply_suppression(small_frame, threshold=5)
+    expected = [is_suppressed(g, t, n, 5) for g, t, n in zip(small_frame["gender"], small_frame["is_total"], small_frame["count_n"])]
+    assert list(shown["suppressed"]) == expected
+    total_2019 = shown[shown["period"] == "2019"].iloc[0]
+    assert not total_2019["suppressed"] and total_2019["value"] == 52.0  # n=1 but whole municipality, gender T
+
+
+# --- charts ---------------------------------------------------------------------------
+
+def test_trend_chart_never_plots_suppressed_values_and_formats_swedish(small_frame):
+    comparisons = pd.DataFrame([{"indicator_id": 1, "period": "2020", "gender": "T", "value": 48.0, "source_status": "",
+                                 "source": "kolada", "unit_code": "0000", "unit_name": "Riket"}])
+    targets = pd.DataFrame([{"indicator_id": 1, "year": 2027, "value": 60.0}])
+    figure = charts.trend_figure(INDICATOR, small_frame, targets, comparisons, show_gender=True, show_areas=True, threshold=5)
+    by_name = {trace.name: trace for trace in figure.data}
+    assert {"Hela kommunen", "Kvinnor", "Män", "Centrum", "Landsbygd", "Riket (jämförelse)", "Mål", "Utgångsläge"} <= set(by_name)
+    assert 49.0 not in by_name["Män"].y and 47.0 not in by_name["Centrum"].y
+    assert 45.0 in by_name["Män"].y
+    assert by_name["Hela kommunen"].line.width > by_name["Kvinnor"].line.width
+    riket = by_name["Riket (jämförelse)"]
+    assert riket.line.dash == "dash" and riket.line.color == charts.COMPARISON_COLOUR
+    assert figure.layout.separators == ", "
+    assert ("2020", "54,0\u00a0%") in [tuple(c) for c in by_name["Kvinnor"].customdata]
+    assert charts.KOLADA_NOTE in [a.text for a in figure.layout.annotations]
+
+
+def test_trend_chart_without_breakdowns_or_kolada_has_one_line(small_frame):
+    own = INDICATOR | {"source_kind": "own"}
+    figure = charts.trend_figure(own, small_frame, threshold=5)
+    lines = [t for t in figure.data if t.mode == "lines+markers"]
+    assert [t.name for t in lines] == ["Hela kommunen"]
+    assert not figure.layout.annotations
+
+
+def test_gap_charts_leave_out_suppressed(small_frame):
+    gender = charts.gender_gap_figure(INDICATOR, gaps.gender_gap(small_frame, threshold=5))
+    assert list(gender.data[0].x) == ["2020"]
+    area = charts.area_gap_figure(INDICATOR, gaps.latest_area_gap(gaps.area_gap(small_frame, threshold=5)))
+    assert list(area.data[0].y) == ["Landsbygd"]
+
+
+# --- demo data: detail, values table, matrices, responsibility ------------------------
+
+def test_values_table_shows_suppressed_demo_values_as_dash(demo_engine):
+    detail = indicator_view.indicator_detail("UTB06", demo_engine)
+    table = indicator_view.values_table(detail["indicator"], detail["values"])
+    hidden = table[table["Dold"]]
+    assert not hidden.empty and set(hidden["Värde"]) == {"–"}
+    assert set(hidden["Område"]) == {"Landsbygd"} and "Totalt" not in set(hidden["Kön"])
+    labels = dict(indicator_view.definition_rows(detail))
+    assert labels["Ansvarig nämnd"].startswith("BN") and labels["Fokusområde"] == "Skola"
+
+
+def test_goal_matrices_count_indicators_and_actions(demo_engine):
+    result = matrices.goal_matrices(demo_engine)
+    with session_scope(demo_engine) as session:
+        from db import queries
+        active = set(queries.indicators(session, include_retired=False)["id"])
+        goal_links = queries.indicator_program_goals(session)
+        result_links = queries.indicator_result_goals(session)
+        action_links = queries.action_links(session)["goals"]
+    ind = result["program_indicators"]
+    assert list(ind.index) == PROGRAM_GOALS and list(ind.columns) == FOCUS_AREAS
+    assert int(ind.to_numpy().sum()) == int(goal_links["indicator_id"].isin(active).sum())
+    assert int(result["result_indicators"].to_numpy().sum()) == int(result_links["indicator_id"].isin(active).sum())
+    actions = result["program_actions"]
+    assert int(actions.to_numpy().sum()) == len(action_links)
+    # Demo: no arbetsmarknad action is motivated by goal 4, one skola action is.
+    assert actions.loc["4. Trygghet och säkerhet", "Etablering på arbetsmarknaden"] == 0
+    assert actions.loc["4. Trygghet och säkerhet", "Skola"] == 1
+    marked = matrices.mark_empty(actions)
+    assert marked.loc["4. Trygghet och säkerhet", "Etablering på arbetsmarknaden"] == matrices.EMPTY_MARK
+    assert marked.loc["4. Trygghet och säkerhet", "Skola"] == "1"
+
+
+def test_responsibility_counts_ownership_and_missing_values(demo_engine):
+    before = matrices.responsibility(demo_engine, today=DEMO_TODAY)
+    summary = before["missing_summary"].set_index("org_code")
+    assert summary.loc["BN", "indicators"] == 10
+    owners = before["indicators"]
+    assert owners.drop(index=matrices.TOTAL_ROW).to_numpy().sum() == summary["indicators"].sum()
+    assert list(owners.loc[matrices.TOTAL_ROW]) == list(owners.drop(index=matrices.TOTAL_ROW).sum())
+    assert "KF – Kommunfullmäktige" in before["without_ownership"] and "KF – Kommunfullmäktige" not in owners.index
+    assert before["actions"].loc["SN – Socialnämnden", "Brottslighet"] == 1
+    assert list(before["missing"]["code"]) == ["DEM01"]  # election years only: no 2025 value
+    with session_scope(demo_engine, write=True) as session:
+        ind = crud.by_code(session, Indicator, "ARB05")  # quarterly, SN
+        total = crud.by_code(session, Area, "HELA")
+        session.execute(delete(Measurement).where(Measurement.indicator_id == ind.id, Measurement.period == "2026Q3",
+                                                  Measurement.area_id == total.id, Measurement.gender == "T"))
+    after = matrices.responsibility(demo_engine, today=DEMO_TODAY)
+    assert set(after["missing"]["code"]) == {"DEM01", "ARB05"}
+    assert after["missing"].set_index("code").loc["ARB05", "period"] == "2026Q3"
+    assert after["missing_summary"].set_index("org_code").loc["SN", "missing"] == 1
+
+
+# --- meeting changes --------------------------------------------------------------------
+
+def _meeting_ids(engine) -> list[int]:
+    return [int(i) for i in meetings_view.meetings(engine)["id"]]
+
+
+def test_changes_since_previous_meeting(demo_engine):
+    first, second = _meeting_ids(demo_engine)  # 2025-10-14, 2026-04-15
+    result = meetings_view.changes(second, demo_engine)
+    assert result["previous"]["id"] == first
+    values = result["values"].set_index("code")
+    assert values.loc["ARB01", "periods"] == "2025"  # yearly 2025 values arrived in February 2026
+    assert values.loc["ARB01", "new"] > 0 and values.loc["ARB01", "updated"] == 0
+    assert result["actions"].empty  # demo actions were created after both meetings
+    # Every yearly value existed by the second meeting (reported in February), so their
+    # statuses are today's; quarterly values for Q2/Q3 2026 arrived after it.
+    overview = dashboard.overview(demo_engine)
+    yearly = set(overview.loc[overview["periodicity"] == "year", "code"])
+    now = overview.set_index("code")["status"]
+    at_meeting = result["status"].set_index("code")["status"]
+    assert {c: at_meeting[c] for c in yearly} == {c: now[c] for c in yearly}
+    quarterly = set(overview.loc[overview["periodicity"] == "quarter", "code"])
+    assert any(at_meeting[c] != now[c] for c in quarterly)
+    changed = result["status_changes"]
+    assert not changed.empty and (changed["before"] != changed["after"]).all()
+
+
+def test_first_meeting_counts_everything_before_it(demo_engine):
+    first = _meeting_ids(demo_engine)[0]
+    result = meetings_view.changes(first, demo_engine)
+    assert result["previous"] is None
+    assert set(result["status_changes"]["before"]) == {"saknar värde"}
+    arb01 = result["values"].set_index("code").loc["ARB01"]
+    assert arb01["periods"] == "2018–2024" and arb01["updated"] == 0  # 2025 arrived after this meeting
+
+
+def test_changed_values_and_actions_are_told_apart(demo_engine):
+    first, second = _meeting_ids(demo_engine)
+    between = datetime(2026, 1, 10, 12, tzinfo=timezone.utc)
+    early = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    with session_scope(demo_engine, write=True) as session:
+        ind = crud.by_code(session, Indicator, "BRO01")
+        session.execute(update(Measurement).where(Measurement.indicator_id == ind.id, Measurement.period == "2020")
+                        .values(updated_at=between))
+        names = list(session.execute(select(Action.name).order_by(Action.id)).scalars())[:2]
+        session.execute(update(Action).where(Action.name == names[0]).values(created_at=between, updated_at=between))
+        session.execute(update(Action).where(Action.name == names[1]).values(created_at=early, updated_at=between))
+    result = meetings_view.changes(second, demo_engine)
+    bro = result["values"].set_index("code").loc["BRO01"]
+    assert bro["updated"] == 1 and bro["periods"] == "2020, 2025"
+    assert meetings_view.describe_values(bro["new"], bro["updated"]) == "1 nytt och 1 ändrat värde"
+    actions = result["actions"].set_index("name")["change"].to_dict()
+    assert actions == {names[0]: meetings_view.NEW, names[1]: meetings_view.CHANGED}
+    crime = meetings_view.for_focus_area(result, "brottslighet")
+    assert set(crime["values"]["code"]) == {c for c in result["values"]["code"] if c.startswith("BRO")}
+    assert sum(meetings_view.status_counts(crime["status"]).values()) == len(crime["status"]) == 5
+    # Before the first meeting there is no earlier meeting: what existed then is new.
+    assert meetings_view.changes(first, demo_engine)["actions"].set_index("name")["change"].to_dict() == {names[1]: meetings_view.NEW}
+
+
+# --- exports and history ----------------------------------------------------------------
+
+def test_xlsx_has_swedish_headers_numbers_and_neutralised_text():
+    rows = [{"indikator": "X01", "period": "2024", "kön": "T", "område": "Hela kommunen", "värde": "12,5",
+             "kommentar": "=HYPERLINK(\"http://x\")"},
+            {"indikator": "X01", "period": "2024", "kön": "K", "område": "Landsbygd", "värde": "", "kommentar": "dold"}]
+    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(rows))).active
+    assert [c.value for c in sheet[1]] == ["Indikator", "Period", "Kön", "Område", "Värde", "Kommentar"]
+    assert sheet["E2"].value == 12.5 and sheet["E2"].data_type == "n"
+    assert sheet["F2"].value.startswith("'=") and sheet["F2"].data_type == "s"
+    assert sheet["E3"].value is None
+
+
+def test_xlsx_of_demo_indicator_matches_csv_rows(demo_engine):
+    detail = indicator_view.indicator_detail("UTB06", demo_engine)
+    rows = long_rows(demo_engine, indicator_ids=[int(detail["indicator"]["id"])])
+    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(rows))).active
+    assert sheet.max_row == len(rows) + 1
+    numbers = [c.value for c in sheet["E"][1:] if c.value is not None]
+    assert numbers and all(isinstance(v, (int, float)) for v in numbers)
+
+
+def test_history_lists_audit_events_of_the_indicators_values(demo_engine):
+    with session_scope(demo_engine, write=True) as session:
+        ind = crud.by_code(session, Indicator, "ARB01")
+        value = session.execute(select(Measurement).where(Measurement.indicator_id == ind.id, Measurement.period == "2024",
+                                                          Measurement.gender == "T")).scalars().first()
+        crud.add_audit(session, user_email="handlaggare@exempel.invalid", action="update", entity="measurement",
+                       entity_id=value.id, field="value", old="70,1", new="70,4", reason="Rättad efter ny körning")
+        other = crud.by_code(session, Indicator, "ARB02")
+        crud.add_audit(session, user_email="x@exempel.invalid", action="update", entity="indicator", entity_id=other.id)
+    history = indicator_view.history_table(indicator_view.indicator_detail("ARB01", demo_engine)["history"])
+    assert len(history) == 1
+    row = history.iloc[0]
+    assert row["Vem"] == "handlaggare@exempel.invalid" and row["Före"] == "70,1" and row["Efter"] == "70,4"
+    assert row["Värde"] == "2024, Totalt, Hela kommunen" and row["Motivering"] == "Rättad efter ny körning"
+
+
+# --- pages (AppTest) --------------------------------------------------------------------
+
+@pytest.fixture
+def viewer_app(demo_engine):
+    from indicators.users import create_user
+    create_user(ADMIN, "viewer@exempel.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
+    return logged_in_app("viewer")
+
+
+def open_page(at: AppTest, page: str, **params) -> AppTest:
+    at.run()
+    at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def plotly_charts(at: AppTest) -> list:
+    return list(at.get("plotly_chart"))
+
+
+def trace_names(chart) -> list[str]:
+    return [trace.get("name") for trace in json.loads(chart.proto.spec)["data"]]
+
+
+def test_focus_area_page_shows_charts_and_actions(viewer_app):
+    at = open_page(viewer_app, "pages/fokusomraden.py", omrade="skola")
+    assert not at.exception
+    assert "2. Skola" in all_text(at)
+    charts_before = plotly_charts(at)
+    assert len(charts_before) == 7  # the seven active Skola indicators
+    actions = at.dataframe[-1].value
+    assert "Läxhjälp och studiero på mötesplatser" in list(actions["Insats"])
+    assert "300\u00a0000 kr" in list(actions["Kostnad"])
+    assert "Kvinnor" not in trace_names(charts_before[0])
+    at.toggle(key="toggle_kon").set_value(True).run()
+    assert not at.exception
+    assert at.query_params["kon"] == "1"
+    assert "Kvinnor" in trace_names(plotly_charts(at)[0])  # UTB01 is reported by gender
+
+
+def test_indicator_page_shows_definition_gaps_values_and_downloads(viewer_app):
+    at = open_page(viewer_app, "pages/indikatorer.py", indikator="UTB06")
+    assert not at.exception
+    text = all_text(at)
+    assert "UTB06" in text and "Skillnad mellan kvinnor och män" in text and "Skillnad mellan områden" in text
+    assert "underlaget är för litet" in text
+    assert len(plotly_charts(at)) == 3
+    assert [b.label for b in at.get("download_button")] == ["Ladda ned CSV", "Ladda ned Excel"]
+    assert "Historik" in [e.label for e in at.expander]
+    definition = at.table[0].value
+    assert "Bildningsnämnden" in " ".join(map(str, definition.iloc[:, 0]))
+
+
+def test_indicator_page_explains_why_counts_have_no_area_gap(viewer_app):
+    at = open_page(viewer_app, "pages/indikatorer.py", indikator="DEM04")  # antal, by gender and area
+    assert not at.exception
+    assert "Indikatorn är ett antal" in all_text(at)
+    assert len(plotly_charts(at)) == 2
+    assert "Landsbygd" in trace_names(plotly_charts(at)[0])
+
+
+def test_goal_matrix_page_shows_focus_areas_and_empty_cells(viewer_app):
+    at = open_page(viewer_app, "pages/malmatris.py")
+    assert not at.exception
+    assert len(at.dataframe) == 3
+    program_actions = at.dataframe[1].value
+    assert list(program_actions.columns) == FOCUS_AREAS
+    assert program_actions.loc["4. Trygghet och säkerhet", "Etablering på arbetsmarknaden"] == matrices.EMPTY_MARK
+    assert "0 ⚠ = ingen indikator/insats" in all_text(at)
+
+
+def test_responsibility_page_shows_owners_and_missing(viewer_app):
+    at = open_page(viewer_app, "pages/ansvar.py")
+    assert not at.exception
+    owners = at.dataframe[0].value
+    assert list(owners.columns) == FOCUS_AREAS and "BN – Bildningsnämnden" in owners.index
+    assert "Värden som saknas för senaste rapportperioden" in all_text(at)
+
+
+def test_meeting_mode_moves_between_focus_areas(viewer_app):
+    at = open_page(viewer_app, "pages/moten.py")
+    assert not at.exception
+    assert "Politisk arbetsgrupp, möte 2 (exempel)" in list(at.dataframe[0].value["title"])
+    assert at.query_params["mote"] == "2"  # newest meeting first
+    next(b for b in at.button if b.label == "Starta mötesläge").click().run()
+    assert not at.exception
+    assert at.title[0].value == "1. Etablering på arbetsmarknaden"
+    assert "Nya och ändrade värden sedan mötet 2025-10-14" in all_text(at)
+    next(b for b in at.button if b.label == "Nästa").click().run()
+    assert at.title[0].value == "2. Skola" and at.query_params["steg"] == "2"
+    next(b for b in at.button if b.label == "Föregående").click().run()
+    assert at.title[0].value == "1. Etablering på arbetsmarknaden"
+    assert next(b for b in at.button if b.label == "Föregående").disabled
