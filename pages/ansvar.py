@@ -4,6 +4,9 @@ from datetime import date
 import streamlit as st
 
 from ui import cache
+from ui.auth import page_actor
+
+page_actor()
 
 st.title("Ansvar")
 st.caption("Revisionen (Deloitte) rekommenderade tydligt ansvar mellan förvaltningarna. "

@@ -6,6 +6,9 @@ from indicators.config import suppression_threshold
 from ui import cache
 from ui.components import md_escape, status_badge
 from ui.params import select_param
+from ui.auth import page_actor
+
+page_actor()
 
 st.title("Fokusområden")
 areas = cache.structure()["focus_areas"]

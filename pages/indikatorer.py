@@ -10,6 +10,9 @@ from indicators.xlsx import to_xlsx_bytes
 from ui import cache
 from ui.components import md_escape
 from ui.params import select_param
+from ui.auth import page_actor
+
+page_actor()
 
 st.title("Indikatorer")
 catalogue = cache.structure()["indicators"]

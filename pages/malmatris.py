@@ -3,6 +3,9 @@ import streamlit as st
 
 from indicators.matrices import EMPTY_LEGEND, EMPTY_MARK, mark_empty
 from ui import cache
+from ui.auth import page_actor
+
+page_actor()
 
 EMPTY_STYLE = "background-color: #F6D8B0; font-weight: 600"  # Okabe–Ito orange, lightened
 

@@ -7,6 +7,9 @@ from indicators.status import ICONS, STATUSES
 from ui import cache
 from ui.components import md_escape
 from ui.params import select_param
+from ui.auth import page_actor
+
+page_actor()
 
 # Static style only (no user text): larger type so the screen reads from across the room.
 MEETING_MODE_CSS = """<style>
