@@ -52,6 +52,13 @@ def latest_two(series: pd.DataFrame) -> dict[int, list[tuple[str, Optional[float
 _latest_two = latest_two  # older name, used by snapshot and meeting views
 
 
+def _group_pairs(keys, values) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for key, value in zip(keys, values):
+        out.setdefault(int(key), []).append(value)
+    return out
+
+
 def _from_newest(newest: pd.DataFrame) -> dict[int, list[tuple[str, Optional[float]]]]:
     """The same shape from queries.newest_total_values (already ranked in SQL)."""
     out: dict[int, list[tuple[str, Optional[float]]]] = {}
@@ -94,15 +101,17 @@ def overview(engine: Optional[Engine] = None) -> pd.DataFrame:
         pgoals = queries.indicator_program_goals(session)
         rgoals = queries.indicator_result_goals(session)
     latest = _from_newest(newest)
-    targets_by = {int(k): [Target(int(y), float(v)) for y, v in zip(g["year"], g["value"])] for k, g in tgts.groupby("indicator_id")}
-    pg_by = pgoals.groupby("indicator_id")["program_goal_id"].apply(list).to_dict()
-    rg_by = rgoals.groupby("indicator_id")["result_goal_id"].apply(list).to_dict()
+    targets_by = _group_pairs(tgts["indicator_id"], zip(tgts["year"], tgts["value"]))
+    targets_by = {k: [Target(int(y), float(v)) for y, v in pairs] for k, pairs in targets_by.items()}
+    pg_by = _group_pairs(pgoals["indicator_id"], pgoals["program_goal_id"])
+    rg_by = _group_pairs(rgoals["indicator_id"], rgoals["result_goal_id"])
     rule = config.status_rule()
     rows = []
     for row in inds.to_dict("records"):
-        assessed = assess(row, latest.get(int(row["id"]), []), targets_by.get(int(row["id"]), []), rule)
-        rows.append({**row, **assessed, "program_goal_ids": pg_by.get(row["id"], []), "result_goal_ids": rg_by.get(row["id"], [])})
-    return pd.DataFrame(rows)[OVERVIEW_COLUMNS]
+        key = int(row["id"])
+        assessed = assess(row, latest.get(key, []), targets_by.get(key, []), rule)
+        rows.append({**row, **assessed, "program_goal_ids": pg_by.get(key, []), "result_goal_ids": rg_by.get(key, [])})
+    return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
 
 
 def structure(engine: Optional[Engine] = None) -> dict[str, pd.DataFrame]:
