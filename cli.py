@@ -67,6 +67,50 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    """Import values (XLSX/CSV, long format) as the named user: all rows or none."""
+    from indicators import imports
+
+    engine = get_engine()
+    actor = users.actor_for_email(args.user, engine)
+    if actor is None:
+        print(f"Fel: ingen aktiv användare med e-post {args.user}.", file=sys.stderr)
+        return 2
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 1
+    prepared, result = imports.import_file(actor, Path(args.file).name, data, dry_run=args.dry_run,
+                                           engine=engine, lock_reason=args.lock_reason)
+    for skipped in prepared.read.skipped:
+        print(skipped)
+    errors = prepared.read.errors + [str(e) for e in result.errors]
+    for error in errors:
+        print(error, file=sys.stderr)
+    counts = result.counts()
+    verb = "Skulle ge" if args.dry_run else "Importerat"
+    print(f"{verb}: {counts['ny']} nya, {counts['ändrad']} ändrade, {counts['oförändrad']} oförändrade"
+          + (" – inget sparades." if errors else "."))
+    return 1 if errors else 0
+
+
+def cmd_snapshot(args) -> int:
+    """Freeze an annual follow-up and write its files; prints the SHA-256 of the content."""
+    from datetime import date
+
+    from indicators import snapshot
+
+    snapshot_date = date.fromisoformat(args.date) if args.date else None
+    snapshot_id, sha256, names = snapshot.create_snapshot(
+        CLI_ACTOR, args.year, snapshot_date=snapshot_date, engine=get_engine(), out_dir=Path(args.out))
+    print(sha256)
+    for name in names:
+        print(f"  {Path(args.out) / name}")
+    print(f"Årsuppföljning {args.year}: id {snapshot_id}.", file=sys.stderr)
+    return 0
+
+
 def cmd_user(args) -> int:
     engine = get_engine()
     try:
@@ -98,6 +142,58 @@ def _read_password(from_stdin: bool) -> str | None:
     return password
 
 
+def cmd_kolada(args) -> int:
+    """Official statistics from Kolada: saved API responses (offline) or a live fetch."""
+    import json
+
+    from indicators.permissions import PermissionDenied
+    from indicators.sources import kolada, kolada_import
+
+    engine = get_engine()
+    try:
+        if args.from_file:
+            files = [(path, Path(path).read_bytes()) for path in args.from_file]
+            report = kolada_import.import_files(CLI_ACTOR, files, engine=engine)
+        else:
+            report, fetched = kolada_import.fetch_and_import(
+                CLI_ACTOR, args.kpi, engine=engine,
+                on_progress=lambda done, total, kpi: print(f"Hämtat {kpi} ({done}/{total})", file=sys.stderr),
+            )
+            if args.save:
+                Path(args.save).write_text(json.dumps(fetched.pages, ensure_ascii=False, indent=1), encoding="utf-8")
+                print(f"Svaren sparade i {args.save} (kan läsas in med --from-file).")
+            for kpi_id, title in report.titles.items():
+                print(f"  {kpi_id}: {title}")
+            for kpi_id in report.not_found:
+                print(f"  {kpi_id}: finns inte i Kolada – kontrollera indikatorns KPI-id", file=sys.stderr)
+    except (kolada.KoladaError, PermissionDenied, OSError) as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def cmd_catalogue(args) -> int:
+    """The indicator catalogue as XLSX: export, or all-or-nothing import (upsert by code)."""
+    from indicators import catalogue_io
+
+    engine = get_engine()
+    if args.catalogue_cmd == "export":
+        Path(args.file).write_bytes(catalogue_io.export_catalogue_xlsx(engine))
+        print(f"Katalogen skriven till {args.file}")
+        return 0
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 1
+    report = catalogue_io.import_catalogue_xlsx(CLI_ACTOR, data, engine)
+    for error in report.errors:
+        print(error, file=sys.stderr)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cli.py", description="Uppföljning: program för inkludering och social sammanhållning")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +213,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="CSV-fil att skriva (UTF-8 med BOM, semikolon)")
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("import", help="importera värden (xlsx/csv i långformatet) som en viss användare; allt eller inget")
+    p.add_argument("file", metavar="FIL", help=".xlsx eller .csv med indikator;period;kön;område;värde;kommentar")
+    p.add_argument("--user", required=True, help="e-post för användaren som importerar (behörigheten gäller)")
+    p.add_argument("--dry-run", action="store_true", help="kontrollera bara, spara inget")
+    p.add_argument("--lock-reason", help="skäl för ändringar i låsta perioder (bara admin)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("snapshot", help="frys årsuppföljningen för ett år och skriv filerna (JSON, CSV, XLSX, PDF)")
+    p.add_argument("--year", type=int, required=True, help="uppföljningsåret, t.ex. 2025")
+    p.add_argument("--out", required=True, help="katalog för filerna")
+    p.add_argument("--date", help="ögonblicksbildens datum ÅÅÅÅ-MM-DD (standard: i dag)")
+    p.set_defaults(func=cmd_snapshot)
+
     p = sub.add_parser("user", help="hantera användare")
     user_sub = p.add_subparsers(dest="user_cmd", required=True)
     add = user_sub.add_parser("add", help="lägg till en användare")
@@ -128,6 +237,21 @@ def build_parser() -> argparse.ArgumentParser:
     dis = user_sub.add_parser("disable", help="inaktivera en användare")
     dis.add_argument("email")
     p.set_defaults(func=cmd_user)
+    p = sub.add_parser("kolada", help="hämta officiell statistik från Kolada (eller läs in sparade svar)")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--from-file", action="append", metavar="SVAR.json",
+                        help="sparat API-svar (en sida eller en lista av sidor); kan upprepas")
+    source.add_argument("--fetch", action="store_true", help="hämta från api.kolada.se (kräver nätverk)")
+    p.add_argument("--kpi", action="append", metavar="ID", help="bara detta KPI-id (kan upprepas; med --fetch)")
+    p.add_argument("--save", metavar="FIL.json", help="spara de hämtade svaren för senare --from-file")
+    p.set_defaults(func=cmd_kolada)
+
+    p = sub.add_parser("catalogue", help="indikatorkatalogen som Excel-fil (export/import)")
+    cat_sub = p.add_subparsers(dest="catalogue_cmd", required=True)
+    cat_sub.add_parser("export", help="skriv katalogen till en .xlsx-fil").add_argument("file", metavar="FIL.xlsx")
+    cat_sub.add_parser("import", help="läs in en .xlsx-fil; allt eller inget, avslutar med 1 vid fel") \
+        .add_argument("file", metavar="FIL.xlsx")
+    p.set_defaults(func=cmd_catalogue)
     return parser
 
 

@@ -101,5 +101,5 @@ COMMON_PAGES = ["oversikt", "fokusomraden", "indikatorer", "malmatris", "ansvar"
 PAGES_BY_ROLE = {
     VIEWER: COMMON_PAGES,
     OFFICIAL: COMMON_PAGES + ["rapportera", "importera", "insatser"],
-    ADMIN: COMMON_PAGES + ["rapportera", "importera", "insatser", "arsuppfoljning", "administration"],
+    ADMIN: COMMON_PAGES + ["rapportera", "importera", "insatser", "arsuppfoljning", "administration", "hamta_statistik"],
 }

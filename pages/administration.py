@@ -1,0 +1,376 @@
+"""Administration (process support only): catalogue health, the indicator catalogue, goals,
+organisations, areas, comparison units, users, meetings and the XLSX catalogue round trip.
+Every rule lives in indicators.catalogue_admin / catalogue_io / users; this page collects
+input and shows the answer."""
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from indicators import catalogue_admin as admin
+from indicators import catalogue_io, checks, users
+from indicators.catalogue_admin import MEETING_KINDS, ORG_KINDS, Attendee, IndicatorData, MeetingData
+from indicators.periods import PERIODICITY_LABELS
+from indicators.permissions import ROLE_LABELS, PermissionDenied
+from seed.load import working_group_seats
+from ui.auth import page_actor
+
+ACTOR = page_actor({"admin"})
+
+FLASH_KEY = "administration_flash"
+NEW = 0  # select-box key for "create a new row"
+ERRORS = (ValueError, PermissionDenied)  # AdminError, UserError and InvariantError are ValueErrors
+
+actor = ACTOR
+st.title("Administration")
+if not actor.is_admin:
+    st.error("Bara processtödet (admin) kan administrera katalogen och användarna.")
+    st.stop()
+
+
+def flash(message: str, warnings: list[str] = ()) -> None:
+    st.session_state[FLASH_KEY] = {"message": message, "warnings": list(warnings)}
+    st.rerun()
+
+
+def run(action, success: str) -> None:
+    """Call a service; show its Swedish refusal, or rerun with a success message."""
+    try:
+        result = action()
+    except ERRORS as exc:
+        st.error(str(exc))
+        return
+    warnings = result[1] if isinstance(result, tuple) else result if isinstance(result, list) else []
+    flash(success, warnings)
+
+
+def picker(label: str, frame: pd.DataFrame, describe, key: str, new_label: str) -> int:
+    options = [NEW] + [int(i) for i in frame["id"]]
+    labels = {int(r["id"]): describe(r) for r in frame.to_dict("records")}
+    return st.selectbox(label, options, format_func=lambda i: new_label if i == NEW else labels[i], key=key)
+
+
+def optional_int(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+if message := st.session_state.pop(FLASH_KEY, None):
+    st.success(message["message"])
+    for warning in message["warnings"]:
+        st.warning(warning)
+
+# --- health panel ---------------------------------------------------------------------
+
+health = checks.health(today=date.today())
+without_target = [p for p in health["problems"] if p.endswith("saknar målvärde")]
+without_org = [p for p in health["problems"] if p.endswith("saknar ansvarig organisation")]
+other_problems = [p for p in health["problems"] if p not in without_target + without_org]
+with st.container(border=True):
+    st.subheader("Katalogens hälsa")
+    panels = [
+        ("Utan målvärde", without_target), ("Utan ansvarig organisation", without_org),
+        ("Utan värde för de två senaste perioderna", health["stale"]),
+        ("Mål utan indikatorer", health["goals_without_indicators"]),
+    ]
+    for column, (label, items) in zip(st.columns(len(panels)), panels):
+        column.metric(label, len(items))
+    for label, items in panels + [("Övriga problem", other_problems)]:
+        if items:
+            with st.expander(f"{label} ({len(items)})"):
+                st.text("\n".join(items))
+
+ref = admin.reference_data()
+org_codes = ref["organisations"]["code"].tolist()
+tabs = st.tabs(["Indikatorer", "Mål och fokusområden", "Organisationer", "Områden", "Jämförelseenheter",
+                "Användare", "Möten", "Katalog"])
+
+# --- indicators -----------------------------------------------------------------------
+
+with tabs[0]:
+    inds = ref["indicators"]
+    chosen = picker("Indikator", inds, lambda r: f"{r['code']} – {r['name']}" + ("" if r["active"] else " (avvecklad)"),
+                    "adm_ind", "Ny indikator …")
+    if chosen == NEW:
+        data, version = IndicatorData(code="", name="", focus_area=ref["focus_areas"]["code"].iloc[0],
+                                      responsible="KS", program_goals=[]), None
+    else:
+        data, version = admin.indicator_data(chosen)
+    focus = dict(zip(ref["focus_areas"]["code"], ref["focus_areas"]["name"]))
+    goals = dict(zip(ref["program_goals"]["number"], ref["program_goals"]["name"]))
+    results = dict(zip(ref["result_goals"]["code"], ref["result_goals"]["name"]))
+    with st.form(f"adm_ind_form_{chosen}_{version}"):
+        c1, c2 = st.columns([1, 3])
+        code = c1.text_input("Kod", data.code, disabled=chosen != NEW)
+        name = c2.text_input("Namn", data.name)
+        definition = st.text_area("Definition", data.definition)
+        c1, c2, c3, c4 = st.columns(4)
+        unit = c1.text_input("Enhet", data.unit)
+        decimals = c2.number_input("Decimaler", 0, 6, int(data.decimals))
+        direction = c3.selectbox("Riktning", list(admin.DIRECTION_LABELS), list(admin.DIRECTION_LABELS).index(data.direction),
+                                 format_func=admin.DIRECTION_LABELS.get)
+        periodicity = c4.selectbox("Periodicitet", list(PERIODICITY_LABELS), list(PERIODICITY_LABELS).index(data.periodicity),
+                                   format_func=PERIODICITY_LABELS.get)
+        c1, c2, c3 = st.columns(3)
+        source_kind = c1.selectbox("Källa", list(admin.SOURCE_LABELS), list(admin.SOURCE_LABELS).index(data.source_kind),
+                                   format_func=admin.SOURCE_LABELS.get)
+        source_ref = c2.text_input("Källreferens (t.ex. Kolada KPI-id)", data.source_ref)
+        source_note = c3.text_input("Källkommentar", data.source_note)
+        c1, c2 = st.columns(2)
+        responsible = c1.selectbox("Ansvarig organisation", org_codes, org_codes.index(data.responsible))
+        focus_area = c2.selectbox("Fokusområde", list(focus), list(focus).index(data.focus_area), format_func=focus.get)
+        program_goals = st.multiselect("Programmål (minst ett)", list(goals), data.program_goals,
+                                       format_func=lambda n: f"{n}. {goals[n]}", placeholder="Välj programmål")
+        result_goals = st.multiselect("Resultatmål", list(results), data.result_goals, format_func=results.get,
+                                      placeholder="Välj resultatmål")
+        c1, c2, c3, c4 = st.columns(4)
+        by_gender = c1.checkbox("Redovisas per kön", data.by_gender)
+        by_area = c2.checkbox("Redovisas per område", data.by_area)
+        valid_min = c3.number_input("Lägsta rimliga värde", value=data.valid_min, format="%g")
+        valid_max = c4.number_input("Högsta rimliga värde", value=data.valid_max, format="%g")
+        c1, c2, c3, c4 = st.columns(4)
+        baseline_period = c1.text_input("Utgångsperiod", data.baseline_period or "", help="t.ex. 2018, 2018H1 eller 2018Q3")
+        baseline_value = c2.number_input("Utgångsvärde", value=data.baseline_value, format="%g")
+        valid_from = c3.number_input("Aktiv från år", 1900, 2200, value=data.valid_from_year)
+        valid_to = c4.number_input("Aktiv till år", 1900, 2200, value=data.valid_to_year)
+        st.caption("Målvärden per år (lägg till eller ta bort rader)")
+        targets = st.data_editor(
+            pd.DataFrame({"år": list(data.targets), "målvärde": list(data.targets.values())}, dtype=float),
+            num_rows="dynamic", hide_index=True, key=f"adm_targets_{chosen}_{version}",
+            column_config={"år": st.column_config.NumberColumn("År", format="%d"),
+                           "målvärde": st.column_config.NumberColumn("Målvärde", format="%g")},
+        )
+        active = st.checkbox("Aktiv (avvecklade indikatorer visas inte i rapporteringen)", data.active)
+        reason = st.text_input("Anledning till ändringen (sparas i ändringsloggen)")
+        saved = st.form_submit_button("Spara indikatorn", type="primary")
+    if saved:
+        new_data = IndicatorData(
+            code=code, name=name, definition=definition, unit=unit, decimals=int(decimals), direction=direction,
+            periodicity=periodicity, source_kind=source_kind, source_ref=source_ref, source_note=source_note,
+            responsible=responsible, focus_area=focus_area, program_goals=program_goals, result_goals=result_goals,
+            by_gender=by_gender, by_area=by_area, valid_min=valid_min, valid_max=valid_max,
+            baseline_period=baseline_period or None, baseline_value=baseline_value,
+            targets={int(y): float(v) for y, v in zip(targets["år"], targets["målvärde"]) if pd.notna(y) and pd.notna(v)},
+            valid_from_year=optional_int(valid_from), valid_to_year=optional_int(valid_to), active=active,
+        )
+        if chosen == NEW:
+            run(lambda: admin.create_indicator(actor, new_data), f"Indikatorn {code.strip().upper()} skapades.")
+        else:
+            run(lambda: admin.update_indicator(actor, chosen, new_data, expected_version=version, reason=reason),
+                f"Indikatorn {data.code} sparades.")
+    if chosen != NEW:
+        c1, c2, _ = st.columns([1, 1, 3])
+        if data.active and c1.button("Avveckla", help="Värden och historik finns kvar; indikatorn döljs i rapporteringen."):
+            run(lambda: admin.retire_indicator(actor, chosen, expected_version=version), f"{data.code} avvecklades.")
+        if not data.active and c1.button("Återaktivera"):
+            run(lambda: admin.reactivate_indicator(actor, chosen, expected_version=version), f"{data.code} är aktiv igen.")
+        if c2.button("Ta bort", help="Bara en indikator utan värden kan tas bort."):
+            run(lambda: admin.delete_indicator(actor, chosen), f"{data.code} togs bort.")
+        changes = admin.definition_changes(chosen)
+        if changes:
+            st.caption("Definition eller enhet ändrad: " + ", ".join(f"{d.isoformat()} ({f})" for d, f in changes))
+
+# --- goals and focus areas ------------------------------------------------------------
+
+with tabs[1]:
+    st.subheader("Programmål")
+    st.caption("Numren är programmets egna; bara texten kan ändras.")
+    for goal in ref["program_goals"].to_dict("records"):
+        with st.expander(f"{goal['number']}. {goal['name']}"):
+            with st.form(f"adm_goal_{goal['id']}"):
+                name = st.text_input("Namn", goal["name"])
+                description = st.text_area("Beskrivning", goal["description"])
+                if st.form_submit_button("Spara"):
+                    run(lambda: admin.edit_program_goal(actor, goal["id"], name=name, description=description),
+                        "Programmålet sparades.")
+    st.subheader("Fokusområden")
+    for area in ref["focus_areas"].to_dict("records"):
+        with st.expander(f"{area['number']}. {area['name']}"):
+            with st.form(f"adm_focus_{area['id']}"):
+                name = st.text_input("Namn", area["name"])
+                short_name = st.text_input("Kortnamn", area["short_name"])
+                description = st.text_area("Beskrivning", area["description"])
+                if st.form_submit_button("Spara"):
+                    run(lambda: admin.edit_focus_area(actor, area["id"], name=name, short_name=short_name,
+                                                      description=description), "Fokusområdet sparades.")
+    st.subheader("Resultatmål")
+    st.caption("Resultatmål revideras varje mandatperiod: avsluta ett mål genom att ange giltigt till-år.")
+    goals_frame = ref["result_goals"]
+    chosen_goal = picker("Resultatmål", goals_frame, lambda r: f"{r['code']} – {r['name']}", "adm_rg", "Nytt resultatmål …")
+    row = goals_frame.set_index("id").loc[chosen_goal].to_dict() if chosen_goal != NEW else {
+        "code": "", "name": "", "description": "", "valid_from_year": date.today().year, "valid_to_year": None}
+    with st.form(f"adm_rg_form_{chosen_goal}"):
+        c1, c2, c3, c4 = st.columns([1, 3, 1, 1])
+        code = c1.text_input("Kod", row["code"], disabled=chosen_goal != NEW)
+        name = c2.text_input("Namn", row["name"])
+        valid_from = c3.number_input("Giltigt från år", 1900, 2200, optional_int(row["valid_from_year"]))
+        valid_to = c4.number_input("Giltigt till år", 1900, 2200, optional_int(row["valid_to_year"]))
+        description = st.text_area("Beskrivning", row["description"])
+        if st.form_submit_button("Spara resultatmålet"):
+            years = {"valid_from_year": optional_int(valid_from), "valid_to_year": optional_int(valid_to)}
+            if chosen_goal == NEW:
+                run(lambda: admin.create_result_goal(actor, code=code, name=name, description=description, **years),
+                    "Resultatmålet skapades.")
+            else:
+                run(lambda: admin.edit_result_goal(actor, chosen_goal, name=name, description=description, **years),
+                    "Resultatmålet sparades.")
+    if chosen_goal != NEW and st.button("Ta bort resultatmålet", help="Bara ett mål utan indikatorer kan tas bort."):
+        run(lambda: admin.delete_result_goal(actor, chosen_goal), "Resultatmålet togs bort.")
+
+# --- organisations, areas, comparison units --------------------------------------------
+
+with tabs[2]:
+    frame = ref["organisations"]
+    st.dataframe(frame.drop(columns="id"), hide_index=True)
+    chosen_org = picker("Organisation", frame, lambda r: f"{r['code']} – {r['name']}", "adm_org", "Ny organisation …")
+    row = frame.set_index("id").loc[chosen_org].to_dict() if chosen_org != NEW else {"code": "", "name": "", "kind": "nämnd", "active": True}
+    with st.form(f"adm_org_form_{chosen_org}"):
+        c1, c2, c3, c4 = st.columns([1, 3, 1, 1])
+        code = c1.text_input("Kod", row["code"], disabled=chosen_org != NEW)
+        name = c2.text_input("Namn", row["name"])
+        kind = c3.selectbox("Typ", ORG_KINDS, ORG_KINDS.index(row["kind"]))
+        active = c4.checkbox("Aktiv", bool(row["active"]), disabled=chosen_org == NEW)
+        if st.form_submit_button("Spara organisationen"):
+            if chosen_org == NEW:
+                run(lambda: admin.create_organisation(actor, code=code, name=name, kind=kind), "Organisationen skapades.")
+            else:
+                run(lambda: admin.edit_organisation(actor, chosen_org, name=name, kind=kind, active=active),
+                    "Organisationen sparades.")
+    if chosen_org != NEW and st.button("Ta bort organisationen", help="Bara en oanvänd organisation kan tas bort."):
+        run(lambda: admin.delete_organisation(actor, chosen_org), "Organisationen togs bort.")
+
+with tabs[3]:
+    frame = ref["areas"]
+    st.dataframe(frame.drop(columns="id"), hide_index=True)
+    st.caption("Det finns alltid exakt ett totalområde (hela kommunen). Använd neutrala namn på områden.")
+    chosen_area = picker("Område", frame, lambda r: f"{r['code']} – {r['name']}", "adm_area", "Nytt område …")
+    row = frame.set_index("id").loc[chosen_area].to_dict() if chosen_area != NEW else {"code": "", "name": "", "sort_order": len(frame), "active": True}
+    with st.form(f"adm_area_form_{chosen_area}"):
+        c1, c2, c3, c4 = st.columns([1, 3, 1, 1])
+        code = c1.text_input("Kod", row["code"], disabled=chosen_area != NEW)
+        name = c2.text_input("Namn", row["name"])
+        sort_order = c3.number_input("Ordning", 0, 1000, int(row["sort_order"]))
+        active = c4.checkbox("Aktivt", bool(row["active"]), disabled=chosen_area == NEW)
+        if st.form_submit_button("Spara området"):
+            if chosen_area == NEW:
+                run(lambda: admin.create_area(actor, code=code, name=name, sort_order=int(sort_order)), "Området skapades.")
+            else:
+                run(lambda: admin.edit_area(actor, chosen_area, name=name, sort_order=int(sort_order), active=active),
+                    "Området sparades.")
+    if chosen_area != NEW and st.button("Ta bort området", help="Bara ett område utan värden kan tas bort."):
+        run(lambda: admin.delete_area(actor, chosen_area), "Området togs bort.")
+
+with tabs[4]:
+    frame = ref["comparison_units"]
+    st.dataframe(frame.drop(columns="id"), hide_index=True)
+    chosen_unit = picker("Jämförelseenhet", frame, lambda r: f"{r['code']} – {r['name']}", "adm_unit", "Ny jämförelseenhet …")
+    row = frame.set_index("id").loc[chosen_unit].to_dict() if chosen_unit != NEW else {"code": "", "name": "", "active": True}
+    with st.form(f"adm_unit_form_{chosen_unit}"):
+        c1, c2, c3 = st.columns([1, 3, 1])
+        code = c1.text_input("Kod (Koladas kommun-id, t.ex. 0000 för riket)", row["code"], disabled=chosen_unit != NEW)
+        name = c2.text_input("Namn", row["name"])
+        active = c3.checkbox("Aktiv", bool(row["active"]), disabled=chosen_unit == NEW)
+        if st.form_submit_button("Spara jämförelseenheten"):
+            if chosen_unit == NEW:
+                run(lambda: admin.create_comparison_unit(actor, code=code, name=name), "Jämförelseenheten skapades.")
+            else:
+                run(lambda: admin.edit_comparison_unit(actor, chosen_unit, name=name, active=active),
+                    "Jämförelseenheten sparades.")
+    if chosen_unit != NEW and st.button("Ta bort jämförelseenheten", help="Bara en enhet utan jämförelsevärden kan tas bort."):
+        run(lambda: admin.delete_comparison_unit(actor, chosen_unit), "Jämförelseenheten togs bort.")
+
+# --- users ------------------------------------------------------------------------------
+
+with tabs[5]:
+    user_rows = users.list_users()
+    st.dataframe(pd.DataFrame(user_rows), hide_index=True)
+    st.subheader("Lägg till användare")
+    with st.form("adm_user_add", clear_on_submit=True):
+        c1, c2 = st.columns(2)
+        email = c1.text_input("E-post")
+        display_name = c2.text_input("Visningsnamn (valfritt)")
+        role = c1.selectbox("Roll", users.ROLES, format_func=ROLE_LABELS.get)
+        orgs = c2.multiselect("Organisationer (krävs för tjänsteperson)", org_codes, placeholder="Välj organisationer")
+        password = st.text_input("Första lösenord (tomt: bara inloggning med organisationens konto)", type="password")
+        if st.form_submit_button("Lägg till"):
+            run(lambda: users.create_user(actor, email, role, orgs=orgs, password=password or None,
+                                          display_name=display_name), "Användaren skapades.")
+    if user_rows:
+        st.subheader("Ändra användare")
+        by_email = {u["e-post"]: u for u in user_rows}
+        email = st.selectbox("Användare", list(by_email), key="adm_user_pick")
+        user = by_email[email]
+        current_orgs = [c for c in user["organisationer"].split(", ") if c]
+        with st.form(f"adm_user_edit_{email}"):
+            c1, c2, c3 = st.columns([1, 2, 1])
+            role = c1.selectbox("Roll", users.ROLES, users.ROLES.index(user["roll"]), format_func=ROLE_LABELS.get)
+            orgs = c2.multiselect("Organisationer", org_codes, current_orgs, placeholder="Välj organisationer")
+            active = c3.checkbox("Aktiv", bool(user["aktiv"]))
+            password = st.text_input("Nytt lösenord (tomt: oförändrat)", type="password")
+            if st.form_submit_button("Spara användaren"):
+                run(lambda: users.update_user(actor, email, role=role, orgs=orgs, active=active,
+                                              password=password or None), "Användaren sparades.")
+
+# --- meetings -----------------------------------------------------------------------------
+
+with tabs[6]:
+    seats = working_group_seats()
+    meetings = admin.meeting_list()
+    chosen_meeting = picker("Möte", meetings, lambda r: f"{r['date']} {r['kind']} – {r['title']}", "adm_meeting", "Nytt möte …")
+    if chosen_meeting == NEW:
+        meeting, version = MeetingData(date=date.today(), attendees=admin.default_attendees(seats),
+                                       distribution=admin.default_distribution(seats)), None
+    else:
+        meeting, version = admin.meeting_data(chosen_meeting)
+    st.caption("Arbetsgruppen har två ordinarie möten per år och ett extra vid behov. Deltagare anges per plats; namn är valfria.")
+    with st.form(f"adm_meeting_form_{chosen_meeting}_{version}"):
+        c1, c2, c3 = st.columns([1, 1, 3])
+        day = c1.date_input("Datum", meeting.date, format="YYYY-MM-DD")
+        kind = c2.selectbox("Typ", MEETING_KINDS, MEETING_KINDS.index(meeting.kind))
+        title = c3.text_input("Rubrik", meeting.title)
+        attendees = st.data_editor(
+            pd.DataFrame([vars(a) for a in meeting.attendees], columns=["organisation", "name", "present"]),
+            num_rows="dynamic", hide_index=True, key=f"adm_attendees_{chosen_meeting}_{version}",
+            column_config={"organisation": st.column_config.SelectboxColumn("Organisation", options=org_codes, required=True),
+                           "name": st.column_config.TextColumn("Plats eller namn"),
+                           "present": st.column_config.CheckboxColumn("Närvarande", default=True)},
+        )
+        agenda = st.text_area("Dagordning", meeting.agenda)
+        notes = st.text_area("Minnesanteckningar", meeting.notes)
+        decisions = st.text_area("Beslut", meeting.decisions)
+        distribution = st.multiselect("Sändlista (minnesanteckningarna går till KS och de representerade nämnderna)",
+                                      org_codes, meeting.distribution, placeholder="Välj organisationer")
+        saved = st.form_submit_button("Spara mötet", type="primary")
+    if saved:
+        new_meeting = MeetingData(
+            date=day, kind=kind, title=title, agenda=agenda, notes=notes, decisions=decisions, distribution=distribution,
+            attendees=[Attendee(r["organisation"], r["name"] or "", bool(r["present"]))
+                       for r in attendees.to_dict("records") if r["organisation"]],
+        )
+        if chosen_meeting == NEW:
+            run(lambda: admin.create_meeting(actor, new_meeting), "Mötet sparades.")
+        else:
+            run(lambda: admin.update_meeting(actor, chosen_meeting, new_meeting, expected_version=version), "Mötet sparades.")
+
+# --- catalogue XLSX -------------------------------------------------------------------------
+
+with tabs[7]:
+    st.write("Hela indikatorkatalogen som Excel-fil: ändra i filen och läs in den igen. Raderna matchas på kod; "
+             "en inläsning är allt eller inget.")
+    st.download_button("Ladda ner katalogen (.xlsx)", catalogue_io.export_catalogue_xlsx(),
+                       file_name=f"indikatorkatalog-{date.today().isoformat()}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    upload = st.file_uploader("Läs in en ändrad katalog", type=["xlsx"])
+    if upload is not None and st.button("Läs in katalogen", type="primary"):
+        try:
+            report = catalogue_io.import_catalogue_xlsx(actor, upload.getvalue())
+        except PermissionDenied as exc:
+            st.error(str(exc))
+        else:
+            if report.ok:
+                st.success(report.summary())
+                for label, codes in (("Nya", report.created), ("Ändrade", report.updated)):
+                    if codes:
+                        st.text(f"{label}: {', '.join(codes)}")
+            else:
+                st.error(report.summary())
+                st.dataframe(pd.DataFrame({"fel": report.errors}), hide_index=True)
