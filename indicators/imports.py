@@ -1,0 +1,299 @@
+"""File import of values in the long format ``indikator;period;kön;område;värde;kommentar``
+(XLSX or CSV), and the pre-filled XLSX template.
+
+Import is an explicit overwrite with audit, all-or-nothing: the preview validates every
+row (dry run of ``values.save_values``) and remembers the versions it saw; applying
+writes with those versions, so a value changed by someone between preview and apply
+gives a conflict and nothing is written. Formulas are never evaluated: XLSX cells give
+their cached values, and a formula without one is a row error.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy.engine import Engine
+
+from indicators import values
+from indicators.exports import LONG_COLUMNS, plain_number
+from indicators.permissions import Actor
+from indicators.safety import neutralise
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+REQUIRED = ("indikator", "period", "värde")
+ALIASES = {"kon": "kön", "omrade": "område", "varde": "värde", "indikatorkod": "indikator"}
+# Help columns in the template; accepted and ignored on import.
+INFO_COLUMNS = ("namn", "enhet", "föregående värde", "giltigt intervall")
+ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
+SKIPPED_TEXT = "tomt värde, hoppas över"
+
+
+@dataclass
+class FileRow:
+    row: int  # as in the spreadsheet: header is row 1
+    cells: dict[str, object]
+
+
+@dataclass
+class ReadResult:
+    rows: list[FileRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    has_comment_column: bool = True
+
+
+class _FileError(Exception):
+    """The file as a whole cannot be read (Swedish message)."""
+
+
+# --- reading ------------------------------------------------------------------------
+
+def read_file(filename: str, data: bytes) -> ReadResult:
+    """Rows of the file with their spreadsheet row numbers; never raises."""
+    try:
+        if len(data) > MAX_BYTES:
+            raise _FileError(f"Filen är för stor ({len(data) / 1024 / 1024:.1f} MB); högst {MAX_BYTES // 1024 // 1024} MB.".replace(".", ",", 1))
+        if not data.strip():
+            raise _FileError("Filen är tom.")
+        name = (filename or "").lower()
+        if name.endswith(".xlsx"):
+            header, raw_rows, formula_errors = _xlsx_rows(data)
+        elif name.endswith(".csv") or name.endswith(".txt"):
+            header, raw_rows = _csv_rows(data)
+            formula_errors = []
+        else:
+            raise _FileError("Välj en fil av typen .xlsx eller .csv.")
+        columns, has_comment = _columns(header)
+    except _FileError as exc:
+        return ReadResult(errors=[str(exc)])
+    result = ReadResult(errors=[message for _, message in formula_errors], has_comment_column=has_comment)
+    formula_rows = {row for row, _ in formula_errors}
+    for number, cells in raw_rows:
+        mapped = {name: cells[i] if i < len(cells) else None for i, name in columns.items()}
+        if all(_blank(v) for v in mapped.values()) or number in formula_rows:
+            continue
+        if _blank(mapped.get("värde")):
+            result.skipped.append(f"Rad {number}: {SKIPPED_TEXT}")
+            continue
+        result.rows.append(FileRow(number, mapped))
+    if not result.rows and not result.errors:
+        result.errors.append("Filen innehåller inga värden att importera.")
+    return result
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _columns(header: list[object]) -> tuple[dict[int, str], bool]:
+    """Map column positions to long-format names; wrong or missing columns are an error."""
+    expected = ";".join(LONG_COLUMNS)
+    names = [ALIASES.get(str(h or "").strip().lower(), str(h or "").strip().lower()) for h in header]
+    while names and names[-1] == "":
+        names.pop()
+    unknown = [n for n in names if n not in LONG_COLUMNS and n not in INFO_COLUMNS]
+    if unknown:
+        shown = ", ".join(f"'{n}'" if n else "(tom rubrik)" for n in unknown)
+        raise _FileError(f"Okända kolumner: {shown}. Rubrikraden ska vara {expected}.")
+    doubles = sorted({n for n in names if names.count(n) > 1})
+    if doubles:
+        raise _FileError(f"Kolumnen {', '.join(doubles)} finns flera gånger. Rubrikraden ska vara {expected}.")
+    missing = [n for n in REQUIRED if n not in names]
+    if missing:
+        raise _FileError(f"Kolumner saknas: {', '.join(missing)}. Rubrikraden ska vara {expected}.")
+    columns = {i: n for i, n in enumerate(names) if n in LONG_COLUMNS}
+    return columns, "kommentar" in names
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _FileError("Filens teckenkodning kunde inte läsas; spara som CSV UTF-8.")
+
+
+def _csv_rows(data: bytes) -> tuple[list[object], list[tuple[int, list[object]]]]:
+    text = _decode(data)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise _FileError(f"Filen kunde inte läsas som CSV: {exc}.") from exc
+    if not records:
+        raise _FileError("Filen är tom.")
+    _check_row_count(sum(1 for row in records[1:] if any(cell.strip() for cell in row)))
+    return records[0], [(i + 2, row) for i, row in enumerate(records[1:])]
+
+
+def _check_row_count(count: int) -> None:
+    if count > MAX_ROWS:
+        raise _FileError(f"Filen har fler än {MAX_ROWS:,} rader; dela upp den i flera filer.".replace(",", "\u00a0"))
+
+
+def _xlsx_rows(data: bytes) -> tuple[list[object], list[tuple[int, list[object]]], list[tuple[int, str]]]:
+    """Cached values of the first sheet; formula cells without a cached value are row errors."""
+    try:
+        cached = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise _FileError("Filen kunde inte läsas som Excel-fil (.xlsx).") from exc
+    try:
+        sheet, formula_sheet = cached.worksheets[0], formulas.worksheets[0]
+        rows, errors = [], []
+        for number, (value_row, formula_row) in enumerate(zip(sheet.iter_rows(), formula_sheet.iter_rows()), start=1):
+            cells = [c.value for c in value_row]
+            if all(_blank(v) for v in cells) and all(getattr(c, "data_type", None) != "f" for c in formula_row):
+                continue  # Excel keeps formatted empty rows; they do not count
+            _check_row_count(len(rows))
+            for position, (value_cell, formula_cell) in enumerate(zip(value_row, formula_row)):
+                if getattr(formula_cell, "data_type", None) == "f" and value_cell.value is None:
+                    errors.append((number, position))
+            rows.append((number, cells))
+    finally:
+        cached.close()
+        formulas.close()
+    if not rows:
+        raise _FileError("Filen är tom.")
+    header_row, header = rows[0]
+    return header, rows[1:], _formula_messages(header, [(r, c) for r, c in errors if r != header_row])
+
+
+def _formula_messages(header: list[object], positions: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    names = [str(h or "").strip().lower() for h in header]
+    return [(row, f"Rad {row}, {names[col] if col < len(names) and names[col] else f'kolumn {col + 1}'}: formel utan "
+             "värde (spara filen i Excel så att värdet räknas fram)") for row, col in positions]
+
+
+# --- preview and apply --------------------------------------------------------------
+
+@dataclass
+class ImportPreview:
+    filename: str
+    entries: list[dict]
+    read: ReadResult
+    check: values.SaveResult
+
+    @property
+    def errors(self) -> list[str]:
+        return self.read.errors + [str(e) for e in self.check.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def only_lock_reason_missing(self) -> bool:
+        """An admin can still apply the file by giving a reason for locked periods."""
+        return not self.read.errors and bool(self.check.errors) and all(e.kind == values.LOCKED for e in self.check.errors)
+
+    def table(self) -> pd.DataFrame:
+        """One line per file row with what would happen to it, for the preview."""
+        outcomes = {o.index: o for o in self.check.outcomes}
+        problems: dict[int, list[str]] = {}
+        for problem in self.check.errors + self.check.warnings:
+            problems.setdefault(problem.index, []).append(
+                (f"{problem.field}: " if problem.field else "") + problem.message)
+        rows = []
+        for index, entry in enumerate(self.entries):
+            outcome = outcomes.get(index)
+            failed = index in {e.index for e in self.check.errors}
+            rows.append({
+                "Rad": entry["row"], "Indikator": entry["indicator"], "Period": entry["period"],
+                "Kön": entry["gender"], "Område": entry["area"], "Värde i filen": entry["value"],
+                "Nuvarande värde": plain_number(outcome.old_value) if outcome and outcome.old_value is not None else "",
+                "Kommentar": entry["comment"] or "", "Åtgärd": "fel" if failed else (outcome.action if outcome else ""),
+                "Meddelande": "; ".join(problems.get(index, [])),
+            })
+        return pd.DataFrame(rows, columns=["Rad", "Indikator", "Period", "Kön", "Område", "Värde i filen",
+                                           "Nuvarande värde", "Kommentar", "Åtgärd", "Meddelande"])
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _entries(read: ReadResult) -> list[dict]:
+    entries = []
+    for row in read.rows:
+        cells = row.cells
+        value = cells.get("värde")
+        entries.append({
+            "indicator": _text(cells.get("indikator")), "period": _text(cells.get("period")),
+            "gender": _text(cells.get("kön")), "area": _text(cells.get("område")),
+            "value": value.strip() if isinstance(value, str) else value,
+            "comment": _text(cells.get("kommentar")) if read.has_comment_column else None,
+            "status": None, "expected_version": values.OVERWRITE, "label": f"Rad {row.row}", "row": row.row,
+        })
+    return entries
+
+
+def preview(actor: Actor, filename: str, data: bytes, engine: Optional[Engine] = None,
+            today: Optional[date] = None, lock_reason: Optional[str] = None) -> ImportPreview:
+    """Read and validate the whole file without writing; remember the versions seen now."""
+    read = read_file(filename, data)
+    entries = _entries(read)
+    if not entries:  # file-level errors; row errors (formulas) still get the other rows checked
+        return ImportPreview(filename, entries, read, values.SaveResult())
+    check = values.save_values(actor, entries, engine, today, lock_reason, dry_run=True, permission="import_values")
+    for outcome in check.outcomes:
+        entries[outcome.index]["expected_version"] = outcome.current_version
+    return ImportPreview(filename, entries, read, check)
+
+
+def apply(actor: Actor, prepared: ImportPreview, engine: Optional[Engine] = None, today: Optional[date] = None,
+          lock_reason: Optional[str] = None) -> values.SaveResult:
+    """Write the previewed file: all rows or none. Rows changed since the preview conflict."""
+    if prepared.read.errors:
+        return values.SaveResult(errors=[values.Problem(-1, "Filen", "", e) for e in prepared.read.errors])
+    return values.save_values(actor, prepared.entries, engine, today, lock_reason, permission="import_values",
+                              source="import", note=f"import av {prepared.filename}")
+
+
+def import_file(actor: Actor, filename: str, data: bytes, *, dry_run: bool = False, engine: Optional[Engine] = None,
+                today: Optional[date] = None, lock_reason: Optional[str] = None) -> tuple[ImportPreview, values.SaveResult]:
+    """Preview, then apply unless ``dry_run`` or the preview found errors (for the CLI)."""
+    prepared = preview(actor, filename, data, engine, today, lock_reason)
+    if dry_run or not prepared.ok:
+        return prepared, prepared.check
+    return prepared, apply(actor, prepared, engine, today, lock_reason)
+
+
+# --- template -----------------------------------------------------------------------
+
+TEMPLATE_COLUMNS = LONG_COLUMNS + ["namn", "enhet", "föregående värde", "giltigt intervall"]
+
+
+def template_xlsx(actor: Actor, period: str, engine: Optional[Engine] = None, today: Optional[date] = None) -> bytes:
+    """An XLSX pre-filled with the actor's indicators and breakdown cells for a period."""
+    sheet = values.reporting_sheet(actor, period, engine, today)
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Värden"
+    ws.append(TEMPLATE_COLUMNS)
+    for item in sheet.items:
+        for cell in item.cells:
+            ws.append([neutralise(v) for v in (
+                item.code, item.period, cell.gender, cell.area_name, cell.value, cell.comment, item.name, item.unit,
+                plain_number(cell.previous_value) if cell.previous_value is not None else "", item.range_text,
+            )])
+    for letter, width in zip("ABCDEFGHIJ", (11, 9, 6, 18, 10, 40, 50, 12, 16, 16)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

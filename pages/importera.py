@@ -1,0 +1,94 @@
+"""Importera: upload values in the long format (XLSX or CSV), preview every row, then
+apply all or nothing. Also the pre-filled template and, for admins, period locks."""
+from datetime import date
+
+import streamlit as st
+
+from indicators import imports, periods, values
+from ui.auth import page_actor
+
+ACTOR = page_actor({"admin", "official"})
+
+PREVIEW_KEY = "importera_preview"
+SHOWN_ERRORS = 20
+
+actor = ACTOR
+today = date.today()
+st.title("Importera")
+st.caption("Kolumner: indikator;period;kön;område;värde;kommentar. Tomma värden hoppas över. "
+           "Importen sparar alla rader eller ingen.")
+
+with st.expander("Ladda ner mall"):
+    choices = values.period_choices(today)
+    default = periods.current_reporting_period(today).code
+    period = st.selectbox("Period", choices, index=choices.index(default) if default in choices else 0,
+                          format_func=lambda code: periods.period_from_code(code).label, key="importera_mall_period")
+    st.download_button(
+        "Ladda ner mall (xlsx)", data=imports.template_xlsx(actor, period, today=today),
+        file_name=f"rapportering_{period}.xlsx", key="importera_mall",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+uploaded = st.file_uploader("Fil att importera", type=["xlsx", "csv"], key="importera_fil")
+if uploaded is None:
+    st.session_state.pop(PREVIEW_KEY, None)
+else:
+    # The preview (and the versions it saw) is kept until the file changes, so applying
+    # refuses rows that someone else changed in between.
+    stored = st.session_state.get(PREVIEW_KEY)
+    if stored is None or stored[0] != uploaded.file_id:
+        stored = (uploaded.file_id, imports.preview(actor, uploaded.name, uploaded.getvalue(), today=today))
+        st.session_state[PREVIEW_KEY] = stored
+    prepared: imports.ImportPreview = stored[1]
+    counts = prepared.check.counts()
+    st.subheader("Förhandsgranskning")
+    st.caption(f"{counts[values.CREATED]} nya · {counts[values.UPDATED]} ändrade · "
+               f"{counts[values.UNCHANGED]} oförändrade · {len(prepared.read.skipped)} tomma rader hoppas över")
+    if prepared.errors:
+        st.error(f"Filen har {len(prepared.errors)} fel. Inget importeras förrän alla är rättade.")
+        shown = prepared.errors[:SHOWN_ERRORS]
+        more = len(prepared.errors) - len(shown)
+        st.text("\n".join(shown) + (f"\n… och {more} fel till (se kolumnen Meddelande i tabellen)" if more else ""))
+    for warning in prepared.check.warnings:
+        st.info(str(warning))
+    if prepared.read.skipped:
+        with st.expander("Rader som hoppas över"):
+            st.text("\n".join(prepared.read.skipped))
+    if prepared.entries:
+        st.dataframe(prepared.table(), hide_index=True, width="stretch")
+    reason = None
+    if prepared.only_lock_reason_missing and actor.is_admin:
+        reason = st.text_input("Skäl för ändring i låst period", key="importera_reason")
+    can_apply = prepared.ok or (prepared.only_lock_reason_missing and actor.is_admin and bool(reason))
+    if st.button("Importera", type="primary", disabled=not can_apply, key="importera_apply"):
+        result = imports.apply(actor, prepared, today=today, lock_reason=reason)
+        st.session_state.pop(PREVIEW_KEY, None)
+        if result.ok:
+            done = result.counts()
+            st.success(f"Importerat: {done[values.CREATED]} nya, {done[values.UPDATED]} ändrade, "
+                       f"{done[values.UNCHANGED]} oförändrade.")
+        else:
+            st.error("Inget importerades.")
+            st.text("\n".join(str(e) for e in result.errors[:SHOWN_ERRORS]))
+
+if actor.is_admin:
+    with st.expander("Låsta perioder (processtöd)"):
+        locks = values.locked_periods()
+        if locks.empty:
+            st.caption("Inga perioder är låsta.")
+        else:
+            st.dataframe(locks.rename(columns={"period": "Period", "locked_by": "Låst av", "locked_at": "Låst",
+                                               "reason": "Skäl"}), hide_index=True)
+        with st.form("importera_lock"):
+            lock_period = st.text_input("Period (t.ex. 2025 eller 2025Q4)", key="importera_lock_period")
+            lock_reason = st.text_input("Skäl", key="importera_lock_reason")
+            c1, c2 = st.columns(2)
+            do_lock = c1.form_submit_button("Lås perioden")
+            do_unlock = c2.form_submit_button("Lås upp perioden")
+        if do_lock or do_unlock:
+            try:
+                action = values.lock_period if do_lock else values.unlock_period
+                code = action(actor, lock_period, lock_reason)
+                st.success(f"Perioden {code} är {'låst' if do_lock else 'upplåst'}.")
+            except values.ValuesError as exc:
+                st.error(str(exc))

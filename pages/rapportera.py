@@ -1,0 +1,131 @@
+"""Rapportera: the official enters this period's values, one indicator at a time.
+All rules (parsing, ranges, plausibility, locks, permissions, versions) live in
+indicators.values; this page only collects the input and shows the answer."""
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from indicators import periods, values
+from indicators.exports import plain_number
+from ui.components import md_escape
+from ui.auth import page_actor
+
+ACTOR = page_actor({"admin", "official"})
+
+FLASH_KEY = "rapportera_flash"
+
+actor = ACTOR
+today = date.today()
+st.title("Rapportera")
+st.caption("Skriv värden med decimalkomma, t.ex. 12,5. Alla värden för indikatorn sparas tillsammans – eller inget.")
+
+choices = values.period_choices(today)
+default = periods.current_reporting_period(today).code
+period = st.selectbox(
+    "Period", choices, index=choices.index(default) if default in choices else 0,
+    format_func=lambda code: periods.period_from_code(code).label, key="rapportera_period",
+    help="Indikatorer som rapporteras per halvår eller år visar den period som var aktuell då.",
+)
+sheet = values.reporting_sheet(actor, period, today=today)
+
+if flash := st.session_state.pop(FLASH_KEY, None):
+    st.success(flash["message"])
+    if flash["rows"]:
+        st.dataframe(pd.DataFrame(flash["rows"]), hide_index=True)
+    for warning in flash["warnings"]:
+        st.info(warning)
+
+if not sheet.items:
+    st.info("Du har inga indikatorer att rapportera för den här perioden.")
+    st.stop()
+
+st.subheader("Dina indikatorer")
+st.caption("Indikatorer som saknar värden står först.")
+st.dataframe(values.sheet_overview(sheet), hide_index=True, width="stretch")
+
+items = {item.code: item for item in sheet.items}
+code = st.selectbox("Indikator att rapportera", list(items), key="rapportera_indicator",
+                    format_func=lambda c: f"{c} – {items[c].name} ({items[c].period_label})")
+item = items[code]
+seen_key = f"rapportera_seen|{item.code}|{item.period}"
+
+
+def widget_key(cell, part: str) -> str:
+    return f"rap|{item.code}|{item.period}|{cell.key}|{part}"
+
+
+def reload_item() -> None:
+    """Forget what was read and typed for this indicator, so the stored values show again."""
+    st.session_state.pop(seen_key, None)
+    for cell in item.cells:
+        for part in ("v", "c", "s"):
+            st.session_state.pop(widget_key(cell, part), None)
+
+
+# The versions shown in the form, kept across reruns: saving compares against them.
+if seen_key not in st.session_state:
+    st.session_state[seen_key] = {cell.key: cell.version for cell in item.cells}
+
+with st.container(border=True):
+    st.markdown(f"**{md_escape(item.code)} {md_escape(item.name)}**")
+    facts = [f"Period: {item.period_label}", f"Föregående period: {item.previous_period}"]
+    facts += [f"Enhet: {item.unit}"] if item.unit else []
+    facts += [f"Giltigt intervall: {item.range_text}"] if item.range_text else []
+    st.caption(" · ".join(facts))
+    if item.locked:
+        st.warning("Perioden är låst. " + ("Ange ett skäl för att ändra." if actor.is_admin else "Kontakta processtödet för ändringar."))
+    with st.form(f"rapportera_form|{item.code}|{item.period}"):
+        head = st.columns([3, 2, 2, 4, 2])
+        for column, title in zip(head, ("Kön, område", "Föregående", "Värde", "Kommentar", "Status")):
+            column.caption(title)
+        inputs = {}
+        for cell in item.cells:
+            c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 4, 2])
+            c1.text(cell.label)
+            c2.text(plain_number(cell.previous_value) if cell.previous_value is not None else "–")
+            inputs[cell.key] = {
+                "value": c3.text_input(f"Värde, {cell.label}", value=cell.value_text, key=widget_key(cell, "v"),
+                                       placeholder="t.ex. 12,5", label_visibility="collapsed"),
+                "comment": c4.text_input(f"Kommentar, {cell.label}", value=cell.comment, key=widget_key(cell, "c"),
+                                         label_visibility="collapsed"),
+                "status": c5.selectbox(f"Status, {cell.label}", values.STATUSES, index=values.STATUSES.index(cell.status),
+                                       key=widget_key(cell, "s"), label_visibility="collapsed"),
+            }
+        reason = None
+        if item.locked and actor.is_admin:
+            reason = st.text_input("Skäl för ändring i låst period", key=f"rapportera_reason|{item.code}|{item.period}")
+        submitted = st.form_submit_button("Spara", type="primary")
+
+if submitted:
+    entries = values.entries_for_item(item, inputs, st.session_state[seen_key])
+    if not entries:
+        st.info("Inga värden att spara.")
+    else:
+        result = values.save_values(actor, entries, today=today, lock_reason=reason)
+        if result.ok:
+            counts = result.counts()
+            st.session_state.pop(seen_key, None)
+            st.session_state[FLASH_KEY] = {
+                "message": f"Sparat för {item.code} {item.period_label}: {counts[values.CREATED]} nya, "
+                           f"{counts[values.UPDATED]} ändrade, {counts[values.UNCHANGED]} oförändrade.",
+                "rows": [{"Kön, område": o.label, "Värde": plain_number(o.new_value), "Status": o.status, "Åtgärd": o.action}
+                         for o in result.outcomes if o.action != values.UNCHANGED],
+                "warnings": [str(w) for w in result.warnings],
+            }
+            st.rerun()
+        st.error("Inget sparades. Rätta felen nedan och spara igen.")
+        for problem in result.errors:
+            st.text(str(problem))
+        if any(p.kind == values.JUMP for p in result.errors):
+            st.warning("Ett värde skiljer sig mycket från föregående period: skriv en kommentar som förklarar förändringen.")
+        if any(p.kind == values.CONFLICT for p in result.errors):
+            st.warning("Någon annan har ändrat värden sedan du läste dem. Läs in de aktuella värdena och försök igen.")
+            st.button("Läs in aktuella värden", on_click=reload_item, key="rapportera_reload")
+
+with st.expander("Ändringshistorik"):
+    events = values.history(item.code)
+    if events.empty:
+        st.caption("Inga ändringar registrerade.")
+    else:
+        st.dataframe(events, hide_index=True, width="stretch")

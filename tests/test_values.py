@@ -1,0 +1,318 @@
+"""Reporting values: the sheet, all-or-nothing saving, plausibility, optimistic locking,
+permissions per role, period locks, and the Rapportera page."""
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from db import crud
+from db.engine import session_scope
+from db.models import Area, AuditEvent, Indicator, Measurement, Organisation
+from indicators import values
+from indicators.permissions import Actor, PermissionDenied
+from tests.conftest import ADMIN, DEMO_TODAY, VIEWER, official
+
+T = DEMO_TODAY  # 2026-11-22: demo values exist up to 2026Q3, 2026H1 and 2025
+
+
+def org_id(engine, code: str) -> int:
+    with session_scope(engine) as session:
+        return crud.by_code(session, Organisation, code).id
+
+
+def dump(engine) -> list[tuple]:
+    with session_scope(engine) as session:
+        rows = session.execute(select(Measurement)).scalars().all()
+        return sorted((m.indicator_id, m.period, m.gender, m.area_id, m.value, m.comment, m.status, m.version) for m in rows)
+
+
+def audit_count(engine, action: str | None = None) -> int:
+    stmt = select(func.count()).select_from(AuditEvent)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    with session_scope(engine) as session:
+        return session.execute(stmt).scalar_one()
+
+
+def stored(engine, code: str, period: str, gender: str = "T", area: str = "HELA") -> Measurement | None:
+    with session_scope(engine) as session:
+        stmt = (select(Measurement).join(Indicator, Indicator.id == Measurement.indicator_id)
+                .join(Area, Area.id == Measurement.area_id)
+                .where(Indicator.code == code, Measurement.period == period, Measurement.gender == gender,
+                       Area.code == area))
+        return session.execute(stmt).scalars().first()
+
+
+def entry(code="ARB05", period="2026Q4", value="12,5", gender="T", area="", comment="", expected=None, **extra):
+    return {"indicator": code, "period": period, "gender": gender, "area": area, "value": value,
+            "comment": comment, "expected_version": expected, **extra}
+
+
+@pytest.fixture
+def sn(demo_engine) -> Actor:
+    return official(org_id(demo_engine, "SN"))
+
+
+# --- the sheet ----------------------------------------------------------------------
+
+def test_sheet_lists_own_indicators_missing_first(demo_engine, sn):
+    sheet = values.reporting_sheet(sn, "2026Q4", engine=demo_engine, today=T)
+    codes = [it.code for it in sheet.items]
+    assert set(codes) == {"ARB04", "ARB05", "ARB06", "BOS02", "BOS03", "BOS04", "BRO03", "DEM06", "DEM07"}
+    missing = [it.missing > 0 for it in sheet.items]
+    assert missing == sorted(missing, reverse=True) and missing[0]
+    by_code = {it.code: it for it in sheet.items}
+    assert by_code["ARB05"].period == "2026Q4" and by_code["ARB04"].period == "2025"
+    assert [c.gender for c in by_code["ARB05"].cells] == ["T", "K", "M"]
+    assert len(by_code["BOS04"].cells) == 9 and {c.gender for c in by_code["BOS04"].cells} == {"T"}
+    total = by_code["ARB05"].cells[0]
+    assert total.value is None and total.previous_value == stored(demo_engine, "ARB05", "2026Q3").value
+    assert by_code["ARB04"].cells[0].version == 1 and by_code["ARB04"].range_text == "0–100"
+
+
+def test_sheet_for_admin_and_viewer(demo_engine):
+    assert len(values.reporting_sheet(ADMIN, "2026Q3", engine=demo_engine, today=T).items) == 32
+    assert values.reporting_sheet(VIEWER, "2026Q3", engine=demo_engine, today=T).items == []
+
+
+def test_sheet_for_a_past_quarter_shows_the_periods_due_then(demo_engine, sn):
+    sheet = values.reporting_sheet(sn, "2024 kv 2", engine=demo_engine, today=T)
+    periods = {it.code: it.period for it in sheet.items}
+    assert periods["ARB05"] == "2024Q2" and periods["ARB04"] == "2023"
+
+
+# --- saving -------------------------------------------------------------------------
+
+def test_new_value_is_created_with_audit_and_saving_again_changes_nothing(demo_engine, sn):
+    previous = stored(demo_engine, "ARB05", "2026Q3").value
+    text = values.plain_number(previous)
+    result = values.save_values(sn, [entry(value=text, comment="Första")], engine=demo_engine, today=T)
+    assert result.ok and result.written and result.counts() == {"ny": 1, "ändrad": 0, "oförändrad": 0}
+    row = stored(demo_engine, "ARB05", "2026Q4")
+    assert row.value == previous and row.version == 1 and row.updated_by == sn.email and row.comment == "Första"
+    with session_scope(demo_engine) as session:
+        events = session.execute(select(AuditEvent).where(AuditEvent.entity == "measurement",
+                                                          AuditEvent.entity_id == str(row.id))).scalars().all()
+    assert {(e.action, e.field) for e in events} == {("create", "value"), ("create", "comment"), ("create", "status")}
+    before = audit_count(demo_engine)
+    again = values.save_values(sn, [entry(value=text, comment="Första", expected=1)], engine=demo_engine, today=T)
+    assert again.ok and not again.written and again.counts()["oförändrad"] == 1
+    assert audit_count(demo_engine) == before and stored(demo_engine, "ARB05", "2026Q4").version == 1
+
+
+def test_update_bumps_version_and_audits_old_and_new(demo_engine, sn):
+    row = stored(demo_engine, "ARB04", "2025")
+    new = round(row.value + 0.5, 1)
+    result = values.save_values(sn, [entry("ARB04", "2025", values.plain_number(new), expected=row.version,
+                                           comment=row.comment)], engine=demo_engine, today=T)
+    assert result.ok and result.counts()["ändrad"] == 1
+    after = stored(demo_engine, "ARB04", "2025")
+    assert after.value == new and after.version == row.version + 1
+    events = values.history("ARB04", engine=demo_engine)
+    latest = events.iloc[0]
+    assert (latest["fält"], latest["före"], latest["efter"]) == ("value", values.plain_number(row.value), values.plain_number(new))
+
+
+def test_one_bad_row_means_nothing_is_written(demo_engine, sn):
+    before, audits = dump(demo_engine), audit_count(demo_engine)
+    result = values.save_values(sn, [entry(value="12,5", comment="Ny metod"), entry(gender="K", value="abc", label="Rad 7")],
+                                engine=demo_engine, today=T)
+    assert not result.ok and not result.written
+    assert [str(e) for e in result.errors] == ["Rad 7, värde: 'abc' är inte ett tal"]
+    assert dump(demo_engine) == before and audit_count(demo_engine) == audits
+
+
+RULE_CASES = [
+    ({"value": "150"}, "Rad 1, värde: '150' ligger utanför det giltiga intervallet 0–100"),
+    ({"period": "2026"}, "Rad 1, period: '2026' är ett år, indikatorn rapporteras per kvartal"),
+    ({"period": "2027Q1"}, "Rad 1, period: '2027Q1' ligger i framtiden"),
+    ({"period": "2017Q4"}, "Rad 1, period: '2017Q4' ligger utanför programperioden 2018–2027"),
+    ({"period": "2026Q9"}, "Rad 1, period: '2026Q9': kvartal måste vara 1–4"),
+    ({"indicator": "XYZ99"}, "Rad 1, indikator: 'XYZ99' är ingen känd indikator"),
+    ({"area": "Centrum"}, "Rad 1, område: ARB05 redovisas inte per område; lämna området tomt"),
+    ({"area": "Atlantis"}, "Rad 1, område: 'Atlantis' är inget känt område"),
+    ({"indicator": "ARB04", "period": "2025", "gender": "K", "expected": 1},
+     "Rad 1, kön: ARB04 redovisas inte per kön; lämna kön tomt eller skriv T"),
+    ({"status": "klar"}, "Rad 1, status: 'klar' är ingen status; använd preliminär eller slutlig"),
+]
+
+
+def test_each_rule_gives_a_swedish_error_naming_row_and_field(demo_engine, sn):
+    entries = [entry(**changes, label=f"Rad {n}") for n, (changes, _) in enumerate(RULE_CASES, start=2)]
+    result = values.save_values(sn, entries, engine=demo_engine, today=T)
+    expected = [message.replace("Rad 1", f"Rad {n}") for n, (_, message) in enumerate(RULE_CASES, start=2)]
+    assert [str(e) for e in result.errors] == expected
+
+
+def test_retired_indicator_takes_no_new_values_but_unchanged_rows_pass(demo_engine, sn):
+    from sqlalchemy import update
+
+    row = stored(demo_engine, "ARB04", "2025")
+    with session_scope(demo_engine, write=True) as session:
+        session.execute(update(Indicator).where(Indicator.code == "ARB04").values(active=False))
+    assert "ARB04" not in [it.code for it in values.reporting_sheet(sn, "2026Q4", engine=demo_engine, today=T).items]
+    changed = values.save_values(sn, [entry("ARB04", "2025", values.plain_number(row.value + 0.1), expected=row.version)],
+                                 engine=demo_engine, today=T)
+    assert [str(e) for e in changed.errors] == ["Rad 1, indikator: ARB04 är inte aktiv för 2025"]
+    same = values.save_values(sn, [entry("ARB04", "2025", values.plain_number(row.value), comment=row.comment,
+                                         expected=row.version)], engine=demo_engine, today=T)
+    assert same.ok and same.counts()["oförändrad"] == 1
+
+
+def test_duplicate_rows_are_refused_naming_both(demo_engine, sn):
+    result = values.save_values(sn, [entry(gender="K", label="Rad 2", comment="c"),
+                                     entry(period="2026 kv 4", gender="kvinnor", label="Rad 5", comment="c")],
+                                engine=demo_engine, today=T)
+    assert [str(e) for e in result.errors] == ["Rad 5: samma indikator, period, kön och område som Rad 2"]
+
+
+def test_large_jump_needs_a_comment(demo_engine, sn):
+    previous = stored(demo_engine, "ARB05", "2026Q3").value
+    jump = values.plain_number(round(min(previous * 2, 99), 1))
+    without = values.save_values(sn, [entry(value=jump)], engine=demo_engine, today=T)
+    assert [e.kind for e in without.errors] == [values.JUMP]
+    assert "skriv en kommentar" in str(without.errors[0]) and without.errors[0].field == "kommentar"
+    with_comment = values.save_values(sn, [entry(value=jump, comment="Ny mätmetod")], engine=demo_engine, today=T)
+    assert with_comment.ok and [w.kind for w in with_comment.warnings] == [values.JUMP]
+
+
+@pytest.mark.parametrize("previous, value, jump", [
+    (10, 14, False), (10, 16, True), (10, 6, True), (10, 7, False), (0, 0, False), (0, 1, True), (5, -5, True), (None, 99, False),
+])
+def test_jump_rule_is_a_ratio_either_way(previous, value, jump):
+    assert values.is_jump(previous, value, 1.5) is jump
+
+
+# --- optimistic locking -------------------------------------------------------------
+
+def test_two_officials_save_the_same_value_exactly_one_wins(demo_engine):
+    sn_id = org_id(demo_engine, "SN")
+    anna = Actor("anna@test.invalid", "official", frozenset({sn_id}))
+    bo = Actor("bo@test.invalid", "official", frozenset({sn_id}))
+    seen = [values.reporting_sheet(a, "2026Q4", engine=demo_engine, today=T) for a in (anna, bo)]
+    version = {a.email: next(it for it in s.items if it.code == "ARB04").cells[0].version for a, s in zip((anna, bo), seen)}
+    current = stored(demo_engine, "ARB04", "2025").value
+    first = values.save_values(anna, [entry("ARB04", "2025", values.plain_number(current + 1), expected=version[anna.email])],
+                               engine=demo_engine, today=T)
+    second = values.save_values(bo, [entry("ARB04", "2025", values.plain_number(current + 2), expected=version[bo.email])],
+                                engine=demo_engine, today=T)
+    assert first.ok and not second.ok
+    assert str(second.errors[0]) == (f"Rad 1, värde: Värdet har ändrats av anna@test.invalid till {values.plain_number(current + 1)} "
+                                     f"sedan du läste det (ditt värde: {values.plain_number(current + 2)})")
+    assert stored(demo_engine, "ARB04", "2025").value == current + 1
+
+
+def test_concurrent_saves_in_threads_exactly_one_wins(demo_engine, sn):
+    row = stored(demo_engine, "ARB04", "2025")
+    version, candidates = row.version, [values.plain_number(round(row.value * f, 1)) for f in (1.1, 1.2)]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def save(value: str) -> None:
+        barrier.wait()
+        results.append(values.save_values(sn, [entry("ARB04", "2025", value, expected=version)], engine=demo_engine, today=T))
+
+    threads = [threading.Thread(target=save, args=(v,)) for v in candidates]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.ok for r in results) == [False, True]
+    loser = next(r for r in results if not r.ok)
+    assert loser.errors[0].kind == values.CONFLICT and "sedan du läste det" in loser.errors[0].message
+    assert stored(demo_engine, "ARB04", "2025").version == version + 1
+
+
+def test_new_value_entered_by_someone_else_meanwhile(demo_engine, sn):
+    assert values.save_values(sn, [entry(value="20")], engine=demo_engine, today=T).ok
+    other = values.save_values(sn, [entry(value="25")], engine=demo_engine, today=T)
+    assert other.errors[0].kind == values.CONFLICT and "ändrats av official@test.invalid till 20" in other.errors[0].message
+    same = values.save_values(sn, [entry(value="20,0")], engine=demo_engine, today=T)
+    assert same.ok and same.counts()["oförändrad"] == 1
+
+
+# --- permissions --------------------------------------------------------------------
+
+@pytest.mark.parametrize("who, allowed", [("admin", True), ("own", True), ("other", False), ("viewer", False)])
+def test_permission_matrix_for_saving(demo_engine, who, allowed):
+    actor = {"admin": ADMIN, "own": official(org_id(demo_engine, "SN")), "other": official(org_id(demo_engine, "KS")),
+             "viewer": VIEWER}[who]
+    before, refusals = dump(demo_engine), audit_count(demo_engine, "refused")
+    result = values.save_values(actor, [entry(value="12,5", comment="Test")], engine=demo_engine, today=T)
+    assert result.ok is allowed
+    if allowed:
+        assert stored(demo_engine, "ARB05", "2026Q4").value == 12.5
+    else:
+        assert result.errors[0].kind == values.DENIED and "får inte rapportera värden" in str(result.errors[0])
+        assert dump(demo_engine) == before and audit_count(demo_engine, "refused") == refusals + 1
+
+
+# --- period locks -------------------------------------------------------------------
+
+def test_period_lock_rules(demo_engine, sn):
+    with pytest.raises(PermissionDenied):
+        values.lock_period(sn, "2026Q4", "granskad")
+    with pytest.raises(values.ValuesError):
+        values.lock_period(ADMIN, "2026Q4", "", engine=demo_engine)
+    assert values.lock_period(ADMIN, "2026 kv 4", "Granskad av processtödet", engine=demo_engine) == "2026Q4"
+    assert list(values.locked_periods(demo_engine)["period"]) == ["2026Q4"]
+    refused = values.save_values(sn, [entry(comment="x")], engine=demo_engine, today=T)
+    assert refused.errors[0].kind == values.LOCKED and "perioden 2026Q4 är låst" in str(refused.errors[0])
+    no_reason = values.save_values(ADMIN, [entry(comment="x")], engine=demo_engine, today=T)
+    assert no_reason.needs_lock_reason() and "ange ett skäl" in str(no_reason.errors[0])
+    ok = values.save_values(ADMIN, [entry(comment="x")], engine=demo_engine, today=T, lock_reason="Rättelse efter granskning")
+    assert ok.ok
+    events = values.history("ARB05", engine=demo_engine)
+    assert set(events["skäl"]) == {"Rättelse efter granskning"}
+    assert values.unlock_period(ADMIN, "2026Q4", "Öppnad igen", engine=demo_engine) == "2026Q4"
+    assert values.locked_periods(demo_engine).empty
+    with pytest.raises(values.ValuesError):
+        values.unlock_period(ADMIN, "2026Q4", "igen", engine=demo_engine)
+
+
+def test_entries_for_item_skips_cells_left_empty(demo_engine, sn):
+    sheet = values.reporting_sheet(sn, "2026Q4", engine=demo_engine, today=T)
+    item = next(it for it in sheet.items if it.code == "ARB05")
+    entries = values.entries_for_item(item, {"K|HELA": {"value": "12,5", "comment": "", "status": "preliminär"}}, {})
+    assert [(e["gender"], e["value"], e["expected_version"]) for e in entries] == [("K", "12,5", None)]
+    assert entries[0]["label"] == "ARB05 2026Q4 Kvinnor, Hela kommunen"
+
+
+# --- the Rapportera page ------------------------------------------------------------
+
+def _official_app(engine):
+    from indicators.users import create_user
+    from tests.test_app_pages import logged_in_app
+    create_user(ADMIN, "official@exempel.invalid", "official", orgs=["SN"], password="ett-langt-losenord", engine=engine)
+    at = logged_in_app("official", frozenset({org_id(engine, "SN")}))
+    at.run()
+    at.switch_page("pages/rapportera.py").run()
+    assert not at.exception
+    at.selectbox(key="rapportera_period").set_value("2025Q3").run()
+    assert not at.exception
+    item = values.reporting_sheet(official(org_id(engine, "SN")), "2025Q3", engine=engine, today=date.today()).items[0]
+    return at, item
+
+
+def test_rapportera_page_saves_a_missing_value(engine):
+    at, item = _official_app(engine)
+    cell = item.cells[0]
+    at.text_input(key=f"rap|{item.code}|{item.period}|{cell.key}|v").input("12,5")
+    next(b for b in at.button if b.label == "Spara").click().run()
+    assert not at.exception
+    assert any("Sparat" in s.value for s in at.success)
+    assert stored(engine, item.code, item.period, cell.gender, cell.area_code).value == 12.5
+
+
+def test_rapportera_page_shows_swedish_error_and_saves_nothing(engine):
+    at, item = _official_app(engine)
+    cell = item.cells[0]
+    at.text_input(key=f"rap|{item.code}|{item.period}|{cell.key}|v").input("abc")
+    next(b for b in at.button if b.label == "Spara").click().run()
+    assert not at.exception
+    assert any("Inget sparades" in e.value for e in at.error)
+    assert any("värde: 'abc' är inte ett tal" in t.value for t in at.text)
+    assert dump(engine) == []
