@@ -1,0 +1,84 @@
+"""Årsuppföljning (admin): freeze a year, download the frozen files, compare with today;
+and the meeting documents (underlag, minnesanteckningar) as PDF."""
+from datetime import date
+
+import streamlit as st
+
+from indicators import meeting_docs, snapshot
+from indicators.permissions import PermissionDenied
+from ui import cache
+from ui.auth import page_actor
+
+MIME = {"json": "application/json", "csv": "text/csv",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
+
+actor = page_actor({"admin"})
+
+st.title("Årsuppföljning")
+st.caption("En årsuppföljning fryser årets värden, status, insatser och ansvar med en kontrollsumma (SHA-256). "
+           "Den ändras aldrig i efterhand: rättelser syns i jämförelsen med nuläget.")
+
+program = cache.structure()["program"]
+today = date.today()
+first_year = int(program.get("start_year") or 2018)
+last_year = max(min(int(program.get("end_year") or today.year), today.year), first_year)
+with st.form("create_snapshot"):
+    year = st.number_input("År", min_value=first_year, max_value=last_year,
+                           value=min(max(today.year - 1, first_year), last_year), step=1)
+    submitted = st.form_submit_button("Skapa årsuppföljning", type="primary")
+if submitted:
+    try:
+        with st.spinner("Skapar årsuppföljningen …"):
+            snapshot_id, sha256, files = snapshot.create_snapshot(actor, int(year))
+    except PermissionDenied as exc:
+        st.error(str(exc))
+    else:
+        st.success(f"Årsuppföljning {int(year)} är sparad (nr {snapshot_id}). Kontrollsumma:")
+        st.code(sha256, language=None)
+
+st.header("Sparade årsuppföljningar")
+snapshots = snapshot.list_snapshots()
+if snapshots.empty:
+    st.info("Ingen årsuppföljning har skapats ännu.")
+else:
+    st.dataframe(
+        snapshots[["year", "snapshot_date", "sha256", "created_by"]], hide_index=True, width="stretch",
+        column_config={
+            "year": st.column_config.NumberColumn("År", format="%d"),
+            "snapshot_date": st.column_config.DateColumn("Datum", format="YYYY-MM-DD"),
+            "sha256": st.column_config.TextColumn("Kontrollsumma (SHA-256)", width="large"),
+            "created_by": st.column_config.TextColumn("Skapad av"),
+        },
+    )
+    labels = {int(r.id): f"{r.year} – {r.snapshot_date} – {r.sha256[:12]}" for r in snapshots.itertuples()}
+    chosen = st.selectbox("Årsuppföljning", list(labels), format_func=labels.get)
+    row = snapshots[snapshots["id"] == chosen].iloc[0]
+    st.subheader("Frysta filer")
+    columns = st.columns(max(len(row["files"]), 1))
+    for column, name in zip(columns, row["files"]):
+        with column:
+            st.download_button(f"Ladda ner {name.rsplit('.', 1)[-1].upper()}", data=lambda n=name: snapshot.snapshot_file(chosen, n),
+                               file_name=name, mime=MIME.get(name.rsplit(".", 1)[-1]), key=f"dl_{chosen}_{name}")
+    st.subheader("Jämför med nuläget")
+    changes = snapshot.compare_with_now(chosen)
+    if changes.empty:
+        st.success("Inga värden har rättats eller tillkommit sedan årsuppföljningen.")
+    else:
+        st.caption(f"{len(changes)} värden skiljer sig från årsuppföljningen (perioder till och med {row['year']}).")
+        st.dataframe(changes, hide_index=True, width="stretch")
+
+st.header("Mötesdokument")
+meetings = meeting_docs.meeting_choices()
+if not meetings:
+    st.info("Inga möten är registrerade.")
+else:
+    meeting_labels = dict(meetings)
+    meeting_id = st.selectbox("Möte", list(meeting_labels), format_func=meeting_labels.get)
+    c1, c2 = st.columns(2)
+    with c1:
+        st.download_button("Underlag (PDF)", data=lambda: meeting_docs.meeting_underlag_pdf(meeting_id),
+                           file_name=f"underlag-{meeting_labels[meeting_id][:10]}.pdf", mime="application/pdf", key=f"underlag_{meeting_id}")
+    with c2:
+        st.download_button("Minnesanteckningar (PDF)", data=lambda: meeting_docs.meeting_notes_pdf(meeting_id),
+                           file_name=f"minnesanteckningar-{meeting_labels[meeting_id][:10]}.pdf", mime="application/pdf",
+                           key=f"notes_{meeting_id}")

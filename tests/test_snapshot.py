@@ -1,0 +1,300 @@
+"""Årsuppföljning: deterministic hash, frozen content, safe exports, permissions, CLI,
+meeting documents and the admin page."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from datetime import date, datetime, timezone
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from db import crud
+from db.engine import session_scope
+from db.models import (
+    Action, Area, AuditEvent, Indicator, Measurement, Meeting, MeetingDistribution, Organisation, Snapshot, SnapshotFile,
+)
+from indicators import meeting_docs, snapshot
+from indicators.permissions import PermissionDenied
+from tests.conftest import ADMIN, VIEWER, official
+from tests.test_app_pages import FOCUS_AREAS, all_text, logged_in_app
+
+YEAR = 2025
+DAY = date(2026, 11, 22)
+PAYLOADS = ['=HYPERLINK("http://x")', "+cmd", "@SUM(1)"]
+SECRET_VALUE = 97.6543
+SECRET_COMMENT = "Detta får inte synas"
+
+
+def _value(session, code: str, period: str, gender: str = "T", area_code: str = "HELA") -> Measurement:
+    indicator = crud.by_code(session, Indicator, code)
+    area = crud.by_code(session, Area, area_code)
+    return session.execute(select(Measurement).where(
+        Measurement.indicator_id == indicator.id, Measurement.period == period,
+        Measurement.gender == gender, Measurement.area_id == area.id)).scalars().one()
+
+
+def _files(engine, snapshot_id: int) -> dict[str, bytes]:
+    with session_scope(engine) as session:
+        rows = session.execute(select(SnapshotFile).where(SnapshotFile.snapshot_id == snapshot_id)).scalars().all()
+        return {r.filename: bytes(r.content) for r in rows}
+
+
+def _by_ext(files: dict[str, bytes], suffix: str) -> bytes:
+    return next(data for name, data in files.items() if name.endswith(suffix))
+
+
+@pytest.fixture
+def tricky_engine(demo_engine):
+    """Demo data plus formula payloads in user text and one small breakdown cell."""
+    with session_scope(demo_engine, write=True) as session:
+        _value(session, "ARB01", "2025").comment = PAYLOADS[0]
+        _value(session, "ARB02", "2025").comment = PAYLOADS[1]
+        session.execute(select(Action)).scalars().first().description = PAYLOADS[2]
+        small = _value(session, "ARB01", "2025", gender="K")
+        small.value, small.count_n, small.comment = SECRET_VALUE, 2, SECRET_COMMENT
+    return demo_engine
+
+
+def test_same_data_and_date_give_identical_bytes_and_hash(demo_engine):
+    first = snapshot.canonical_json(snapshot.build_content(YEAR, demo_engine, snapshot_date=DAY))
+    second = snapshot.canonical_json(snapshot.build_content(YEAR, demo_engine, snapshot_date=DAY))
+    assert first == second
+    assert snapshot.content_hash(first) == hashlib.sha256(first).hexdigest()
+    other_day = snapshot.canonical_json(snapshot.build_content(YEAR, demo_engine, snapshot_date=date(2026, 11, 23)))
+    assert snapshot.content_hash(other_day) != snapshot.content_hash(first)
+
+    id1, sha1, names1 = snapshot.create_snapshot(ADMIN, YEAR, snapshot_date=DAY, engine=demo_engine)
+    id2, sha2, names2 = snapshot.create_snapshot(ADMIN, YEAR, snapshot_date=DAY, engine=demo_engine)
+    assert (id1, sha1, names1) == (id2, sha2, names2)
+    assert sha1 == snapshot.content_hash(first)
+    assert len(snapshot.list_snapshots(demo_engine)) == 1
+    stored = snapshot.snapshot_file(id1, next(n for n in names1 if n.endswith(".json")), demo_engine)
+    assert hashlib.sha256(stored).hexdigest() == sha1  # the JSON file is exactly the hashed bytes
+    with session_scope(demo_engine) as session:
+        events = session.execute(select(AuditEvent).where(AuditEvent.entity == "snapshot")).scalars().all()
+    assert [(e.action, e.entity_id, e.new, e.user_email) for e in events] == [("create", str(id1), sha1, ADMIN.email)]
+
+
+def test_content_holds_only_periods_up_to_the_year_and_one_status_per_indicator(demo_engine):
+    content = snapshot.build_content(YEAR, demo_engine, snapshot_date=DAY)
+    assert content["values"] and all(int(v["period"][:4]) <= YEAR for v in content["values"])
+    assert {s["indicator"] for s in content["statuses"]} == {i["code"] for i in content["indicators"]}
+    assert [f["name"] for f in content["focus_areas"]] == FOCUS_AREAS
+    arb01 = next(s for s in content["statuses"] if s["indicator"] == "ARB01")
+    assert arb01["period"] == "2025"
+    assert content["method"]["status_rule"]["texts"]["mål nått"]
+
+
+def test_snapshot_is_frozen_and_comparison_lists_corrections(demo_engine):
+    snapshot_id, sha, _ = snapshot.create_snapshot(ADMIN, YEAR, snapshot_date=DAY, engine=demo_engine)
+    with session_scope(demo_engine) as session:
+        before_json = session.get(Snapshot, snapshot_id).content_json
+    before_files = _files(demo_engine, snapshot_id)
+    with session_scope(demo_engine, write=True) as session:
+        corrected = _value(session, "ARB01", "2025")
+        old_value = corrected.value
+        corrected.value, corrected.version = old_value + 1.0, corrected.version + 1
+        session.delete(_value(session, "ARB02", "2024"))
+    with session_scope(demo_engine, write=True) as session:
+        indicator = crud.by_code(session, Indicator, "ARB02")
+        total = crud.by_code(session, Area, "HELA")
+        session.add(Measurement(indicator_id=indicator.id, period="2024", area_id=total.id, value=55.5))
+
+    with pytest.raises(snapshot.FrozenSnapshotError):
+        with session_scope(demo_engine, write=True) as session:
+            session.get(Snapshot, snapshot_id).content_json = "{}"
+    with session_scope(demo_engine) as session:
+        row = session.get(Snapshot, snapshot_id)
+        assert (row.content_json, row.sha256) == (before_json, sha)
+    assert _files(demo_engine, snapshot_id) == before_files
+    assert snapshot.content_hash(snapshot.canonical_json(snapshot.build_content(YEAR, demo_engine, snapshot_date=DAY))) != sha
+
+    changes = snapshot.compare_with_now(snapshot_id, demo_engine)
+    arb01 = changes[(changes["indikator"] == "ARB01") & (changes["period"] == "2025") & (changes["kön"] == "T")
+                    & (changes["område"] == "Hela kommunen")]
+    assert len(arb01) == 1
+    assert arb01.iloc[0]["värde i årsuppföljningen"] == pytest.approx(old_value)
+    assert arb01.iloc[0]["värde nu"] == pytest.approx(old_value + 1.0)
+    assert arb01.iloc[0]["ändring"] == "ändrat"
+    arb02 = changes[(changes["indikator"] == "ARB02") & (changes["period"] == "2024") & (changes["kön"] == "T")]
+    assert list(arb02["ändring"]) == ["ändrat"] and arb02.iloc[0]["värde nu"] == pytest.approx(55.5)
+    assert len(changes) == 2  # nothing else moved; values after the year are not compared
+
+
+def test_compare_lists_values_added_for_the_year(demo_engine):
+    snapshot_id, _, _ = snapshot.create_snapshot(ADMIN, 2019, snapshot_date=DAY, engine=demo_engine)
+    with session_scope(demo_engine, write=True) as session:
+        indicator = crud.by_code(session, Indicator, "DEM01")  # reported in election years only
+        total = crud.by_code(session, Area, "HELA")
+        session.add(Measurement(indicator_id=indicator.id, period="2019", area_id=total.id, value=70.0))
+        session.add(Measurement(indicator_id=indicator.id, period="2020", area_id=total.id, value=71.0))
+    changes = snapshot.compare_with_now(snapshot_id, demo_engine)
+    assert changes[["indikator", "period", "ändring"]].values.tolist() == [["DEM01", "2019", "nytt"]]
+
+
+def test_exports_hold_no_formulas_from_user_text_and_no_small_breakdowns(tricky_engine):
+    snapshot_id, _, _ = snapshot.create_snapshot(ADMIN, YEAR, snapshot_date=DAY, engine=tricky_engine)
+    files = _files(tricky_engine, snapshot_id)
+    workbook = load_workbook(io.BytesIO(_by_ext(files, ".xlsx")))
+    assert workbook.sheetnames == ["Sammanfattning", *FOCUS_AREAS, "Rådata", "Insatser", "Ansvar"]
+    cells = [c for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert not [t for t in texts if t.startswith(("=", "+", "@"))]
+    for payload in PAYLOADS:
+        assert "'" + payload in texts, payload  # kept as text, visibly neutralised
+    with session_scope(tricky_engine) as session:
+        known = _value(session, "ARB03", "2024").value
+    raw = workbook["Rådata"]
+    assert [c.value for c in raw[1]] == ["indikator", "period", "kön", "område", "värde", "kommentar"]
+    assert ["ARB03", "2024", "T", "Hela kommunen", known] in [[c.value for c in row[:5]] for row in raw.iter_rows(min_row=2)]
+    assert raw.freeze_panes == "A2"
+
+    # The breakdown with count_n 2 is published without value, count or comment everywhere.
+    assert SECRET_VALUE not in [c.value for c in cells] and not any(SECRET_COMMENT in t for t in texts)
+    json_text = _by_ext(files, ".json").decode()
+    small = [v for v in json.loads(json_text)["values"]
+             if (v["indicator"], v["period"], v["gender"], v["area"]) == ("ARB01", "2025", "K", "HELA")]
+    assert small == [{**small[0], "value": None, "count_n": None, "comment": "", "suppressed": True}]
+    assert "97.6543" not in json_text and SECRET_COMMENT not in json_text
+    csv_text = _by_ext(files, "-radata.csv").decode("utf-8-sig")
+    assert "97,6543" not in csv_text and SECRET_COMMENT not in csv_text
+    assert "ARB01;2025;K;Hela kommunen;;Värdet visas inte" in csv_text
+    assert "'=HYPERLINK" in csv_text  # the CSV neutralises too (exports.to_csv_bytes)
+    assert "97,6543" not in _pdf_text(_by_ext(files, ".pdf"))
+
+
+def _pdf_text(data: bytes) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_pdf_names_every_focus_area_the_year_and_the_hash(demo_engine):
+    snapshot_id, sha, _ = snapshot.create_snapshot(ADMIN, YEAR, snapshot_date=DAY, engine=demo_engine)
+    text = _pdf_text(_by_ext(_files(demo_engine, snapshot_id), ".pdf"))
+    for name in FOCUS_AREAS:
+        assert name in text
+    assert f"Årsuppföljning {YEAR}" in text and sha in text
+    assert "Mål 2027" in text  # the target line's label on the charts
+    assert "Exempeldata" in text
+
+
+def test_pdf_falls_back_to_a_core_font_without_dejavu(demo_engine, tmp_path, monkeypatch):
+    from indicators import pdf_report
+
+    monkeypatch.setattr(pdf_report, "FONT_DIR", tmp_path)  # no fonts there
+    content = snapshot.build_content(YEAR, demo_engine, snapshot_date=DAY)
+    text = _pdf_text(pdf_report.render(content, "0" * 64))
+    assert f"Årsuppföljning {YEAR}" in text and "X inte på väg" in text
+
+
+@pytest.mark.parametrize("actor", [VIEWER, official(1)], ids=["viewer", "official"])
+def test_only_admin_may_create_a_snapshot(demo_engine, actor):
+    with pytest.raises(PermissionDenied):
+        snapshot.create_snapshot(actor, YEAR, snapshot_date=DAY, engine=demo_engine)
+    with session_scope(demo_engine) as session:
+        assert crud.count_rows(session, Snapshot) == 0
+        refused = session.execute(select(AuditEvent).where(AuditEvent.action == "refused")).scalars().all()
+    assert [e.field for e in refused] == ["create_snapshot"]
+
+
+def test_cli_snapshot_prints_the_hash_and_writes_the_files(demo_engine, tmp_path, capsys):
+    from cli import main
+
+    assert main(["snapshot", "--year", str(YEAR), "--out", str(tmp_path / "ut"), "--date", "2026-11-22"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"[0-9a-f]{64}", lines[0])
+    written = sorted(p.name for p in (tmp_path / "ut").iterdir())
+    assert [n.rsplit(".", 1)[-1] for n in written] == ["csv", "json", "pdf", "xlsx"]
+    json_file = next((tmp_path / "ut").glob("*.json"))
+    assert hashlib.sha256(json_file.read_bytes()).hexdigest() == lines[0]
+
+
+# --- meeting documents -------------------------------------------------------------------
+
+def _meetings(engine) -> list[Meeting]:
+    with session_scope(engine) as session:
+        return list(session.execute(select(Meeting).order_by(Meeting.date)).scalars().all())
+
+
+def test_underlag_lists_values_changed_since_the_previous_meeting(demo_engine):
+    first, second = _meetings(demo_engine)
+    with session_scope(demo_engine, write=True) as session:
+        changed = _value(session, "ARB03", "2022")
+        changed.value, changed.updated_at = 12.3, datetime(2026, 4, 15, 8, tzinfo=timezone.utc)  # on the meeting day
+        earlier = _value(session, "BRO02", "2022")
+        earlier.updated_at = datetime(2025, 10, 14, 18, tzinfo=timezone.utc)  # the previous meeting's day
+    changes = meeting_docs.changed_totals(second.id, demo_engine)
+    keys = set(zip(changes["code"], changes["period"], changes["gender"]))
+    assert ("ARB03", "2022", "T") in keys and ("BRO02", "2022", "T") not in keys
+    assert all(first.date < day <= second.date for day in pd.to_datetime(changes["updated_at"], utc=True).dt.date)
+    assert changes.empty or not changes.loc[changes["suppressed"], "value"].notna().any()
+    text = _pdf_text(meeting_docs.meeting_underlag_pdf(second.id, demo_engine))
+    assert "Underlag till mötet" in text and second.date.isoformat() in text and first.date.isoformat() in text
+    assert "ARB03" in text and "12,3" in text
+    for name in FOCUS_AREAS:
+        assert name in text
+    assert meeting_docs.changed_totals(first.id, demo_engine).empty  # a first meeting has no window start
+    assert "Första registrerade mötet" in _pdf_text(meeting_docs.meeting_underlag_pdf(first.id, demo_engine))
+
+
+def test_notes_list_attendees_decisions_and_default_distribution(demo_engine):
+    meeting = _meetings(demo_engine)[-1]
+    text = _pdf_text(meeting_docs.meeting_notes_pdf(meeting.id, demo_engine))
+    assert "Minnesanteckningar" in text and "Ledamot KS 1" in text and meeting.decisions[:40] in text
+    with session_scope(demo_engine, write=True) as session:
+        for row in session.execute(select(MeetingDistribution).where(MeetingDistribution.meeting_id == meeting.id)).scalars():
+            session.delete(row)
+    recipients = [code for code, _ in meeting_docs.distribution_list(meeting.id, demo_engine)]
+    assert recipients == ["BN", "KS", "SBN", "SN", "TSN", "VAN"]  # KS and every represented board
+    with session_scope(demo_engine, write=True) as session:
+        session.add(MeetingDistribution(meeting_id=meeting.id, organisation_id=crud.by_code(session, Organisation, "KF").id))
+    assert meeting_docs.distribution_list(meeting.id, demo_engine) == [("KF", "Kommunfullmäktige")]
+    assert "Kommunfullmäktige (KF)" in _pdf_text(meeting_docs.meeting_notes_pdf(meeting.id, demo_engine))
+
+
+# --- the page ----------------------------------------------------------------------------
+
+def _app_as(role: str, engine):
+    from indicators.users import create_user
+    create_user(ADMIN, f"{role}@exempel.invalid", role, password="ett-langt-losenord", engine=engine)
+    return logged_in_app(role)
+
+
+def test_admin_page_creates_a_snapshot_and_shows_its_hash(demo_engine):
+    at = _app_as("admin", demo_engine)
+    at.run()
+    at.switch_page("pages/arsuppfoljning.py").run()
+    assert not at.exception
+    at.number_input[0].set_value(YEAR)
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    sha = snapshot.list_snapshots(demo_engine).iloc[0]["sha256"]
+    assert sha in [c.value for c in at.code]
+    assert "Jämför med nuläget" in all_text(at)
+    assert len(at.dataframe) >= 1
+
+
+def test_page_itself_refuses_a_viewer(demo_engine):
+    """The navigation hides the page from viewers; the page also guards itself."""
+    from datetime import datetime as dt
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from indicators.users import actor_for_email, create_user
+
+    create_user(ADMIN, "viewer@exempel.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
+    page = Path(__file__).resolve().parent.parent / "pages" / "arsuppfoljning.py"
+    at = AppTest.from_file(str(page), default_timeout=60)
+    at.session_state["actor"] = actor_for_email("viewer@exempel.invalid")
+    at.session_state["logged_in_at"] = dt.now(timezone.utc)
+    at.run()
+    assert not at.exception
+    assert "Ingen behörighet" in " ".join(e.value for e in at.error)
+    assert not at.number_input and not at.button
