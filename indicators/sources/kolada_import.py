@@ -1,0 +1,337 @@
+"""Import Kolada values: the municipality's own values become Measurements for the whole
+municipality ("Hela kommunen"); Riket and the comparison municipalities become
+ComparisonValues. An indicator with ``source_kind == "kolada"`` has its KPI id in
+``source_ref``.
+
+Rules (one place):
+- all-or-nothing: parsing, validation and every write happen before or inside one
+  transaction; any error leaves the database as it was;
+- a missing Kolada value stays missing (value None, missing_reason "saknas i Kolada"
+  plus the status flag), never 0; Kolada's status flag is kept verbatim;
+- only the total unless the indicator is reported by gender (then K and M too);
+- idempotent: values equal to what is stored are counted as unchanged and not written,
+  so re-importing the same file writes nothing, not even an audit event;
+- Kolada is the authority for official statistics: a value entered by hand for the same
+  key is replaced, never silently: the audit trail keeps the old and the new value;
+- a locked period is not changed (the same rule as for hand-entered values): such values
+  are counted as ``locked`` and left out until the period is unlocked.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Callable, Iterable, Optional, Sequence
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from db import crud, queries
+from db.engine import session_scope
+from db.models import Area, ComparisonUnit, ComparisonValue, Indicator, Measurement, PeriodLock, utcnow
+from indicators import permissions
+from indicators.exports import plain_number
+from indicators.permissions import Actor
+from indicators.sources.kolada import (
+    FetchResult, KoladaClient, KoladaError, KoladaValue, compare_ids, fetch_kpis, load_pages,
+    municipality_id, parse_pages,
+)
+from indicators.values import same_value
+
+SOURCE = "kolada"
+MISSING_REASON = "saknas i Kolada"
+STATUS_NOTE = "Kolada-status: "
+
+
+@dataclass
+class ImportReport:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped: int = 0  # genders or municipalities this installation does not follow
+    manual_replaced: int = 0  # hand-entered values replaced by Kolada's (audited)
+    locked: int = 0  # new or changed own values in locked periods, not written
+    fetched_at: Optional[datetime] = None
+    titles: dict[str, str] = field(default_factory=dict)
+    not_found: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"Kolada: {self.new} nya, {self.changed} ändrade, {self.unchanged} oförändrade värden"
+        if self.manual_replaced:
+            text += f"; {self.manual_replaced} manuellt inmatade värden ersatta (loggade)"
+        if self.locked:
+            text += f"; {self.locked} värden i låsta perioder togs inte in (lås upp perioden först)"
+        if self.skipped:
+            text += f"; {self.skipped} hoppades över (kön eller kommun som inte följs)"
+        return text + "."
+
+
+# --- public entry points ------------------------------------------------------------
+
+def import_pages(actor: Actor, pages: Sequence[dict], *, fetched_at: Optional[datetime] = None,
+                 unit_names: Optional[dict[str, str]] = None, engine: Optional[Engine] = None) -> ImportReport:
+    """Import API pages (live or saved) in one transaction; returns the counts."""
+    permissions.require(actor, "fetch_statistics", entity="kolada", engine=engine)
+    values = parse_pages(pages)  # malformed input fails here, before any write
+    fetched_at = fetched_at or utcnow()
+    try:
+        with session_scope(engine, write=True) as session:
+            report = _Importer(session, actor, fetched_at, unit_names or {}).run(values)
+    except IntegrityError as exc:
+        raise KoladaError("Någon annan sparade samma värden samtidigt; inget har sparats. Försök igen.") from exc
+    return report
+
+
+def import_files(actor: Actor, files: Iterable[tuple[str, bytes | str]], engine: Optional[Engine] = None) -> ImportReport:
+    """Saved responses (name, content); every file is read before anything is written."""
+    pages: list[dict] = []
+    for name, content in files:
+        pages.extend(load_pages(content, name))
+    return import_pages(actor, pages, engine=engine)
+
+
+def fetch_and_import(actor: Actor, kpi_ids: Optional[Sequence[str]] = None, *, client: Optional[KoladaClient] = None,
+                     years: Optional[Sequence[int]] = None,
+                     on_progress: Optional[Callable[[int, int, str], None]] = None,
+                     engine: Optional[Engine] = None) -> tuple[ImportReport, FetchResult]:
+    """Fetch the given KPI ids (default: every active Kolada indicator) online and import."""
+    permissions.require(actor, "fetch_statistics", entity="kolada", engine=engine)
+    client = client or KoladaClient()
+    kpis = list(kpi_ids) if kpi_ids else kolada_kpi_ids(engine)
+    if not kpis:
+        raise KoladaError("Det finns inga aktiva indikatorer med källa Kolada och KPI-id.")
+    _check_known(kpis, engine)
+    fetched_at = utcnow()
+    result = fetch_kpis(client, kpis, [municipality_id(), *compare_ids()], years or default_years(engine), on_progress)
+    report = import_pages(actor, result.pages, fetched_at=fetched_at, unit_names=_names_if_needed(client, engine),
+                          engine=engine)
+    report.titles, report.not_found = result.titles, result.not_found
+    return report, result
+
+
+# --- read helpers for the CLI and the page -------------------------------------------
+
+def kolada_kpi_ids(engine: Optional[Engine] = None) -> list[str]:
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(Indicator.source_ref).where(Indicator.source_kind == SOURCE, Indicator.active, Indicator.source_ref != "")
+            .order_by(Indicator.code)
+        ).scalars().all()
+    return list(dict.fromkeys(r.strip() for r in rows))
+
+
+def default_years(engine: Optional[Engine] = None, today: Optional[date] = None) -> list[int]:
+    """From the earliest of program start and baselines up to this year (Kolada simply has
+    nothing yet for years not published)."""
+    today = today or date.today()
+    with session_scope(engine) as session:
+        program = queries.program(session)
+        baselines = session.execute(
+            select(Indicator.baseline_period).where(Indicator.source_kind == SOURCE, Indicator.baseline_period.is_not(None))
+        ).scalars().all()
+    first = program.start_year if program else today.year - 10
+    first = min([first] + [int(b[:4]) for b in baselines if b and b[:4].isdigit()])
+    last = min(program.end_year, today.year) if program else today.year
+    return list(range(first, last + 1))
+
+
+def last_fetch_table(engine: Optional[Engine] = None) -> pd.DataFrame:
+    """Kolada indicators with the time their values last came from Kolada ("–" when never).
+    An import that changes nothing writes nothing, so this is the last fetch that brought
+    new or changed values."""
+    with session_scope(engine) as session:
+        df = queries.kolada_last_fetch(session)
+    latest = pd.concat([pd.to_datetime(df[c], utc=True) for c in ("own_at", "comparison_at")], axis=1).max(axis=1)
+    return pd.DataFrame({
+        "kod": df["code"],
+        "indikator": df["name"],
+        "kpi_id": df["source_ref"],
+        "aktiv": df["active"].astype(bool),
+        "senast_hamtat": ["–" if pd.isna(at) else at.strftime("%Y-%m-%d %H:%M") + " UTC" for at in latest],
+        "kpi_anmarkning": df["source_note"],
+    })
+
+
+# --- the import itself ---------------------------------------------------------------
+
+class _Importer:
+    def __init__(self, session: Session, actor: Actor, fetched_at: datetime, unit_names: dict[str, str]) -> None:
+        self.session, self.actor, self.fetched_at, self.unit_names = session, actor, fetched_at, unit_names
+        self.report = ImportReport(fetched_at=fetched_at)
+        self.reason = f"Källa Kolada, hämtat {fetched_at.strftime('%Y-%m-%d %H:%M')} UTC"
+
+    def run(self, values: list[KoladaValue]) -> ImportReport:
+        by_kpi = self._indicators(values)
+        total = self.session.execute(select(Area).where(Area.is_total)).scalars().first()
+        if total is None:
+            raise KoladaError("Området \"Hela kommunen\" saknas i databasen; kör python cli.py init.")
+        own, units = municipality_id(), self._units()
+        self.locks = set(self.session.execute(select(PeriodLock.period)).scalars())
+        measurements = self._existing_measurements([i.id for ii in by_kpi.values() for i in ii], total.id)
+        comparisons = self._existing_comparisons([i.id for ii in by_kpi.values() for i in ii])
+        for item in values:
+            for indicator in by_kpi[item.kpi]:
+                if item.gender != "T" and not indicator.by_gender:
+                    self.report.skipped += 1
+                elif item.municipality == own:
+                    self._measurement(measurements, indicator, total.id, item)
+                elif item.municipality in units:
+                    self._comparison(comparisons, indicator, units[item.municipality], item)
+                else:
+                    self.report.skipped += 1
+        if self.report.new or self.report.changed:
+            crud.add_audit(self.session, user_email=self.actor.email, action="import", entity="kolada",
+                           new=self.report.summary(), reason=self.reason)
+        return self.report
+
+    def _indicators(self, values: list[KoladaValue]) -> dict[str, list[Indicator]]:
+        rows = self.session.execute(select(Indicator).where(Indicator.source_kind == SOURCE)).scalars().all()
+        by_kpi: dict[str, list[Indicator]] = {}
+        for indicator in rows:
+            by_kpi.setdefault(indicator.source_ref.strip(), []).append(indicator)
+        unknown = sorted({v.kpi for v in values} - set(by_kpi))
+        if unknown:
+            raise KoladaError(
+                f"okänt KPI-id: {', '.join(unknown)} (ingen indikator med källa Kolada har det KPI-id:t); "
+                "inget har sparats."
+            )
+        wrong = sorted({i.code for v in values for i in by_kpi[v.kpi] if i.periodicity != "year"})
+        if wrong:
+            raise KoladaError(f"Kolada har årsvärden men indikatorerna {', '.join(wrong)} rapporteras inte per år.")
+        return by_kpi
+
+    def _units(self) -> dict[str, ComparisonUnit]:
+        """Configured comparison units; missing ones (KOLADA_COMPARE) are created."""
+        units = {u.code: u for u in self.session.execute(select(ComparisonUnit)).scalars().all()}
+        for code in compare_ids():
+            if code not in units:
+                unit = ComparisonUnit(code=code, name=self.unit_names.get(code) or f"Jämförelseenhet {code}")
+                self.session.add(unit)
+                self.session.flush()
+                crud.add_audit(self.session, user_email=self.actor.email, action="create", entity="comparison_unit",
+                               entity_id=unit.id, new=f"{code} {unit.name}", reason=self.reason)
+                units[code] = unit
+        return {code: unit for code, unit in units.items() if unit.active}
+
+    def _existing_measurements(self, indicator_ids: list[int], area_id: int) -> dict[tuple, Measurement]:
+        rows = self.session.execute(
+            select(Measurement).where(Measurement.indicator_id.in_(indicator_ids), Measurement.area_id == area_id)
+            .with_for_update()  # PostgreSQL: a concurrent writer of these values waits
+        ).scalars().all()
+        return {(m.indicator_id, m.period, m.gender): m for m in rows}
+
+    def _existing_comparisons(self, indicator_ids: list[int]) -> dict[tuple, ComparisonValue]:
+        rows = self.session.execute(
+            select(ComparisonValue).where(ComparisonValue.indicator_id.in_(indicator_ids))
+        ).scalars().all()
+        return {(c.indicator_id, c.unit_id, c.period, c.gender): c for c in rows}
+
+    def _measurement(self, existing: dict, indicator: Indicator, area_id: int, item: KoladaValue) -> None:
+        key = (indicator.id, item.period, item.gender)
+        row = existing.get(key)
+        wanted = _measurement_fields(item, row.comment if row else "")
+        changes = {} if row is None else _changes(row, wanted)
+        if row is not None and not changes:
+            self.report.unchanged += 1
+            return
+        if item.period in self.locks:  # the same rule as for hand-entered values: unlock first
+            self.report.locked += 1
+            return
+        if row is None:
+            row = Measurement(indicator_id=indicator.id, period=item.period, gender=item.gender, area_id=area_id,
+                              created_by=self.actor.email, updated_by=self.actor.email, updated_at=self.fetched_at,
+                              **wanted)
+            self.session.add(row)
+            self.session.flush()
+            existing[key] = row
+            self._audit("create", "measurement", row.id, indicator, item, "value", None, row.value)
+            self.report.new += 1
+            return
+        manual = row.source != SOURCE and "value" in changes
+        for name, (old, new) in changes.items():
+            setattr(row, name, new)
+            note = "Kolada ersätter manuellt inmatat värde" if manual and name == "value" else ""
+            self._audit("update", "measurement", row.id, indicator, item, name, old, new, note)
+        row.version += 1  # optimistic locking: an open edit form of this value must reload
+        row.updated_by, row.updated_at = self.actor.email, self.fetched_at
+        self.report.changed += 1
+        self.report.manual_replaced += int(manual)
+
+    def _comparison(self, existing: dict, indicator: Indicator, unit: ComparisonUnit, item: KoladaValue) -> None:
+        key = (indicator.id, unit.id, item.period, item.gender)
+        row = existing.get(key)
+        wanted = {"value": item.value, "source_status": item.status, "source": SOURCE}
+        if row is None:
+            row = ComparisonValue(indicator_id=indicator.id, unit_id=unit.id, period=item.period, gender=item.gender,
+                                  fetched_at=self.fetched_at, **wanted)
+            self.session.add(row)
+            self.session.flush()
+            existing[key] = row
+            self._audit("create", "comparison_value", row.id, indicator, item, "value", None, row.value)
+            self.report.new += 1
+            return
+        changes = _changes(row, wanted)
+        if not changes:
+            self.report.unchanged += 1
+            return
+        for name, (old, new) in changes.items():
+            setattr(row, name, new)
+            self._audit("update", "comparison_value", row.id, indicator, item, name, old, new)
+        row.fetched_at = self.fetched_at
+        self.report.changed += 1
+
+    def _audit(self, action: str, entity: str, entity_id: object, indicator: Indicator, item: KoladaValue,
+               field_name: str, old: object, new: object, note: str = "") -> None:
+        where = f"{indicator.code} {item.period} {item.gender} kommun {item.municipality}"
+        reason = f"{self.reason}; {where}" + (f"; {note}" if note else "")
+        crud.add_audit(self.session, user_email=self.actor.email, action=action, entity=entity, entity_id=entity_id,
+                       field=field_name, old=_audit_text(old), new=_audit_text(new), reason=reason)
+
+
+def _changes(row: object, wanted: dict) -> dict[str, tuple]:
+    """Field -> (stored, wanted) for the fields that differ."""
+    return {
+        name: (getattr(row, name), new) for name, new in wanted.items()
+        if not (same_value(getattr(row, name), new) if name == "value" else getattr(row, name) == new)
+    }
+
+
+def _audit_text(value: object) -> object:
+    return plain_number(value) if isinstance(value, float) else value
+
+
+def _measurement_fields(item: KoladaValue, current_comment: str) -> dict:
+    """The Measurement fields Kolada decides. The status flag of a present value goes in the
+    comment, but only where the comment is empty or Kolada's own, so notes made by hand stay."""
+    flag = item.status.strip()
+    missing = "" if item.value is not None else MISSING_REASON + (f" (status {flag})" if flag else "")
+    ours = not current_comment or current_comment.startswith(STATUS_NOTE)
+    comment = (STATUS_NOTE + flag if flag and item.value is not None else "") if ours else current_comment
+    return {
+        "value": item.value,
+        "missing_reason": missing,
+        # Kolada's `count` is the number of units behind a value, not a population, and
+        # published official statistics are already disclosure-controlled: no count basis.
+        "count_n": None,
+        "comment": comment,
+        "status": "preliminär" if flag.lower().startswith("prel") else "slutlig",
+        "source": SOURCE,
+    }
+
+
+def _check_known(kpis: Sequence[str], engine: Optional[Engine]) -> None:
+    known = set(kolada_kpi_ids(engine))
+    unknown = [k for k in kpis if k not in known]
+    if unknown:
+        raise KoladaError(f"okänt KPI-id: {', '.join(unknown)} (ingen aktiv indikator med källa Kolada har det KPI-id:t).")
+
+
+def _names_if_needed(client: KoladaClient, engine: Optional[Engine]) -> dict[str, str]:
+    """Kolada's names for comparison units not yet in the database (one extra request)."""
+    with session_scope(engine) as session:
+        present = set(session.execute(select(ComparisonUnit.code)).scalars().all())
+    if all(code in present for code in compare_ids()):
+        return {}
+    return client.municipalities()
