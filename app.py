@@ -77,7 +77,7 @@ def main() -> None:
         st.caption(ROLE_LABELS[actor.role])
         st.button("Logga ut", on_click=auth.logout, key="logout")
     demo_banner(is_demo())
-    st.navigation(_navigation_for(actor.role)).run()
+    st.navigation(_navigation_for(actor.role), expanded=True).run()
 
 
 main()

@@ -194,6 +194,29 @@ def cmd_catalogue(args) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_bench(args) -> int:
+    """Synthetic data at the chosen sizes, timings beside their floors, optional load test."""
+    import benchmark
+    import loadtest
+
+    reports = []
+    for size in args.size:
+        report = benchmark.run_bench(size, url=args.url, runs=args.runs)
+        print(report.table(), end="\n\n")
+        reports.append(report)
+    load = None
+    if args.writers:
+        url = args.url or benchmark.temp_demo_url()
+        load = loadtest.run_load(url, writers=args.writers, writes_each=args.writes)
+        print(f"Samtidighet: {load.writers} skrivare, {load.successes} sparade, {load.conflicts} konflikter "
+              f"(hanterade), {load.lost_updates} förlorade uppdateringar, {load.locked_errors} 'database is locked', "
+              f"p50 {load.p50_ms:.1f} ms, p95 {load.p95_ms:.1f} ms, {load.seconds:.1f} s")
+    if args.json:
+        benchmark.write_json(reports, Path(args.json), load)
+        print(f"JSON skriven till {args.json}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cli.py", description="Uppföljning: program för inkludering och social sammanhållning")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -252,12 +275,23 @@ def build_parser() -> argparse.ArgumentParser:
     cat_sub.add_parser("import", help="läs in en .xlsx-fil; allt eller inget, avslutar med 1 vid fel") \
         .add_argument("file", metavar="FIL.xlsx")
     p.set_defaults(func=cmd_catalogue)
+    p = sub.add_parser("bench", help="prestandamätning med syntetiska data (kvoter mot handskrivna golv)")
+    p.add_argument("--size", action="append", choices=list(("XS", "S", "M", "L")),
+                   help="storlek (kan upprepas); standard S. L kräver --url till PostgreSQL")
+    p.add_argument("--url", help="databas att mäta i (töms inte: använd en tom databas); standard en tillfällig SQLite-fil")
+    p.add_argument("--runs", type=int, default=5, help="antal körningar per mått (medianen redovisas)")
+    p.add_argument("--writers", type=int, default=0, help="kör också lasttestet med så många parallella skrivare")
+    p.add_argument("--writes", type=int, default=10, help="sparningar per skrivare i lasttestet")
+    p.add_argument("--json", help="skriv resultatet som JSON till filen")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command != "init":
+    if args.command == "bench" and not args.size:
+        args.size = ["S"]
+    if args.command not in ("init", "bench"):
         initialise(get_engine())  # migrate on any command: an old database still works
     return args.func(args)
 

@@ -217,3 +217,19 @@ def area_gap_figure(indicator: Mapping, latest: pd.DataFrame) -> go.Figure:
     figure = _layout(figure, f"Skillnad mot hela kommunen, {period}".rstrip(", "), "", compact=False)
     figure.update_xaxes(tickformat=",~f")
     return figure.update_layout(xaxis_title=unit or None, showlegend=False)
+
+
+def focus_area_figures(data: Mapping, *, show_gender: bool, show_areas: bool) -> list[tuple[dict, dict]]:
+    """(indicator, figure as a plain dict) for each indicator of a focus area, in order.
+    Plain dicts pickle cheaply, so the page can cache them on the data version."""
+    targets, comparisons = data["targets"], data["comparisons"]
+    out = []
+    for indicator in data["indicators"].to_dict("records"):
+        figure = trend_figure(
+            indicator, data["values"], targets[targets["indicator_id"] == indicator["id"]],
+            comparisons[comparisons["indicator_id"] == indicator["id"]], compact=True, title="",
+            show_gender=show_gender and bool(indicator["by_gender"]),
+            show_areas=show_areas and bool(indicator["by_area"]),
+        )
+        out.append((indicator, figure.to_dict()))
+    return out

@@ -18,7 +18,7 @@ from indicators.status import (
 
 OVERVIEW_COLUMNS = [
     "id", "code", "name", "focus_code", "focus_name", "focus_number", "org_code", "org_name", "unit",
-    "decimals", "direction", "periodicity", "source_kind", "source_ref", "period", "value", "value_text",
+    "decimals", "direction", "periodicity", "source_kind", "source_ref", "period", "period_label", "value", "value_text",
     "previous_value", "status", "status_label", "trend", "arrow", "trend_baseline", "target_year",
     "target_value", "program_goal_ids", "result_goal_ids",
 ]
@@ -70,6 +70,7 @@ def _from_newest(newest: pd.DataFrame) -> dict[int, list[tuple[str, Optional[flo
 def assess(row: dict, latest: list[tuple[str, Optional[float]]], targets: list[Target], rule=None) -> dict:
     """Status, trend and target for one indicator, from its newest values."""
     rule = rule or config.status_rule()
+    row = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}  # NaN → None
     period, value = latest[0] if latest else (None, None)
     previous = latest[1][1] if len(latest) > 1 else None
     when = period_from_code(period).position if period else None
@@ -82,7 +83,7 @@ def assess(row: dict, latest: list[tuple[str, Optional[float]]], targets: list[T
     word = trend(row["direction"], value, previous, rule)
     up = None if value is None or previous is None else value > previous
     return {
-        "period": period, "value": value, "previous_value": previous, "status": status,
+        "period": period, "period_label": period_from_code(period).label if period else "–", "value": value, "previous_value": previous, "status": status,
         "status_label": status_label(status), "trend": word, "arrow": trend_arrow(row["direction"], word, up),
         "trend_baseline": trend(row["direction"], value, row.get("baseline_value"), rule),
         "target_year": target.year if target else None, "target_value": target.value if target else None,

@@ -1,7 +1,6 @@
 """Fokusområden: one focus area at a time – small trend charts for its indicators and its actions."""
 import streamlit as st
 
-from indicators.charts import trend_figure
 from indicators.config import suppression_threshold
 from ui import cache
 from ui.components import md_escape, status_badge
@@ -38,15 +37,10 @@ indicators = data["indicators"]
 if indicators.empty:
     st.info("Fokusområdet har inga aktiva indikatorer.")
 statuses = cache.overview().set_index("code")["status"]
-rows = indicators.to_dict("records")
-for start in range(0, len(rows), 2):
+charts = cache.focus_area_figures(code, show_gender, show_areas)
+for start in range(0, len(charts), 2):
     columns = st.columns(2)
-    for column, indicator in zip(columns, rows[start:start + 2]):
-        targets = data["targets"][data["targets"]["indicator_id"] == indicator["id"]]
-        comparisons = data["comparisons"][data["comparisons"]["indicator_id"] == indicator["id"]]
-        figure = trend_figure(indicator, data["values"], targets, comparisons, compact=True, title="",
-                              show_gender=show_gender and bool(indicator["by_gender"]),
-                              show_areas=show_areas and bool(indicator["by_area"]))
+    for column, (indicator, figure) in zip(columns, charts[start:start + 2]):
         with column:
             badge = status_badge(statuses[indicator["code"]]) if indicator["code"] in statuses.index else ""
             st.markdown(f"{badge} **{indicator['code']}** {md_escape(indicator['name'])}")

@@ -1,9 +1,11 @@
 """Översikt: all five focus areas, each indicator's status, latest value and trend."""
+import pandas as pd
 import streamlit as st
 
 from ui.auth import page_actor
 
 from indicators.dashboard import filter_overview, status_counts
+from indicators.formatting import format_number
 from indicators.status import ICONS, STATUSES
 from ui import cache
 from ui.components import status_legend
@@ -11,6 +13,14 @@ from ui.params import select_param
 
 page_actor()
 st.title("Översikt")
+
+
+def target_text(year, value, decimals) -> str:
+    if year is None or year != year:
+        return "–"
+    return f"{int(year)}: {format_number(value, int(decimals))}"
+
+
 structure = cache.structure()
 program = structure["program"]
 st.caption(f"{program.get('name', '')} {program.get('start_year', '')}–{program.get('end_year', '')}")
@@ -40,25 +50,15 @@ for area in structure["focus_areas"].itertuples():
             continue
         area_counts = status_counts(rows)
         st.caption("  ·  ".join(f"{ICONS[s]} {s}: {n}" for s, n in area_counts.items() if n))
-        table = rows.assign(
-            trend_text=rows["arrow"] + " " + rows["trend"],
-            target_text=[
-                "–" if y is None or y != y else f"{int(y)}: {v:.{int(d)}f}".replace(".", ",")
-                for y, v, d in zip(rows["target_year"], rows["target_value"], rows["decimals"])
-            ],
-        )[["status_label", "code", "name", "value_text", "period", "trend_text", "target_text", "org_code"]]
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "status_label": st.column_config.TextColumn("Status", width="small"),
-                "code": st.column_config.TextColumn("Kod", width="small"),
-                "name": st.column_config.TextColumn("Indikator", width="large"),
-                "value_text": st.column_config.TextColumn("Senaste värde"),
-                "period": st.column_config.TextColumn("Period", width="small"),
-                "trend_text": st.column_config.TextColumn("Trend mot föregående"),
-                "target_text": st.column_config.TextColumn("Mål"),
-                "org_code": st.column_config.TextColumn("Ansvarig", width="small"),
-            },
-        )
+        table = pd.DataFrame({
+            "Status": rows["status_label"],
+            "Kod": rows["code"],
+            "Indikator": rows["name"],
+            "Senaste värde": rows["value_text"],
+            "Period": rows["period_label"],
+            "Trend": rows["arrow"] + " " + rows["trend"],
+            "Mål": [target_text(y, v, d) for y, v, d in zip(rows["target_year"], rows["target_value"], rows["decimals"])],
+            "Ansvarig": rows["org_code"],
+        })
+        # st.table: static, wraps long names and reads from across the room; text is escaped.
+        st.table(table.style.hide(axis="index"))

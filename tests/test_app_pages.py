@@ -52,7 +52,7 @@ def test_overview_shows_five_focus_areas(admin_app):
     text = all_text(at)
     for name in FOCUS_AREAS:
         assert name in text
-    assert len(at.dataframe) == 5
+    assert len(at.table) == 5
     assert "Exempeldata" in "\n".join(w.value for w in at.warning)
 
 

@@ -88,3 +88,16 @@ def meetings():
 
 def meeting_changes(meeting_id: int):
     return _meeting_changes(version(), meeting_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _focus_area_figures(key: tuple[str, str], code: str, show_gender: bool, show_areas: bool):
+    from indicators.charts import focus_area_figures
+
+    data = indicator_view.focus_area_data(code)
+    return [] if data is None else focus_area_figures(data, show_gender=show_gender, show_areas=show_areas)
+
+
+def focus_area_figures(code: str, show_gender: bool, show_areas: bool):
+    """Built charts for the Fokusområden page, rebuilt only when the data changes."""
+    return _focus_area_figures(version(), code, show_gender, show_areas)

@@ -1,0 +1,326 @@
+"""`python cli.py bench`: deterministic synthetic load and timings, each beside a floor
+measured in the same run (hand-written SQL, raw openpyxl parsing, a bare page), reported
+as ratios. Medians of several runs; never used as timed assertions in tests.
+
+Sizes (indicators × quarters × (T/K/M × 9 areas) × municipalities):
+  XS  4 × 8 × 27 × 1        (smoke test)
+  S   40 × 40 × 27 × 1      one municipality, 43 200 values
+  M   40 × 40 × 27 × 13     a county, 561 600 values
+  L   40 × 40 × 27 × 290    national, ≈ 12,5 M values (PostgreSQL only)
+"""
+from __future__ import annotations
+
+import io
+import json
+import random
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Engine
+
+from bootstrap import initialise
+from db.engine import make_engine, session_scope
+from db.models import Area, FocusArea, Indicator, IndicatorProgramGoal, Measurement, Organisation, ProgramGoal, Target
+from indicators import dashboard
+from indicators.permissions import Actor
+from indicators.periods import Period, period_from_code
+from indicators.status import Target as StatusTarget, compute_status
+
+SIZES = {"XS": (4, 8, 1), "S": (40, 40, 1), "M": (40, 40, 13), "L": (40, 40, 290)}
+BENCH_TODAY = date(2028, 1, 15)  # every generated quarter lies in the past
+FIRST_QUARTER = Period(2018, "quarter", 1)
+
+
+@dataclass
+class Figure:
+    name: str
+    seconds: float
+    floor_name: str = ""
+    floor_seconds: Optional[float] = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> Optional[float]:
+        if self.floor_seconds is None:
+            return None
+        return self.seconds / max(self.floor_seconds, 1e-9)
+
+
+@dataclass
+class Report:
+    size: str
+    backend: str
+    values: int
+    figures: list[Figure] = field(default_factory=list)
+
+    def table(self) -> str:
+        lines = [f"Storlek {self.size} på {self.backend}: {self.values:,} värden".replace(",", " "),
+                 f"{'mått':<34}{'tid (ms)':>12}  {'golv':<30}{'golv (ms)':>12}{'kvot':>8}"]
+        for f in self.figures:
+            floor_ms = "" if f.floor_seconds is None else f"{f.floor_seconds * 1000:12.1f}"
+            ratio = "" if f.ratio is None else f"{f.ratio:8.2f}"
+            lines.append(f"{f.name:<34}{f.seconds * 1000:12.1f}  {f.floor_name:<30}{floor_ms:>12}{ratio:>8}")
+            if f.note:
+                lines.append(f"    {f.note}")
+        return "\n".join(lines)
+
+    def as_json(self) -> dict:
+        return {"size": self.size, "backend": self.backend, "values": self.values,
+                "figures": [{"name": f.name, "seconds": f.seconds, "floor": f.floor_name,
+                             "floor_seconds": f.floor_seconds, "ratio": f.ratio, "note": f.note} for f in self.figures]}
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# --- synthetic data -------------------------------------------------------------------
+
+def generate(engine: Engine, size: str) -> int:
+    """Catalogue + values for the size; returns the number of values written."""
+    n_ind, n_quarters, n_munis = SIZES[size]
+    initialise(engine, today=BENCH_TODAY)
+    quarters = [FIRST_QUARTER]
+    while len(quarters) < n_quarters:
+        quarters.append(quarters[-1].next())
+    with session_scope(engine, write=True) as session:
+        areas = [a.id for a in session.execute(select(Area).order_by(Area.sort_order)).scalars()]
+        focus = [f.id for f in session.execute(select(FocusArea).order_by(FocusArea.number)).scalars()]
+        goals = [g.id for g in session.execute(select(ProgramGoal).order_by(ProgramGoal.number)).scalars()]
+        for muni in range(n_munis):
+            org = Organisation(code=f"B{muni:03d}", name=f"Bänkkommun {muni:03d}", kind="nämnd")
+            session.add(org)
+            session.flush()
+            for i in range(n_ind):
+                ind = Indicator(code=f"B{muni:03d}-{i:03d}", name=f"Bänkindikator {i}", unit="%", periodicity="quarter",
+                                direction="higher" if i % 3 else "lower", by_gender=True, by_area=True,
+                                responsible_org_id=org.id, focus_area_id=focus[i % len(focus)], valid_min=0, valid_max=100,
+                                baseline_period=quarters[0].code, baseline_value=50.0)
+                session.add(ind)
+                session.flush()
+                session.add(IndicatorProgramGoal(indicator_id=ind.id, program_goal_id=goals[i % len(goals)]))
+                session.add(Target(indicator_id=ind.id, year=2027, value=60.0 if i % 3 else 40.0))
+        session.flush()
+        ids = [i.id for i in session.execute(select(Indicator).where(Indicator.code.like("B%-%")).order_by(Indicator.id)).scalars()]
+    return _write_values(engine, ids, quarters, areas)
+
+
+def _value_rows(ids, quarters, areas):
+    rng = random.Random(2018)
+    stamp = datetime(2028, 1, 1, tzinfo=timezone.utc)
+    for ind in ids:
+        for qi, q in enumerate(quarters):
+            base = 50 + qi * 0.2
+            for area in areas:
+                for gender in ("T", "K", "M"):
+                    yield (ind, q.code, gender, area, round(base + rng.uniform(-3, 3), 1), rng.randint(3, 900), stamp)
+
+
+def _write_values(engine: Engine, ids, quarters, areas) -> int:
+    columns = ("indicator_id", "period", "gender", "area_id", "value", "count_n", "created_at")
+    count = 0
+    if engine.dialect.name == "postgresql":
+        raw = engine.raw_connection()
+        try:
+            with raw.cursor() as cur:
+                with cur.copy(f"COPY measurement ({', '.join(columns)}, updated_at, comment, status, source, version, "
+                              "missing_reason, created_by, updated_by) FROM STDIN") as copy:
+                    for row in _value_rows(ids, quarters, areas):
+                        copy.write_row((*row, row[-1], "", "slutlig", "bench", 1, "", "bench", "bench"))
+                        count += 1
+            raw.commit()
+        finally:
+            raw.close()
+        return count
+    batch = []
+    with session_scope(engine, write=True) as session:
+        for row in _value_rows(ids, quarters, areas):
+            batch.append(dict(zip(columns, row), updated_at=row[-1], status="slutlig", source="bench",
+                              created_by="bench", updated_by="bench"))
+            if len(batch) == 20_000:
+                session.execute(insert(Measurement), batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            session.execute(insert(Measurement), batch)
+            count += len(batch)
+    return count
+
+
+# --- floors ---------------------------------------------------------------------------
+
+OVERVIEW_SQL = """
+WITH ranked AS (
+  SELECT m.indicator_id, m.period, m.value,
+         ROW_NUMBER() OVER (PARTITION BY m.indicator_id ORDER BY m.period DESC) AS rn
+  FROM measurement m JOIN area a ON a.id = m.area_id
+  WHERE a.is_total AND m.gender = 'T' AND m.value IS NOT NULL)
+SELECT i.id, i.direction, i.baseline_period, i.baseline_value, r.period, r.value, r.rn,
+       (SELECT t.value FROM target t WHERE t.indicator_id = i.id ORDER BY t.year DESC LIMIT 1) AS target_value,
+       (SELECT t.year FROM target t WHERE t.indicator_id = i.id ORDER BY t.year DESC LIMIT 1) AS target_year
+FROM indicator i LEFT JOIN ranked r ON r.indicator_id = i.id AND r.rn = 1
+WHERE i.active
+"""
+
+
+def overview_floor(engine: Engine) -> dict[int, str]:
+    """The same statuses from one hand-written SQL statement and a plain loop."""
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(OVERVIEW_SQL)
+        out = {}
+        for ind, direction, b_period, b_value, period, value, _rn, t_value, t_year in cur.fetchall():
+            out[ind] = compute_status(
+                direction=direction, value=value, when=period_from_code(period).position if period else None,
+                baseline_value=b_value, baseline_when=period_from_code(b_period).position if b_period else None,
+                target=StatusTarget(t_year, t_value) if t_year is not None else None)
+        cur.close()
+        return out
+    finally:
+        raw.close()
+
+
+FOCUS_SQL = """
+SELECT m.indicator_id, m.period, m.gender, m.area_id, m.value, m.count_n, m.comment, m.status
+FROM measurement m JOIN indicator i ON i.id = m.indicator_id
+WHERE i.active AND i.focus_area_id = {focus_id}
+"""
+INDICATOR_SQL = """
+SELECT m.period, m.gender, a.name, m.value, m.count_n, m.comment, m.status, m.version
+FROM measurement m JOIN area a ON a.id = m.area_id WHERE m.indicator_id = {indicator_id}
+"""
+
+
+def raw_rows(engine: Engine, sql: str) -> list[tuple]:
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(sql)
+        rows = cur.fetchall()
+        cur.close()
+        return rows
+    finally:
+        raw.close()
+
+
+def page_figures(engine: Engine, report: Report, runs: int) -> None:
+    """Focus-area and indicator page data beside a plain SQL read of the same rows."""
+    from indicators.indicator_view import focus_area_data, indicator_detail
+
+    with session_scope(engine) as session:
+        focus = session.execute(select(FocusArea).order_by(FocusArea.number)).scalars().first()
+        indicator = session.execute(select(Indicator).where(Indicator.code.like("B%-%")).order_by(Indicator.id)).scalars().first()
+        focus_id, focus_code, ind_id, ind_code = focus.id, focus.code, indicator.id, indicator.code
+    report.figures.append(Figure(
+        "fokusområdessida: data", median_time(lambda: focus_area_data(focus_code, engine), runs),
+        "handskriven SQL (samma värden)", median_time(lambda: raw_rows(engine, FOCUS_SQL.format(focus_id=focus_id)), runs)))
+    report.figures.append(Figure(
+        "indikatorsida: data", median_time(lambda: indicator_detail(ind_code, engine), runs),
+        "handskriven SQL (samma värden)", median_time(lambda: raw_rows(engine, INDICATOR_SQL.format(indicator_id=ind_id)), runs)))
+
+
+BARE_PAGE = """
+import plotly.graph_objects as go
+import streamlit as st
+st.title("Bar sida")
+for i in range({charts}):
+    fig = go.Figure(go.Scatter(x=list(range({points})), y=[float(j) for j in range({points})], mode="lines+markers"))
+    st.plotly_chart(fig, key=f"c{{i}}")
+"""
+
+
+def render_figure(url: str, report: Report, runs: int) -> None:
+    """Fokusområden rendered by AppTest (logged in, warm cache) against a bare page with
+    the same number of charts and points."""
+    import os
+    from datetime import datetime as dt
+
+    from streamlit.testing.v1 import AppTest
+
+    from indicators.indicator_view import focus_area_data
+
+    from indicators import users
+    from indicators.permissions import SYSTEM
+
+    os.environ["DATABASE_URL"] = url
+    if users.actor_for_email("bench@exempel.invalid", make_engine(url)) is None:
+        users.create_user(SYSTEM, "bench@exempel.invalid", "viewer", engine=make_engine(url))
+    root = Path(__file__).resolve().parent
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=300)
+    at.session_state["actor"] = Actor(email="bench@exempel.invalid", role="viewer")
+    at.session_state["logged_in_at"] = dt.now(timezone.utc)
+    at.run()
+    at.switch_page("pages/fokusomraden.py").run()
+    charts = len(at.get("plotly_chart"))
+    data = focus_area_data(at.query_params.get("omrade") or "arbetsmarknad", make_engine(url))
+    points = max(len(data["values"]) // max(charts, 1), 1) if data else 1
+    page_time = median_time(lambda: at.run(), runs)
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = Path(tmp) / "bare.py"
+        bare.write_text(BARE_PAGE.format(charts=charts, points=min(points, 200)), encoding="utf-8")
+        bare_app = AppTest.from_file(str(bare), default_timeout=300).run()
+        bare_time = median_time(lambda: bare_app.run(), runs)
+    report.figures.append(Figure("fokusområdessida: rendering (AppTest)", page_time,
+                                 f"bar sida med {charts} diagram", bare_time))
+
+
+def run_bench(size: str, url: Optional[str] = None, runs: int = 5, extra: Optional[Callable[[Engine, Report, int], None]] = None) -> Report:
+    """Generate ``size`` into a fresh database (a temp SQLite file unless ``url``) and measure."""
+    tmp = None
+    if url is None:
+        if size == "L":
+            raise ValueError("Storlek L kräver PostgreSQL (--url postgresql+psycopg://…)")
+        tmp = tempfile.TemporaryDirectory(prefix="uppfoljning-bench-")
+        url = f"sqlite:///{Path(tmp.name) / 'bench.db'}"
+    engine = make_engine(url)
+    try:
+        start = time.perf_counter()
+        values = generate(engine, size)
+        report = Report(size=size, backend=engine.dialect.name, values=values)
+        report.figures.append(Figure("inläsning av syntetiska data", time.perf_counter() - start))
+        ours = dashboard.overview(engine)
+        floor = overview_floor(engine)
+        assert dict(zip(ours["id"], ours["status"])) == {k: v for k, v in floor.items() if k in set(ours["id"])}
+        report.figures.append(Figure(
+            "översikt: data (okachat)", median_time(lambda: dashboard.overview(engine), runs),
+            "handskriven SQL + statusloop", median_time(lambda: overview_floor(engine), runs)))
+        version = dashboard.data_version(engine)
+        report.figures.append(Figure(
+            "översikt: data (cache på dataversion)", median_time(lambda: dashboard.data_version(engine) == version, runs),
+            "handskriven SQL + statusloop", report.figures[-1].floor_seconds,
+            "sidan läser dataversionen och får resten ur st.cache_data"))
+        page_figures(engine, report, runs)
+        render_figure(url, report, runs)
+        if extra is not None:
+            extra(engine, report, runs)
+        return report
+    finally:
+        engine.dispose()
+        if tmp is not None:
+            tmp.cleanup()
+
+
+def temp_demo_url() -> str:
+    """A fresh SQLite file with demo data, for the load test when no --url is given."""
+    path = Path(tempfile.mkdtemp(prefix="uppfoljning-load-")) / "load.db"
+    initialise(make_engine(f"sqlite:///{path}"), demo=True, today=date(2026, 11, 22))
+    return f"sqlite:///{path}"
+
+
+def write_json(reports: list[Report], path: Path, load=None) -> None:
+    from dataclasses import asdict
+
+    payload = {"sizes": [r.as_json() for r in reports], "load_test": asdict(load) if load else None}
+    Path(path).write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")

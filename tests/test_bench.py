@@ -1,0 +1,24 @@
+"""The benchmark's smoke test: it runs at a tiny size and its ratios are finite."""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_smoke(tmp_path, monkeypatch):
+    out = tmp_path / "bench.json"
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    result = subprocess.run([sys.executable, str(ROOT / "cli.py"), "bench", "--size", "XS", "--runs", "1",
+                             "--writers", "2", "--writes", "2", "--json", str(out)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "översikt: data" in result.stdout and "Samtidighet" in result.stdout
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    ratios = [f["ratio"] for f in payload["sizes"][0]["figures"] if f["ratio"] is not None]
+    assert ratios and all(math.isfinite(r) and r > 0 for r in ratios)
+    assert payload["load_test"]["lost_updates"] == 0 and payload["load_test"]["locked_errors"] == 0
