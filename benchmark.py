@@ -276,6 +276,52 @@ def render_figure(url: str, report: Report, runs: int) -> None:
                                  f"bar sida med {charts} diagram", bare_time))
 
 
+def import_file_bytes(engine: Engine, rows: int = 10_000) -> bytes:
+    """An XLSX in the long format that changes ``rows`` existing values (worst case: every
+    row is an update with an audit event)."""
+    from openpyxl import Workbook
+
+    stmt = (select(Indicator.code, Measurement.period, Measurement.gender, Area.name, Measurement.value)
+            .join(Indicator, Indicator.id == Measurement.indicator_id).join(Area, Area.id == Measurement.area_id)
+            .where(Indicator.code.like("B%-%")).order_by(Measurement.id).limit(rows))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Värden")
+    sheet.append(["indikator", "period", "kön", "område", "värde", "kommentar"])
+    with session_scope(engine) as session:
+        for code, period, gender, area, value in session.execute(stmt):
+            sheet.append([code, period, gender, area, round(value + 0.1, 1), "bänktest"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def raw_openpyxl_parse(data: bytes) -> int:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    count = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    return count
+
+
+def write_figures(engine: Engine, report: Report) -> None:
+    """A 10 000-row import (once: it writes) beside raw openpyxl parsing of the same file,
+    and a full-year snapshot."""
+    from indicators import imports, snapshot
+
+    actor = Actor(email="bench@exempel.invalid", role="admin")
+    data = import_file_bytes(engine)
+    floor = median_time(lambda: raw_openpyxl_parse(data), 3)
+    start = time.perf_counter()
+    _prepared, result = imports.import_file(actor, "bench.xlsx", data, engine=engine, today=BENCH_TODAY)
+    seconds = time.perf_counter() - start
+    note = f"{result.counts()}" if result.ok else f"FEL: {[str(e) for e in result.errors[:3]]}"
+    report.figures.append(Figure("import av 10 000 rader (xlsx)", seconds, "rå openpyxl-läsning av filen", floor, note))
+    start = time.perf_counter()
+    snapshot.create_snapshot(actor, 2025, snapshot_date=date(2026, 2, 1), engine=engine)
+    report.figures.append(Figure("årsuppföljning 2025 (json, csv, xlsx, pdf)", time.perf_counter() - start))
+
+
 def run_bench(size: str, url: Optional[str] = None, runs: int = 5, extra: Optional[Callable[[Engine, Report, int], None]] = None) -> Report:
     """Generate ``size`` into a fresh database (a temp SQLite file unless ``url``) and measure."""
     tmp = None
@@ -303,6 +349,7 @@ def run_bench(size: str, url: Optional[str] = None, runs: int = 5, extra: Option
             "sidan läser dataversionen och får resten ur st.cache_data"))
         page_figures(engine, report, runs)
         render_figure(url, report, runs)
+        write_figures(engine, report)
         if extra is not None:
             extra(engine, report, runs)
         return report

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Iterable, Optional, Type, TypeVar
 
-from sqlalchemy import event, exists, func, select, update
+from sqlalchemy import event, exists, func, insert, select, update
 from sqlmodel import Session, SQLModel
 
 from db.models import (
@@ -109,6 +109,20 @@ def add_audit(
     )
     session.add(event_row)
     return event_row
+
+
+def add_audits(session: Session, events: list[dict]) -> None:
+    """Many audit rows in one executemany (imports write thousands). Keys as in add_audit."""
+    if not events:
+        return
+    now = utcnow()
+    rows = [{
+        "at": e.get("at", now), "user_email": e["user_email"], "action": e["action"], "entity": e["entity"],
+        "entity_id": str(e.get("entity_id", "")), "field": e.get("field", ""),
+        "old": None if e.get("old") is None else str(e["old"]), "new": None if e.get("new") is None else str(e["new"]),
+        "reason": e.get("reason", ""),
+    } for e in events]
+    session.execute(insert(AuditEvent), rows)
 
 
 # --- invariants ---------------------------------------------------------------------

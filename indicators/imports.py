@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -141,28 +142,42 @@ def _check_row_count(count: int) -> None:
         raise _FileError(f"Filen har fler än {MAX_ROWS:,} rader; dela upp den i flera filer.".replace(",", "\u00a0"))
 
 
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet holds a formula (an <f> element), read from the zip directly."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(re.search(rb"<(?:\w+:)?f[ >/]", archive.read(name))
+                       for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+
+
 def _xlsx_rows(data: bytes) -> tuple[list[object], list[tuple[int, list[object]]], list[tuple[int, str]]]:
-    """Cached values of the first sheet; formula cells without a cached value are row errors."""
+    """Cached values of the first sheet; formula cells without a cached value are row errors.
+    The formula text is read only when the file has formulas at all (a second full read)."""
     try:
         cached = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False) if _has_formulas(data) else None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise _FileError("Filen kunde inte läsas som Excel-fil (.xlsx).") from exc
     try:
-        sheet, formula_sheet = cached.worksheets[0], formulas.worksheets[0]
+        value_rows = cached.worksheets[0].iter_rows(values_only=True)
+        formula_rows = formulas.worksheets[0].iter_rows(values_only=True) if formulas else None
         rows, errors = [], []
-        for number, (value_row, formula_row) in enumerate(zip(sheet.iter_rows(), formula_sheet.iter_rows()), start=1):
-            cells = [c.value for c in value_row]
-            if all(_blank(v) for v in cells) and all(getattr(c, "data_type", None) != "f" for c in formula_row):
+        for number, values_ in enumerate(value_rows, start=1):
+            cells = list(values_)
+            texts = list(next(formula_rows)) if formula_rows is not None else []
+            is_formula = [isinstance(t, str) and t.startswith("=") for t in texts]
+            if all(_blank(v) for v in cells) and not any(is_formula):
                 continue  # Excel keeps formatted empty rows; they do not count
             _check_row_count(len(rows))
-            for position, (value_cell, formula_cell) in enumerate(zip(value_row, formula_row)):
-                if getattr(formula_cell, "data_type", None) == "f" and value_cell.value is None:
-                    errors.append((number, position))
+            errors += [(number, position) for position, formula in enumerate(is_formula)
+                       if formula and (position >= len(cells) or cells[position] is None)]
             rows.append((number, cells))
     finally:
         cached.close()
-        formulas.close()
+        if formulas:
+            formulas.close()
     if not rows:
         raise _FileError("Filen är tom.")
     header_row, header = rows[0]

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any, Iterable, Optional
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -580,10 +580,20 @@ def _plan_and_write(session, actor: Actor, parsed: list[_Parsed], result: SaveRe
     if result.errors or dry_run:
         raise _Abort()
     now = utcnow()
+    audits: list[dict] = []
+    creates = []
     for p, outcome in plan:
-        if outcome.action != UNCHANGED:
-            reason = "; ".join(r for r in (note, lock_reason if p.period.code in ctx.locks else "") if r)
-            _write(session, actor, p, outcome, rows.get(p.key), now, source, reason)
+        if outcome.action == UNCHANGED:
+            continue
+        reason = "; ".join(r for r in (note, lock_reason if p.period.code in ctx.locks else "") if r)
+        row = rows.get(p.key)
+        if row is None:
+            creates.append((p, outcome, reason))
+        else:
+            _update(actor, p, outcome, row, now, source, reason, audits)
+    _create_rows(session, actor, creates, now, source, audits)
+    session.flush()
+    crud.add_audits(session, audits)
     result.written = any(o.action != UNCHANGED for _, o in plan)
 
 
@@ -597,29 +607,43 @@ def _locked_rows(session, pairs: set[tuple[int, str]]) -> dict[tuple, Measuremen
     return {(m.indicator_id, m.period, m.gender, m.area_id): m for m in session.execute(stmt).scalars()}
 
 
-def _write(session, actor: Actor, p: _Parsed, outcome: RowOutcome, row: Optional[Measurement], now, source: str,
-           reason: str) -> None:
-    fields = {"value": outcome.new_value, "comment": outcome.comment, "status": outcome.status}
-    if row is None:
-        row = Measurement(indicator_id=p.indicator.id, period=p.period.code, gender=p.gender, area_id=p.area.id,
-                          source=source, created_by=actor.email, created_at=now, updated_by=actor.email,
-                          updated_at=now, version=1, **fields)
-        session.add(row)
-        session.flush()
-        changes = {k: (None, v) for k, v in fields.items() if v not in ("", None)}
-        action = "create"
-    else:
-        changes = {k: (getattr(row, k), v) for k, v in fields.items()
-                   if not (same_value(row.value, v) if k == "value" else getattr(row, k) == v)}
-        for name, (_, new) in changes.items():
-            setattr(row, name, new)
-        row.version += 1
-        row.updated_by, row.updated_at, row.source = actor.email, now, source
-        action = "update"
+def _fields(outcome: RowOutcome) -> dict:
+    return {"value": outcome.new_value, "comment": outcome.comment, "status": outcome.status}
+
+
+def _audit(actor: Actor, action: str, measurement_id: int, name: str, old, new, reason: str) -> dict:
+    return {"user_email": actor.email, "action": action, "entity": "measurement", "entity_id": measurement_id,
+            "field": name, "old": _audit_text(old), "new": _audit_text(new), "reason": reason}
+
+
+def _create_rows(session, actor: Actor, creates: list, now, source: str, audits: list[dict]) -> None:
+    """New values in one INSERT … RETURNING (executemany), then their audit rows."""
+    if not creates:
+        return
+    params = [{"indicator_id": p.indicator.id, "period": p.period.code, "gender": p.gender, "area_id": p.area.id,
+               "source": source, "created_by": actor.email, "created_at": now, "updated_by": actor.email,
+               "updated_at": now, "version": 1, "missing_reason": "", **_fields(outcome)} for p, outcome, _ in creates]
+    stmt = insert(Measurement).returning(Measurement.id, sort_by_parameter_order=True)
+    ids = session.execute(stmt, params).scalars().all()
+    crud.bump_data_version(session)
+    for (p, outcome, reason), new_id in zip(creates, ids):
+        outcome.measurement_id = new_id
+        for name, value in _fields(outcome).items():
+            if value not in ("", None):
+                audits.append(_audit(actor, "create", new_id, name, None, value, reason))
+
+
+def _update(actor: Actor, p: _Parsed, outcome: RowOutcome, row: Measurement, now, source: str, reason: str,
+            audits: list[dict]) -> None:
+    fields = _fields(outcome)
+    changes = {k: (getattr(row, k), v) for k, v in fields.items()
+               if not (same_value(row.value, v) if k == "value" else getattr(row, k) == v)}
+    for name, (_, new) in changes.items():
+        setattr(row, name, new)
+    row.version += 1
+    row.updated_by, row.updated_at, row.source = actor.email, now, source
     outcome.measurement_id = row.id
-    for name, (old, new) in changes.items():
-        crud.add_audit(session, user_email=actor.email, action=action, entity="measurement", entity_id=row.id,
-                       field=name, old=_audit_text(old), new=_audit_text(new), reason=reason)
+    audits.extend(_audit(actor, "update", row.id, name, old, new, reason) for name, (old, new) in changes.items())
 
 
 def _audit_text(value: object) -> Optional[str]:
