@@ -62,7 +62,7 @@ def _navigation_for(role: str) -> dict[str, list]:
 
 
 def main() -> None:
-    from db.engine import database_url
+    from indicators.config import database_url
 
     _startup(database_url())
     actor = auth.current_actor()

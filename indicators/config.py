@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 
+from db.engine import database_url as _database_url
 from indicators.status import StatusRule
 
 
@@ -30,3 +31,8 @@ def status_rule() -> StatusRule:
 def jump_factor() -> float:
     """A value more than this factor away from the previous one needs a comment."""
     return _float("UPPFOLJNING_JUMP_FACTOR", 1.5)
+
+
+def database_url() -> str:
+    """The configured database (DATABASE_URL or the embedded SQLite default)."""
+    return _database_url()

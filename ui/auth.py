@@ -1,12 +1,11 @@
 """Login gate: local e-mail/password form, or Streamlit's OIDC when secrets hold [auth]."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Optional
 
 import streamlit as st
 
-from db.models import utcnow
 from indicators import users
 from indicators.permissions import Actor
 
@@ -31,7 +30,7 @@ def current_actor() -> Optional[Actor]:
     actor: Optional[Actor] = st.session_state.get(ACTOR_KEY)
     if actor is None:
         return None
-    logged_in_at: datetime = st.session_state.get(LOGGED_IN_AT_KEY) or utcnow()
+    logged_in_at: datetime = st.session_state.get(LOGGED_IN_AT_KEY) or datetime.now(timezone.utc)
     if users.session_expired(logged_in_at):
         logout()
         st.session_state["login_message"] = "Sessionen har gått ut. Logga in igen."
@@ -71,7 +70,7 @@ def login_page() -> None:
             st.error(result.message)
         else:
             st.session_state[ACTOR_KEY] = result.actor
-            st.session_state[LOGGED_IN_AT_KEY] = utcnow()
+            st.session_state[LOGGED_IN_AT_KEY] = datetime.now(timezone.utc)
             st.rerun()
 
 

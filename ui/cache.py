@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from db.engine import database_url
+from indicators.config import database_url
 from indicators import dashboard
 
 
