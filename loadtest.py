@@ -39,15 +39,27 @@ class LoadResult:
     seconds: float
 
 
-def _current(engine) -> tuple[float, int]:
+def _current(engine) -> tuple[float, int] | None:
     with session_scope(engine) as session:
         row = session.execute(
             select(Measurement.value, Measurement.version)
             .join(Indicator, Indicator.id == Measurement.indicator_id)
             .join(Area, Area.id == Measurement.area_id)
             .where(Indicator.code == INDICATOR, Measurement.period == PERIOD, Measurement.gender == "T", Area.code == AREA)
-        ).one()
-        return float(row.value), int(row.version)
+        ).one_or_none()
+        return None if row is None else (float(row.value), int(row.version))
+
+
+def _ensure_counter(engine, today: date) -> float:
+    """The shared value the writers increment; created when the database has none."""
+    current = _current(engine)
+    if current is None:
+        result = values.save_values(Actor(email="lasttest", role="admin"), [{
+            "indicator": INDICATOR, "period": PERIOD, "gender": "T", "area": AREA, "value": 1000,
+            "expected_version": None, "comment": "lasttest"}], engine=engine, today=today)
+        assert result.ok, result.errors
+        current = _current(engine)
+    return current[0]
 
 
 def _writer(url: str, number: int, writes: int, deadline: float, today: date, out) -> None:
@@ -80,7 +92,7 @@ def _writer(url: str, number: int, writes: int, deadline: float, today: date, ou
 def run_load(url: str, writers: int = 20, writes_each: int = 10, max_seconds: float = 120.0,
              today: date = date(2026, 11, 22)) -> LoadResult:
     engine = make_engine(url)
-    start_value, _ = _current(engine)
+    start_value = _ensure_counter(engine, today)
     # fork: children build their own engine (make_engine), never the parent's pool.
     ctx = mp.get_context("fork")
     out = ctx.Queue()
@@ -93,7 +105,7 @@ def run_load(url: str, writers: int = 20, writes_each: int = 10, max_seconds: fl
     for p in procs:
         p.join(timeout=30)
     seconds = time.perf_counter() - started
-    final_value, _ = _current(engine)
+    final_value, _ = _current(engine)  # type: ignore[misc]
     engine.dispose()
     successes = sum(r[0] for r in results)
     latencies = sorted(x for r in results for x in r[4]) or [0.0]

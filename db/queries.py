@@ -39,7 +39,7 @@ def program(session: Session) -> Optional[Program]:
     return session.execute(select(Program).order_by(Program.id)).scalars().first()
 
 
-def indicators(session: Session, include_retired: bool = True) -> pd.DataFrame:
+def indicators(session: Session, include_retired: bool = True, code: Optional[str] = None) -> pd.DataFrame:
     stmt = (
         select(
             Indicator.id, Indicator.code, Indicator.name, Indicator.definition, Indicator.unit,
@@ -57,6 +57,8 @@ def indicators(session: Session, include_retired: bool = True) -> pd.DataFrame:
     )
     if not include_retired:
         stmt = stmt.where(Indicator.active)
+    if code is not None:
+        stmt = stmt.where(Indicator.code == code)
     return frame(session, stmt)
 
 
@@ -80,16 +82,23 @@ def areas(session: Session) -> pd.DataFrame:
     return frame(session, select(Area.id, Area.code, Area.name, Area.is_total, Area.sort_order, Area.active).order_by(Area.sort_order, Area.code))
 
 
-def indicator_program_goals(session: Session) -> pd.DataFrame:
-    return frame(session, select(IndicatorProgramGoal.indicator_id, IndicatorProgramGoal.program_goal_id))
+def _for_indicator(stmt, column, indicator_id: Optional[int]):
+    return stmt if indicator_id is None else stmt.where(column == indicator_id)
 
 
-def indicator_result_goals(session: Session) -> pd.DataFrame:
-    return frame(session, select(IndicatorResultGoal.indicator_id, IndicatorResultGoal.result_goal_id))
+def indicator_program_goals(session: Session, indicator_id: Optional[int] = None) -> pd.DataFrame:
+    stmt = select(IndicatorProgramGoal.indicator_id, IndicatorProgramGoal.program_goal_id)
+    return frame(session, _for_indicator(stmt, IndicatorProgramGoal.indicator_id, indicator_id))
 
 
-def targets(session: Session) -> pd.DataFrame:
-    return frame(session, select(Target.indicator_id, Target.year, Target.value).order_by(Target.indicator_id, Target.year))
+def indicator_result_goals(session: Session, indicator_id: Optional[int] = None) -> pd.DataFrame:
+    stmt = select(IndicatorResultGoal.indicator_id, IndicatorResultGoal.result_goal_id)
+    return frame(session, _for_indicator(stmt, IndicatorResultGoal.indicator_id, indicator_id))
+
+
+def targets(session: Session, indicator_id: Optional[int] = None) -> pd.DataFrame:
+    stmt = select(Target.indicator_id, Target.year, Target.value).order_by(Target.indicator_id, Target.year)
+    return frame(session, _for_indicator(stmt, Target.indicator_id, indicator_id))
 
 
 def total_series(session: Session, indicator_ids: Optional[Sequence[int]] = None) -> pd.DataFrame:
@@ -318,18 +327,32 @@ def period_locks(session: Session) -> pd.DataFrame:
 
 def newest_total_values(session: Session, per_indicator: int = 2) -> pd.DataFrame:
     """The newest ``per_indicator`` present values of each indicator's total (gender T,
-    whole municipality), newest first. One set-based query with a window function; within
-    one indicator all periods share a periodicity, so the canonical codes sort in time order."""
-    from sqlalchemy import func as sa_func
+    whole municipality), newest first per indicator. Within one indicator all periods share
+    a periodicity, so the canonical codes sort in time order.
 
+    PostgreSQL: a LATERAL subquery per indicator reads a few index entries each (the
+    ix_measurement_series index, backwards) – this keeps a national catalogue fast.
+    Elsewhere: one window function over the totals."""
+    from sqlalchemy import func as sa_func, true
+
+    total_area = select(Area.id).where(Area.is_total).limit(1).scalar_subquery()
+    present_total = (Measurement.gender == "T", Measurement.area_id == total_area, Measurement.value.is_not(None))
+    if session.get_bind().dialect.name == "postgresql":
+        newest = (select(Measurement.period, Measurement.value)
+                  .where(Measurement.indicator_id == Indicator.id, *present_total)
+                  .order_by(Measurement.period.desc()).limit(per_indicator).lateral())
+        stmt = (select(Indicator.id.label("indicator_id"), newest.c.period, newest.c.value)
+                .select_from(Indicator).join(newest, true())
+                .order_by(Indicator.id, newest.c.period.desc()))
+        return frame(session, stmt)
     ranked = (
         select(
             Measurement.indicator_id, Measurement.period, Measurement.value,
             sa_func.row_number().over(partition_by=Measurement.indicator_id, order_by=Measurement.period.desc()).label("rank"),
         )
-        .join(Area, Area.id == Measurement.area_id)
-        .where(Area.is_total, Measurement.gender == "T", Measurement.value.is_not(None))
+        .where(*present_total)
         .subquery()
     )
-    stmt = select(ranked.c.indicator_id, ranked.c.period, ranked.c.value, ranked.c["rank"]).where(ranked.c["rank"] <= per_indicator)
-    return frame(session, stmt.order_by(ranked.c.indicator_id, ranked.c["rank"]))
+    stmt = (select(ranked.c.indicator_id, ranked.c.period, ranked.c.value)
+            .where(ranked.c["rank"] <= per_indicator).order_by(ranked.c.indicator_id, ranked.c["rank"]))
+    return frame(session, stmt)

@@ -219,9 +219,8 @@ def area_gap_figure(indicator: Mapping, latest: pd.DataFrame) -> go.Figure:
     return figure.update_layout(xaxis_title=unit or None, showlegend=False)
 
 
-def focus_area_figures(data: Mapping, *, show_gender: bool, show_areas: bool) -> list[tuple[dict, dict]]:
-    """(indicator, figure as a plain dict) for each indicator of a focus area, in order.
-    Plain dicts pickle cheaply, so the page can cache them on the data version."""
+def focus_area_figures(data: Mapping, *, show_gender: bool, show_areas: bool) -> list[tuple[dict, go.Figure]]:
+    """(indicator, figure) for each indicator of a focus area, in order."""
     targets, comparisons = data["targets"], data["comparisons"]
     out = []
     for indicator in data["indicators"].to_dict("records"):
@@ -231,5 +230,5 @@ def focus_area_figures(data: Mapping, *, show_gender: bool, show_areas: bool) ->
             show_gender=show_gender and bool(indicator["by_gender"]),
             show_areas=show_areas and bool(indicator["by_area"]),
         )
-        out.append((indicator, figure.to_dict()))
+        out.append((indicator, figure))
     return out

@@ -49,9 +49,6 @@ def latest_two(series: pd.DataFrame) -> dict[int, list[tuple[str, Optional[float
     return out
 
 
-_latest_two = latest_two  # older name, used by snapshot and meeting views
-
-
 def _group_pairs(keys, values) -> dict[int, list]:
     out: dict[int, list] = {}
     for key, value in zip(keys, values):

@@ -24,19 +24,18 @@ DIRECTION_LABELS = {"higher": "högre är bättre", "lower": "lägre är bättre
 def indicator_detail(code: str, engine: Optional[Engine] = None) -> Optional[dict]:
     """Definition, links, targets, values, comparisons and value history of one indicator."""
     with session_scope(engine) as session:
-        inds = queries.indicators(session)
-        match = inds[inds["code"] == code]
+        match = queries.indicators(session, code=code)
         if match.empty:
             return None
         row = match.iloc[0].to_dict()
         ind_id = int(row["id"])
         goals = queries.program_goals(session)
         results = queries.result_goals(session)
-        goal_ids = queries.indicator_program_goals(session)
-        result_ids = queries.indicator_result_goals(session)
+        goal_ids = queries.indicator_program_goals(session, ind_id)
+        result_ids = queries.indicator_result_goals(session, ind_id)
         detail = {
             "indicator": row,
-            "targets": queries.targets(session).query("indicator_id == @ind_id").reset_index(drop=True),
+            "targets": queries.targets(session, ind_id),
             "values": queries.measurements(session, [ind_id]),
             "comparisons": queries.comparison_values(session, [ind_id]),
             "history": queries.measurement_history(session, ind_id),

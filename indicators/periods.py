@@ -7,6 +7,7 @@ Canonical forms: ``2024`` (year), ``2024H1``/``2024H2`` (half-year), ``2024Q1``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,6 +55,7 @@ class Period:
         """Mid-point in fractional years, to place periods of any kind on one time axis."""
         return self.year + ((self.part - 0.5) * self.months if self.kind != "year" else 6) / 12
 
+    @lru_cache(maxsize=4096)  # imports ask for the previous period of every row
     def previous(self) -> "Period":
         if self.kind == "year":
             return Period(self.year - 1, "year")

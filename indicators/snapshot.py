@@ -163,13 +163,13 @@ def _indicators(raw: dict) -> list[dict]:
 
 def _statuses(indicators: list[dict], total_values: list[dict], year: int) -> list[dict]:
     """dashboard.assess on the whole-municipality totals (gender T) up to the year."""
-    number = {ind["code"]: i for i, ind in enumerate(indicators)}  # _latest_two keys on integers
+    number = {ind["code"]: i for i, ind in enumerate(indicators)}  # latest_two keys on integers
     series = pd.DataFrame(
         [{"indicator_id": number[v["indicator"]], "period": v["period"], "value": v["value"]}
          for v in total_values if v["gender"] == "T" and v["value"] is not None],
         columns=["indicator_id", "period", "value"],
     )
-    latest = dashboard._latest_two(series)
+    latest = dashboard.latest_two(series)
     rule = config.status_rule()
     out = []
     for i, ind in enumerate(indicators):

@@ -90,7 +90,10 @@ def meeting_changes(meeting_id: int):
     return _meeting_changes(version(), meeting_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+# cache_resource, not cache_data: the built go.Figure objects are handed out as they are.
+# A pickled copy (or a plain dict) would be validated by plotly again on every render,
+# which cost more than building the page. st.plotly_chart does not modify the figure.
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _focus_area_figures(key: tuple[str, str], code: str, show_gender: bool, show_areas: bool):
     from indicators.charts import focus_area_figures
 
