@@ -120,6 +120,7 @@ def _build(year: int, kind: str, part: int, raw: str) -> Result[Period]:
     return Ok(Period(year, kind, part))
 
 
+@lru_cache(maxsize=4096)  # a few dozen codes recur across thousands of rows
 def period_from_code(code: str) -> Period:
     """Parse a canonical period code stored in the database (trusted input)."""
     match = _CANONICAL.match(code)
@@ -131,6 +132,7 @@ def period_from_code(code: str) -> Period:
     return Period(int(year), "halfyear" if letter == "H" else "quarter", int(part))
 
 
+@lru_cache(maxsize=4096)
 def sort_key(code: str) -> tuple[float, int]:
     """Order period codes chronologically (end of period), years after their quarters."""
     period = period_from_code(code)

@@ -70,10 +70,10 @@ def _series(indicator: Indicator, target: float | None, periods: list[str]) -> d
     rng = _rng("series", indicator.code)
     base = indicator.baseline_value or 50.0
     goal = target if target is not None else base * 1.05
-    progress = [1.05, 0.6, 0.15, -0.3][zlib.crc32(indicator.code.encode()) % 4]
+    progress = [1.3, 1.05, 0.9, 0.6, -0.2][zlib.crc32(indicator.code.encode()) % 5]
     span = max(len(periods) - 1, 1)
     horizon = span * 1.25  # the 2027 target lies beyond the last completed period
-    noise = abs(goal - base) * 0.12 + abs(base) * 0.01
+    noise = abs(goal - base) * 0.08 + abs(base) * 0.003
     values = {}
     for i, period in enumerate(periods):
         trend = base + (goal - base) * progress * (i / horizon)

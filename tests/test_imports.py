@@ -180,7 +180,8 @@ def test_windows_1252_and_comma_separated_files_are_read(demo_engine):
 def test_xlsx_formula_gives_its_cached_value(demo_engine):
     sn = official(org_id(demo_engine, "SN"))
     data = xlsx_file([["Indikator", "Period", "Kön", "Område", "Värde", "Kommentar"],
-                      ["ARB05", "2026Q4", "T", None, "=12+13.5", None], ["ARB05", "2026Q4", "K", None, 25, None]],
+                      ["ARB05", "2026Q4", "T", None, "=12+13.5", "ny mätmetod"],
+                      ["ARB05", "2026Q4", "K", None, 25, "ny mätmetod"]],
                      cached={"E2": "25.5"})
     prepared, result = run_import(sn, "a.xlsx", data, demo_engine)
     assert prepared.ok and result.ok
@@ -193,7 +194,7 @@ def test_xlsx_row_numbers_follow_the_sheet_and_all_row_errors_are_listed(demo_en
     sheet = workbook.active
     sheet.append(HEADER.split(";"))
     for row, value in ((5, "abc"), (7, "=1+2"), (9, 25)):
-        for column, cell in enumerate(["ARB05", "2026Q4", "K" if row == 9 else "T", None, value], start=1):
+        for column, cell in enumerate(["ARB05", "2026Q4", "K" if row == 9 else "T", None, value, "ny mätmetod"], start=1):
             sheet.cell(row=row, column=column, value=cell)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -227,10 +227,10 @@ def test_concurrent_saves_in_threads_exactly_one_wins(demo_engine, sn):
 
 
 def test_new_value_entered_by_someone_else_meanwhile(demo_engine, sn):
-    assert values.save_values(sn, [entry(value="20")], engine=demo_engine, today=T).ok
-    other = values.save_values(sn, [entry(value="25")], engine=demo_engine, today=T)
+    assert values.save_values(sn, [entry(value="20", comment="ny mätmetod")], engine=demo_engine, today=T).ok
+    other = values.save_values(sn, [entry(value="25", comment="ny mätmetod")], engine=demo_engine, today=T)
     assert other.errors[0].kind == values.CONFLICT and "ändrats av official@test.invalid till 20" in other.errors[0].message
-    same = values.save_values(sn, [entry(value="20,0")], engine=demo_engine, today=T)
+    same = values.save_values(sn, [entry(value="20,0", comment="ny mätmetod")], engine=demo_engine, today=T)
     assert same.ok and same.counts()["oförändrad"] == 1
 
 
