@@ -89,6 +89,17 @@ _TERMS = {"vt": 1, "ht": 2}
 
 def parse_period(text: object) -> Result[Period]:
     """Parse any accepted period form; never raises."""
+    if isinstance(text, str):
+        return _parse_period_text(text)  # files repeat a handful of period texts
+    return _parse_period(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_period_text(text: str) -> Result[Period]:
+    return _parse_period(text)
+
+
+def _parse_period(text: object) -> Result[Period]:
     if text is None:
         return Err("perioden saknas")
     raw = str(text).strip()

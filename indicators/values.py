@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any, Iterable, Optional
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -581,7 +581,7 @@ def _plan_and_write(session, actor: Actor, parsed: list[_Parsed], result: SaveRe
         raise _Abort()
     now = utcnow()
     audits: list[dict] = []
-    creates = []
+    creates, updates = [], []
     for p, outcome in plan:
         if outcome.action == UNCHANGED:
             continue
@@ -590,21 +590,26 @@ def _plan_and_write(session, actor: Actor, parsed: list[_Parsed], result: SaveRe
         if row is None:
             creates.append((p, outcome, reason))
         else:
-            _update(actor, p, outcome, row, now, source, reason, audits)
+            updates.append(_update(actor, outcome, row, now, source, reason, audits))
     _create_rows(session, actor, creates, now, source, audits)
-    session.flush()
+    _update_rows(session, updates)
     crud.add_audits(session, audits)
     result.written = any(o.action != UNCHANGED for _, o in plan)
 
 
-def _locked_rows(session, pairs: set[tuple[int, str]]) -> dict[tuple, Measurement]:
-    """The stored rows, locked for update where the database supports it (PostgreSQL)."""
+_ROW_COLUMNS = (Measurement.id, Measurement.indicator_id, Measurement.period, Measurement.gender, Measurement.area_id,
+                Measurement.value, Measurement.comment, Measurement.status, Measurement.version, Measurement.updated_by)
+
+
+def _locked_rows(session, pairs: set[tuple[int, str]]) -> dict[tuple, object]:
+    """The stored rows (plain result rows, not ORM objects: imports read thousands),
+    locked for update where the database supports it (PostgreSQL)."""
     if not pairs:
         return {}
-    stmt = (select(Measurement)
+    stmt = (select(*_ROW_COLUMNS)
             .where(Measurement.indicator_id.in_({i for i, _ in pairs}), Measurement.period.in_({p for _, p in pairs}))
             .with_for_update())
-    return {(m.indicator_id, m.period, m.gender, m.area_id): m for m in session.execute(stmt).scalars()}
+    return {(m.indicator_id, m.period, m.gender, m.area_id): m for m in session.execute(stmt)}
 
 
 def _fields(outcome: RowOutcome) -> dict:
@@ -633,17 +638,26 @@ def _create_rows(session, actor: Actor, creates: list, now, source: str, audits:
                 audits.append(_audit(actor, "create", new_id, name, None, value, reason))
 
 
-def _update(actor: Actor, p: _Parsed, outcome: RowOutcome, row: Measurement, now, source: str, reason: str,
-            audits: list[dict]) -> None:
+def _update(actor: Actor, outcome: RowOutcome, row, now, source: str, reason: str, audits: list[dict]) -> dict:
+    """The UPDATE parameters for one stored row, and its audit rows."""
     fields = _fields(outcome)
     changes = {k: (getattr(row, k), v) for k, v in fields.items()
                if not (same_value(row.value, v) if k == "value" else getattr(row, k) == v)}
-    for name, (_, new) in changes.items():
-        setattr(row, name, new)
-    row.version += 1
-    row.updated_by, row.updated_at, row.source = actor.email, now, source
     outcome.measurement_id = row.id
     audits.extend(_audit(actor, "update", row.id, name, old, new, reason) for name, (old, new) in changes.items())
+    return {"_id": row.id, **fields, "_version": row.version + 1, "_by": actor.email, "_at": now, "_source": source}
+
+
+def _update_rows(session, updates: list[dict]) -> None:
+    """All updates in one executemany; the rows are already locked (FOR UPDATE / BEGIN IMMEDIATE)."""
+    if not updates:
+        return
+    stmt = (update(Measurement).where(Measurement.id == bindparam("_id"))
+            .values(value=bindparam("value"), comment=bindparam("comment"), status=bindparam("status"),
+                    version=bindparam("_version"), updated_by=bindparam("_by"), updated_at=bindparam("_at"),
+                    source=bindparam("_source")))
+    session.connection().execute(stmt, updates)
+    crud.bump_data_version(session)
 
 
 def _audit_text(value: object) -> Optional[str]:

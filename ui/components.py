@@ -18,7 +18,7 @@ def md_escape(text: object) -> str:
 
 def demo_banner(is_demo: bool) -> None:
     if is_demo:
-        st.warning("**Exempeldata** – värdena är påhittade och visar bara hur uppföljningen fungerar.", icon="🧪")
+        st.warning("**Exempeldata** – värdena är påhittade och visar bara hur uppföljningen fungerar.", icon=":material/science:")
 
 
 def status_legend() -> None:
