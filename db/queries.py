@@ -178,6 +178,21 @@ def audit_events(session: Session, entity: str, entity_id: object, fields: Seque
     return frame(session, stmt)
 
 
+def definition_changes(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
+    """When the definition or unit of these indicators changed (indicator_id, at, field),
+    oldest first: charts mark the trend break."""
+    stmt = (
+        select(AuditEvent.entity_id, AuditEvent.at, AuditEvent.field)
+        .where(AuditEvent.entity == "indicator", AuditEvent.action == "update",
+               AuditEvent.field.in_(["definition", "unit"]),
+               AuditEvent.entity_id.in_([str(i) for i in indicator_ids]))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    changes = frame(session, stmt)
+    changes["indicator_id"] = changes["entity_id"].astype(int) if not changes.empty else pd.Series(dtype=int)
+    return changes[["indicator_id", "at", "field"]]
+
+
 # --- annual follow-up (snapshots) and meeting documents -----------------------------
 # Imported here rather than in the block above so parallel edits to this file stay apart.
 from datetime import datetime  # noqa: E402

@@ -141,6 +141,22 @@ def _layout(figure: go.Figure, title: str, unit: str, compact: bool, source_note
     return figure
 
 
+CHANGE_WORDS = {"definition": "definition ändrad", "unit": "enhet ändrad"}
+
+
+def _mark_definition_changes(figure: go.Figure, indicator: Mapping, changes: Optional[pd.DataFrame]) -> None:
+    """A dotted vertical line "definition ändrad <datum>" where the series may break."""
+    if changes is None or changes.empty:
+        return
+    for at, field in zip(changes.loc[changes["indicator_id"] == indicator["id"], "at"],
+                         changes.loc[changes["indicator_id"] == indicator["id"], "field"]):
+        day = pd.Timestamp(at).date()
+        position = day.year + (day.timetuple().tm_yday - 0.5) / 366
+        figure.add_vline(x=position, line_dash="dot", line_color="#555555", line_width=1,
+                         annotation_text=f"{CHANGE_WORDS.get(field, 'ändrad')} {day.isoformat()}",
+                         annotation_position="top left", annotation_font_size=11)
+
+
 def trend_figure(
     indicator: Mapping,
     values: pd.DataFrame,
@@ -152,6 +168,7 @@ def trend_figure(
     compact: bool = False,
     title: Optional[str] = None,
     threshold: Optional[int] = None,
+    definition_changes: Optional[pd.DataFrame] = None,
 ) -> go.Figure:
     """The trend of one indicator: whole municipality, optional gender and area lines,
     baseline, targets and comparison series."""
@@ -178,6 +195,7 @@ def trend_figure(
     figure.add_traces(_baseline_trace(indicator, decimals, unit))
     figure.add_traces(_target_traces(indicator, _targets_frame(targets), decimals, unit))
     _year_axis(figure)
+    _mark_definition_changes(figure, indicator, definition_changes)
     shows_kolada = indicator.get("source_kind") == "kolada" or (comparisons is not None and not comparisons.empty)
     return _layout(figure, title if title is not None else f"{indicator['code']} {indicator['name']}", unit,
                    compact, KOLADA_NOTE if shows_kolada else "")
@@ -229,6 +247,7 @@ def focus_area_figures(data: Mapping, *, show_gender: bool, show_areas: bool) ->
             comparisons[comparisons["indicator_id"] == indicator["id"]], compact=True, title="",
             show_gender=show_gender and bool(indicator["by_gender"]),
             show_areas=show_areas and bool(indicator["by_area"]),
+            definition_changes=data.get("definition_changes"),
         )
         out.append((indicator, figure))
     return out

@@ -39,6 +39,7 @@ def indicator_detail(code: str, engine: Optional[Engine] = None) -> Optional[dic
             "values": queries.measurements(session, [ind_id]),
             "comparisons": queries.comparison_values(session, [ind_id]),
             "history": queries.measurement_history(session, ind_id),
+            "definition_changes": queries.definition_changes(session, [ind_id]),
         }
     linked_goals = goals[goals["id"].isin(goal_ids.loc[goal_ids["indicator_id"] == ind_id, "program_goal_id"])]
     linked_results = results[results["id"].isin(result_ids.loc[result_ids["indicator_id"] == ind_id, "result_goal_id"])]
@@ -156,6 +157,7 @@ def focus_area_data(code: str, engine: Optional[Engine] = None) -> Optional[dict
             "targets": queries.targets(session),
             "comparisons": queries.comparison_values(session, ids),
             "actions": actions_table(session, int(focus["id"])),
+            "definition_changes": queries.definition_changes(session, ids),
         }
     data["targets"] = data["targets"][data["targets"]["indicator_id"].isin(ids)]
     return data

@@ -31,7 +31,11 @@ st.table(pd.DataFrame(definition, columns=["Uppgift", "Innehåll"]).set_index("U
 
 st.subheader("Utveckling")
 figure = charts.trend_figure(indicator, values, detail["targets"], detail["comparisons"],
-                             show_gender=bool(indicator["by_gender"]), show_areas=bool(indicator["by_area"]))
+                             show_gender=bool(indicator["by_gender"]), show_areas=bool(indicator["by_area"]),
+                             definition_changes=detail["definition_changes"])
+for at, field in zip(detail["definition_changes"]["at"], detail["definition_changes"]["field"]):
+    st.caption(f"{charts.CHANGE_WORDS.get(field, 'ändrad').capitalize()} {pd.Timestamp(at).date().isoformat()}: "
+               "jämför värden före och efter med försiktighet.")
 st.plotly_chart(figure, key="trend", theme=None, config={"displaylogo": False},
                 alt=f"Diagram över {indicator['code']} {indicator['name']} med alla nedbrytningar")
 

@@ -8,7 +8,7 @@ from indicators.dashboard import filter_overview, status_counts
 from indicators.formatting import format_number
 from indicators.status import ICONS, STATUSES
 from ui import cache
-from ui.components import status_legend
+from ui.components import md_escape, status_legend
 from ui.params import select_param
 
 page_actor()
@@ -52,13 +52,14 @@ for area in structure["focus_areas"].itertuples():
         st.caption("  ·  ".join(f"{ICONS[s]} {s}: {n}" for s, n in area_counts.items() if n))
         table = pd.DataFrame({
             "Status": rows["status_label"],
-            "Kod": rows["code"],
-            "Indikator": rows["name"],
+            "Kod": rows["code"].map(md_escape),
+            "Indikator": rows["name"].map(md_escape),
             "Senaste värde": rows["value_text"],
             "Period": rows["period_label"],
             "Trend": rows["arrow"] + " " + rows["trend"],
             "Mål": [target_text(y, v, d) for y, v, d in zip(rows["target_year"], rows["target_value"], rows["decimals"])],
             "Ansvarig": rows["org_code"],
         })
-        # st.table: static, wraps long names and reads from across the room; text is escaped.
+        # st.table: static, wraps long names and reads from across the room. It renders
+        # Markdown in cells, so catalogue text is escaped.
         st.table(table.style.hide(axis="index"))

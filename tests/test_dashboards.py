@@ -363,3 +363,25 @@ def test_meeting_mode_moves_between_focus_areas(viewer_app):
     next(b for b in at.button if b.label == "Föregående").click().run()
     assert at.title[0].value == "1. Etablering på arbetsmarknaden"
     assert next(b for b in at.button if b.label == "Föregående").disabled
+
+
+def test_definition_change_is_marked_on_the_chart(demo_engine):
+    """A changed definition shows as "definition ändrad <datum>" so a trend break is explained."""
+    from db import crud
+    from db.engine import session_scope
+    from db.models import Indicator
+    from indicators import charts, indicator_view
+
+    with session_scope(demo_engine, write=True) as session:
+        ind = crud.by_code(session, Indicator, "ARB01")
+        crud.add_audit(session, user_email="admin@test.invalid", action="update", entity="indicator",
+                       entity_id=ind.id, field="definition", old="gammal", new="ny")
+    detail = indicator_view.indicator_detail("ARB01", demo_engine)
+    figure = charts.trend_figure(detail["indicator"], detail["values"], detail["targets"], detail["comparisons"],
+                                 definition_changes=detail["definition_changes"])
+    texts = [a.text for a in figure.layout.annotations]
+    assert any(t.startswith("definition ändrad ") for t in texts)
+    data = indicator_view.focus_area_data("arbetsmarknad", demo_engine)
+    figures = dict((i["code"], f) for i, f in charts.focus_area_figures(data, show_gender=False, show_areas=False))
+    assert any(a.text.startswith("definition ändrad") for a in figures["ARB01"].layout.annotations)
+    assert not any(a.text.startswith("definition ändrad") for a in figures["ARB02"].layout.annotations)
