@@ -148,6 +148,9 @@ class Indicator(SQLModel, table=True):
     active: bool = True
     valid_from_year: Optional[int] = None
     valid_to_year: Optional[int] = None
+    # Yearly indicators measured less often (election turnout: every 4 years from 2018).
+    report_every_years: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    report_anchor_year: Optional[int] = None
     version: int = 1
 
 

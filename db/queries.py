@@ -47,6 +47,7 @@ def indicators(session: Session, include_retired: bool = True, code: Optional[st
             Indicator.source_ref, Indicator.source_note, Indicator.by_gender, Indicator.by_area,
             Indicator.valid_min, Indicator.valid_max, Indicator.baseline_period, Indicator.baseline_value,
             Indicator.active, Indicator.version, Indicator.responsible_org_id, Indicator.focus_area_id,
+            Indicator.report_every_years, Indicator.report_anchor_year,
             Organisation.code.label("org_code"), Organisation.name.label("org_name"),
             FocusArea.code.label("focus_code"), FocusArea.name.label("focus_name"),
             FocusArea.number.label("focus_number"),

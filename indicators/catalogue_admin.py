@@ -155,6 +155,8 @@ class IndicatorData:
     valid_from_year: Optional[int] = None
     valid_to_year: Optional[int] = None
     active: bool = True
+    report_every_years: int = 1  # yearly indicators measured every N years (elections: 4)
+    report_anchor_year: Optional[int] = None  # a measurement year, e.g. 2018
 
 
 # Swedish field labels: form labels, XLSX column names and error prefixes.
@@ -166,10 +168,12 @@ INDICATOR_LABELS = {
     "valid_min": "lägsta värde", "valid_max": "högsta värde", "baseline_period": "utgångsperiod",
     "baseline_value": "utgångsvärde", "targets": "målvärden", "valid_from_year": "aktiv från år",
     "valid_to_year": "aktiv till år", "active": "aktiv",
+    "report_every_years": "mäts vart n:e år", "report_anchor_year": "mätår att räkna från",
 }
 _PLAIN_FIELDS = ("name", "definition", "unit", "decimals", "direction", "periodicity", "source_kind", "source_ref",
                  "source_note", "by_gender", "by_area", "valid_min", "valid_max", "baseline_period",
-                 "baseline_value", "valid_from_year", "valid_to_year", "active")
+                 "baseline_value", "valid_from_year", "valid_to_year", "active", "report_every_years",
+                 "report_anchor_year")
 _TEXT_FIELDS = ("code", "name", "definition", "unit", "source_ref", "source_note")
 
 
@@ -243,6 +247,10 @@ def _check_ranges(clean: IndicatorData, refs: Refs) -> list[tuple[str, str]]:
     first, last = clean.valid_from_year, clean.valid_to_year
     if first is not None and last is not None and first > last:
         errors.append(("valid_to_year", "aktiv till år ligger före aktiv från år"))
+    if not 1 <= int(clean.report_every_years or 0) <= 10:
+        errors.append(("report_every_years", "ska vara 1–10 (1 = varje period)"))
+    elif clean.report_every_years > 1 and (clean.periodicity != "year" or clean.report_anchor_year is None):
+        errors.append(("report_anchor_year", "ange ett mätår för årsindikatorer som mäts vart n:e år"))
     return errors
 
 

@@ -214,6 +214,7 @@ PARSERS: dict[str, Callable[[object], tuple]] = {
     "direction": _choice("direction"), "periodicity": _choice("periodicity"), "source_kind": _choice("source_kind"),
     "decimals": _required_int, "valid_min": _optional_number, "valid_max": _optional_number,
     "baseline_value": _optional_number, "valid_from_year": _optional_int, "valid_to_year": _optional_int,
+    "report_every_years": _required_int, "report_anchor_year": _optional_int,
     "by_gender": _bool(False), "by_area": _bool(False), "active": _bool(True),
     "program_goals": _numbers, "result_goals": _codes, "targets": _targets,
 }

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from db import queries
 from db.engine import session_scope
-from indicators.periods import last_completed
+from indicators.periods import expected_periods
 
 
 def catalogue_problems(engine: Optional[Engine] = None) -> list[str]:
@@ -51,10 +51,9 @@ def health(engine: Optional[Engine] = None, today: Optional[date] = None) -> dic
     present = series[series["value"].notna()]
     periods_by = present.groupby("indicator_id")["period"].apply(set).to_dict()
     for row in inds.to_dict("records"):
-        last = last_completed(row["periodicity"], today)
-        wanted = {last.code, last.previous().code}
-        if not wanted & periods_by.get(row["id"], set()):
-            stale.append(f"{row['code']}: inget värde för {last.previous().code} eller {last.code}")
+        last, before = expected_periods(row, today)
+        if not {last.code, before.code} & periods_by.get(row["id"], set()):
+            stale.append(f"{row['code']}: inget värde för {before.code} eller {last.code}")
     goals_without = [f"Programmål {g['number']}. {g['name']}" for g in goals.to_dict("records")
                      if g["id"] not in set(pgoals["program_goal_id"])]
     goals_without += [f"Resultatmål {g['name']}" for g in results.to_dict("records")

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from db import queries
 from db.engine import session_scope
-from indicators.periods import last_completed
+from indicators.periods import expected_periods
 
 EMPTY_MARK = "0 ⚠"
 EMPTY_LEGEND = "0 ⚠ = ingen indikator/insats i cellen (en lucka i täckningen)."
@@ -82,10 +82,11 @@ def mark_empty(table: pd.DataFrame) -> pd.DataFrame:
 
 def missing_values(indicators: pd.DataFrame, totals: pd.DataFrame, today: date) -> pd.DataFrame:
     """Active indicators without a whole-municipality total (T) for the period that was due
-    last (periods.last_completed for the indicator's periodicity)."""
+    last (periods.expected_periods: the last completed period of its periodicity, or the
+    last measurement year for indicators measured every few years)."""
     if indicators.empty:
         return pd.DataFrame(columns=MISSING_COLUMNS)
-    due = indicators.assign(period=[last_completed(p, today).code for p in indicators["periodicity"]])
+    due = indicators.assign(period=[expected_periods(row, today, 1)[0].code for row in indicators.to_dict("records")])
     present = totals[(totals["gender"] == "T") & totals["value"].notna()][["indicator_id", "period"]]
     present = set(zip(present["indicator_id"], present["period"]))
     lacking = due[[(i, p) not in present for i, p in zip(due["id"], due["period"])]]

@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
+from typing import Optional
 
 from indicators.results import Err, Ok, Result
 
@@ -168,6 +169,36 @@ def last_completed(periodicity: str, today: date) -> Period:
     months = {"year": 12, "halfyear": 6, "quarter": 3}[periodicity]
     current = Period(today.year, periodicity, 0 if periodicity == "year" else (today.month - 1) // months + 1)
     return current.previous()
+
+
+def expected_period(periodicity: str, today: date, every_years: int = 1, anchor_year: Optional[int] = None) -> Period:
+    """The newest completed period an indicator is expected to have a value for. Yearly
+    indicators measured every N years (elections every 4 years from 2018) skip the years
+    in between, counted from the anchor year."""
+    period = last_completed(periodicity, today)
+    if periodicity != "year" or every_years <= 1 or anchor_year is None:
+        return period
+    return Period(period.year - (period.year - anchor_year) % every_years, "year")
+
+
+def expected_periods(indicator: object, today: date, count: int = 2) -> list[Period]:
+    """The ``count`` newest periods an indicator (a mapping or an object with periodicity,
+    report_every_years, report_anchor_year) is expected to have values for, newest first."""
+    def field(name: str):
+        value = indicator.get(name) if isinstance(indicator, dict) else getattr(indicator, name, None)
+        return None if isinstance(value, float) and value != value else value  # NaN from pandas
+
+    every = int(field("report_every_years") or 1)
+    anchor = field("report_anchor_year")
+    anchor = int(anchor) if anchor is not None else None
+    newest = expected_period(field("periodicity"), today, every, anchor)
+    out = [newest]
+    while len(out) < count:
+        previous = out[-1].previous()
+        if newest.kind == "year" and every > 1 and anchor is not None:
+            previous = Period(out[-1].year - every, "year")
+        out.append(previous)
+    return out
 
 
 def current_reporting_period(today: date) -> Period:

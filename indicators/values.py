@@ -207,13 +207,14 @@ def _range_text(low: Optional[float], high: Optional[float]) -> str:
     return f"{plain_number(low) if low is not None else '−∞'}–{plain_number(high) if high is not None else '∞'}"
 
 
-def due_period(periodicity: str, chosen: Period, today: date) -> Period:
+def due_period(indicator: Indicator, chosen: Period, today: date) -> Period:
     """The chosen period for indicators of its kind; for other kinds the newest period
-    that had ended when the chosen one ended (for the current quarter: the period due now)."""
-    if chosen.kind == periodicity:
+    that had ended when the chosen one ended (for the current quarter: the period due now),
+    skipping the years between measurements for indicators measured every few years."""
+    if chosen.kind == indicator.periodicity:
         return chosen
     as_of = min(today, chosen.end + timedelta(days=1))
-    return periods.reporting_period_for(periodicity, as_of)
+    return periods.expected_periods(indicator, as_of, 1)[0]
 
 
 def responsible_indicators(actor: Actor, ctx: _Context) -> list[Indicator]:
@@ -233,7 +234,7 @@ def reporting_sheet(actor: Actor, period_code: str, engine: Optional[Engine] = N
         orgs = dict(zip(org_frame["id"], org_frame["code"]))
         wanted: list[tuple[Indicator, Period]] = []
         for ind in responsible_indicators(actor, ctx):
-            due = due_period(ind.periodicity, chosen.value, today)
+            due = due_period(ind, chosen.value, today)
             check = periods.check_period_for(due, ind.periodicity, ctx.first_year, ctx.last_year, today)
             if check.ok and _valid_in(ind, due.year):
                 wanted.append((ind, due))

@@ -132,6 +132,11 @@ with tabs[0]:
         baseline_value = c2.number_input("Utgångsvärde", value=data.baseline_value, format="%g")
         valid_from = c3.number_input("Aktiv från år", 1900, 2200, value=data.valid_from_year)
         valid_to = c4.number_input("Aktiv till år", 1900, 2200, value=data.valid_to_year)
+        c1, c2 = st.columns(2)
+        every = c1.number_input("Mäts vart n:e år", 1, 10, value=int(data.report_every_years or 1),
+                                help="1 = varje period. Valdeltagande mäts vart 4:e år.")
+        anchor = c2.number_input("Mätår att räkna från", 1900, 2200, value=data.report_anchor_year,
+                                 help="Ett år med mätning, t.ex. valåret 2018")
         st.caption("Målvärden per år (lägg till eller ta bort rader)")
         targets = st.data_editor(
             pd.DataFrame({"år": list(data.targets), "målvärde": list(data.targets.values())}, dtype=float),
@@ -151,6 +156,7 @@ with tabs[0]:
             baseline_period=baseline_period or None, baseline_value=baseline_value,
             targets={int(y): float(v) for y, v in zip(targets["år"], targets["målvärde"]) if pd.notna(y) and pd.notna(v)},
             valid_from_year=optional_int(valid_from), valid_to_year=optional_int(valid_to), active=active,
+            report_every_years=int(every), report_anchor_year=optional_int(anchor),
         )
         if chosen == NEW:
             run(lambda: admin.create_indicator(actor, new_data), f"Indikatorn {code.strip().upper()} skapades.")
