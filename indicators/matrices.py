@@ -100,9 +100,12 @@ def responsibility(engine: Optional[Engine] = None, today: Optional[date] = None
     data = _load(engine)
     with session_scope(engine) as session:
         totals = queries.total_series(session)
-    orgs = data["organisations"]
-    orgs = orgs[orgs["active"].astype(bool)]
-    areas, inds = data["focus_areas"], data["indicators"]
+    orgs, inds = data["organisations"], data["indicators"]
+    # A deactivated organisation that still owns indicators or actions stays visible:
+    # hiding it would show a false "nobody is responsible" gap.
+    still_owns = orgs["id"].isin(inds["responsible_org_id"]) | orgs["id"].isin(data["action_orgs"]["organisation_id"])
+    orgs = orgs[orgs["active"].astype(bool) | still_owns]
+    areas = data["focus_areas"]
     owned = inds.rename(columns={"responsible_org_id": "organisation_id"})
     acts = data["actions"][["id", "focus_area_id"]].rename(columns={"id": "action_id"})
     act_orgs = data["action_orgs"].merge(acts, on="action_id")

@@ -164,6 +164,12 @@ def check_period_for(period: Period, periodicity: str, first_year: int, last_yea
     return Ok(period)
 
 
+def is_measurement_year(year: int, every_years: Optional[int], anchor_year: Optional[int]) -> bool:
+    """Whether an indicator measured every N years from the anchor has a value this year."""
+    every = int(every_years or 1)
+    return every <= 1 or anchor_year is None or (year - int(anchor_year)) % every == 0
+
+
 def last_completed(periodicity: str, today: date) -> Period:
     """The newest period of this kind that has ended before ``today``."""
     months = {"year": 12, "halfyear": 6, "quarter": 3}[periodicity]
@@ -199,6 +205,19 @@ def expected_periods(indicator: object, today: date, count: int = 2) -> list[Per
             previous = Period(out[-1].year - every, "year")
         out.append(previous)
     return out
+
+
+def covering_codes(period: Period) -> set[str]:
+    """The period itself and the longer periods that contain it (a quarter lies in a
+    half-year and a year): locking 2025 also locks 2025H1 and 2025Q3."""
+    codes = {period.code, str(period.year)}
+    if period.kind == "quarter":
+        codes.add(f"{period.year}H{1 if period.part <= 2 else 2}")
+    return codes
+
+
+def is_locked(period: Period, locks: set[str]) -> bool:
+    return bool(covering_codes(period) & locks)
 
 
 def current_reporting_period(today: date) -> Period:

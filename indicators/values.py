@@ -279,7 +279,7 @@ def _sheet_item(ind: Indicator, due: Period, areas: list[Area], rows: dict, org_
     return SheetItem(
         code=ind.code, name=ind.name, unit=ind.unit, decimals=ind.decimals, periodicity=ind.periodicity,
         period=due.code, period_label=due.label, previous_period=previous, valid_min=ind.valid_min,
-        valid_max=ind.valid_max, org_code=org_code, locked=due.code in locks, cells=cells,
+        valid_max=ind.valid_max, org_code=org_code, locked=periods.is_locked(due, locks), cells=cells,
     )
 
 
@@ -382,6 +382,9 @@ def _parse_entry(index: int, entry: dict, ctx: _Context, today: date) -> _Parsed
         checked = periods.check_period_for(period.value, ind.periodicity, ctx.first_year, ctx.last_year, today)
         if not checked.ok:
             err("period", checked.error)
+        elif not periods.is_measurement_year(period.value.year, ind.report_every_years, ind.report_anchor_year):
+            err("period", f"{ind.code} mäts vart {ind.report_every_years}:e år (t.ex. {ind.report_anchor_year}); "
+                          f"{period.value.code} är inget mätår")
     gender = parsing.parse_gender(entry.get("gender"))
     if not gender.ok:
         err("kön", gender.error)
@@ -518,7 +521,7 @@ def _value_rules(p: _Parsed, row, previous, comment: str, factor: float) -> tupl
 
 
 def _lock_rule(p: _Parsed, actor: Actor, ctx: _Context, lock_reason: str) -> list[Problem]:
-    if p.period.code not in ctx.locks:
+    if not periods.is_locked(p.period, ctx.locks):
         return []
     if not actor.is_admin:
         return [Problem(p.index, p.label, "period", f"perioden {p.period.code} är låst; kontakta processtödet", LOCKED)]
@@ -586,7 +589,7 @@ def _plan_and_write(session, actor: Actor, parsed: list[_Parsed], result: SaveRe
     for p, outcome in plan:
         if outcome.action == UNCHANGED:
             continue
-        reason = "; ".join(r for r in (note, lock_reason if p.period.code in ctx.locks else "") if r)
+        reason = "; ".join(r for r in (note, lock_reason if periods.is_locked(p.period, ctx.locks) else "") if r)
         row = rows.get(p.key)
         if row is None:
             creates.append((p, outcome, reason))

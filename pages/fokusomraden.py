@@ -18,7 +18,7 @@ if data is None:
     st.stop()
 
 focus = data["focus_area"]
-st.header(f"{focus['number']}. {focus['name']}")
+st.header(f"{focus['number']}. {md_escape(focus['name'])}")
 if focus["description"]:
     st.text(focus["description"])
 

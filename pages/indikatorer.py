@@ -24,7 +24,7 @@ if detail is None:
 
 indicator, values = detail["indicator"], detail["values"]
 threshold = suppression_threshold()
-st.header(f"{indicator['code']} {indicator['name']}")
+st.header(f"{md_escape(indicator['code'])} {md_escape(indicator['name'])}")
 # st.table renders Markdown in cells: escape the catalogue's free text.
 definition = [(label, md_escape(text)) for label, text in indicator_view.definition_rows(detail)]
 st.table(pd.DataFrame(definition, columns=["Uppgift", "Innehåll"]).set_index("Uppgift"))

@@ -11,6 +11,7 @@ from indicators.catalogue_admin import ACTION_STATUSES, ActionData
 from indicators.formatting import format_kronor
 from indicators.permissions import PermissionDenied, allowed
 from ui.auth import page_actor
+from ui.components import md_escape
 
 ACTOR = page_actor({"admin", "official"})
 
@@ -109,7 +110,8 @@ if saved:
         else:
             admin.update_action(actor, chosen, new_data, expected_version=version)
     except (ValueError, PermissionDenied) as exc:
-        st.error(str(exc))
+        st.error("Inget sparades.")
+        st.text(str(exc))  # the message may quote user text: shown literally
     else:
-        st.session_state[FLASH_KEY] = f"Insatsen '{new_data.name.strip()}' sparades."
+        st.session_state[FLASH_KEY] = f"Insatsen '{md_escape(new_data.name.strip())}' sparades."
         st.rerun()

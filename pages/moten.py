@@ -71,7 +71,7 @@ def meeting_mode(meeting_id: int, focus_areas, step: int) -> None:
     part = for_focus_area(result, area["code"])
     meeting, previous = result["meeting"], result["previous"]
     st.caption(f"Mötesläge · {meeting['date'].isoformat()} · fokusområde {step} av {len(focus_areas)}")
-    st.title(f"{area['number']}. {area['name']}")
+    st.title(f"{area['number']}. {md_escape(area['name'])}")
     navigation(step, len(focus_areas))
 
     counts = status_counts(part["status"])

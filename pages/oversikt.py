@@ -44,7 +44,7 @@ status_legend()
 for area in structure["focus_areas"].itertuples():
     rows = data[data["focus_code"] == area.code]
     with st.container(border=True):
-        st.subheader(f"{area.number}. {area.name}")
+        st.subheader(f"{area.number}. {md_escape(area.name)}")
         if rows.empty:
             st.caption("Inga indikatorer matchar filtret.")
             continue
@@ -54,11 +54,11 @@ for area in structure["focus_areas"].itertuples():
             "Status": rows["status_label"],
             "Kod": rows["code"].map(md_escape),
             "Indikator": rows["name"].map(md_escape),
-            "Senaste värde": rows["value_text"],
+            "Senaste värde": rows["value_text"].map(md_escape),
             "Period": rows["period_label"],
             "Trend": rows["arrow"] + " " + rows["trend"],
             "Mål": [target_text(y, v, d) for y, v, d in zip(rows["target_year"], rows["target_value"], rows["decimals"])],
-            "Ansvarig": rows["org_code"],
+            "Ansvarig": rows["org_code"].map(md_escape),
         })
         # st.table: static, wraps long names and reads from across the room. It renders
         # Markdown in cells, so catalogue text is escaped.

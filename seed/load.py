@@ -40,8 +40,15 @@ def working_group_seats() -> list[tuple[str, int]]:
     return [(row["organisation"], row["seats"]) for row in read_yaml("structure.yaml")["working_group"]]
 
 
+STRUCTURE_SEEDED = "structure_seeded"
+
+
 def load_structure(session: Session) -> dict[str, int]:
-    """Create missing structure rows; returns how many rows of each kind were created."""
+    """Create missing structure rows, once per database; returns how many rows of each kind
+    were created. After the first load the catalogue belongs to the municipality: a row an
+    admin deleted must not come back on the next start."""
+    if crud.get_meta(session, STRUCTURE_SEEDED) == "true":
+        return {}
     data = read_yaml("structure.yaml")
     created: dict[str, int] = {}
     program = _program(session, data["program"], created)
@@ -62,6 +69,7 @@ def load_structure(session: Session) -> dict[str, int]:
         if crud.by_code(session, Indicator, row["code"]) is None:
             _create_indicator(session, program, row)
             created["Indicator"] = created.get("Indicator", 0) + 1
+    crud.set_meta(session, STRUCTURE_SEEDED, "true")
     return created
 
 

@@ -429,5 +429,6 @@ def test_insatser_refuses_action_without_goal_and_limits_officials(demo_engine):
     assert len(editable) == len(own) + 1 < len(listed) + 1
     next(t for t in at.text_input if t.label == "Namn").set_value("Ny insats utan mål")
     button(at, "Spara insatsen").click().run()
-    assert "Varje åtgärd ska motiveras av ett eller flera av programmets mål" in at.error[0].value
+    assert at.error[0].value == "Inget sparades."
+    assert "Varje åtgärd ska motiveras av ett eller flera av programmets mål" in "\n".join(t.value for t in at.text)
     assert "Ny insats utan mål" not in set(admin.action_list(engine=demo_engine)["name"])

@@ -33,6 +33,7 @@ from db.engine import session_scope
 from db.models import Area, ComparisonUnit, ComparisonValue, Indicator, Measurement, PeriodLock, utcnow
 from indicators import permissions
 from indicators.exports import plain_number
+from indicators.periods import is_locked, period_from_code
 from indicators.permissions import Actor
 from indicators.sources.kolada import (
     FetchResult, KoladaClient, KoladaError, KoladaValue, compare_ids, fetch_kpis, load_pages,
@@ -231,12 +232,15 @@ class _Importer:
     def _measurement(self, existing: dict, indicator: Indicator, area_id: int, item: KoladaValue) -> None:
         key = (indicator.id, item.period, item.gender)
         row = existing.get(key)
+        if item.value is None and row is not None and row.value is not None:
+            self.report.unchanged += 1  # a gap in Kolada never erases a value we hold
+            return
         wanted = _measurement_fields(item, row.comment if row else "")
         changes = {} if row is None else _changes(row, wanted)
         if row is not None and not changes:
             self.report.unchanged += 1
             return
-        if item.period in self.locks:  # the same rule as for hand-entered values: unlock first
+        if is_locked(period_from_code(item.period), self.locks):  # the same rule as for hand-entered values
             self.report.locked += 1
             return
         if row is None:
