@@ -494,7 +494,9 @@ def _classify(p: _Parsed, row: Optional[Measurement], previous: Optional[Measure
                          row.id if row else None)
     if action == UNCHANGED:
         return outcome, [], []
-    errors, warnings = _value_rules(p, row, previous, comment, factor)
+    # A jump is explained only by a comment written with this value, not by the old one.
+    fresh_comment = comment if comment and (row is None or comment != row.comment) else ""
+    errors, warnings = _value_rules(p, row, previous, fresh_comment, factor)
     errors += _lock_rule(p, actor, ctx, lock_reason)
     if not _valid_in(p.indicator, p.period.year):
         errors.append(Problem(p.index, p.label, "indikator", f"{p.indicator.code} är inte aktiv för {p.period.code}"))

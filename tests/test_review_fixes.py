@@ -84,3 +84,17 @@ def test_catalogue_text_is_escaped_in_headers(demo_engine):
     headers = [h.value for h in at.header]
     assert any("ARB01" in h and "FET" in h for h in headers)
     assert not any("![x](" in h for h in headers)
+
+
+def test_a_jump_needs_a_comment_written_with_the_new_value(demo_engine):
+    """The old comment explains the old value: a big change needs its own explanation."""
+    def save(value: str, comment):
+        return values.save_values(ADMIN, [{"indicator": "BOS04", "period": "2026Q3", "gender": "T", "area": "HELA",
+                                           "value": value, "comment": comment, "expected_version": values.OVERWRITE}],
+                                  engine=demo_engine, today=DEMO_TODAY)
+
+    assert save("900", "ordinarie uppföljning").ok
+    refused = save("5000", None)  # keeps the stored comment
+    assert [e.kind for e in refused.errors] == [values.JUMP]
+    accepted = save("5000", "nytt verksamhetssystem räknar alla hushåll")
+    assert accepted.ok and [w.kind for w in accepted.warnings] == [values.JUMP]
