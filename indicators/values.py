@@ -674,20 +674,21 @@ def _audit_text(value: object) -> Optional[str]:
 
 # --- period locks -------------------------------------------------------------------
 
-def _lock_period_code(text: str) -> str:
-    parsed = periods.parse_period(text)
+def _lock_request(actor: Actor, period: str, reason: str, verb: str, engine: Optional[Engine]) -> tuple[str, str]:
+    """Shared checks of lock and unlock: the role, a valid period and a stated reason."""
+    require(actor, "lock_periods", entity="period_lock", entity_id=period, engine=engine)
+    parsed = periods.parse_period(period)
     if not parsed.ok:
         raise ValuesError(parsed.error)
-    return parsed.value.code
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValuesError(f"Ange ett skäl för att {verb} perioden.")
+    return parsed.value.code, reason
 
 
 def lock_period(actor: Actor, period: str, reason: str, engine: Optional[Engine] = None) -> str:
     """Lock a period: afterwards only an admin giving a reason can change its values."""
-    require(actor, "lock_periods", entity="period_lock", entity_id=period, engine=engine)
-    code = _lock_period_code(period)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValuesError("Ange ett skäl för att låsa perioden.")
+    code, reason = _lock_request(actor, period, reason, "låsa", engine)
     with session_scope(engine, write=True) as session:
         if session.execute(select(PeriodLock).where(PeriodLock.period == code)).scalars().first():
             raise ValuesError(f"Perioden {code} är redan låst.")
@@ -697,11 +698,7 @@ def lock_period(actor: Actor, period: str, reason: str, engine: Optional[Engine]
 
 
 def unlock_period(actor: Actor, period: str, reason: str, engine: Optional[Engine] = None) -> str:
-    require(actor, "lock_periods", entity="period_lock", entity_id=period, engine=engine)
-    code = _lock_period_code(period)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValuesError("Ange ett skäl för att låsa upp perioden.")
+    code, reason = _lock_request(actor, period, reason, "låsa upp", engine)
     with session_scope(engine, write=True) as session:
         lock = session.execute(select(PeriodLock).where(PeriodLock.period == code)).scalars().first()
         if lock is None:
