@@ -4,9 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from bootstrap import database_is_empty, initialise
-from indicators import users
-from indicators.dashboard import is_demo
-from indicators.permissions import PAGES_BY_ROLE, ROLE_LABELS
+from indicators.access import users
+from indicators.views.overview import is_demo
+from indicators.access.permissions import PAGES_BY_ROLE, ROLE_LABELS
 from ui import auth
 from ui.components import demo_banner
 

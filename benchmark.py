@@ -27,10 +27,10 @@ from sqlalchemy.engine import Engine
 from bootstrap import initialise
 from db.engine import make_engine, session_scope
 from db.models import Area, FocusArea, Indicator, IndicatorProgramGoal, Measurement, Organisation, ProgramGoal, Target
-from indicators import dashboard
-from indicators.permissions import Actor
-from indicators.periods import Period, period_from_code
-from indicators.status import Target as StatusTarget, compute_status
+from indicators.views import overview
+from indicators.access.permissions import Actor
+from indicators.rules.periods import Period, period_from_code
+from indicators.rules.status import Target as StatusTarget, compute_status
 
 SIZES = {"XS": (4, 8, 1), "S": (40, 40, 1), "M": (40, 40, 13), "L": (40, 40, 290)}
 BENCH_TODAY = date(2028, 1, 15)  # every generated quarter lies in the past
@@ -217,7 +217,7 @@ def raw_rows(engine: Engine, sql: str) -> list[tuple]:
 
 def page_figures(engine: Engine, report: Report, runs: int, include_focus: bool = True) -> None:
     """Focus-area and indicator page data beside a plain SQL read of the same rows."""
-    from indicators.indicator_view import focus_area_data, indicator_detail
+    from indicators.views.indicator_detail import focus_area_data, indicator_detail
 
     with session_scope(engine) as session:
         focus = session.execute(select(FocusArea).order_by(FocusArea.number)).scalars().first()
@@ -250,10 +250,10 @@ def render_figure(url: str, report: Report, runs: int) -> None:
 
     from streamlit.testing.v1 import AppTest
 
-    from indicators.indicator_view import focus_area_data
+    from indicators.views.indicator_detail import focus_area_data
 
-    from indicators import users
-    from indicators.permissions import SYSTEM
+    from indicators.access import users
+    from indicators.access.permissions import SYSTEM
 
     os.environ["DATABASE_URL"] = url
     if users.actor_for_email("bench@exempel.invalid", make_engine(url)) is None:
@@ -308,13 +308,14 @@ def raw_openpyxl_parse(data: bytes) -> int:
 def write_figures(engine: Engine, report: Report) -> None:
     """A 10 000-row import (once: it writes) beside raw openpyxl parsing of the same file,
     and a full-year snapshot."""
-    from indicators import imports, snapshot
+    from indicators.reporting import file_import
+    from indicators.annual import snapshot
 
     actor = Actor(email="bench@exempel.invalid", role="admin")
     data = import_file_bytes(engine)
     floor = median_time(lambda: raw_openpyxl_parse(data), 3)
     start = time.perf_counter()
-    _prepared, result = imports.import_file(actor, "bench.xlsx", data, engine=engine, today=BENCH_TODAY)
+    _prepared, result = file_import.import_file(actor, "bench.xlsx", data, engine=engine, today=BENCH_TODAY)
     seconds = time.perf_counter() - start
     note = f"{result.counts()}" if result.ok else f"FEL: {[str(e) for e in result.errors[:3]]}"
     report.figures.append(Figure("import av 10 000 rader (xlsx)", seconds, "rå openpyxl-läsning av filen", floor, note))
@@ -337,15 +338,15 @@ def run_bench(size: str, url: Optional[str] = None, runs: int = 5, extra: Option
         values = generate(engine, size)
         report = Report(size=size, backend=engine.dialect.name, values=values)
         report.figures.append(Figure("inläsning av syntetiska data", time.perf_counter() - start))
-        ours = dashboard.overview(engine)
+        ours = overview.overview(engine)
         floor = overview_floor(engine)
         assert dict(zip(ours["id"], ours["status"])) == {k: v for k, v in floor.items() if k in set(ours["id"])}
         report.figures.append(Figure(
-            "översikt: data (okachat)", median_time(lambda: dashboard.overview(engine), runs),
+            "översikt: data (okachat)", median_time(lambda: overview.overview(engine), runs),
             "handskriven SQL + statusloop", median_time(lambda: overview_floor(engine), runs)))
-        version = dashboard.data_version(engine)
+        version = overview.data_version(engine)
         report.figures.append(Figure(
-            "översikt: data (cache på dataversion)", median_time(lambda: dashboard.data_version(engine) == version, runs),
+            "översikt: data (cache på dataversion)", median_time(lambda: overview.data_version(engine) == version, runs),
             "handskriven SQL + statusloop", report.figures[-1].floor_seconds,
             "sidan läser dataversionen och får resten ur st.cache_data"))
         page_figures(engine, report, runs, include_focus=size != "L")

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from bootstrap import drop_everything, initialise
 from db.engine import database_url, get_engine
-from indicators import checks, exports, users
-from indicators.permissions import Actor
+from indicators.catalogue import health
+from indicators.files import long_format
+from indicators.access import users
+from indicators.access.permissions import Actor
 
 CLI_ACTOR = Actor(email="cli", role="admin")
 
@@ -42,7 +44,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_check(_args) -> int:
-    problems = checks.catalogue_problems(get_engine())
+    problems = health.catalogue_problems(get_engine())
     if problems:
         print(f"{len(problems)} problem i katalogen:")
         for problem in problems:
@@ -53,7 +55,7 @@ def cmd_check(_args) -> int:
 
 
 def cmd_indicators(_args) -> int:
-    rows = exports.catalogue_rows(get_engine())
+    rows = long_format.catalogue_rows(get_engine())
     writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0].keys()) if rows else ["kod"], delimiter=";",
                             lineterminator="\n")
     writer.writeheader()
@@ -62,14 +64,14 @@ def cmd_indicators(_args) -> int:
 
 
 def cmd_export(args) -> int:
-    count = exports.export_csv(Path(args.out), get_engine())
+    count = long_format.export_csv(Path(args.out), get_engine())
     print(f"{count} värden skrivna till {args.out}")
     return 0
 
 
 def cmd_import(args) -> int:
     """Import values (XLSX/CSV, long format) as the named user: all rows or none."""
-    from indicators import imports
+    from indicators.reporting import file_import
 
     engine = get_engine()
     actor = users.actor_for_email(args.user, engine)
@@ -81,7 +83,7 @@ def cmd_import(args) -> int:
     except OSError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
-    prepared, result = imports.import_file(actor, Path(args.file).name, data, dry_run=args.dry_run,
+    prepared, result = file_import.import_file(actor, Path(args.file).name, data, dry_run=args.dry_run,
                                            engine=engine, lock_reason=args.lock_reason)
     for skipped in prepared.read.skipped:
         print(skipped)
@@ -99,7 +101,7 @@ def cmd_snapshot(args) -> int:
     """Freeze an annual follow-up and write its files; prints the SHA-256 of the content."""
     from datetime import date
 
-    from indicators import snapshot
+    from indicators.annual import snapshot
 
     snapshot_date = date.fromisoformat(args.date) if args.date else None
     snapshot_id, sha256, names = snapshot.create_snapshot(
@@ -146,7 +148,7 @@ def cmd_kolada(args) -> int:
     """Official statistics from Kolada: saved API responses (offline) or a live fetch."""
     import json
 
-    from indicators.permissions import PermissionDenied
+    from indicators.access.permissions import PermissionDenied
     from indicators.sources import kolada, kolada_import
 
     engine = get_engine()
@@ -175,11 +177,11 @@ def cmd_kolada(args) -> int:
 
 def cmd_catalogue(args) -> int:
     """The indicator catalogue as XLSX: export, or all-or-nothing import (upsert by code)."""
-    from indicators import catalogue_io
+    from indicators.catalogue import workbook
 
     engine = get_engine()
     if args.catalogue_cmd == "export":
-        Path(args.file).write_bytes(catalogue_io.export_catalogue_xlsx(engine))
+        Path(args.file).write_bytes(workbook.export_catalogue_xlsx(engine))
         print(f"Katalogen skriven till {args.file}")
         return 0
     try:
@@ -187,7 +189,7 @@ def cmd_catalogue(args) -> int:
     except OSError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
-    report = catalogue_io.import_catalogue_xlsx(CLI_ACTOR, data, engine)
+    report = workbook.import_catalogue_xlsx(CLI_ACTOR, data, engine)
     for error in report.errors:
         print(error, file=sys.stderr)
     print(report.summary())

@@ -20,8 +20,8 @@ from sqlalchemy.exc import OperationalError
 
 from db.engine import make_engine, session_scope
 from db.models import Area, Indicator, Measurement
-from indicators import values
-from indicators.permissions import Actor
+from indicators.reporting import values
+from indicators.access.permissions import Actor
 
 INDICATOR, PERIOD, AREA = "BOS04", "2026Q2", "HELA"
 

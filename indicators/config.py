@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 from db.engine import database_url as _database_url
-from indicators.status import StatusRule
+from indicators.rules.status import StatusRule
 
 
 def _float(name: str, default: float) -> float:

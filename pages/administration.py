@@ -1,17 +1,19 @@
 """Administration (process support only): catalogue health, the indicator catalogue, goals,
 organisations, areas, comparison units, users, meetings and the XLSX catalogue round trip.
-Every rule lives in indicators.catalogue_admin / catalogue_io / users; this page collects
+Every rule lives in indicators.catalogue.admin / catalogue_io / users; this page collects
 input and shows the answer."""
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from indicators import catalogue_admin as admin
-from indicators import catalogue_io, checks, users
-from indicators.catalogue_admin import MEETING_KINDS, ORG_KINDS, Attendee, IndicatorData, MeetingData
-from indicators.periods import PERIODICITY_LABELS
-from indicators.permissions import ROLE_LABELS, PermissionDenied
+from indicators.catalogue import admin
+from indicators.catalogue import workbook
+from indicators.catalogue import health as checks
+from indicators.access import users
+from indicators.catalogue.admin import MEETING_KINDS, ORG_KINDS, Attendee, IndicatorData, MeetingData
+from indicators.rules.periods import PERIODICITY_LABELS
+from indicators.access.permissions import ROLE_LABELS, PermissionDenied
 from seed.load import working_group_seats
 from ui.auth import page_actor
 
@@ -362,13 +364,13 @@ with tabs[6]:
 with tabs[7]:
     st.write("Hela indikatorkatalogen som Excel-fil: ändra i filen och läs in den igen. Raderna matchas på kod; "
              "en inläsning är allt eller inget.")
-    st.download_button("Ladda ner katalogen (.xlsx)", catalogue_io.export_catalogue_xlsx(),
+    st.download_button("Ladda ner katalogen (.xlsx)", workbook.export_catalogue_xlsx(),
                        file_name=f"indikatorkatalog-{date.today().isoformat()}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     upload = st.file_uploader("Läs in en ändrad katalog", type=["xlsx"])
     if upload is not None and st.button("Läs in katalogen", type="primary"):
         try:
-            report = catalogue_io.import_catalogue_xlsx(actor, upload.getvalue())
+            report = workbook.import_catalogue_xlsx(actor, upload.getvalue())
         except PermissionDenied as exc:
             st.error(str(exc))
         else:

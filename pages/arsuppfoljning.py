@@ -4,8 +4,9 @@ from datetime import date
 
 import streamlit as st
 
-from indicators import meeting_docs, snapshot
-from indicators.permissions import PermissionDenied
+from indicators.meetings import documents as meeting_docs
+from indicators.annual import snapshot
+from indicators.access.permissions import PermissionDenied
 from ui import cache
 from ui.auth import page_actor
 

@@ -1,7 +1,7 @@
 """Hämta officiell statistik: Kolada values fetched online or read from a saved response."""
 import streamlit as st
 
-from indicators.permissions import PermissionDenied, allowed
+from indicators.access.permissions import PermissionDenied, allowed
 from indicators.sources import attribution
 from indicators.sources.kolada import KoladaError, compare_ids, municipality_id
 from indicators.sources.kolada_import import fetch_and_import, import_files, kolada_kpi_ids, last_fetch_table

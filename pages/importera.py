@@ -4,7 +4,9 @@ from datetime import date
 
 import streamlit as st
 
-from indicators import imports, periods, values
+from indicators.reporting import file_import
+from indicators.rules import periods
+from indicators.reporting import values
 from ui.auth import page_actor
 
 ACTOR = page_actor({"admin", "official"})
@@ -24,7 +26,7 @@ with st.expander("Ladda ner mall"):
     period = st.selectbox("Period", choices, index=choices.index(default) if default in choices else 0,
                           format_func=lambda code: periods.period_from_code(code).label, key="importera_mall_period")
     st.download_button(
-        "Ladda ner mall (xlsx)", data=imports.template_xlsx(actor, period, today=today),
+        "Ladda ner mall (xlsx)", data=file_import.template_xlsx(actor, period, today=today),
         file_name=f"rapportering_{period}.xlsx", key="importera_mall",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -37,9 +39,9 @@ else:
     # refuses rows that someone else changed in between.
     stored = st.session_state.get(PREVIEW_KEY)
     if stored is None or stored[0] != uploaded.file_id:
-        stored = (uploaded.file_id, imports.preview(actor, uploaded.name, uploaded.getvalue(), today=today))
+        stored = (uploaded.file_id, file_import.preview(actor, uploaded.name, uploaded.getvalue(), today=today))
         st.session_state[PREVIEW_KEY] = stored
-    prepared: imports.ImportPreview = stored[1]
+    prepared: file_import.ImportPreview = stored[1]
     counts = prepared.check.counts()
     st.subheader("Förhandsgranskning")
     st.caption(f"{counts[values.CREATED]} nya · {counts[values.UPDATED]} ändrade · "
@@ -61,7 +63,7 @@ else:
         reason = st.text_input("Skäl för ändring i låst period", key="importera_reason")
     can_apply = prepared.ok or (prepared.only_lock_reason_missing and actor.is_admin and bool(reason))
     if st.button("Importera", type="primary", disabled=not can_apply, key="importera_apply"):
-        result = imports.apply(actor, prepared, today=today, lock_reason=reason)
+        result = file_import.apply(actor, prepared, today=today, lock_reason=reason)
         st.session_state.pop(PREVIEW_KEY, None)
         if result.ok:
             done = result.counts()

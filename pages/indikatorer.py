@@ -3,10 +3,12 @@ area gaps, all values with comments, downloads and the history of changes."""
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, gaps, indicator_view
+from indicators.views import charts
+from indicators.views import gaps
+from indicators.views import indicator_detail
 from indicators.config import suppression_threshold
-from indicators.exports import long_rows, to_csv_bytes
-from indicators.xlsx import to_xlsx_bytes
+from indicators.files.long_format import long_rows, to_csv_bytes
+from indicators.files.xlsx import to_xlsx_bytes
 from ui import cache
 from ui.components import md_escape
 from ui.params import select_param
@@ -26,7 +28,7 @@ indicator, values = detail["indicator"], detail["values"]
 threshold = suppression_threshold()
 st.header(f"{md_escape(indicator['code'])} {md_escape(indicator['name'])}")
 # st.table renders Markdown in cells: escape the catalogue's free text.
-definition = [(label, md_escape(text)) for label, text in indicator_view.definition_rows(detail)]
+definition = [(label, md_escape(text)) for label, text in indicator_detail.definition_rows(detail)]
 st.table(pd.DataFrame(definition, columns=["Uppgift", "Innehåll"]).set_index("Uppgift"))
 
 st.subheader("Utveckling")
@@ -44,7 +46,7 @@ if indicator["by_gender"]:
     gender = gaps.gender_gap(values)
     st.plotly_chart(charts.gender_gap_figure(indicator, gender), key="gender_gap", theme=None,
                     config={"displaylogo": False}, alt="Stapeldiagram: kvinnor minus män per period")
-    st.dataframe(indicator_view.gender_gap_table(indicator, gender), hide_index=True, width="stretch")
+    st.dataframe(indicator_detail.gender_gap_table(indicator, gender), hide_index=True, width="stretch")
     if gender["suppressed"].any():
         st.caption(f"– = skillnaden visas inte eftersom underlaget är för litet (färre än {threshold}).")
 
@@ -57,10 +59,10 @@ elif indicator["by_area"]:
     st.caption("Områdena visas i fast ordning, inte rangordnade. Skillnaden är områdets värde minus hela kommunens.")
     st.plotly_chart(charts.area_gap_figure(indicator, latest), key="area_gap", theme=None,
                     config={"displaylogo": False}, alt="Stapeldiagram: varje områdes skillnad mot hela kommunen")
-    st.dataframe(indicator_view.area_gap_table(indicator, latest), hide_index=True, width="stretch")
+    st.dataframe(indicator_detail.area_gap_table(indicator, latest), hide_index=True, width="stretch")
 
 st.subheader("Värden")
-table = indicator_view.values_table(indicator, values)
+table = indicator_detail.values_table(indicator, values)
 st.dataframe(table.drop(columns=["Dold"]), hide_index=True, width="stretch")
 if table["Dold"].any():
     st.caption(f"– = värdet visas inte: underlaget är för litet (färre än {threshold}) för att redovisas per kön "
@@ -73,7 +75,7 @@ c2.download_button("Ladda ned Excel", to_xlsx_bytes(rows), file_name=f"{indicato
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 with st.expander("Historik"):
-    history = indicator_view.history_table(detail["history"])
+    history = indicator_detail.history_table(detail["history"])
     if history.empty:
         st.caption("Inga ändringar av värdena är registrerade.")
     else:

@@ -1,15 +1,15 @@
 """Insatser: the plan's actions, sortable by priority or cost, with totals per focus area
 and per organisation; admins edit all actions, officials those of their own organisation.
-Rules (validation, permissions, versions) live in indicators.catalogue_admin."""
+Rules (validation, permissions, versions) live in indicators.catalogue.admin."""
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from indicators import catalogue_admin as admin
-from indicators.catalogue_admin import ACTION_STATUSES, ActionData
-from indicators.formatting import format_kronor
-from indicators.permissions import PermissionDenied, allowed
+from indicators.catalogue import admin
+from indicators.catalogue.admin import ACTION_STATUSES, ActionData
+from indicators.rules.formatting import format_kronor
+from indicators.access.permissions import PermissionDenied, allowed
 from ui.auth import page_actor
 from ui.components import md_escape
 

@@ -1,7 +1,7 @@
 """Målmatris: which program goals and result goals each focus area covers with indicators and actions."""
 import streamlit as st
 
-from indicators.matrices import EMPTY_LEGEND, EMPTY_MARK, mark_empty
+from indicators.views.matrices import EMPTY_LEGEND, EMPTY_MARK, mark_empty
 from ui import cache
 from ui.auth import page_actor
 

@@ -2,8 +2,8 @@
 large type, with what has changed since the previous meeting."""
 import streamlit as st
 
-from indicators.meetings_view import NEW, describe_values, for_focus_area, status_counts
-from indicators.status import ICONS, STATUSES
+from indicators.meetings.changes import NEW, describe_values, for_focus_area, status_counts
+from indicators.rules.status import ICONS, STATUSES
 from ui import cache
 from ui.components import md_escape
 from ui.params import select_param

@@ -4,9 +4,9 @@ import streamlit as st
 
 from ui.auth import page_actor
 
-from indicators.dashboard import filter_overview, status_counts
-from indicators.formatting import format_number
-from indicators.status import ICONS, STATUSES
+from indicators.views.overview import filter_overview, status_counts
+from indicators.rules.formatting import format_number
+from indicators.rules.status import ICONS, STATUSES
 from ui import cache
 from ui.components import md_escape, status_legend
 from ui.params import select_param

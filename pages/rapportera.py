@@ -1,13 +1,14 @@
 """Rapportera: the official enters this period's values, one indicator at a time.
 All rules (parsing, ranges, plausibility, locks, permissions, versions) live in
-indicators.values; this page only collects the input and shows the answer."""
+indicators.reporting.values; this page only collects the input and shows the answer."""
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from indicators import periods, values
-from indicators.exports import plain_number
+from indicators.rules import periods
+from indicators.reporting import values
+from indicators.files.long_format import plain_number
 from ui.components import md_escape
 from ui.auth import page_actor
 

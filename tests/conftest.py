@@ -19,7 +19,7 @@ import pytest
 
 from bootstrap import initialise
 from db.engine import get_engine, make_engine
-from indicators.permissions import Actor
+from indicators.access.permissions import Actor
 from tests.pg_server import PostgresServer
 
 DEMO_TODAY = date(2026, 11, 22)

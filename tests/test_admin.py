@@ -17,10 +17,11 @@ import cli
 from db import crud
 from db.engine import session_scope
 from db.models import Area, AuditEvent, Indicator, Measurement, Meta, Organisation, ResultGoal
-from indicators import catalogue_admin as admin
-from indicators import catalogue_io, dashboard
-from indicators.catalogue_admin import ActionData, AdminError, ConflictError, IndicatorData, MeetingData
-from indicators.permissions import PermissionDenied
+from indicators.catalogue import admin
+from indicators.catalogue import workbook as catalogue_io
+from indicators.views import overview
+from indicators.catalogue.admin import ActionData, AdminError, ConflictError, IndicatorData, MeetingData
+from indicators.access.permissions import PermissionDenied
 from tests.conftest import ADMIN, VIEWER, official
 from tests.test_app_pages import all_text, logged_in_app
 
@@ -110,12 +111,12 @@ def test_retire_keeps_values_and_history_and_hides_from_reporting(demo_engine):
     with session_scope(demo_engine) as session:
         values = session.execute(select(func.count()).where(Measurement.indicator_id == ind_id)).scalar_one()
     admin.retire_indicator(ADMIN, ind_id, reason="ersatt", engine=demo_engine)
-    assert "ARB01" not in set(dashboard.overview(demo_engine)["code"])
+    assert "ARB01" not in set(overview.overview(demo_engine)["code"])
     with session_scope(demo_engine) as session:
         assert session.execute(select(func.count()).where(Measurement.indicator_id == ind_id)).scalar_one() == values > 0
     assert [(e.old, e.new, e.reason) for e in audit_rows(demo_engine, entity_id=str(ind_id), field="active")] == [("True", "False", "ersatt")]
     admin.reactivate_indicator(ADMIN, ind_id, engine=demo_engine)
-    assert "ARB01" in set(dashboard.overview(demo_engine)["code"])
+    assert "ARB01" in set(overview.overview(demo_engine)["code"])
 
 
 def test_periodicity_cannot_change_once_values_exist(demo_engine):
@@ -297,7 +298,7 @@ def test_catalogue_round_trip_leaves_database_unchanged(demo_engine):
     data, version = admin.indicator_data(ind_id, demo_engine)
     admin.update_indicator(ADMIN, ind_id, replace(data, definition="=SUMMA(A1) -- formelliknande text"),
                            expected_version=version, engine=demo_engine)
-    before, audits, data_version = dump(demo_engine), len(audit_rows(demo_engine)), dashboard.data_version(demo_engine)
+    before, audits, data_version = dump(demo_engine), len(audit_rows(demo_engine)), overview.data_version(demo_engine)
     exported = catalogue_io.export_catalogue_xlsx(demo_engine)
     sheet = load_workbook(io.BytesIO(exported))["Indikatorer"]
     cells = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
@@ -306,7 +307,7 @@ def test_catalogue_round_trip_leaves_database_unchanged(demo_engine):
     report = catalogue_io.import_catalogue_xlsx(ADMIN, exported, demo_engine)
     assert report.ok and not report.created and not report.updated and len(report.unchanged) == len(cells)
     assert dump(demo_engine) == before
-    assert len(audit_rows(demo_engine)) == audits and dashboard.data_version(demo_engine) == data_version
+    assert len(audit_rows(demo_engine)) == audits and overview.data_version(demo_engine) == data_version
 
 
 def edited_workbook(engine, edit) -> bytes:
@@ -373,7 +374,7 @@ def test_target_cell_round_trips(targets):
 
 @pytest.fixture
 def admin_app(demo_engine):
-    from indicators.users import create_user
+    from indicators.access.users import create_user
     create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
     return logged_in_app("admin")
 
@@ -414,7 +415,7 @@ def test_administration_page_health_panel_and_indicator_form(admin_app, demo_eng
 
 
 def test_insatser_refuses_action_without_goal_and_limits_officials(demo_engine):
-    from indicators.users import create_user
+    from indicators.access.users import create_user
     create_user(ADMIN, "official@exempel.invalid", "official", orgs=["SN"], password="ett-langt-losenord", engine=demo_engine)
     sn = ids(demo_engine, Organisation, "SN")
     at = logged_in_app("official", frozenset({sn})).run()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.permissions import Actor
+from indicators.access.permissions import Actor
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -40,7 +40,7 @@ def test_not_logged_in_sees_only_login(demo_engine):
 
 @pytest.fixture
 def admin_app(demo_engine):
-    from indicators.users import create_user
+    from indicators.access.users import create_user
     from tests.conftest import ADMIN
     create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
     return logged_in_app("admin")

@@ -12,8 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import session_scope
 from db.models import AuditEvent
-from indicators import permissions, users
-from indicators.permissions import ADMIN, OFFICIAL, VIEWER, Actor, PermissionDenied
+from indicators.access import permissions
+from indicators.access import users
+from indicators.access.permissions import ADMIN, OFFICIAL, VIEWER, Actor, PermissionDenied
 from tests.conftest import ADMIN as ADMIN_ACTOR
 from tests.test_app_pages import APP, all_text, logged_in_app
 

@@ -16,9 +16,14 @@ from streamlit.testing.v1 import AppTest
 from db import crud
 from db.engine import session_scope
 from db.models import Action, Area, Indicator, Measurement
-from indicators import charts, dashboard, gaps, indicator_view, matrices, meetings_view
-from indicators.exports import is_suppressed, long_rows
-from indicators.xlsx import to_xlsx_bytes
+from indicators.views import charts
+from indicators.views import overview as dashboard
+from indicators.views import gaps
+from indicators.views import indicator_detail
+from indicators.views import matrices
+from indicators.meetings import changes as meetings_view
+from indicators.files.long_format import is_suppressed, long_rows
+from indicators.files.xlsx import to_xlsx_bytes
 from tests.conftest import ADMIN, DEMO_TODAY
 from tests.test_app_pages import FOCUS_AREAS, all_text, logged_in_app
 
@@ -119,12 +124,12 @@ def test_gap_charts_leave_out_suppressed(small_frame):
 # --- demo data: detail, values table, matrices, responsibility ------------------------
 
 def test_values_table_shows_suppressed_demo_values_as_dash(demo_engine):
-    detail = indicator_view.indicator_detail("UTB06", demo_engine)
-    table = indicator_view.values_table(detail["indicator"], detail["values"])
+    detail = indicator_detail.indicator_detail("UTB06", demo_engine)
+    table = indicator_detail.values_table(detail["indicator"], detail["values"])
     hidden = table[table["Dold"]]
     assert not hidden.empty and set(hidden["Värde"]) == {"–"}
     assert set(hidden["Område"]) == {"Landsbygd"} and "Totalt" not in set(hidden["Kön"])
-    labels = dict(indicator_view.definition_rows(detail))
+    labels = dict(indicator_detail.definition_rows(detail))
     assert labels["Ansvarig nämnd"].startswith("BN") and labels["Fokusområde"] == "Skola"
 
 
@@ -246,7 +251,7 @@ def test_xlsx_has_swedish_headers_numbers_and_neutralised_text():
 
 
 def test_xlsx_of_demo_indicator_matches_csv_rows(demo_engine):
-    detail = indicator_view.indicator_detail("UTB06", demo_engine)
+    detail = indicator_detail.indicator_detail("UTB06", demo_engine)
     rows = long_rows(demo_engine, indicator_ids=[int(detail["indicator"]["id"])])
     sheet = load_workbook(io.BytesIO(to_xlsx_bytes(rows))).active
     assert sheet.max_row == len(rows) + 1
@@ -263,7 +268,7 @@ def test_history_lists_audit_events_of_the_indicators_values(demo_engine):
                        entity_id=value.id, field="value", old="70,1", new="70,4", reason="Rättad efter ny körning")
         other = crud.by_code(session, Indicator, "ARB02")
         crud.add_audit(session, user_email="x@exempel.invalid", action="update", entity="indicator", entity_id=other.id)
-    history = indicator_view.history_table(indicator_view.indicator_detail("ARB01", demo_engine)["history"])
+    history = indicator_detail.history_table(indicator_detail.indicator_detail("ARB01", demo_engine)["history"])
     assert len(history) == 1
     row = history.iloc[0]
     assert row["Vem"] == "handlaggare@exempel.invalid" and row["Före"] == "70,1" and row["Efter"] == "70,4"
@@ -274,7 +279,7 @@ def test_history_lists_audit_events_of_the_indicators_values(demo_engine):
 
 @pytest.fixture
 def viewer_app(demo_engine):
-    from indicators.users import create_user
+    from indicators.access.users import create_user
     create_user(ADMIN, "viewer@exempel.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
     return logged_in_app("viewer")
 
@@ -371,18 +376,19 @@ def test_definition_change_is_marked_on_the_chart(demo_engine):
     from db import crud
     from db.engine import session_scope
     from db.models import Indicator
-    from indicators import charts, indicator_view
+    from indicators.views import charts
+    from indicators.views import indicator_detail
 
     with session_scope(demo_engine, write=True) as session:
         ind = crud.by_code(session, Indicator, "ARB01")
         crud.add_audit(session, user_email="admin@test.invalid", action="update", entity="indicator",
                        entity_id=ind.id, field="definition", old="gammal", new="ny")
-    detail = indicator_view.indicator_detail("ARB01", demo_engine)
+    detail = indicator_detail.indicator_detail("ARB01", demo_engine)
     figure = charts.trend_figure(detail["indicator"], detail["values"], detail["targets"], detail["comparisons"],
                                  definition_changes=detail["definition_changes"])
     texts = [a.text for a in figure.layout.annotations]
     assert any(t.startswith("definition ändrad ") for t in texts)
-    data = indicator_view.focus_area_data("arbetsmarknad", demo_engine)
+    data = indicator_detail.focus_area_data("arbetsmarknad", demo_engine)
     figures = dict((i["code"], f) for i, f in charts.focus_area_figures(data, show_gender=False, show_areas=False))
     assert any(a.text.startswith("definition ändrad") for a in figures["ARB01"].layout.annotations)
     assert not any(a.text.startswith("definition ändrad") for a in figures["ARB02"].layout.annotations)

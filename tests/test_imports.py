@@ -14,7 +14,9 @@ from sqlalchemy import func, select, update
 from db import crud
 from db.engine import session_scope
 from db.models import AuditEvent, Indicator
-from indicators import exports, imports, values
+from indicators.files import long_format
+from indicators.reporting import file_import
+from indicators.reporting import values
 from tests.conftest import ADMIN, DEMO_TODAY, VIEWER, official
 from tests.test_values import dump, org_id, stored
 
@@ -59,7 +61,7 @@ def refusals(engine) -> int:
 
 
 def run_import(actor, name: str, data: bytes, engine, **kwargs):
-    return imports.import_file(actor, name, data, engine=engine, today=T, **kwargs)
+    return file_import.import_file(actor, name, data, engine=engine, today=T, **kwargs)
 
 
 def all_errors(prepared, result) -> str:
@@ -69,7 +71,7 @@ def all_errors(prepared, result) -> str:
 # --- every error class: a clear Swedish message and nothing written ----------------
 
 def too_many_rows() -> bytes:
-    return csv_file(*["ARB05;2026Q4;T;;25;"] * (imports.MAX_ROWS + 1))
+    return csv_file(*["ARB05;2026Q4;T;;25;"] * (file_import.MAX_ROWS + 1))
 
 
 ERROR_CASES = [
@@ -91,7 +93,7 @@ ERROR_CASES = [
     ("Windows-1252 file", "a.csv", csv_file("ARB05;2026Q4;kvinnör;;25;Ökning", encoding="cp1252"),
      "Rad 2, kön: 'kvinnör' är inget kön"),
     ("too many rows", "a.csv", too_many_rows(), "Filen har fler än 20\u00a0000 rader"),
-    ("too large", "a.csv", b"x" * (imports.MAX_BYTES + 1), "Filen är för stor"),
+    ("too large", "a.csv", b"x" * (file_import.MAX_BYTES + 1), "Filen är för stor"),
     ("formula without value", "a.xlsx", xlsx_file([HEADER.split(";"), ["ARB05", "2026Q4", "T", "", "=12+13", ""]]),
      "Rad 2, värde: formel utan värde"),
     ("not a spreadsheet", "a.xlsx", b"hello", "Filen kunde inte läsas som Excel-fil (.xlsx)."),
@@ -132,9 +134,9 @@ def test_locked_period_refuses_the_import(demo_engine):
 # --- successful imports -------------------------------------------------------------
 
 def test_export_then_import_is_all_unchanged(demo_engine):
-    rows = exports.long_rows(demo_engine)
+    rows = long_format.long_rows(demo_engine)
     before, audits = dump(demo_engine), non_refusal_audits(demo_engine)
-    prepared, result = run_import(ADMIN, "export.csv", exports.to_csv_bytes(rows), demo_engine)
+    prepared, result = run_import(ADMIN, "export.csv", long_format.to_csv_bytes(rows), demo_engine)
     assert prepared.ok and result.ok and not result.written
     filled = sum(1 for r in rows if r["värde"] != "")
     assert result.counts() == {"ny": 0, "ändrad": 0, "oförändrad": filled}
@@ -198,7 +200,7 @@ def test_xlsx_row_numbers_follow_the_sheet_and_all_row_errors_are_listed(demo_en
             sheet.cell(row=row, column=column, value=cell)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    prepared = imports.preview(sn, "a.xlsx", buffer.getvalue(), engine=demo_engine, today=T)
+    prepared = file_import.preview(sn, "a.xlsx", buffer.getvalue(), engine=demo_engine, today=T)
     assert prepared.errors == ["Rad 7, värde: formel utan värde (spara filen i Excel så att värdet räknas fram)",
                                "Rad 5, värde: 'abc' är inte ett tal"]
     assert list(prepared.table()["Rad"]) == [5, 9] and prepared.read.skipped == []
@@ -207,14 +209,14 @@ def test_xlsx_row_numbers_follow_the_sheet_and_all_row_errors_are_listed(demo_en
 def test_change_between_preview_and_apply_is_a_conflict(demo_engine):
     sn = official(org_id(demo_engine, "SN"))
     row = stored(demo_engine, "ARB04", "2025")
-    prepared = imports.preview(sn, "a.csv", csv_file(f"ARB04;2025;;;{values.plain_number(row.value + 0.1)};"),
+    prepared = file_import.preview(sn, "a.csv", csv_file(f"ARB04;2025;;;{values.plain_number(row.value + 0.1)};"),
                                engine=demo_engine, today=T)
     assert prepared.ok
     changed = values.save_values(ADMIN, [{"indicator": "ARB04", "period": "2025", "value": row.value + 0.2,
                                           "expected_version": row.version}], engine=demo_engine, today=T)
     assert changed.ok
     before = dump(demo_engine)
-    result = imports.apply(sn, prepared, engine=demo_engine, today=T)
+    result = file_import.apply(sn, prepared, engine=demo_engine, today=T)
     assert not result.ok and result.errors[0].kind == values.CONFLICT
     assert str(result.errors[0]).startswith("Rad 2, värde: Värdet har ändrats av admin@test.invalid till")
     assert dump(demo_engine) == before
@@ -240,10 +242,10 @@ def test_template_is_prefilled_neutralised_and_imports_back(demo_engine):
     sn = official(org_id(demo_engine, "SN"))
     with session_scope(demo_engine, write=True) as session:
         session.execute(update(Indicator).where(Indicator.code == "BOS02").values(name="=HYPERLINK(\"x\")"))
-    data = imports.template_xlsx(sn, "2026Q4", engine=demo_engine, today=T)
+    data = file_import.template_xlsx(sn, "2026Q4", engine=demo_engine, today=T)
     sheet = load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0][:6]) == exports.LONG_COLUMNS
+    assert list(rows[0][:6]) == long_format.LONG_COLUMNS
     assert {r[0] for r in rows[1:]} == {"ARB04", "ARB05", "ARB06", "BOS02", "BOS03", "BOS04", "BRO03", "DEM06", "DEM07"}
     assert next(r for r in rows if r[0] == "BOS02")[6] == "'=HYPERLINK(\"x\")"
     unchanged, result = run_import(sn, "mall.xlsx", data, demo_engine)
@@ -261,7 +263,7 @@ def test_template_is_prefilled_neutralised_and_imports_back(demo_engine):
 
 def test_cli_import(demo_engine, tmp_path, capsys):
     import cli
-    from indicators.users import create_user
+    from indicators.access.users import create_user
 
     create_user(ADMIN, "rapportor@exempel.invalid", "official", orgs=["SN"], engine=demo_engine)
     good = tmp_path / "bra.csv"
@@ -281,7 +283,7 @@ def test_cli_import(demo_engine, tmp_path, capsys):
 # --- the Importera page -------------------------------------------------------------
 
 def test_importera_page_previews_and_applies(demo_engine):
-    from indicators.users import create_user
+    from indicators.access.users import create_user
     from tests.test_app_pages import logged_in_app
 
     create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)

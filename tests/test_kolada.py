@@ -13,7 +13,7 @@ from sqlalchemy import select
 import cli
 from db.engine import session_scope
 from db.models import AuditEvent, ComparisonUnit, ComparisonValue, Indicator, Measurement, Meta
-from indicators.permissions import PermissionDenied
+from indicators.access.permissions import PermissionDenied
 from indicators.sources import attribution
 from indicators.sources.kolada import KoladaClient, KoladaError, load_pages, parse_pages
 from indicators.sources.kolada_import import (
@@ -413,7 +413,7 @@ def test_cli_fetch_offline_exits_1(engine, capsys, monkeypatch):
 def test_page_shows_last_fetch_table_for_admin(engine):
     from streamlit.testing.v1 import AppTest
 
-    from indicators.users import create_user
+    from indicators.access.users import create_user
     from tests.test_app_pages import logged_in_app
 
     import_pages(ADMIN, saved_pages(), engine=engine)

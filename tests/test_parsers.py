@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.exports import plain_number
-from indicators.formatting import format_number
-from indicators.parsing import parse_gender, parse_number
-from indicators.periods import parse_period
+from indicators.files.long_format import plain_number
+from indicators.rules.formatting import format_number
+from indicators.rules.parsing import parse_gender, parse_number
+from indicators.rules.periods import parse_period
 
 PROPERTY = settings(max_examples=300, deadline=None)
 

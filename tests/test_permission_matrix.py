@@ -10,8 +10,12 @@ from sqlalchemy import func, select
 from db import crud
 from db.engine import session_scope
 from db.models import AuditEvent, Organisation
-from indicators import catalogue_admin, imports, snapshot, users, values
-from indicators.permissions import Actor, PermissionDenied
+from indicators.catalogue import admin as catalogue_admin
+from indicators.reporting import file_import
+from indicators.annual import snapshot
+from indicators.access import users
+from indicators.reporting import values
+from indicators.access.permissions import Actor, PermissionDenied
 from indicators.sources import kolada_import
 from tests.conftest import DEMO_TODAY
 
@@ -42,7 +46,7 @@ def save_value(actor, engine):
 
 def import_values(actor, engine):
     data = "indikator;period;kön;område;värde;kommentar\nBOS04;2026Q2;T;Hela kommunen;881;matris\n".encode("utf-8-sig")
-    _, result = imports.import_file(actor, "v.csv", data, engine=engine, today=DEMO_TODAY)
+    _, result = file_import.import_file(actor, "v.csv", data, engine=engine, today=DEMO_TODAY)
     if any(e.kind == values.DENIED for e in result.errors):
         raise PermissionDenied("refused")
     assert result.ok, result.errors

@@ -11,7 +11,9 @@ from bootstrap import initialise
 from db import crud
 from db.engine import session_scope
 from db.models import Indicator, Measurement, Organisation
-from indicators import catalogue_admin, matrices, values
+from indicators.catalogue import admin
+from indicators.views import matrices
+from indicators.reporting import values
 from indicators.sources import kolada_import
 from tests.conftest import ADMIN, DEMO_TODAY, official
 from tests.test_app_pages import logged_in_app
@@ -26,7 +28,7 @@ def test_deleted_catalogue_row_stays_deleted_after_restart(engine):
     with session_scope(engine) as session:
         ind_id = crud.by_code(session, Indicator, "ARB01").id
     before = indicator_count(engine)
-    catalogue_admin.delete_indicator(ADMIN, ind_id, engine=engine)
+    admin.delete_indicator(ADMIN, ind_id, engine=engine)
     initialise(engine)
     assert indicator_count(engine) == before - 1
 
@@ -64,7 +66,7 @@ def test_values_only_in_measurement_years(demo_engine):
 def test_inactive_organisation_that_still_owns_indicators_stays_on_ansvar(demo_engine):
     with session_scope(demo_engine) as session:
         bn = crud.by_code(session, Organisation, "BN")
-        catalogue_admin.edit_organisation(ADMIN, bn.id, name=bn.name, kind=bn.kind, active=False, engine=demo_engine)
+        admin.edit_organisation(ADMIN, bn.id, name=bn.name, kind=bn.kind, active=False, engine=demo_engine)
     table = matrices.responsibility(demo_engine, today=DEMO_TODAY)
     assert "BN" in set(table["missing_summary"]["org_code"])
 
@@ -73,7 +75,7 @@ PAYLOAD = "Syss ![x](https://exempel.invalid/p.png) **FET**"
 
 
 def test_catalogue_text_is_escaped_in_headers(demo_engine):
-    from indicators import users
+    from indicators.access import users
     users.create_user(ADMIN, "viewer@exempel.invalid", "viewer", engine=demo_engine)
     with session_scope(demo_engine, write=True) as session:
         crud.by_code(session, Indicator, "ARB01").name = PAYLOAD

@@ -19,8 +19,9 @@ from db.engine import session_scope
 from db.models import (
     Action, Area, AuditEvent, Indicator, Measurement, Meeting, MeetingDistribution, Organisation, Snapshot, SnapshotFile,
 )
-from indicators import meeting_docs, snapshot
-from indicators.permissions import PermissionDenied
+from indicators.meetings import documents as meeting_docs
+from indicators.annual import snapshot
+from indicators.access.permissions import PermissionDenied
 from tests.conftest import ADMIN, VIEWER, official
 from tests.test_app_pages import FOCUS_AREAS, all_text, logged_in_app
 
@@ -185,7 +186,7 @@ def test_pdf_names_every_focus_area_the_year_and_the_hash(demo_engine):
 
 
 def test_pdf_falls_back_to_a_core_font_without_dejavu(demo_engine, tmp_path, monkeypatch):
-    from indicators import pdf_report
+    from indicators.annual import pdf_report
 
     monkeypatch.setattr(pdf_report, "FONT_DIR", tmp_path)  # no fonts there
     content = snapshot.build_content(YEAR, demo_engine, snapshot_date=DAY)
@@ -261,7 +262,7 @@ def test_notes_list_attendees_decisions_and_default_distribution(demo_engine):
 # --- the page ----------------------------------------------------------------------------
 
 def _app_as(role: str, engine):
-    from indicators.users import create_user
+    from indicators.access.users import create_user
     create_user(ADMIN, f"{role}@exempel.invalid", role, password="ett-langt-losenord", engine=engine)
     return logged_in_app(role)
 
@@ -287,7 +288,7 @@ def test_page_itself_refuses_a_viewer(demo_engine):
 
     from streamlit.testing.v1 import AppTest
 
-    from indicators.users import actor_for_email, create_user
+    from indicators.access.users import actor_for_email, create_user
 
     create_user(ADMIN, "viewer@exempel.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
     page = Path(__file__).resolve().parent.parent / "pages" / "arsuppfoljning.py"

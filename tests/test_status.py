@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from indicators.status import (
+from indicators.rules.status import (
     AT_RISK, MET, NO_TARGET, NO_VALUE, OFF_TRACK, ON_TRACK, RANK, IMPROVED, UNCHANGED, WORSENED,
     NOT_ASSESSABLE, StatusRule, Target, choose_target, compute_status, trend,
 )
@@ -89,7 +89,7 @@ def test_met_iff_target_met(direction, baseline, target, value, when):
 def test_expected_periods_skip_years_between_elections():
     from datetime import date
 
-    from indicators.periods import expected_periods
+    from indicators.rules.periods import expected_periods
 
     election = {"periodicity": "year", "report_every_years": 4, "report_anchor_year": 2018}
     assert [p.code for p in expected_periods(election, date(2026, 11, 22))] == ["2022", "2018"]

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from db import crud
 from db.engine import session_scope
 from db.models import Area, AuditEvent, Indicator, Measurement, Organisation
-from indicators import values
-from indicators.permissions import Actor, PermissionDenied
+from indicators.reporting import values
+from indicators.access.permissions import Actor, PermissionDenied
 from tests.conftest import ADMIN, DEMO_TODAY, VIEWER, official
 
 T = DEMO_TODAY  # 2026-11-22: demo values exist up to 2026Q3, 2026H1 and 2025
@@ -284,7 +284,7 @@ def test_entries_for_item_skips_cells_left_empty(demo_engine, sn):
 # --- the Rapportera page ------------------------------------------------------------
 
 def _official_app(engine):
-    from indicators.users import create_user
+    from indicators.access.users import create_user
     from tests.test_app_pages import logged_in_app
     create_user(ADMIN, "official@exempel.invalid", "official", orgs=["SN"], password="ett-langt-losenord", engine=engine)
     at = logged_in_app("official", frozenset({org_id(engine, "SN")}))

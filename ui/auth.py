@@ -6,8 +6,8 @@ from typing import Optional
 
 import streamlit as st
 
-from indicators import users
-from indicators.permissions import Actor
+from indicators.access import users
+from indicators.access.permissions import Actor
 
 ACTOR_KEY = "actor"  # set at login
 LOGGED_IN_AT_KEY = "logged_in_at"

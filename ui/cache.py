@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.config import database_url
-from indicators import dashboard
+from indicators.views import overview as dashboard
 
 
 def version() -> tuple[str, str]:
@@ -33,7 +33,9 @@ def structure():
 # --- working-group dashboards (Fokusområden, Indikatorer, Målmatris, Ansvar, Möten) ----
 from datetime import date  # noqa: E402
 
-from indicators import indicator_view, matrices, meetings_view  # noqa: E402
+from indicators.views import indicator_detail as indicator_view
+from indicators.views import matrices
+from indicators.meetings import changes as meetings_view  # noqa: E402
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -95,7 +97,7 @@ def meeting_changes(meeting_id: int):
 # which cost more than building the page. st.plotly_chart does not modify the figure.
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _focus_area_figures(key: tuple[str, str], code: str, show_gender: bool, show_areas: bool):
-    from indicators.charts import focus_area_figures
+    from indicators.views.charts import focus_area_figures
 
     data = indicator_view.focus_area_data(code)
     return [] if data is None else focus_area_figures(data, show_gender=show_gender, show_areas=show_areas)

@@ -6,7 +6,7 @@ import re
 
 import streamlit as st
 
-from indicators.status import COLOURS, ICONS, STATUSES
+from indicators.rules.status import COLOURS, ICONS, STATUSES
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 

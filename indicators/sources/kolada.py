@@ -21,8 +21,8 @@ from urllib.parse import urlparse
 
 import requests
 
-from indicators.parsing import parse_gender, parse_number
-from indicators.periods import parse_period
+from indicators.rules.parsing import parse_gender, parse_number
+from indicators.rules.periods import parse_period
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3/"
 DEFAULT_MUNICIPALITY = "0583"  # Motala

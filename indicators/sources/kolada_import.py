@@ -31,15 +31,15 @@ from sqlmodel import Session
 from db import crud, queries
 from db.engine import session_scope
 from db.models import Area, ComparisonUnit, ComparisonValue, Indicator, Measurement, PeriodLock, utcnow
-from indicators import permissions
-from indicators.exports import plain_number
-from indicators.periods import is_locked, period_from_code
-from indicators.permissions import Actor
+from indicators.access import permissions
+from indicators.files.long_format import plain_number
+from indicators.rules.periods import is_locked, period_from_code
+from indicators.access.permissions import Actor
 from indicators.sources.kolada import (
     FetchResult, KoladaClient, KoladaError, KoladaValue, compare_ids, fetch_kpis, load_pages,
     municipality_id, parse_pages,
 )
-from indicators.values import same_value
+from indicators.reporting.values import same_value
 
 SOURCE = "kolada"
 MISSING_REASON = "saknas i Kolada"

@@ -109,8 +109,11 @@ def _prepare_values(url: str, official_email: str) -> Plan:
 
     from db.engine import get_engine, session_scope
     from db.models import Indicator, Measurement
-    from indicators import config, periods, users, values
-    from indicators.exports import plain_number
+    from indicators import config
+    from indicators.rules import periods
+    from indicators.access import users
+    from indicators.reporting import values
+    from indicators.files.long_format import plain_number
 
     engine = get_engine(url)
     today = date.today()

@@ -1,7 +1,7 @@
 """Documents for the political working group's meetings: the underlag sent out before a
 meeting and the minnesanteckningar sent afterwards to KS and the represented boards.
 
-What changed since the previous meeting comes from ``meetings_view.changes`` (the one
+What changed since the previous meeting comes from ``changes.changes`` (the one
 window and status-before/after rule the meeting mode also uses). Both documents are
 read-only views: anyone logged in may fetch them.
 """
@@ -15,11 +15,13 @@ from sqlalchemy.engine import Engine
 
 from db import queries
 from db.engine import session_scope
-from indicators import config, exports, meetings_view
-from indicators.formatting import format_number
-from indicators.pdf_report import ReportPDF
-from indicators.periods import sort_key
-from indicators.status import ICONS, STATUSES
+from indicators import config
+from indicators.files import long_format
+from indicators.meetings import changes
+from indicators.rules.formatting import format_number
+from indicators.annual.pdf_report import ReportPDF
+from indicators.rules.periods import sort_key
+from indicators.rules.status import ICONS, STATUSES
 
 KIND_LABELS = {"ordinarie": "Ordinarie möte", "extra": "Extra möte"}
 DEFAULT_RECIPIENT = "KS"
@@ -52,12 +54,12 @@ def changed_totals(meeting_id: int, engine: Optional[Engine] = None) -> pd.DataF
         previous = queries.previous_meeting(session, meeting)
         if previous is None:
             return pd.DataFrame()
-        start, end = meetings_view.end_of_day(previous.date), meetings_view.end_of_day(meeting.date)
+        start, end = changes.end_of_day(previous.date), changes.end_of_day(meeting.date)
         df = queries.values_updated_between(session, start.to_pydatetime(), end.to_pydatetime())
     if df.empty:
         return df
     threshold = config.suppression_threshold()
-    hidden = [exports.is_suppressed(g, bool(t), n, threshold) for g, t, n in zip(df["gender"], df["is_total"], df["count_n"])]
+    hidden = [long_format.is_suppressed(g, bool(t), n, threshold) for g, t, n in zip(df["gender"], df["is_total"], df["count_n"])]
     df = df.assign(suppressed=hidden)
     df.loc[df["suppressed"], "value"] = None
     df.loc[df["suppressed"], "comment"] = ""
@@ -101,7 +103,7 @@ def _status_section(pdf: ReportPDF, result: dict, focus_areas: pd.DataFrame) -> 
                   "(senaste värde för hela kommunen).", 9)
     rows = []
     for area in focus_areas.itertuples():
-        counts = meetings_view.status_counts(meetings_view.for_focus_area(result, area.code)["status"])
+        counts = changes.status_counts(changes.for_focus_area(result, area.code)["status"])
         rows.append([area.name] + [str(counts[s]) for s in STATUSES])
     pdf.simple_table(["Fokusområde"] + [f"{ICONS[s]} {s}" for s in STATUSES], rows,
                      widths=[54] + [20] * len(STATUSES), align=["LEFT"] + ["CENTER"] * len(STATUSES))
@@ -126,7 +128,7 @@ def _values_section(pdf: ReportPDF, result: dict, totals: pd.DataFrame) -> None:
         pdf.paragraph("Inga värden har rapporterats eller ändrats.", 9.5, "I")
         return
     pdf.simple_table(["Kod", "Indikator", "Ändring", "Perioder"],
-                     [[r.code, r.name, meetings_view.describe_values(r.new, r.updated), r.periods] for r in values.itertuples()],
+                     [[r.code, r.name, changes.describe_values(r.new, r.updated), r.periods] for r in values.itertuples()],
                      widths=[16, 90, 36, 32])
     whole = totals[(totals["gender"] == "T") & totals["is_total"].astype(bool)] if not totals.empty else totals
     if not whole.empty:
@@ -147,7 +149,7 @@ def _actions_section(pdf: ReportPDF, result: dict) -> None:
 
 def meeting_underlag_pdf(meeting_id: int, engine: Optional[Engine] = None) -> bytes:
     """Underlag: status per focus area and what changed since the previous meeting."""
-    result = meetings_view.changes(meeting_id, engine)
+    result = changes.changes(meeting_id, engine)
     meeting = result["meeting"]
     pdf = ReportPDF(f"Underlag {meeting['date'].isoformat()}", created=meeting["date"])
     pdf.set_title(f"Underlag till arbetsgruppens möte {meeting['date'].isoformat()}")

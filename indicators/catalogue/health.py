@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from db import queries
 from db.engine import session_scope
-from indicators.periods import expected_periods
+from indicators.rules.periods import expected_periods
 
 
 def catalogue_problems(engine: Optional[Engine] = None) -> list[str]:

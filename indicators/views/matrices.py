@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from db import queries
 from db.engine import session_scope
-from indicators.periods import expected_periods
+from indicators.rules.periods import expected_periods
 
 EMPTY_MARK = "0 ⚠"
 EMPTY_LEGEND = "0 ⚠ = ingen indikator/insats i cellen (en lucka i täckningen)."

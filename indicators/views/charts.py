@@ -12,10 +12,10 @@ from typing import Mapping, Optional
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.formatting import format_number, plotly_separators
-from indicators.gaps import apply_suppression
-from indicators.parsing import GENDER_LABELS
-from indicators.periods import Period, period_from_code, sort_key
+from indicators.rules.formatting import format_number, plotly_separators
+from indicators.views.gaps import apply_suppression
+from indicators.rules.parsing import GENDER_LABELS
+from indicators.rules.periods import Period, period_from_code, sort_key
 
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",

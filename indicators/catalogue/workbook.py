@@ -21,13 +21,13 @@ from sqlalchemy.engine import Engine
 from db import crud
 from db.engine import session_scope
 from db.models import Indicator
-from indicators import catalogue_admin as admin
-from indicators.catalogue_admin import INDICATOR_LABELS, IndicatorData, Refs
-from indicators.exports import plain_number
-from indicators.parsing import parse_number
-from indicators.periods import PERIODICITY_LABELS
-from indicators.permissions import Actor, require
-from indicators.safety import FORMULA_STARTS, neutralise
+from indicators.catalogue import admin
+from indicators.catalogue.admin import INDICATOR_LABELS, IndicatorData, Refs
+from indicators.files.long_format import plain_number
+from indicators.rules.parsing import parse_number
+from indicators.rules.periods import PERIODICITY_LABELS
+from indicators.access.permissions import Actor, require
+from indicators.files.safety import FORMULA_STARTS, neutralise
 
 SHEET = "Indikatorer"
 COLUMNS = [f.name for f in fields(IndicatorData)]

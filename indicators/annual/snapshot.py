@@ -25,9 +25,12 @@ from sqlmodel import Session
 from db import crud, queries
 from db.engine import session_scope
 from db.models import Snapshot, SnapshotFile
-from indicators import config, dashboard, exports, permissions
-from indicators.periods import period_from_code, sort_key
-from indicators.status import STATUSES, Target, choose_target
+from indicators import config
+from indicators.views import overview
+from indicators.files import long_format as exports
+from indicators.access import permissions
+from indicators.rules.periods import period_from_code, sort_key
+from indicators.rules.status import STATUSES, Target, choose_target
 
 FORMAT = "uppfoljning-arsuppfoljning/1"
 GENDER_ORDER = {"T": 0, "K": 1, "M": 2}
@@ -162,19 +165,19 @@ def _indicators(raw: dict) -> list[dict]:
 
 
 def _statuses(indicators: list[dict], total_values: list[dict], year: int) -> list[dict]:
-    """dashboard.assess on the whole-municipality totals (gender T) up to the year."""
+    """overview.assess on the whole-municipality totals (gender T) up to the year."""
     number = {ind["code"]: i for i, ind in enumerate(indicators)}  # latest_two keys on integers
     series = pd.DataFrame(
         [{"indicator_id": number[v["indicator"]], "period": v["period"], "value": v["value"]}
          for v in total_values if v["gender"] == "T" and v["value"] is not None],
         columns=["indicator_id", "period", "value"],
     )
-    latest = dashboard.latest_two(series)
+    latest = overview.latest_two(series)
     rule = config.status_rule()
     out = []
     for i, ind in enumerate(indicators):
         targets = [Target(t["year"], t["value"]) for t in ind["targets"]]
-        assessed = dashboard.assess(ind, latest.get(i, []), targets, rule)
+        assessed = overview.assess(ind, latest.get(i, []), targets, rule)
         item = {f: plain(assessed[f]) for f in STATUS_FIELDS}
         if item["period"] is None:  # no value: judge against the snapshot year, not today
             target = choose_target(targets, year)
@@ -335,7 +338,8 @@ def file_names(year: int, snapshot_date: str) -> dict[str, str]:
 
 
 def render_files(content: dict, data: bytes, sha256: str) -> dict[str, bytes]:
-    from indicators import pdf_report, xlsx_report  # they read the content views above
+    from indicators.annual import pdf_report
+    from indicators.annual import xlsx_report  # they read the content views above
 
     names = file_names(content["year"], content["snapshot_date"])
     return {

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from db import crud
 from db.engine import session_scope
 from db.models import ROLES, Organisation, User, UserOrganisation, utcnow
-from indicators.permissions import Actor, require
+from indicators.access.permissions import Actor, require
 
 _hasher = PasswordHasher()
 FREE_ATTEMPTS = 3  # failures before back-off starts
@@ -222,7 +222,7 @@ DEMO_USERS = [
 def create_demo_users(engine: Optional[Engine] = None) -> list[tuple[str, str, str]]:
     """One demo user per role with a fresh random password; returns (email, role, password)
     for users created now. Existing demo users keep their passwords."""
-    from indicators.permissions import SYSTEM
+    from indicators.access.permissions import SYSTEM
 
     created = []
     existing = {row["e-post"] for row in list_users(engine)}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from indicators.results import Err, Ok, Result
+from indicators.rules.results import Err, Ok, Result
 
 PERIODICITY_LABELS = {"year": "år", "halfyear": "halvår", "quarter": "kvartal"}
 

@@ -10,9 +10,9 @@ from sqlalchemy.engine import Engine
 from db import crud, queries
 from db.engine import session_scope
 from indicators import config
-from indicators.formatting import format_number
-from indicators.periods import period_from_code, sort_key
-from indicators.status import (
+from indicators.rules.formatting import format_number
+from indicators.rules.periods import period_from_code, sort_key
+from indicators.rules.status import (
     Target, choose_target, compute_status, status_label, trend, trend_arrow,
 )
 
@@ -141,6 +141,6 @@ def filter_overview(df: pd.DataFrame, program_goal: Optional[int] = None, result
 
 
 def status_counts(df: pd.DataFrame) -> dict[str, int]:
-    from indicators.status import STATUSES
+    from indicators.rules.status import STATUSES
     counts = df["status"].value_counts().to_dict() if not df.empty else {}
     return {s: int(counts.get(s, 0)) for s in STATUSES}

@@ -7,9 +7,9 @@ import io
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from indicators.exports import LONG_COLUMNS
-from indicators.parsing import parse_number
-from indicators.safety import neutralise
+from indicators.files.long_format import LONG_COLUMNS
+from indicators.rules.parsing import parse_number
+from indicators.files.safety import neutralise
 
 HEADERS = {"indikator": "Indikator", "period": "Period", "kön": "Kön", "område": "Område",
            "värde": "Värde", "kommentar": "Kommentar"}

@@ -16,9 +16,9 @@ from sqlalchemy.engine import Engine
 from db import queries
 from db.engine import session_scope
 from indicators import config
-from indicators.dashboard import assess, latest_two
-from indicators.periods import period_from_code, sort_key
-from indicators.status import STATUSES, Target, status_label
+from indicators.views.overview import assess, latest_two
+from indicators.rules.periods import period_from_code, sort_key
+from indicators.rules.status import STATUSES, Target, status_label
 
 VALUE_CHANGE_COLUMNS = ["indicator_id", "code", "name", "focus_code", "new", "updated", "periods"]
 STATUS_COLUMNS = ["indicator_id", "code", "name", "focus_code", "status"]

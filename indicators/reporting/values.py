@@ -23,10 +23,12 @@ from sqlalchemy.exc import IntegrityError
 from db import crud, queries
 from db.engine import session_scope
 from db.models import VALUE_STATUSES, Area, Indicator, Measurement, PeriodLock, utcnow
-from indicators import config, parsing, periods
-from indicators.exports import plain_number
-from indicators.permissions import Actor, PermissionDenied, allowed, require
-from indicators.periods import Period
+from indicators import config
+from indicators.rules import parsing
+from indicators.rules import periods
+from indicators.files.long_format import plain_number
+from indicators.access.permissions import Actor, PermissionDenied, allowed, require
+from indicators.rules.periods import Period
 
 STATUSES = VALUE_STATUSES  # a value's status: preliminär / slutlig
 OVERWRITE = "current"  # expected_version for an explicit overwrite (import preview)

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 from db import queries
 from db.engine import session_scope
 from indicators import config
-from indicators.periods import sort_key
-from indicators.safety import neutralise
+from indicators.rules.periods import sort_key
+from indicators.files.safety import neutralise
 
 LONG_COLUMNS = ["indikator", "period", "kön", "område", "värde", "kommentar"]
 SUPPRESSED_NOTE = "Värdet visas inte: underlaget är för litet (färre än {n})."

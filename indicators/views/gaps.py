@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from indicators import config
-from indicators.exports import is_suppressed
-from indicators.periods import sort_key
+from indicators.files.long_format import is_suppressed
+from indicators.rules.periods import sort_key
 
 GENDER_GAP_COLUMNS = ["period", "K", "M", "difference", "ratio", "suppressed"]
 AREA_GAP_COLUMNS = ["period", "area_code", "area_name", "sort_order", "value", "total", "difference", "suppressed"]

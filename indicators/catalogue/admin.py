@@ -24,9 +24,9 @@ from db.models import (
     Meeting, MeetingAttendee, MeetingDistribution, Organisation, ProgramGoal, ResultGoal, Target,
     UserOrganisation, utcnow,
 )
-from indicators.parsing import area_lookup, parse_number
-from indicators.periods import PERIODICITY_LABELS, parse_period
-from indicators.permissions import Actor, require
+from indicators.rules.parsing import area_lookup, parse_number
+from indicators.rules.periods import PERIODICITY_LABELS, parse_period
+from indicators.access.permissions import Actor, require
 
 # The program's own words (Program för inkludering och social sammanhållning).
 PROGRAM_GOAL_RULE = "Varje åtgärd ska motiveras av ett eller flera av programmets mål"

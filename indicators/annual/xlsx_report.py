@@ -16,8 +16,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from indicators.safety import neutralise
-from indicators.status import ICONS, STATUSES
+from indicators.files.safety import neutralise
+from indicators.rules.status import ICONS, STATUSES
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
@@ -134,7 +134,7 @@ def _latest_total_comments(content: dict) -> dict[str, str]:
 
 
 def _raw_sheet(wb: Workbook, content: dict, lk: dict) -> None:
-    from indicators.snapshot import long_rows  # the one long-format view of the content
+    from indicators.annual.snapshot import long_rows  # the one long-format view of the content
 
     ws = wb.create_sheet("Rådata")
     _header(ws, ["indikator", "period", "kön", "område", "värde", "kommentar"])

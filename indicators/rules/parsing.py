@@ -8,7 +8,7 @@ import math
 import re
 from typing import Iterable, Mapping
 
-from indicators.results import Err, Ok, Result
+from indicators.rules.results import Err, Ok, Result
 
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]")  # normal, no-break, thin, narrow no-break
 _PLAIN = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")

@@ -15,10 +15,10 @@ from typing import Optional, Sequence
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from indicators.formatting import format_kronor, format_number
-from indicators.parsing import GENDER_LABELS
-from indicators.periods import period_from_code
-from indicators.status import COLOURS, ICONS, STATUSES
+from indicators.rules.formatting import format_kronor, format_number
+from indicators.rules.parsing import GENDER_LABELS
+from indicators.rules.periods import period_from_code
+from indicators.rules.status import COLOURS, ICONS, STATUSES
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}

@@ -22,10 +22,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.engine import Engine
 
-from indicators import values
-from indicators.exports import LONG_COLUMNS, plain_number
-from indicators.permissions import Actor
-from indicators.safety import neutralise
+from indicators.reporting import values
+from indicators.files.long_format import LONG_COLUMNS, plain_number
+from indicators.access.permissions import Actor
+from indicators.files.safety import neutralise
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000

@@ -10,12 +10,12 @@ from sqlalchemy.engine import Engine
 from db import queries
 from db.engine import session_scope
 from indicators import config
-from indicators.charts import difference_unit
-from indicators.exports import SUPPRESSED_NOTE
-from indicators.formatting import SUPPRESSED, format_kronor, format_number
-from indicators.gaps import apply_suppression
-from indicators.parsing import GENDER_LABELS
-from indicators.periods import PERIODICITY_LABELS, period_from_code, sort_key
+from indicators.views.charts import difference_unit
+from indicators.files.long_format import SUPPRESSED_NOTE
+from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number
+from indicators.views.gaps import apply_suppression
+from indicators.rules.parsing import GENDER_LABELS
+from indicators.rules.periods import PERIODICITY_LABELS, period_from_code, sort_key
 
 SOURCE_LABELS = {"own": "egen uppgift", "kolada": "Kolada", "scb": "SCB", "survey": "enkät"}
 DIRECTION_LABELS = {"higher": "högre är bättre", "lower": "lägre är bättre", "none": "ingen målriktning"}

@@ -1,0 +1,1 @@
+"""The frozen annual follow-up: content, store, XLSX and PDF renderings."""

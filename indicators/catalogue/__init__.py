@@ -1,0 +1,1 @@
+"""The indicator catalogue and program structure, actions, workbook round-trip, health checks."""

@@ -1,0 +1,1 @@
+"""Long-format and spreadsheet readers and writers, and output safety for files."""

@@ -1,0 +1,1 @@
+"""Values from officials: reporting sheet, validation and saving, locks, history, file import."""

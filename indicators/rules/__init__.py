@@ -1,0 +1,1 @@
+"""Pure rules with no database: periods, parsing, status, formatting, disclosure, vocabulary."""
