@@ -1,18 +1,22 @@
 """Administration (process support only): catalogue health, the indicator catalogue, goals,
 organisations, areas, comparison units, users, meetings and the XLSX catalogue round trip.
-Every rule lives in indicators.catalogue.admin / catalogue_io / users; this page collects
+Every rule lives in indicators/catalogue, indicators/meetings and indicators/access; this page collects
 input and shows the answer."""
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from indicators.catalogue import admin
+from indicators.catalogue import indicators as catalogue_indicators
+from indicators.catalogue import structure
+from indicators.meetings import records as meeting_records
+from db.models import MEETING_KINDS, ORG_KINDS
+from indicators.catalogue.indicators import IndicatorData
+from indicators.meetings.records import Attendee, MeetingData
 from indicators.catalogue import workbook
 from indicators.catalogue import health as checks
 from indicators.access import users
-from indicators.catalogue.admin import MEETING_KINDS, ORG_KINDS, Attendee, IndicatorData, MeetingData
-from indicators.rules.periods import PERIODICITY_LABELS
+from indicators.rules.vocabulary import DIRECTION_LABELS, PERIODICITY_LABELS, SOURCE_LABELS
 from indicators.access.permissions import ROLE_LABELS, PermissionDenied
 from seed.load import working_group_seats
 from ui.auth import page_actor
@@ -81,7 +85,7 @@ with st.container(border=True):
             with st.expander(f"{label} ({len(items)})"):
                 st.text("\n".join(items))
 
-ref = admin.reference_data()
+ref = structure.reference_data()
 org_codes = ref["organisations"]["code"].tolist()
 tabs = st.tabs(["Indikatorer", "Mål och fokusområden", "Organisationer", "Områden", "Jämförelseenheter",
                 "Användare", "Möten", "Katalog"])
@@ -96,7 +100,7 @@ with tabs[0]:
         data, version = IndicatorData(code="", name="", focus_area=ref["focus_areas"]["code"].iloc[0],
                                       responsible="KS", program_goals=[]), None
     else:
-        data, version = admin.indicator_data(chosen)
+        data, version = catalogue_indicators.indicator_data(chosen)
     focus = dict(zip(ref["focus_areas"]["code"], ref["focus_areas"]["name"]))
     goals = dict(zip(ref["program_goals"]["number"], ref["program_goals"]["name"]))
     results = dict(zip(ref["result_goals"]["code"], ref["result_goals"]["name"]))
@@ -108,13 +112,13 @@ with tabs[0]:
         c1, c2, c3, c4 = st.columns(4)
         unit = c1.text_input("Enhet", data.unit)
         decimals = c2.number_input("Decimaler", 0, 6, int(data.decimals))
-        direction = c3.selectbox("Riktning", list(admin.DIRECTION_LABELS), list(admin.DIRECTION_LABELS).index(data.direction),
-                                 format_func=admin.DIRECTION_LABELS.get)
+        direction = c3.selectbox("Riktning", list(DIRECTION_LABELS), list(DIRECTION_LABELS).index(data.direction),
+                                 format_func=DIRECTION_LABELS.get)
         periodicity = c4.selectbox("Periodicitet", list(PERIODICITY_LABELS), list(PERIODICITY_LABELS).index(data.periodicity),
                                    format_func=PERIODICITY_LABELS.get)
         c1, c2, c3 = st.columns(3)
-        source_kind = c1.selectbox("Källa", list(admin.SOURCE_LABELS), list(admin.SOURCE_LABELS).index(data.source_kind),
-                                   format_func=admin.SOURCE_LABELS.get)
+        source_kind = c1.selectbox("Källa", list(SOURCE_LABELS), list(SOURCE_LABELS).index(data.source_kind),
+                                   format_func=SOURCE_LABELS.get)
         source_ref = c2.text_input("Källreferens (t.ex. Kolada KPI-id)", data.source_ref)
         source_note = c3.text_input("Källkommentar", data.source_note)
         c1, c2 = st.columns(2)
@@ -161,19 +165,19 @@ with tabs[0]:
             report_every_years=int(every), report_anchor_year=optional_int(anchor),
         )
         if chosen == NEW:
-            run(lambda: admin.create_indicator(actor, new_data), f"Indikatorn {code.strip().upper()} skapades.")
+            run(lambda: catalogue_indicators.create_indicator(actor, new_data), f"Indikatorn {code.strip().upper()} skapades.")
         else:
-            run(lambda: admin.update_indicator(actor, chosen, new_data, expected_version=version, reason=reason),
+            run(lambda: catalogue_indicators.update_indicator(actor, chosen, new_data, expected_version=version, reason=reason),
                 f"Indikatorn {data.code} sparades.")
     if chosen != NEW:
         c1, c2, _ = st.columns([1, 1, 3])
         if data.active and c1.button("Avveckla", help="Värden och historik finns kvar; indikatorn döljs i rapporteringen."):
-            run(lambda: admin.retire_indicator(actor, chosen, expected_version=version), f"{data.code} avvecklades.")
+            run(lambda: catalogue_indicators.retire_indicator(actor, chosen, expected_version=version), f"{data.code} avvecklades.")
         if not data.active and c1.button("Återaktivera"):
-            run(lambda: admin.reactivate_indicator(actor, chosen, expected_version=version), f"{data.code} är aktiv igen.")
+            run(lambda: catalogue_indicators.reactivate_indicator(actor, chosen, expected_version=version), f"{data.code} är aktiv igen.")
         if c2.button("Ta bort", help="Bara en indikator utan värden kan tas bort."):
-            run(lambda: admin.delete_indicator(actor, chosen), f"{data.code} togs bort.")
-        changes = admin.definition_changes(chosen)
+            run(lambda: catalogue_indicators.delete_indicator(actor, chosen), f"{data.code} togs bort.")
+        changes = catalogue_indicators.definition_changes(chosen)
         if changes:
             st.caption("Definition eller enhet ändrad: " + ", ".join(f"{d.isoformat()} ({f})" for d, f in changes))
 
@@ -188,7 +192,7 @@ with tabs[1]:
                 name = st.text_input("Namn", goal["name"])
                 description = st.text_area("Beskrivning", goal["description"])
                 if st.form_submit_button("Spara"):
-                    run(lambda: admin.edit_program_goal(actor, goal["id"], name=name, description=description),
+                    run(lambda: structure.edit_program_goal(actor, goal["id"], name=name, description=description),
                         "Programmålet sparades.")
     st.subheader("Fokusområden")
     for area in ref["focus_areas"].to_dict("records"):
@@ -198,7 +202,7 @@ with tabs[1]:
                 short_name = st.text_input("Kortnamn", area["short_name"])
                 description = st.text_area("Beskrivning", area["description"])
                 if st.form_submit_button("Spara"):
-                    run(lambda: admin.edit_focus_area(actor, area["id"], name=name, short_name=short_name,
+                    run(lambda: structure.edit_focus_area(actor, area["id"], name=name, short_name=short_name,
                                                       description=description), "Fokusområdet sparades.")
     st.subheader("Resultatmål")
     st.caption("Resultatmål revideras varje mandatperiod: avsluta ett mål genom att ange giltigt till-år.")
@@ -216,13 +220,13 @@ with tabs[1]:
         if st.form_submit_button("Spara resultatmålet"):
             years = {"valid_from_year": optional_int(valid_from), "valid_to_year": optional_int(valid_to)}
             if chosen_goal == NEW:
-                run(lambda: admin.create_result_goal(actor, code=code, name=name, description=description, **years),
+                run(lambda: structure.create_result_goal(actor, code=code, name=name, description=description, **years),
                     "Resultatmålet skapades.")
             else:
-                run(lambda: admin.edit_result_goal(actor, chosen_goal, name=name, description=description, **years),
+                run(lambda: structure.edit_result_goal(actor, chosen_goal, name=name, description=description, **years),
                     "Resultatmålet sparades.")
     if chosen_goal != NEW and st.button("Ta bort resultatmålet", help="Bara ett mål utan indikatorer kan tas bort."):
-        run(lambda: admin.delete_result_goal(actor, chosen_goal), "Resultatmålet togs bort.")
+        run(lambda: structure.delete_result_goal(actor, chosen_goal), "Resultatmålet togs bort.")
 
 # --- organisations, areas, comparison units --------------------------------------------
 
@@ -239,12 +243,12 @@ with tabs[2]:
         active = c4.checkbox("Aktiv", bool(row["active"]), disabled=chosen_org == NEW)
         if st.form_submit_button("Spara organisationen"):
             if chosen_org == NEW:
-                run(lambda: admin.create_organisation(actor, code=code, name=name, kind=kind), "Organisationen skapades.")
+                run(lambda: structure.create_organisation(actor, code=code, name=name, kind=kind), "Organisationen skapades.")
             else:
-                run(lambda: admin.edit_organisation(actor, chosen_org, name=name, kind=kind, active=active),
+                run(lambda: structure.edit_organisation(actor, chosen_org, name=name, kind=kind, active=active),
                     "Organisationen sparades.")
     if chosen_org != NEW and st.button("Ta bort organisationen", help="Bara en oanvänd organisation kan tas bort."):
-        run(lambda: admin.delete_organisation(actor, chosen_org), "Organisationen togs bort.")
+        run(lambda: structure.delete_organisation(actor, chosen_org), "Organisationen togs bort.")
 
 with tabs[3]:
     frame = ref["areas"]
@@ -260,12 +264,12 @@ with tabs[3]:
         active = c4.checkbox("Aktivt", bool(row["active"]), disabled=chosen_area == NEW)
         if st.form_submit_button("Spara området"):
             if chosen_area == NEW:
-                run(lambda: admin.create_area(actor, code=code, name=name, sort_order=int(sort_order)), "Området skapades.")
+                run(lambda: structure.create_area(actor, code=code, name=name, sort_order=int(sort_order)), "Området skapades.")
             else:
-                run(lambda: admin.edit_area(actor, chosen_area, name=name, sort_order=int(sort_order), active=active),
+                run(lambda: structure.edit_area(actor, chosen_area, name=name, sort_order=int(sort_order), active=active),
                     "Området sparades.")
     if chosen_area != NEW and st.button("Ta bort området", help="Bara ett område utan värden kan tas bort."):
-        run(lambda: admin.delete_area(actor, chosen_area), "Området togs bort.")
+        run(lambda: structure.delete_area(actor, chosen_area), "Området togs bort.")
 
 with tabs[4]:
     frame = ref["comparison_units"]
@@ -279,12 +283,12 @@ with tabs[4]:
         active = c3.checkbox("Aktiv", bool(row["active"]), disabled=chosen_unit == NEW)
         if st.form_submit_button("Spara jämförelseenheten"):
             if chosen_unit == NEW:
-                run(lambda: admin.create_comparison_unit(actor, code=code, name=name), "Jämförelseenheten skapades.")
+                run(lambda: structure.create_comparison_unit(actor, code=code, name=name), "Jämförelseenheten skapades.")
             else:
-                run(lambda: admin.edit_comparison_unit(actor, chosen_unit, name=name, active=active),
+                run(lambda: structure.edit_comparison_unit(actor, chosen_unit, name=name, active=active),
                     "Jämförelseenheten sparades.")
     if chosen_unit != NEW and st.button("Ta bort jämförelseenheten", help="Bara en enhet utan jämförelsevärden kan tas bort."):
-        run(lambda: admin.delete_comparison_unit(actor, chosen_unit), "Jämförelseenheten togs bort.")
+        run(lambda: structure.delete_comparison_unit(actor, chosen_unit), "Jämförelseenheten togs bort.")
 
 # --- users ------------------------------------------------------------------------------
 
@@ -322,13 +326,13 @@ with tabs[5]:
 
 with tabs[6]:
     seats = working_group_seats()
-    meetings = admin.meeting_list()
+    meetings = meeting_records.meeting_list()
     chosen_meeting = picker("Möte", meetings, lambda r: f"{r['date']} {r['kind']} – {r['title']}", "adm_meeting", "Nytt möte …")
     if chosen_meeting == NEW:
-        meeting, version = MeetingData(date=date.today(), attendees=admin.default_attendees(seats),
-                                       distribution=admin.default_distribution(seats)), None
+        meeting, version = MeetingData(date=date.today(), attendees=meeting_records.default_attendees(seats),
+                                       distribution=meeting_records.default_distribution(seats)), None
     else:
-        meeting, version = admin.meeting_data(chosen_meeting)
+        meeting, version = meeting_records.meeting_data(chosen_meeting)
     st.caption("Arbetsgruppen har två ordinarie möten per år och ett extra vid behov. Deltagare anges per plats; namn är valfria.")
     with st.form(f"adm_meeting_form_{chosen_meeting}_{version}"):
         c1, c2, c3 = st.columns([1, 1, 3])
@@ -355,9 +359,9 @@ with tabs[6]:
                        for r in attendees.to_dict("records") if r["organisation"]],
         )
         if chosen_meeting == NEW:
-            run(lambda: admin.create_meeting(actor, new_meeting), "Mötet sparades.")
+            run(lambda: meeting_records.create_meeting(actor, new_meeting), "Mötet sparades.")
         else:
-            run(lambda: admin.update_meeting(actor, chosen_meeting, new_meeting, expected_version=version), "Mötet sparades.")
+            run(lambda: meeting_records.update_meeting(actor, chosen_meeting, new_meeting, expected_version=version), "Mötet sparades.")
 
 # --- catalogue XLSX -------------------------------------------------------------------------
 

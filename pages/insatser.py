@@ -1,13 +1,14 @@
 """Insatser: the plan's actions, sortable by priority or cost, with totals per focus area
 and per organisation; admins edit all actions, officials those of their own organisation.
-Rules (validation, permissions, versions) live in indicators.catalogue.admin."""
+Rules (validation, permissions, versions) live in indicators.catalogue.actions."""
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from indicators.catalogue import admin
-from indicators.catalogue.admin import ACTION_STATUSES, ActionData
+from db.models import ACTION_STATUSES
+from indicators.catalogue import actions, structure
+from indicators.catalogue.actions import ActionData
 from indicators.rules.formatting import format_kronor
 from indicators.access.permissions import PermissionDenied, allowed
 from ui.auth import page_actor
@@ -31,10 +32,10 @@ if message := st.session_state.pop(FLASH_KEY, None):
     st.success(message)
 
 sort_by = st.radio("Sortera efter", list(SORTS), format_func=SORTS.get, horizontal=True, key="insatser_sort")
-actions = admin.action_list(sort_by)
-totals = admin.action_totals(actions)
+action_table = actions.action_list(sort_by)
+totals = actions.action_totals(action_table)
 
-table = actions.assign(cost_text=actions["cost_estimate"].map(lambda v: format_kronor(None if pd.isna(v) else int(v))))
+table = action_table.assign(cost_text=action_table["cost_estimate"].map(lambda v: format_kronor(None if pd.isna(v) else int(v))))
 st.dataframe(
     table[["priority", "name", "cost_text", "status", "focus_name", "organisations", "program_goals",
            "start_date", "end_date", "indicators"]],
@@ -60,22 +61,22 @@ with c2:
 # --- create / edit -----------------------------------------------------------------------
 
 st.header("Ny eller ändrad insats")
-editable = actions[[allowed(actor, "write_actions", ids if isinstance(ids, list) else []) for ids in actions["org_ids"]]]
+editable = action_table[[allowed(actor, "write_actions", ids if isinstance(ids, list) else []) for ids in action_table["org_ids"]]]
 labels = {int(r.id): r.name for r in editable.itertuples()}
 chosen = st.selectbox("Insats", [NEW] + list(labels), format_func=lambda i: "Ny insats …" if i == NEW else labels[i],
                       key="insatser_pick")
-structure = admin.reference_data()
-orgs = structure["organisations"]
+reference = structure.reference_data()
+orgs = reference["organisations"]
 org_codes = orgs.loc[orgs["active"], "code"].tolist()
 own_codes = orgs.loc[orgs["id"].isin(actor.org_ids), "code"].tolist()
-focus = dict(zip(structure["focus_areas"]["code"], structure["focus_areas"]["name"]))
-goals = dict(zip(structure["program_goals"]["number"], structure["program_goals"]["name"]))
-indicator_codes = structure["indicators"].loc[structure["indicators"]["active"], "code"].tolist()
+focus = dict(zip(reference["focus_areas"]["code"], reference["focus_areas"]["name"]))
+goals = dict(zip(reference["program_goals"]["number"], reference["program_goals"]["name"]))
+indicator_codes = reference["indicators"].loc[reference["indicators"]["active"], "code"].tolist()
 if chosen == NEW:
     data, version = ActionData(name="", focus_area=next(iter(focus)), program_goals=[],
                                organisations=[] if actor.is_admin else own_codes), None
 else:
-    data, version = admin.action_data(chosen)
+    data, version = actions.action_data(chosen)
 
 with st.form(f"insatser_form_{chosen}_{version}"):
     name = st.text_input("Namn", data.name)
@@ -106,9 +107,9 @@ if saved:
     )
     try:
         if chosen == NEW:
-            admin.create_action(actor, new_data)
+            actions.create_action(actor, new_data)
         else:
-            admin.update_action(actor, chosen, new_data, expected_version=version)
+            actions.update_action(actor, chosen, new_data, expected_version=version)
     except (ValueError, PermissionDenied) as exc:
         st.error("Inget sparades.")
         st.text(str(exc))  # the message may quote user text: shown literally

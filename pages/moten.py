@@ -3,7 +3,7 @@ large type, with what has changed since the previous meeting."""
 import streamlit as st
 
 from indicators.meetings.changes import NEW, describe_values, for_focus_area, status_counts
-from indicators.rules.status import ICONS, STATUSES
+from indicators.rules.vocabulary import STATUS_ICONS, STATUSES
 from ui import cache
 from ui.components import md_escape
 from ui.params import select_param
@@ -77,7 +77,7 @@ def meeting_mode(meeting_id: int, focus_areas, step: int) -> None:
     counts = status_counts(part["status"])
     shown = [s for s in STATUSES if counts[s]] or list(STATUSES[:4])
     for column, status in zip(st.columns(len(shown)), shown):
-        column.metric(f"{ICONS[status]} {status}", counts[status])
+        column.metric(f"{STATUS_ICONS[status]} {status}", counts[status])
 
     since = f"sedan mötet {previous['date'].isoformat()}" if previous else "fram till mötet (inget tidigare möte)"
     st.header(f"Nya och ändrade värden {since}")

@@ -6,7 +6,7 @@ from ui.auth import page_actor
 
 from indicators.views.overview import filter_overview, status_counts
 from indicators.rules.formatting import format_number
-from indicators.rules.status import ICONS, STATUSES
+from indicators.rules.vocabulary import STATUS_ICONS, STATUSES
 from ui import cache
 from ui.components import md_escape, status_legend
 from ui.params import select_param
@@ -38,7 +38,7 @@ with c3:
 
 data = filter_overview(cache.overview(), goal_id, result_id, org_code)
 counts = status_counts(data)
-st.markdown("  ".join(f"**{ICONS[s]} {s}: {counts[s]}**" for s in STATUSES))
+st.markdown("  ".join(f"**{STATUS_ICONS[s]} {s}: {counts[s]}**" for s in STATUSES))
 status_legend()
 
 for area in structure["focus_areas"].itertuples():
@@ -49,7 +49,7 @@ for area in structure["focus_areas"].itertuples():
             st.caption("Inga indikatorer matchar filtret.")
             continue
         area_counts = status_counts(rows)
-        st.caption("  ·  ".join(f"{ICONS[s]} {s}: {n}" for s, n in area_counts.items() if n))
+        st.caption("  ·  ".join(f"{STATUS_ICONS[s]} {s}: {n}" for s, n in area_counts.items() if n))
         table = pd.DataFrame({
             "Status": rows["status_label"],
             "Kod": rows["code"].map(md_escape),

@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from db import crud
 from db.engine import session_scope
 from db.models import AuditEvent, Organisation
-from indicators.catalogue import admin as catalogue_admin
+from indicators.catalogue import actions
+from indicators.catalogue import structure
+from indicators.meetings import records as meeting_records
 from indicators.reporting import file_import
 from indicators.annual import snapshot
 from indicators.access import users
@@ -53,12 +55,12 @@ def import_values(actor, engine):
 
 
 def create_action(actor, engine):
-    catalogue_admin.create_action(actor, catalogue_admin.ActionData(
+    actions.create_action(actor, actions.ActionData(
         name="Matrisinsats", focus_area="bostad", program_goals=[2], organisations=["SN"]), engine)
 
 
 def create_meeting(actor, engine):
-    catalogue_admin.create_meeting(actor, catalogue_admin.MeetingData(date=date(2026, 12, 1), kind="extra"), engine)
+    meeting_records.create_meeting(actor, meeting_records.MeetingData(date=date(2026, 12, 1), kind="extra"), engine)
 
 
 def lock_period(actor, engine):
@@ -80,7 +82,7 @@ def fetch_statistics(actor, engine):
 
 
 def edit_structure(actor, engine):
-    catalogue_admin.create_area(actor, code="A99", name="Nytt område", engine=engine)
+    structure.create_area(actor, code="A99", name="Nytt område", engine=engine)
 
 
 WRITES = {

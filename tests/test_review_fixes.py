@@ -11,7 +11,8 @@ from bootstrap import initialise
 from db import crud
 from db.engine import session_scope
 from db.models import Indicator, Measurement, Organisation
-from indicators.catalogue import admin
+from indicators.catalogue import indicators as catalogue_indicators
+from indicators.catalogue import structure
 from indicators.views import matrices
 from indicators.reporting import values
 from indicators.sources import kolada_import
@@ -28,7 +29,7 @@ def test_deleted_catalogue_row_stays_deleted_after_restart(engine):
     with session_scope(engine) as session:
         ind_id = crud.by_code(session, Indicator, "ARB01").id
     before = indicator_count(engine)
-    admin.delete_indicator(ADMIN, ind_id, engine=engine)
+    catalogue_indicators.delete_indicator(ADMIN, ind_id, engine=engine)
     initialise(engine)
     assert indicator_count(engine) == before - 1
 
@@ -66,7 +67,7 @@ def test_values_only_in_measurement_years(demo_engine):
 def test_inactive_organisation_that_still_owns_indicators_stays_on_ansvar(demo_engine):
     with session_scope(demo_engine) as session:
         bn = crud.by_code(session, Organisation, "BN")
-        admin.edit_organisation(ADMIN, bn.id, name=bn.name, kind=bn.kind, active=False, engine=demo_engine)
+        structure.edit_organisation(ADMIN, bn.id, name=bn.name, kind=bn.kind, active=False, engine=demo_engine)
     table = matrices.responsibility(demo_engine, today=DEMO_TODAY)
     assert "BN" in set(table["missing_summary"]["org_code"])
 

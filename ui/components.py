@@ -6,7 +6,7 @@ import re
 
 import streamlit as st
 
-from indicators.rules.status import COLOURS, ICONS, STATUSES
+from indicators.rules.vocabulary import STATUS_COLOURS, STATUS_ICONS, STATUSES
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
@@ -22,10 +22,10 @@ def demo_banner(is_demo: bool) -> None:
 
 
 def status_legend() -> None:
-    st.caption("  ·  ".join(f"{ICONS[s]} {s}" for s in STATUSES))
+    st.caption("  ·  ".join(f"{STATUS_ICONS[s]} {s}" for s in STATUSES))
 
 
 def status_badge(status: str) -> str:
     """Coloured icon + text via Streamlit's own Markdown colour syntax (no HTML)."""
-    colour = {"#009E73": "green", "#0072B2": "blue", "#E69F00": "orange", "#D55E00": "red"}.get(COLOURS[status], "gray")
-    return f":{colour}[{ICONS[status]} {status}]"
+    colour = {"#009E73": "green", "#0072B2": "blue", "#E69F00": "orange", "#D55E00": "red"}.get(STATUS_COLOURS[status], "gray")
+    return f":{colour}[{STATUS_ICONS[status]} {status}]"

@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine
 
 from db import crud
 from db.engine import session_scope
+from indicators.rules.vocabulary import ROLE_LABELS  # noqa: F401  (pages read it here with the roles)
 
 ADMIN, OFFICIAL, VIEWER = "admin", "official", "viewer"
-ROLE_LABELS = {ADMIN: "Processtöd (admin)", OFFICIAL: "Tjänsteperson (rapportör)", VIEWER: "Arbetsgrupp (läsare)"}
 
 ALL, OWN_ORG, NONE = "all", "own", "none"
 RULES: dict[str, dict[str, str]] = {

@@ -16,9 +16,8 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from indicators.rules.formatting import format_kronor, format_number
-from indicators.rules.parsing import GENDER_LABELS
 from indicators.rules.periods import period_from_code
-from indicators.rules.status import COLOURS, ICONS, STATUSES
+from indicators.rules.vocabulary import GENDER_LABELS, STATUS_COLOURS, STATUS_ICONS, STATUSES
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
@@ -93,10 +92,10 @@ class ReportPDF(FPDF):
 
     def status_text(self, status: str, size: float = 10) -> None:
         """Icon + text, in the status colour (never colour alone)."""
-        self.set_text_color(*_rgb(COLOURS[status]))
+        self.set_text_color(*_rgb(STATUS_COLOURS[status]))
         self.font(size, "B")
-        self.cell(self.get_string_width(self.t(f"{ICONS[status]} {status}")) + 2, size * 0.5,
-                  self.t(f"{ICONS[status]} {status}"))
+        self.cell(self.get_string_width(self.t(f"{STATUS_ICONS[status]} {status}")) + 2, size * 0.5,
+                  self.t(f"{STATUS_ICONS[status]} {status}"))
         self.set_text_color(0, 0, 0)
         self.font(size)
 
@@ -259,7 +258,7 @@ def _cover(pdf: ReportPDF, content: dict, sha256: str) -> None:
 def _summary(pdf: ReportPDF, content: dict, lk: dict) -> None:
     pdf.add_page()
     pdf.heading("Sammanfattning per fokusområde")
-    header = ["Fokusområde"] + [f"{ICONS[s]} {s}" for s in STATUSES]
+    header = ["Fokusområde"] + [f"{STATUS_ICONS[s]} {s}" for s in STATUSES]
     rows = [[lk["focus"][r["focus_area"]]["name"]] + [str(r["counts"][s]) for s in STATUSES] for r in content["summary"]]
     pdf.simple_table(header, rows, widths=[54] + [20] * len(STATUSES), align=["LEFT"] + ["CENTER"] * len(STATUSES))
     pdf.paragraph("Status visas alltid med symbol och text. " + content["method"]["status_basis"], 9)

@@ -30,10 +30,10 @@ from indicators.views import overview
 from indicators.files import long_format as exports
 from indicators.access import permissions
 from indicators.rules.periods import period_from_code, sort_key
-from indicators.rules.status import STATUSES, Target, choose_target
+from indicators.rules.status import Target, choose_target
+from indicators.rules.vocabulary import GENDER_ORDER, STATUSES
 
 FORMAT = "uppfoljning-arsuppfoljning/1"
-GENDER_ORDER = {"T": 0, "K": 1, "M": 2}
 INDICATOR_FIELDS = [
     "code", "name", "definition", "unit", "decimals", "direction", "periodicity", "source_kind", "source_ref",
     "source_note", "by_gender", "by_area", "valid_min", "valid_max", "baseline_period", "baseline_value",

@@ -17,13 +17,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.files.safety import neutralise
-from indicators.rules.status import ICONS, STATUSES
+from indicators.rules.vocabulary import DIRECTION_LABELS, STATUS_ICONS, STATUSES, label
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 TITLE_FONT = Font(bold=True, size=14)
 MAX_WIDTH = 60
-DIRECTION_TEXT = {"higher": "högre är bättre", "lower": "lägre är bättre", "none": "ingen riktning"}
 
 
 def number_format(decimals: int) -> str:
@@ -83,7 +82,7 @@ def _summary_sheet(ws: Worksheet, content: dict, sha256: str, lk: dict) -> None:
     _append(ws, [f"Datum: {content['snapshot_date']}    SHA-256: {sha256}"])
     _append(ws, ["Exempeldata – värdena är påhittade." if content.get("demo") else ""])
     _append(ws, [])
-    _header(ws, ["Fokusområde"] + [f"{ICONS[s]} {s}" for s in STATUSES] + ["Indikatorer"])
+    _header(ws, ["Fokusområde"] + [f"{STATUS_ICONS[s]} {s}" for s in STATUSES] + ["Indikatorer"])
     totals = [0] * len(STATUSES)
     for row in content["summary"]:
         counts = [row["counts"][s] for s in STATUSES]
@@ -99,7 +98,7 @@ def _summary_sheet(ws: Worksheet, content: dict, sha256: str, lk: dict) -> None:
     for line in [method["status_basis"], method["period_rule"], method["suppression_text"]]:
         _append(ws, [line])
     for status in STATUSES:
-        _append(ws, [f"{ICONS[status]} {status}: {method['status_rule']['texts'][status]}"])
+        _append(ws, [f"{STATUS_ICONS[status]} {status}: {method['status_rule']['texts'][status]}"])
     _widths(ws)
     ws.column_dimensions["A"].width = 34
 
@@ -116,8 +115,8 @@ def _focus_sheet(wb: Workbook, area: dict, content: dict, lk: dict) -> None:
         fmt = number_format(ind["decimals"])
         _append(ws, [
             ind["code"], ind["name"], ind["unit"], ind["responsible"], s["period"] or "", s["value"], s["previous_value"],
-            s["trend"], f"{ICONS[s['status']]} {s['status']}", s["target_year"], s["target_value"],
-            ind["baseline_period"] or "", ind["baseline_value"], DIRECTION_TEXT.get(ind["direction"], ""),
+            s["trend"], f"{STATUS_ICONS[s['status']]} {s['status']}", s["target_year"], s["target_value"],
+            ind["baseline_period"] or "", ind["baseline_value"], label(DIRECTION_LABELS, ind["direction"]),
             ", ".join(f"{n}. {lk['goals'].get(n, '')}" for n in ind["program_goals"]), comments.get(ind["code"], ""),
         ], {6: fmt, 7: fmt, 11: fmt, 13: fmt})
     _widths(ws)

@@ -3,7 +3,7 @@
 Sheet "Indikatorer" holds one row per indicator (goals as comma-separated numbers/codes,
 targets as ``2023:78;2027:80``); the other sheets list the codes the cells may use. An
 import is all-or-nothing: every row is checked with the same parsers as value imports
-(indicators/parsing.py, periods.py) and the catalogue rules in catalogue_admin, and any
+(indicators/rules/parsing.py, periods.py) and the catalogue rules in catalogue/indicators.py, and any
 error means nothing is written. Rows are matched on the indicator code.
 """
 from __future__ import annotations
@@ -21,8 +21,11 @@ from sqlalchemy.engine import Engine
 from db import crud
 from db.engine import session_scope
 from db.models import Indicator
-from indicators.catalogue import admin
-from indicators.catalogue.admin import INDICATOR_LABELS, IndicatorData, Refs
+from indicators.catalogue import editing
+from indicators.catalogue import indicators as catalogue_indicators
+from indicators.catalogue import structure
+from indicators.catalogue.editing import Refs
+from indicators.catalogue.indicators import INDICATOR_LABELS, IndicatorData
 from indicators.files.long_format import plain_number
 from indicators.rules.parsing import parse_number
 from indicators.rules.periods import PERIODICITY_LABELS
@@ -90,9 +93,9 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[o
 def export_catalogue_xlsx(engine: Optional[Engine] = None) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    rows = [[_cell_value(name, getattr(data, name)) for name in COLUMNS] for data in admin.all_indicator_data(engine)]
+    rows = [[_cell_value(name, getattr(data, name)) for name in COLUMNS] for data in catalogue_indicators.all_indicator_data(engine)]
     _sheet(workbook, SHEET, HEADERS, rows)
-    ref = admin.reference_data(engine)
+    ref = structure.reference_data(engine)
 
     def records(frame, columns):
         return [[None if v != v else v for v in row] for row in frame[columns].itertuples(index=False)]
@@ -261,7 +264,7 @@ def _plan(rows: list[tuple[int, dict]], engine: Optional[Engine]) -> tuple[list[
         for number, cells in rows:
             data, errors = _parse_row(cells)
             if data is not None:
-                data, errors = admin.normalise_indicator(data, refs)
+                data, errors = catalogue_indicators.normalise_indicator(data, refs)
                 if data.code in seen:
                     errors.append(("code", f"koden {data.code} står också på rad {seen[data.code]}"))
                 seen.setdefault(data.code, number)
@@ -272,7 +275,7 @@ def _plan(rows: list[tuple[int, dict]], engine: Optional[Engine]) -> tuple[list[
             if existing is None:
                 plan.append((number, data, True))
                 report.created.append(data.code)
-            elif admin.normalise_indicator(admin.indicator_data_in(session, existing), refs)[0] == data:
+            elif catalogue_indicators.normalise_indicator(catalogue_indicators.indicator_data_in(session, existing), refs)[0] == data:
                 report.unchanged.append(data.code)
             else:
                 plan.append((number, data, False))
@@ -303,9 +306,9 @@ def import_catalogue_xlsx(actor: Actor, data: bytes, engine: Optional[Engine] = 
 def _apply(session, actor: Actor, refs: Refs, number: int, row: IndicatorData, is_new: bool) -> None:
     try:
         if is_new:
-            refs.indicator_ids[row.code] = admin.create_indicator_in(session, actor, row, refs)
+            refs.indicator_ids[row.code] = catalogue_indicators.create_indicator_in(session, actor, row, refs)
         else:
             existing = crud.by_code(session, Indicator, row.code)
-            admin.update_indicator_in(session, actor, existing, row, refs, reason="katalogimport")
-    except admin.AdminError as exc:
-        raise admin.AdminError(f"Rad {number}: {exc}") from exc
+            catalogue_indicators.update_indicator_in(session, actor, existing, row, refs, reason="katalogimport")
+    except editing.AdminError as exc:
+        raise editing.AdminError(f"Rad {number}: {exc}") from exc

@@ -18,7 +18,8 @@ from db.engine import session_scope
 from indicators import config
 from indicators.views.overview import assess, latest_two
 from indicators.rules.periods import period_from_code, sort_key
-from indicators.rules.status import STATUSES, Target, status_label
+from indicators.rules.status import Target, status_label
+from indicators.rules.vocabulary import STATUSES
 
 VALUE_CHANGE_COLUMNS = ["indicator_id", "code", "name", "focus_code", "new", "updated", "periods"]
 STATUS_COLUMNS = ["indicator_id", "code", "name", "focus_code", "status"]

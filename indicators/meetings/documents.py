@@ -21,9 +21,8 @@ from indicators.meetings import changes
 from indicators.rules.formatting import format_number
 from indicators.annual.pdf_report import ReportPDF
 from indicators.rules.periods import sort_key
-from indicators.rules.status import ICONS, STATUSES
+from indicators.rules.vocabulary import MEETING_KIND_LABELS, STATUS_ICONS, STATUSES, label
 
-KIND_LABELS = {"ordinarie": "Ordinarie möte", "extra": "Extra möte"}
 DEFAULT_RECIPIENT = "KS"
 PROGRAM_LINE = "Politisk arbetsgrupp – Program för inkludering och social sammanhållning"
 
@@ -40,7 +39,7 @@ def meeting_choices(engine: Optional[Engine] = None) -> list[tuple[int, str]]:
     with session_scope(engine) as session:
         df = queries.meetings(session)
     rows = sorted(df.to_dict("records"), key=lambda r: (r["date"], r["id"]), reverse=True)
-    return [(int(r["id"]), f"{r['date']} – {KIND_LABELS.get(r['kind'], r['kind'])}" + (f": {r['title']}" if r["title"] else ""))
+    return [(int(r["id"]), f"{r['date']} – {label(MEETING_KIND_LABELS, r['kind'])}" + (f": {r['title']}" if r["title"] else ""))
             for r in rows]
 
 
@@ -87,7 +86,7 @@ def _header(pdf: ReportPDF, heading: str, day: date, kind: str, title: str) -> N
     pdf.add_page()
     pdf.heading(heading, 17)
     pdf.paragraph(PROGRAM_LINE, 10, "B")
-    pdf.paragraph(f"Datum: {day.isoformat()}    {KIND_LABELS.get(kind, kind)}")
+    pdf.paragraph(f"Datum: {day.isoformat()}    {label(MEETING_KIND_LABELS, kind)}")
     if title:
         pdf.paragraph(title)
 
@@ -105,7 +104,7 @@ def _status_section(pdf: ReportPDF, result: dict, focus_areas: pd.DataFrame) -> 
     for area in focus_areas.itertuples():
         counts = changes.status_counts(changes.for_focus_area(result, area.code)["status"])
         rows.append([area.name] + [str(counts[s]) for s in STATUSES])
-    pdf.simple_table(["Fokusområde"] + [f"{ICONS[s]} {s}" for s in STATUSES], rows,
+    pdf.simple_table(["Fokusområde"] + [f"{STATUS_ICONS[s]} {s}" for s in STATUSES], rows,
                      widths=[54] + [20] * len(STATUSES), align=["LEFT"] + ["CENTER"] * len(STATUSES))
     moved = result["status_changes"]
     if not moved.empty:

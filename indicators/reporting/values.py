@@ -29,12 +29,12 @@ from indicators.rules import periods
 from indicators.files.long_format import plain_number
 from indicators.access.permissions import Actor, PermissionDenied, allowed, require
 from indicators.rules.periods import Period
+from indicators.rules.vocabulary import GENDER_LABELS, GENDER_ORDER
 
 STATUSES = VALUE_STATUSES  # a value's status: preliminär / slutlig
 OVERWRITE = "current"  # expected_version for an explicit overwrite (import preview)
 CREATED, UPDATED, UNCHANGED = "ny", "ändrad", "oförändrad"
 ERROR, CONFLICT, JUMP, LOCKED, DENIED = "fel", "konflikt", "språng", "låst", "behörighet"
-GENDER_ORDER = {"T": 0, "K": 1, "M": 2}
 MAX_COMMENT = 2000
 
 
@@ -162,7 +162,7 @@ class SheetCell:
 
     @property
     def label(self) -> str:
-        return f"{parsing.GENDER_LABELS[self.gender]}, {self.area_name}"
+        return f"{GENDER_LABELS[self.gender]}, {self.area_name}"
 
     @property
     def value_text(self) -> str:

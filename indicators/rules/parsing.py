@@ -9,18 +9,13 @@ import re
 from typing import Iterable, Mapping
 
 from indicators.rules.results import Err, Ok, Result
+from indicators.rules.vocabulary import GENDER_WORDS
 
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]")  # normal, no-break, thin, narrow no-break
 _PLAIN = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?:,\d+)?$")
 MAX_ABS = 1e15
 
-GENDER_WORDS = {
-    "t": "T", "totalt": "T", "total": "T", "samtliga": "T", "alla": "T",
-    "k": "K", "kvinnor": "K", "kvinna": "K", "flickor": "K",
-    "m": "M", "män": "M", "man": "M", "pojkar": "M",
-}
-GENDER_LABELS = {"T": "Totalt", "K": "Kvinnor", "M": "Män"}
 
 
 def parse_number(text: object) -> Result[float]:

@@ -13,8 +13,8 @@ from datetime import date
 from typing import Optional
 
 from indicators.rules.results import Err, Ok, Result
+from indicators.rules.vocabulary import PERIODICITY_LABELS
 
-PERIODICITY_LABELS = {"year": "år", "halfyear": "halvår", "quarter": "kvartal"}
 
 
 @dataclass(frozen=True, order=True)

@@ -9,23 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-MET = "mål nått"
-ON_TRACK = "på väg"
-AT_RISK = "viss risk"
-OFF_TRACK = "inte på väg"
-NO_VALUE = "saknar värde"
-NO_TARGET = "saknar mål"
+from indicators.rules.vocabulary import (
+    AT_RISK, DECREASE, IMPROVED, INCREASE, MET, NO_TARGET, NO_VALUE, NOT_ASSESSABLE, OFF_TRACK, ON_TRACK,
+    STATUS_ICONS, STATUSES, TREND_ARROWS, UNCHANGED, WORSENED,
+)
 
-STATUSES = (MET, ON_TRACK, AT_RISK, OFF_TRACK, NO_VALUE, NO_TARGET)
 # Ordered from worst to best, for the monotonicity property and for sorting.
 RANK = {OFF_TRACK: 0, AT_RISK: 1, ON_TRACK: 2, MET: 3}
 
-# Icon + text, never colour alone. Okabe–Ito palette (safe for colour-blind viewers).
-ICONS = {MET: "✔", ON_TRACK: "●", AT_RISK: "▲", OFF_TRACK: "✖", NO_VALUE: "○", NO_TARGET: "–"}
-COLOURS = {
-    MET: "#009E73", ON_TRACK: "#0072B2", AT_RISK: "#E69F00",
-    OFF_TRACK: "#D55E00", NO_VALUE: "#999999", NO_TARGET: "#BBBBBB",
-}
 EXPLANATIONS = {
     MET: "Senaste värdet når målvärdet.",
     ON_TRACK: "Utvecklingen sedan utgångsläget följer minst {on_track:.0%} av den takt som krävs för att nå målet.",
@@ -34,10 +25,6 @@ EXPLANATIONS = {
     NO_VALUE: "Det finns inget värde att bedöma.",
     NO_TARGET: "Indikatorn saknar målvärde eller målriktning.",
 }
-
-IMPROVED, UNCHANGED, WORSENED, NOT_ASSESSABLE = "förbättring", "oförändrat", "försämring", "kan inte bedömas"
-TREND_ARROWS = {IMPROVED: "↑", UNCHANGED: "→", WORSENED: "↓", NOT_ASSESSABLE: "·"}
-
 
 @dataclass(frozen=True)
 class StatusRule:
@@ -131,18 +118,18 @@ def trend(direction: str, value: Optional[float], previous: Optional[float], rul
         return UNCHANGED
     sign = _sign(direction)
     if sign == 0:
-        return UNCHANGED if change == 0 else ("ökning" if change > 0 else "minskning")
+        return UNCHANGED if change == 0 else (INCREASE if change > 0 else DECREASE)
     return IMPROVED if sign * change > 0 else WORSENED
 
 
 def trend_arrow(direction: str, trend_word: str, change_up: Optional[bool] = None) -> str:
     """Arrow showing the direction of change (up/down), whatever its meaning."""
-    if trend_word in ("ökning", "minskning"):
-        return "↑" if trend_word == "ökning" else "↓"
+    if trend_word in (INCREASE, DECREASE):
+        return "↑" if trend_word == INCREASE else "↓"
     if trend_word in (IMPROVED, WORSENED) and change_up is not None:
         return "↑" if change_up else "↓"
     return TREND_ARROWS.get(trend_word, "·")
 
 
 def status_label(status: str) -> str:
-    return f"{ICONS[status]} {status}"
+    return f"{STATUS_ICONS[status]} {status}"

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from indicators.rules.formatting import format_number, plotly_separators
 from indicators.views.gaps import apply_suppression
-from indicators.rules.parsing import GENDER_LABELS
+from indicators.rules.vocabulary import GENDER_LABELS, SOURCE_ATTRIBUTIONS
 from indicators.rules.periods import Period, period_from_code, sort_key
 
 OKABE_ITO = {
@@ -29,7 +29,7 @@ AREA_COLOURS = [OKABE_ITO[c] for c in ("orange", "sky_blue", "vermillion", "blac
 AREA_DASHES = ["solid", "dashdot"]
 COMPARISON_COLOUR = "#8C8C8C"
 TARGET_COLOUR = OKABE_ITO["black"]
-KOLADA_NOTE = "Källa: Kolada"
+KOLADA_NOTE = SOURCE_ATTRIBUTIONS["kolada"]
 HOVER = "%{customdata[0]}<br>%{fullData.name}: %{customdata[1]}<extra></extra>"
 
 

@@ -14,11 +14,9 @@ from indicators.views.charts import difference_unit
 from indicators.files.long_format import SUPPRESSED_NOTE
 from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number
 from indicators.views.gaps import apply_suppression
-from indicators.rules.parsing import GENDER_LABELS
-from indicators.rules.periods import PERIODICITY_LABELS, period_from_code, sort_key
+from indicators.rules.periods import period_from_code, sort_key
+from indicators.rules.vocabulary import DIRECTION_LABELS, GENDER_LABELS, PERIODICITY_LABELS, SOURCE_LABELS
 
-SOURCE_LABELS = {"own": "egen uppgift", "kolada": "Kolada", "scb": "SCB", "survey": "enkät"}
-DIRECTION_LABELS = {"higher": "högre är bättre", "lower": "lägre är bättre", "none": "ingen målriktning"}
 
 
 def indicator_detail(code: str, engine: Optional[Engine] = None) -> Optional[dict]:

@@ -141,6 +141,6 @@ def filter_overview(df: pd.DataFrame, program_goal: Optional[int] = None, result
 
 
 def status_counts(df: pd.DataFrame) -> dict[str, int]:
-    from indicators.rules.status import STATUSES
+    from indicators.rules.vocabulary import STATUSES
     counts = df["status"].value_counts().to_dict() if not df.empty else {}
     return {s: int(counts.get(s, 0)) for s in STATUSES}
