@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from db.engine import make_engine, session_scope
 from db.models import Area, Indicator, Measurement
+from indicators.reporting import outcomes
 from indicators.reporting import values
 from indicators.access.permissions import Actor
 
@@ -81,7 +82,7 @@ def _writer(url: str, number: int, writes: int, deadline: float, today: date, ou
         if result.ok:
             done += 1
             latencies.append(time.perf_counter() - start)
-        elif any(e.kind == values.CONFLICT for e in result.errors):
+        elif any(e.kind == outcomes.CONFLICT for e in result.errors):
             conflicts += 1
         else:
             other += 1

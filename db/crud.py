@@ -14,6 +14,7 @@ from typing import Iterable, Optional, Type, TypeVar
 from sqlalchemy import event, exists, func, insert, select, update
 from sqlmodel import Session, SQLModel
 
+from errors import Invalid
 from db.models import (
     Action,
     ActionProgramGoal,
@@ -32,7 +33,7 @@ _UNVERSIONED = (AuditEvent, Meta)
 _GOAL_BEARING = (Indicator, Action, IndicatorProgramGoal, ActionProgramGoal)
 
 
-class InvariantError(ValueError):
+class InvariantError(Invalid):
     """A rule spanning several rows was broken; nothing was written."""
 
 

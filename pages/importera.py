@@ -6,7 +6,9 @@ import streamlit as st
 
 from indicators.reporting import file_import
 from indicators.rules import periods
-from indicators.reporting import values
+from indicators.reporting import locks
+from indicators.reporting import outcomes
+from indicators.reporting import sheets
 from ui.auth import page_actor
 
 ACTOR = page_actor({"admin", "official"})
@@ -21,7 +23,7 @@ st.caption("Kolumner: indikator;period;kön;område;värde;kommentar. Tomma vär
            "Importen sparar alla rader eller ingen.")
 
 with st.expander("Ladda ner mall"):
-    choices = values.period_choices(today)
+    choices = sheets.period_choices(today)
     default = periods.current_reporting_period(today).code
     period = st.selectbox("Period", choices, index=choices.index(default) if default in choices else 0,
                           format_func=lambda code: periods.period_from_code(code).label, key="importera_mall_period")
@@ -44,8 +46,8 @@ else:
     prepared: file_import.ImportPreview = stored[1]
     counts = prepared.check.counts()
     st.subheader("Förhandsgranskning")
-    st.caption(f"{counts[values.CREATED]} nya · {counts[values.UPDATED]} ändrade · "
-               f"{counts[values.UNCHANGED]} oförändrade · {len(prepared.read.skipped)} tomma rader hoppas över")
+    st.caption(f"{counts[outcomes.CREATED]} nya · {counts[outcomes.UPDATED]} ändrade · "
+               f"{counts[outcomes.UNCHANGED]} oförändrade · {len(prepared.read.skipped)} tomma rader hoppas över")
     if prepared.errors:
         st.error(f"Filen har {len(prepared.errors)} fel. Inget importeras förrän alla är rättade.")
         shown = prepared.errors[:SHOWN_ERRORS]
@@ -67,15 +69,15 @@ else:
         st.session_state.pop(PREVIEW_KEY, None)
         if result.ok:
             done = result.counts()
-            st.success(f"Importerat: {done[values.CREATED]} nya, {done[values.UPDATED]} ändrade, "
-                       f"{done[values.UNCHANGED]} oförändrade.")
+            st.success(f"Importerat: {done[outcomes.CREATED]} nya, {done[outcomes.UPDATED]} ändrade, "
+                       f"{done[outcomes.UNCHANGED]} oförändrade.")
         else:
             st.error("Inget importerades.")
             st.text("\n".join(str(e) for e in result.errors[:SHOWN_ERRORS]))
 
 if actor.is_admin:
     with st.expander("Låsta perioder (processtöd)"):
-        locks = values.locked_periods()
+        locks = locks.locked_periods()
         if locks.empty:
             st.caption("Inga perioder är låsta.")
         else:
@@ -89,8 +91,8 @@ if actor.is_admin:
             do_unlock = c2.form_submit_button("Lås upp perioden")
         if do_lock or do_unlock:
             try:
-                action = values.lock_period if do_lock else values.unlock_period
+                action = locks.lock_period if do_lock else locks.unlock_period
                 code = action(actor, lock_period, lock_reason)
                 st.success(f"Perioden {code} är {'låst' if do_lock else 'upplåst'}.")
-            except values.ValuesError as exc:
+            except outcomes.ValuesError as exc:
                 st.error(str(exc))

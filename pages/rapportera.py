@@ -7,6 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from indicators.rules import periods
+from indicators.reporting import history
+from indicators.reporting import outcomes
+from indicators.reporting import sheets
 from indicators.reporting import values
 from indicators.files.long_format import plain_number
 from ui.components import md_escape
@@ -21,14 +24,14 @@ today = date.today()
 st.title("Rapportera")
 st.caption("Skriv värden med decimalkomma, t.ex. 12,5. Alla värden för indikatorn sparas tillsammans – eller inget.")
 
-choices = values.period_choices(today)
+choices = sheets.period_choices(today)
 default = periods.current_reporting_period(today).code
 period = st.selectbox(
     "Period", choices, index=choices.index(default) if default in choices else 0,
     format_func=lambda code: periods.period_from_code(code).label, key="rapportera_period",
     help="Indikatorer som rapporteras per halvår eller år visar den period som var aktuell då.",
 )
-sheet = values.reporting_sheet(actor, period, today=today)
+sheet = sheets.reporting_sheet(actor, period, today=today)
 
 if flash := st.session_state.pop(FLASH_KEY, None):
     st.success(flash["message"])
@@ -43,7 +46,7 @@ if not sheet.items:
 
 st.subheader("Dina indikatorer")
 st.caption("Indikatorer som saknar värden står först.")
-st.dataframe(values.sheet_overview(sheet), hide_index=True, width="stretch")
+st.dataframe(sheets.sheet_overview(sheet), hide_index=True, width="stretch")
 
 items = {item.code: item for item in sheet.items}
 code = st.selectbox("Indikator att rapportera", list(items), key="rapportera_indicator",
@@ -90,7 +93,7 @@ with st.container(border=True):
                                        placeholder="t.ex. 12,5", label_visibility="collapsed"),
                 "comment": c4.text_input(f"Kommentar, {cell.label}", value=cell.comment, key=widget_key(cell, "c"),
                                          label_visibility="collapsed"),
-                "status": c5.selectbox(f"Status, {cell.label}", values.STATUSES, index=values.STATUSES.index(cell.status),
+                "status": c5.selectbox(f"Status, {cell.label}", outcomes.STATUSES, index=outcomes.STATUSES.index(cell.status),
                                        key=widget_key(cell, "s"), label_visibility="collapsed"),
             }
         reason = None
@@ -99,7 +102,7 @@ with st.container(border=True):
         submitted = st.form_submit_button("Spara", type="primary")
 
 if submitted:
-    entries = values.entries_for_item(item, inputs, st.session_state[seen_key])
+    entries = sheets.entries_for_item(item, inputs, st.session_state[seen_key])
     if not entries:
         st.info("Inga värden att spara.")
     else:
@@ -108,24 +111,24 @@ if submitted:
             counts = result.counts()
             st.session_state.pop(seen_key, None)
             st.session_state[FLASH_KEY] = {
-                "message": f"Sparat för {item.code} {item.period_label}: {counts[values.CREATED]} nya, "
-                           f"{counts[values.UPDATED]} ändrade, {counts[values.UNCHANGED]} oförändrade.",
+                "message": f"Sparat för {item.code} {item.period_label}: {counts[outcomes.CREATED]} nya, "
+                           f"{counts[outcomes.UPDATED]} ändrade, {counts[outcomes.UNCHANGED]} oförändrade.",
                 "rows": [{"Kön, område": o.label, "Värde": plain_number(o.new_value), "Status": o.status, "Åtgärd": o.action}
-                         for o in result.outcomes if o.action != values.UNCHANGED],
+                         for o in result.outcomes if o.action != outcomes.UNCHANGED],
                 "warnings": [str(w) for w in result.warnings],
             }
             st.rerun()
         st.error("Inget sparades. Rätta felen nedan och spara igen.")
         for problem in result.errors:
             st.text(str(problem))
-        if any(p.kind == values.JUMP for p in result.errors):
+        if any(p.kind == outcomes.JUMP for p in result.errors):
             st.warning("Ett värde skiljer sig mycket från föregående period: skriv en kommentar som förklarar förändringen.")
-        if any(p.kind == values.CONFLICT for p in result.errors):
+        if any(p.kind == outcomes.CONFLICT for p in result.errors):
             st.warning("Någon annan har ändrat värden sedan du läste dem. Läs in de aktuella värdena och försök igen.")
             st.button("Läs in aktuella värden", on_click=reload_item, key="rapportera_reload")
 
 with st.expander("Ändringshistorik"):
-    events = values.history(item.code)
+    events = history.history(item.code)
     if events.empty:
         st.caption("Inga ändringar registrerade.")
     else:

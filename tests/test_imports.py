@@ -16,6 +16,9 @@ from db.engine import session_scope
 from db.models import AuditEvent, Indicator
 from indicators.files import long_format
 from indicators.reporting import file_import
+from indicators.reporting import history
+from indicators.reporting import locks
+from indicators.reporting import outcomes
 from indicators.reporting import values
 from tests.conftest import ADMIN, DEMO_TODAY, VIEWER, official
 from tests.test_values import dump, org_id, stored
@@ -120,7 +123,7 @@ def test_every_failing_import_leaves_the_database_unchanged(demo_engine):
 
 def test_locked_period_refuses_the_import(demo_engine):
     sn = official(org_id(demo_engine, "SN"))
-    values.lock_period(ADMIN, "2026Q4", "Granskad", engine=demo_engine)
+    locks.lock_period(ADMIN, "2026Q4", "Granskad", engine=demo_engine)
     before, audits = dump(demo_engine), non_refusal_audits(demo_engine)
     prepared, result = run_import(sn, "a.csv", csv_file("ARB05;2026Q4;;;25;"), demo_engine)
     assert "Rad 2, period: perioden 2026Q4 är låst; kontakta processtödet" in all_errors(prepared, result)
@@ -164,7 +167,7 @@ def test_import_overwrites_with_audit(demo_engine):
     new_text = values.plain_number(round(old.value * 1.1, 1))
     _, result = run_import(sn, "ny.csv", csv_file(f"ARB04;2025;;;{new_text};{old.comment}"), demo_engine)
     assert result.counts()["ändrad"] == 1
-    events = values.history("ARB04", engine=demo_engine)
+    events = history.history("ARB04", engine=demo_engine)
     assert events.iloc[0]["skäl"] == "import av ny.csv" and events.iloc[0]["före"] == values.plain_number(old.value)
     assert stored(demo_engine, "ARB04", "2025").version == old.version + 1
 
@@ -217,7 +220,7 @@ def test_change_between_preview_and_apply_is_a_conflict(demo_engine):
     assert changed.ok
     before = dump(demo_engine)
     result = file_import.apply(sn, prepared, engine=demo_engine, today=T)
-    assert not result.ok and result.errors[0].kind == values.CONFLICT
+    assert not result.ok and result.errors[0].kind == outcomes.CONFLICT
     assert str(result.errors[0]).startswith("Rad 2, värde: Värdet har ändrats av admin@test.invalid till")
     assert dump(demo_engine) == before
 

@@ -16,6 +16,8 @@ from indicators.meetings import records as meeting_records
 from indicators.reporting import file_import
 from indicators.annual import snapshot
 from indicators.access import users
+from indicators.reporting import locks
+from indicators.reporting import outcomes
 from indicators.reporting import values
 from indicators.access.permissions import Actor, PermissionDenied
 from indicators.sources import kolada_import
@@ -39,9 +41,9 @@ def actor_for(role: str, engine) -> Actor:
 # BOS04 (antal per kvartal) belongs to SN: "own" for the SN official, "other" for the BN official.
 def save_value(actor, engine):
     result = values.save_values(actor, [{"indicator": "BOS04", "period": "2026Q3", "gender": "T", "area": "HELA",
-                                         "value": "880", "comment": "matris", "expected_version": values.OVERWRITE}],
+                                         "value": "880", "comment": "matris", "expected_version": outcomes.OVERWRITE}],
                                 engine=engine, today=DEMO_TODAY)
-    if any(e.kind == values.DENIED for e in result.errors):
+    if any(e.kind == outcomes.DENIED for e in result.errors):
         raise PermissionDenied("refused")
     assert result.ok, result.errors
 
@@ -49,7 +51,7 @@ def save_value(actor, engine):
 def import_values(actor, engine):
     data = "indikator;period;kön;område;värde;kommentar\nBOS04;2026Q2;T;Hela kommunen;881;matris\n".encode("utf-8-sig")
     _, result = file_import.import_file(actor, "v.csv", data, engine=engine, today=DEMO_TODAY)
-    if any(e.kind == values.DENIED for e in result.errors):
+    if any(e.kind == outcomes.DENIED for e in result.errors):
         raise PermissionDenied("refused")
     assert result.ok, result.errors
 
@@ -64,7 +66,7 @@ def create_meeting(actor, engine):
 
 
 def lock_period(actor, engine):
-    values.lock_period(actor, "2019", "matris", engine=engine)
+    locks.lock_period(actor, "2019", "matris", engine=engine)
 
 
 def manage_users(actor, engine):

@@ -14,6 +14,8 @@ from db.models import Indicator, Measurement, Organisation
 from indicators.catalogue import indicators as catalogue_indicators
 from indicators.catalogue import structure
 from indicators.views import matrices
+from indicators.reporting import locks
+from indicators.reporting import outcomes
 from indicators.reporting import values
 from indicators.sources import kolada_import
 from tests.conftest import ADMIN, DEMO_TODAY, official
@@ -51,11 +53,11 @@ def test_kolada_gap_never_erases_a_stored_value(engine):
 def test_locking_a_year_locks_its_quarters(demo_engine):
     with session_scope(demo_engine) as session:
         sn = crud.by_code(session, Organisation, "SN").id
-    values.lock_period(ADMIN, "2025", "årsuppföljningen är klar", engine=demo_engine)
+    locks.lock_period(ADMIN, "2025", "årsuppföljningen är klar", engine=demo_engine)
     result = values.save_values(official(sn), [{"indicator": "ARB05", "period": "2025Q2", "gender": "T", "area": "HELA",
-                                                "value": "30", "comment": "rättelse", "expected_version": values.OVERWRITE}],
+                                                "value": "30", "comment": "rättelse", "expected_version": outcomes.OVERWRITE}],
                                 engine=demo_engine, today=DEMO_TODAY)
-    assert [e.kind for e in result.errors] == [values.LOCKED]
+    assert [e.kind for e in result.errors] == [outcomes.LOCKED]
 
 
 def test_values_only_in_measurement_years(demo_engine):
@@ -93,11 +95,11 @@ def test_a_jump_needs_a_comment_written_with_the_new_value(demo_engine):
     """The old comment explains the old value: a big change needs its own explanation."""
     def save(value: str, comment):
         return values.save_values(ADMIN, [{"indicator": "BOS04", "period": "2026Q3", "gender": "T", "area": "HELA",
-                                           "value": value, "comment": comment, "expected_version": values.OVERWRITE}],
+                                           "value": value, "comment": comment, "expected_version": outcomes.OVERWRITE}],
                                   engine=demo_engine, today=DEMO_TODAY)
 
     assert save("900", "ordinarie uppföljning").ok
     refused = save("5000", None)  # keeps the stored comment
-    assert [e.kind for e in refused.errors] == [values.JUMP]
+    assert [e.kind for e in refused.errors] == [outcomes.JUMP]
     accepted = save("5000", "nytt verksamhetssystem räknar alla hushåll")
-    assert accepted.ok and [w.kind for w in accepted.warnings] == [values.JUMP]
+    assert accepted.ok and [w.kind for w in accepted.warnings] == [outcomes.JUMP]

@@ -20,6 +20,7 @@ from db.models import (
     Action, Area, AuditEvent, Indicator, Measurement, Meeting, MeetingDistribution, Organisation, Snapshot, SnapshotFile,
 )
 from indicators.meetings import documents as meeting_docs
+from indicators.annual import content_builder
 from indicators.annual import snapshot
 from indicators.access.permissions import PermissionDenied
 from tests.conftest import ADMIN, VIEWER, official
@@ -63,17 +64,17 @@ def tricky_engine(demo_engine):
 
 
 def test_same_data_and_date_give_identical_bytes_and_hash(demo_engine):
-    first = snapshot.canonical_json(snapshot.build_content(YEAR, demo_engine, snapshot_date=DAY))
-    second = snapshot.canonical_json(snapshot.build_content(YEAR, demo_engine, snapshot_date=DAY))
+    first = content_builder.canonical_json(content_builder.build_content(YEAR, demo_engine, snapshot_date=DAY))
+    second = content_builder.canonical_json(content_builder.build_content(YEAR, demo_engine, snapshot_date=DAY))
     assert first == second
-    assert snapshot.content_hash(first) == hashlib.sha256(first).hexdigest()
-    other_day = snapshot.canonical_json(snapshot.build_content(YEAR, demo_engine, snapshot_date=date(2026, 11, 23)))
-    assert snapshot.content_hash(other_day) != snapshot.content_hash(first)
+    assert content_builder.content_hash(first) == hashlib.sha256(first).hexdigest()
+    other_day = content_builder.canonical_json(content_builder.build_content(YEAR, demo_engine, snapshot_date=date(2026, 11, 23)))
+    assert content_builder.content_hash(other_day) != content_builder.content_hash(first)
 
     id1, sha1, names1 = snapshot.create_snapshot(ADMIN, YEAR, snapshot_date=DAY, engine=demo_engine)
     id2, sha2, names2 = snapshot.create_snapshot(ADMIN, YEAR, snapshot_date=DAY, engine=demo_engine)
     assert (id1, sha1, names1) == (id2, sha2, names2)
-    assert sha1 == snapshot.content_hash(first)
+    assert sha1 == content_builder.content_hash(first)
     assert len(snapshot.list_snapshots(demo_engine)) == 1
     stored = snapshot.snapshot_file(id1, next(n for n in names1 if n.endswith(".json")), demo_engine)
     assert hashlib.sha256(stored).hexdigest() == sha1  # the JSON file is exactly the hashed bytes
@@ -83,7 +84,7 @@ def test_same_data_and_date_give_identical_bytes_and_hash(demo_engine):
 
 
 def test_content_holds_only_periods_up_to_the_year_and_one_status_per_indicator(demo_engine):
-    content = snapshot.build_content(YEAR, demo_engine, snapshot_date=DAY)
+    content = content_builder.build_content(YEAR, demo_engine, snapshot_date=DAY)
     assert content["values"] and all(int(v["period"][:4]) <= YEAR for v in content["values"])
     assert {s["indicator"] for s in content["statuses"]} == {i["code"] for i in content["indicators"]}
     assert [f["name"] for f in content["focus_areas"]] == FOCUS_AREAS
@@ -114,7 +115,7 @@ def test_snapshot_is_frozen_and_comparison_lists_corrections(demo_engine):
         row = session.get(Snapshot, snapshot_id)
         assert (row.content_json, row.sha256) == (before_json, sha)
     assert _files(demo_engine, snapshot_id) == before_files
-    assert snapshot.content_hash(snapshot.canonical_json(snapshot.build_content(YEAR, demo_engine, snapshot_date=DAY))) != sha
+    assert content_builder.content_hash(content_builder.canonical_json(content_builder.build_content(YEAR, demo_engine, snapshot_date=DAY))) != sha
 
     changes = snapshot.compare_with_now(snapshot_id, demo_engine)
     arb01 = changes[(changes["indikator"] == "ARB01") & (changes["period"] == "2025") & (changes["kön"] == "T")
@@ -189,7 +190,7 @@ def test_pdf_falls_back_to_a_core_font_without_dejavu(demo_engine, tmp_path, mon
     from indicators.annual import pdf_report
 
     monkeypatch.setattr(pdf_report, "FONT_DIR", tmp_path)  # no fonts there
-    content = snapshot.build_content(YEAR, demo_engine, snapshot_date=DAY)
+    content = content_builder.build_content(YEAR, demo_engine, snapshot_date=DAY)
     text = _pdf_text(pdf_report.render(content, "0" * 64))
     assert f"Årsuppföljning {YEAR}" in text and "X inte på väg" in text
 

@@ -11,6 +11,11 @@ from sqlalchemy import func, select
 from db import crud
 from db.engine import session_scope
 from db.models import Area, AuditEvent, Indicator, Measurement, Organisation
+from indicators.reporting import history
+from indicators.reporting import locks
+from indicators.reporting import outcomes
+from indicators.reporting import sheets
+from indicators.reporting import value_rules
 from indicators.reporting import values
 from indicators.access.permissions import Actor, PermissionDenied
 from tests.conftest import ADMIN, DEMO_TODAY, VIEWER, official
@@ -59,7 +64,7 @@ def sn(demo_engine) -> Actor:
 # --- the sheet ----------------------------------------------------------------------
 
 def test_sheet_lists_own_indicators_missing_first(demo_engine, sn):
-    sheet = values.reporting_sheet(sn, "2026Q4", engine=demo_engine, today=T)
+    sheet = sheets.reporting_sheet(sn, "2026Q4", engine=demo_engine, today=T)
     codes = [it.code for it in sheet.items]
     assert set(codes) == {"ARB04", "ARB05", "ARB06", "BOS02", "BOS03", "BOS04", "BRO03", "DEM06", "DEM07"}
     missing = [it.missing > 0 for it in sheet.items]
@@ -74,12 +79,12 @@ def test_sheet_lists_own_indicators_missing_first(demo_engine, sn):
 
 
 def test_sheet_for_admin_and_viewer(demo_engine):
-    assert len(values.reporting_sheet(ADMIN, "2026Q3", engine=demo_engine, today=T).items) == 32
-    assert values.reporting_sheet(VIEWER, "2026Q3", engine=demo_engine, today=T).items == []
+    assert len(sheets.reporting_sheet(ADMIN, "2026Q3", engine=demo_engine, today=T).items) == 32
+    assert sheets.reporting_sheet(VIEWER, "2026Q3", engine=demo_engine, today=T).items == []
 
 
 def test_sheet_for_a_past_quarter_shows_the_periods_due_then(demo_engine, sn):
-    sheet = values.reporting_sheet(sn, "2024 kv 2", engine=demo_engine, today=T)
+    sheet = sheets.reporting_sheet(sn, "2024 kv 2", engine=demo_engine, today=T)
     periods = {it.code: it.period for it in sheet.items}
     assert periods["ARB05"] == "2024Q2" and periods["ARB04"] == "2023"
 
@@ -111,7 +116,7 @@ def test_update_bumps_version_and_audits_old_and_new(demo_engine, sn):
     assert result.ok and result.counts()["ändrad"] == 1
     after = stored(demo_engine, "ARB04", "2025")
     assert after.value == new and after.version == row.version + 1
-    events = values.history("ARB04", engine=demo_engine)
+    events = history.history("ARB04", engine=demo_engine)
     latest = events.iloc[0]
     assert (latest["fält"], latest["före"], latest["efter"]) == ("value", values.plain_number(row.value), values.plain_number(new))
 
@@ -153,7 +158,7 @@ def test_retired_indicator_takes_no_new_values_but_unchanged_rows_pass(demo_engi
     row = stored(demo_engine, "ARB04", "2025")
     with session_scope(demo_engine, write=True) as session:
         session.execute(update(Indicator).where(Indicator.code == "ARB04").values(active=False))
-    assert "ARB04" not in [it.code for it in values.reporting_sheet(sn, "2026Q4", engine=demo_engine, today=T).items]
+    assert "ARB04" not in [it.code for it in sheets.reporting_sheet(sn, "2026Q4", engine=demo_engine, today=T).items]
     changed = values.save_values(sn, [entry("ARB04", "2025", values.plain_number(row.value + 0.1), expected=row.version)],
                                  engine=demo_engine, today=T)
     assert [str(e) for e in changed.errors] == ["Rad 1, indikator: ARB04 är inte aktiv för 2025"]
@@ -173,17 +178,17 @@ def test_large_jump_needs_a_comment(demo_engine, sn):
     previous = stored(demo_engine, "ARB05", "2026Q3").value
     jump = values.plain_number(round(min(previous * 2, 99), 1))
     without = values.save_values(sn, [entry(value=jump)], engine=demo_engine, today=T)
-    assert [e.kind for e in without.errors] == [values.JUMP]
+    assert [e.kind for e in without.errors] == [outcomes.JUMP]
     assert "skriv en kommentar" in str(without.errors[0]) and without.errors[0].field == "kommentar"
     with_comment = values.save_values(sn, [entry(value=jump, comment="Ny mätmetod")], engine=demo_engine, today=T)
-    assert with_comment.ok and [w.kind for w in with_comment.warnings] == [values.JUMP]
+    assert with_comment.ok and [w.kind for w in with_comment.warnings] == [outcomes.JUMP]
 
 
 @pytest.mark.parametrize("previous, value, jump", [
     (10, 14, False), (10, 16, True), (10, 6, True), (10, 7, False), (0, 0, False), (0, 1, True), (5, -5, True), (None, 99, False),
 ])
 def test_jump_rule_is_a_ratio_either_way(previous, value, jump):
-    assert values.is_jump(previous, value, 1.5) is jump
+    assert value_rules.is_jump(previous, value, 1.5) is jump
 
 
 # --- optimistic locking -------------------------------------------------------------
@@ -192,7 +197,7 @@ def test_two_officials_save_the_same_value_exactly_one_wins(demo_engine):
     sn_id = org_id(demo_engine, "SN")
     anna = Actor("anna@test.invalid", "official", frozenset({sn_id}))
     bo = Actor("bo@test.invalid", "official", frozenset({sn_id}))
-    seen = [values.reporting_sheet(a, "2026Q4", engine=demo_engine, today=T) for a in (anna, bo)]
+    seen = [sheets.reporting_sheet(a, "2026Q4", engine=demo_engine, today=T) for a in (anna, bo)]
     version = {a.email: next(it for it in s.items if it.code == "ARB04").cells[0].version for a, s in zip((anna, bo), seen)}
     current = stored(demo_engine, "ARB04", "2025").value
     first = values.save_values(anna, [entry("ARB04", "2025", values.plain_number(current + 1), expected=version[anna.email])],
@@ -222,14 +227,14 @@ def test_concurrent_saves_in_threads_exactly_one_wins(demo_engine, sn):
         thread.join()
     assert sorted(r.ok for r in results) == [False, True]
     loser = next(r for r in results if not r.ok)
-    assert loser.errors[0].kind == values.CONFLICT and "sedan du läste det" in loser.errors[0].message
+    assert loser.errors[0].kind == outcomes.CONFLICT and "sedan du läste det" in loser.errors[0].message
     assert stored(demo_engine, "ARB04", "2025").version == version + 1
 
 
 def test_new_value_entered_by_someone_else_meanwhile(demo_engine, sn):
     assert values.save_values(sn, [entry(value="20", comment="ny mätmetod")], engine=demo_engine, today=T).ok
     other = values.save_values(sn, [entry(value="25", comment="ny mätmetod")], engine=demo_engine, today=T)
-    assert other.errors[0].kind == values.CONFLICT and "ändrats av official@test.invalid till 20" in other.errors[0].message
+    assert other.errors[0].kind == outcomes.CONFLICT and "ändrats av official@test.invalid till 20" in other.errors[0].message
     same = values.save_values(sn, [entry(value="20,0", comment="ny mätmetod")], engine=demo_engine, today=T)
     assert same.ok and same.counts()["oförändrad"] == 1
 
@@ -246,7 +251,7 @@ def test_permission_matrix_for_saving(demo_engine, who, allowed):
     if allowed:
         assert stored(demo_engine, "ARB05", "2026Q4").value == 12.5
     else:
-        assert result.errors[0].kind == values.DENIED and "får inte rapportera värden" in str(result.errors[0])
+        assert result.errors[0].kind == outcomes.DENIED and "får inte rapportera värden" in str(result.errors[0])
         assert dump(demo_engine) == before and audit_count(demo_engine, "refused") == refusals + 1
 
 
@@ -254,29 +259,29 @@ def test_permission_matrix_for_saving(demo_engine, who, allowed):
 
 def test_period_lock_rules(demo_engine, sn):
     with pytest.raises(PermissionDenied):
-        values.lock_period(sn, "2026Q4", "granskad")
-    with pytest.raises(values.ValuesError):
-        values.lock_period(ADMIN, "2026Q4", "", engine=demo_engine)
-    assert values.lock_period(ADMIN, "2026 kv 4", "Granskad av processtödet", engine=demo_engine) == "2026Q4"
-    assert list(values.locked_periods(demo_engine)["period"]) == ["2026Q4"]
+        locks.lock_period(sn, "2026Q4", "granskad")
+    with pytest.raises(outcomes.ValuesError):
+        locks.lock_period(ADMIN, "2026Q4", "", engine=demo_engine)
+    assert locks.lock_period(ADMIN, "2026 kv 4", "Granskad av processtödet", engine=demo_engine) == "2026Q4"
+    assert list(locks.locked_periods(demo_engine)["period"]) == ["2026Q4"]
     refused = values.save_values(sn, [entry(comment="x")], engine=demo_engine, today=T)
-    assert refused.errors[0].kind == values.LOCKED and "perioden 2026Q4 är låst" in str(refused.errors[0])
+    assert refused.errors[0].kind == outcomes.LOCKED and "perioden 2026Q4 är låst" in str(refused.errors[0])
     no_reason = values.save_values(ADMIN, [entry(comment="x")], engine=demo_engine, today=T)
     assert no_reason.needs_lock_reason() and "ange ett skäl" in str(no_reason.errors[0])
     ok = values.save_values(ADMIN, [entry(comment="x")], engine=demo_engine, today=T, lock_reason="Rättelse efter granskning")
     assert ok.ok
-    events = values.history("ARB05", engine=demo_engine)
+    events = history.history("ARB05", engine=demo_engine)
     assert set(events["skäl"]) == {"Rättelse efter granskning"}
-    assert values.unlock_period(ADMIN, "2026Q4", "Öppnad igen", engine=demo_engine) == "2026Q4"
-    assert values.locked_periods(demo_engine).empty
-    with pytest.raises(values.ValuesError):
-        values.unlock_period(ADMIN, "2026Q4", "igen", engine=demo_engine)
+    assert locks.unlock_period(ADMIN, "2026Q4", "Öppnad igen", engine=demo_engine) == "2026Q4"
+    assert locks.locked_periods(demo_engine).empty
+    with pytest.raises(outcomes.ValuesError):
+        locks.unlock_period(ADMIN, "2026Q4", "igen", engine=demo_engine)
 
 
 def test_entries_for_item_skips_cells_left_empty(demo_engine, sn):
-    sheet = values.reporting_sheet(sn, "2026Q4", engine=demo_engine, today=T)
+    sheet = sheets.reporting_sheet(sn, "2026Q4", engine=demo_engine, today=T)
     item = next(it for it in sheet.items if it.code == "ARB05")
-    entries = values.entries_for_item(item, {"K|HELA": {"value": "12,5", "comment": "", "status": "preliminär"}}, {})
+    entries = sheets.entries_for_item(item, {"K|HELA": {"value": "12,5", "comment": "", "status": "preliminär"}}, {})
     assert [(e["gender"], e["value"], e["expected_version"]) for e in entries] == [("K", "12,5", None)]
     assert entries[0]["label"] == "ARB05 2026Q4 Kvinnor, Hela kommunen"
 
@@ -293,7 +298,7 @@ def _official_app(engine):
     assert not at.exception
     at.selectbox(key="rapportera_period").set_value("2025Q3").run()
     assert not at.exception
-    item = values.reporting_sheet(official(org_id(engine, "SN")), "2025Q3", engine=engine, today=date.today()).items[0]
+    item = sheets.reporting_sheet(official(org_id(engine, "SN")), "2025Q3", engine=engine, today=date.today()).items[0]
     return at, item
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from db import crud
 from db.engine import session_scope
+from errors import Refused
 from indicators.rules.vocabulary import ROLE_LABELS  # noqa: F401  (pages read it here with the roles)
 
 ADMIN, OFFICIAL, VIEWER = "admin", "official", "viewer"
@@ -58,7 +59,7 @@ class Actor:
 SYSTEM = Actor(email="system", role=ADMIN)
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(Refused):
     """The acting user's role does not allow this write."""
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from db import crud
 from db.engine import session_scope
 from db.models import ROLES, Organisation, User, UserOrganisation, utcnow
+from errors import Invalid
 from indicators.access.permissions import Actor, require
 
 _hasher = PasswordHasher()
@@ -27,7 +28,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
-class UserError(ValueError):
+class UserError(Invalid):
     """Invalid user data (Swedish message)."""
 
 

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from indicators.annual.content_builder import long_rows  # the one long-format view of the content
 from indicators.files.safety import neutralise
 from indicators.rules.vocabulary import DIRECTION_LABELS, STATUS_ICONS, STATUSES, label
 
@@ -133,7 +134,6 @@ def _latest_total_comments(content: dict) -> dict[str, str]:
 
 
 def _raw_sheet(wb: Workbook, content: dict, lk: dict) -> None:
-    from indicators.annual.snapshot import long_rows  # the one long-format view of the content
 
     ws = wb.create_sheet("Rådata")
     _header(ws, ["indikator", "period", "kön", "område", "värde", "kommentar"])

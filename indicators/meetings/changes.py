@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from db import queries
 from db.engine import session_scope
+from errors import NotFound
 from indicators import config
 from indicators.views.overview import assess, latest_two
 from indicators.rules.periods import period_from_code, sort_key
@@ -48,7 +49,7 @@ def _window(all_meetings: pd.DataFrame, meeting_id: int) -> tuple[dict, Optional
     ordered = all_meetings.sort_values(["date", "id"]).reset_index(drop=True)
     position = ordered.index[ordered["id"] == meeting_id]
     if len(position) == 0:
-        raise KeyError(f"mötet {meeting_id} finns inte")
+        raise NotFound(f"Mötet {meeting_id} finns inte")
     i = int(position[0])
     previous = ordered.iloc[i - 1].to_dict() if i > 0 else None
     return ordered.iloc[i].to_dict(), previous

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from db import queries
 from db.engine import session_scope
+from errors import NotFound
 from indicators import config
 from indicators.files import long_format
 from indicators.meetings import changes
@@ -30,7 +31,7 @@ PROGRAM_LINE = "Politisk arbetsgrupp – Program för inkludering och social sam
 def _meeting(session, meeting_id: int):
     meeting = queries.meeting_row(session, meeting_id)
     if meeting is None:
-        raise KeyError(f"Mötet {meeting_id} finns inte")
+        raise NotFound(f"Mötet {meeting_id} finns inte")
     return meeting
 
 

@@ -22,6 +22,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.engine import Engine
 
+from indicators.reporting import outcomes
+from indicators.reporting import sheets
 from indicators.reporting import values
 from indicators.files.long_format import LONG_COLUMNS, plain_number
 from indicators.access.permissions import Actor
@@ -197,7 +199,7 @@ class ImportPreview:
     filename: str
     entries: list[dict]
     read: ReadResult
-    check: values.SaveResult
+    check: outcomes.SaveResult
 
     @property
     def errors(self) -> list[str]:
@@ -210,7 +212,7 @@ class ImportPreview:
     @property
     def only_lock_reason_missing(self) -> bool:
         """An admin can still apply the file by giving a reason for locked periods."""
-        return not self.read.errors and bool(self.check.errors) and all(e.kind == values.LOCKED for e in self.check.errors)
+        return not self.read.errors and bool(self.check.errors) and all(e.kind == outcomes.LOCKED for e in self.check.errors)
 
     def table(self) -> pd.DataFrame:
         """One line per file row with what would happen to it, for the preview."""
@@ -252,7 +254,7 @@ def _entries(read: ReadResult) -> list[dict]:
             "gender": _text(cells.get("kön")), "area": _text(cells.get("område")),
             "value": value.strip() if isinstance(value, str) else value,
             "comment": _text(cells.get("kommentar")) if read.has_comment_column else None,
-            "status": None, "expected_version": values.OVERWRITE, "label": f"Rad {row.row}", "row": row.row,
+            "status": None, "expected_version": outcomes.OVERWRITE, "label": f"Rad {row.row}", "row": row.row,
         })
     return entries
 
@@ -263,7 +265,7 @@ def preview(actor: Actor, filename: str, data: bytes, engine: Optional[Engine] =
     read = read_file(filename, data)
     entries = _entries(read)
     if not entries:  # file-level errors; row errors (formulas) still get the other rows checked
-        return ImportPreview(filename, entries, read, values.SaveResult())
+        return ImportPreview(filename, entries, read, outcomes.SaveResult())
     check = values.save_values(actor, entries, engine, today, lock_reason, dry_run=True, permission="import_values")
     for outcome in check.outcomes:
         entries[outcome.index]["expected_version"] = outcome.current_version
@@ -271,16 +273,16 @@ def preview(actor: Actor, filename: str, data: bytes, engine: Optional[Engine] =
 
 
 def apply(actor: Actor, prepared: ImportPreview, engine: Optional[Engine] = None, today: Optional[date] = None,
-          lock_reason: Optional[str] = None) -> values.SaveResult:
+          lock_reason: Optional[str] = None) -> outcomes.SaveResult:
     """Write the previewed file: all rows or none. Rows changed since the preview conflict."""
     if prepared.read.errors:
-        return values.SaveResult(errors=[values.Problem(-1, "Filen", "", e) for e in prepared.read.errors])
+        return outcomes.SaveResult(errors=[values.Problem(-1, "Filen", "", e) for e in prepared.read.errors])
     return values.save_values(actor, prepared.entries, engine, today, lock_reason, permission="import_values",
                               source="import", note=f"import av {prepared.filename}")
 
 
 def import_file(actor: Actor, filename: str, data: bytes, *, dry_run: bool = False, engine: Optional[Engine] = None,
-                today: Optional[date] = None, lock_reason: Optional[str] = None) -> tuple[ImportPreview, values.SaveResult]:
+                today: Optional[date] = None, lock_reason: Optional[str] = None) -> tuple[ImportPreview, outcomes.SaveResult]:
     """Preview, then apply unless ``dry_run`` or the preview found errors (for the CLI)."""
     prepared = preview(actor, filename, data, engine, today, lock_reason)
     if dry_run or not prepared.ok:
@@ -295,7 +297,7 @@ TEMPLATE_COLUMNS = LONG_COLUMNS + ["namn", "enhet", "föregående värde", "gilt
 
 def template_xlsx(actor: Actor, period: str, engine: Optional[Engine] = None, today: Optional[date] = None) -> bytes:
     """An XLSX pre-filled with the actor's indicators and breakdown cells for a period."""
-    sheet = values.reporting_sheet(actor, period, engine, today)
+    sheet = sheets.reporting_sheet(actor, period, engine, today)
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Värden"

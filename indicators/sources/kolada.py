@@ -21,6 +21,8 @@ from urllib.parse import urlparse
 
 import requests
 
+from errors import Unavailable
+
 from indicators.rules.parsing import parse_gender, parse_number
 from indicators.rules.periods import parse_period
 
@@ -35,7 +37,7 @@ TIMEOUT = (5, 30)  # connect, read (seconds)
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
-class KoladaError(Exception):
+class KoladaError(Unavailable):
     """Kolada could not be reached or answered something unusable; the message is Swedish."""
 
 

@@ -39,7 +39,7 @@ from indicators.sources.kolada import (
     FetchResult, KoladaClient, KoladaError, KoladaValue, compare_ids, fetch_kpis, load_pages,
     municipality_id, parse_pages,
 )
-from indicators.reporting.values import same_value
+from indicators.reporting.value_rules import same_value
 
 SOURCE = "kolada"
 MISSING_REASON = "saknas i Kolada"

@@ -112,19 +112,20 @@ def _prepare_values(url: str, official_email: str) -> Plan:
     from indicators import config
     from indicators.rules import periods
     from indicators.access import users
-    from indicators.reporting import values
+    from indicators.reporting import sheets
+    from indicators.reporting import value_rules
     from indicators.files.long_format import plain_number
 
     engine = get_engine(url)
     today = date.today()
     actor = users.actor_for_email(official_email, engine)
-    sheet = values.reporting_sheet(actor, periods.current_reporting_period(today).code, engine=engine, today=today)
+    sheet = sheets.reporting_sheet(actor, periods.current_reporting_period(today).code, engine=engine, today=today)
     with_total = [(item, _total_cell(item)) for item in sheet.items if _total_cell(item) is not None]
 
     def fits(item, cell) -> bool:
         low = item.valid_min if item.valid_min is not None else float("-inf")
         high = item.valid_max if item.valid_max is not None else float("inf")
-        return low <= 12.5 <= high and not values.is_jump(cell.previous_value, 12.5, config.jump_factor())
+        return low <= 12.5 <= high and not value_rules.is_jump(cell.previous_value, 12.5, config.jump_factor())
 
     report, report_cell = next(((i, c) for i, c in with_total if fits(i, c)), (None, None))
     assert report is not None, "ingen av tjänstepersonens indikatorer passar för 12,5"

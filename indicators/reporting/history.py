@@ -1,0 +1,29 @@
+"""The value history of an indicator: every audited change, newest first."""
+from __future__ import annotations
+
+from typing import Optional
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from db import crud, queries
+from db.engine import session_scope
+from db.models import Indicator
+from indicators.reporting.outcomes import ValuesError
+
+
+HISTORY_COLUMNS = {
+    "at": "tid", "user_email": "användare", "action": "åtgärd", "period": "period", "gender": "kön",
+    "area_name": "område", "field": "fält", "old": "före", "new": "efter", "reason": "skäl",
+}
+
+
+def history(indicator_code: str, engine: Optional[Engine] = None) -> pd.DataFrame:
+    """Every audited change of the indicator's values, newest first."""
+    with session_scope(engine) as session:
+        ind = crud.by_code(session, Indicator, indicator_code)
+        if ind is None:
+            raise ValuesError(f"'{indicator_code}' är ingen känd indikator")
+        events = queries.measurement_history(session, ind.id)
+    return events.rename(columns=HISTORY_COLUMNS)[list(HISTORY_COLUMNS.values())]
+

@@ -1,0 +1,208 @@
+"""The reporting sheet: the indicators an official reports for a chosen period, one cell
+per gender and area, missing values first; and turning the form's inputs into entries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Iterable, Optional
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from db import queries
+from db.engine import session_scope
+from db.models import Area, Indicator, Measurement
+from indicators.access.permissions import Actor, allowed
+from indicators.files.long_format import plain_number
+from indicators.reporting.context import ReportingContext, load_context, valid_in
+from indicators.reporting.outcomes import ValuesError
+from indicators.rules import periods
+from indicators.rules.periods import Period
+from indicators.rules.vocabulary import GENDER_LABELS
+
+
+@dataclass
+class SheetCell:
+    key: str  # "gender|area_code", unique within an item
+    gender: str
+    area_code: str
+    area_name: str
+    is_total: bool
+    value: Optional[float]
+    comment: str
+    status: str
+    version: Optional[int]
+    previous_value: Optional[float]
+    updated_by: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{GENDER_LABELS[self.gender]}, {self.area_name}"
+
+    @property
+    def value_text(self) -> str:
+        return plain_number(self.value) if self.value is not None else ""
+
+
+@dataclass
+class SheetItem:
+    code: str
+    name: str
+    unit: str
+    decimals: int
+    periodicity: str
+    period: str
+    period_label: str
+    previous_period: str
+    valid_min: Optional[float]
+    valid_max: Optional[float]
+    org_code: str
+    locked: bool
+    cells: list[SheetCell]
+
+    @property
+    def missing(self) -> int:
+        return sum(c.value is None for c in self.cells)
+
+    @property
+    def range_text(self) -> str:
+        return range_text(self.valid_min, self.valid_max)
+
+    def cell_label(self, cell: SheetCell) -> str:
+        return f"{self.code} {self.period} {cell.label}"
+
+
+@dataclass
+class Sheet:
+    period: str
+    items: list[SheetItem]
+
+
+def range_text(low: Optional[float], high: Optional[float]) -> str:
+    if low is None and high is None:
+        return ""
+    return f"{plain_number(low) if low is not None else '−∞'}–{plain_number(high) if high is not None else '∞'}"
+
+
+def due_period(indicator: Indicator, chosen: Period, today: date) -> Period:
+    """The chosen period for indicators of its kind; for other kinds the newest period
+    that had ended when the chosen one ended (for the current quarter: the period due now),
+    skipping the years between measurements for indicators measured every few years."""
+    if chosen.kind == indicator.periodicity:
+        return chosen
+    as_of = min(today, chosen.end + timedelta(days=1))
+    return periods.expected_periods(indicator, as_of, 1)[0]
+
+
+def responsible_indicators(actor: Actor, ctx: ReportingContext) -> list[Indicator]:
+    return [i for i in ctx.indicators.values() if allowed(actor, "write_values", [i.responsible_org_id])]
+
+
+def reporting_sheet(actor: Actor, period_code: str, engine: Optional[Engine] = None,
+                    today: Optional[date] = None) -> Sheet:
+    """The indicators the actor reports, for the chosen period (missing values first)."""
+    today = today or date.today()
+    chosen = periods.parse_period(period_code)
+    if not chosen.ok:
+        raise ValuesError(chosen.error)
+    with session_scope(engine) as session:
+        ctx = load_context(session)
+        org_frame = queries.organisations(session)
+        orgs = dict(zip(org_frame["id"], org_frame["code"]))
+        wanted: list[tuple[Indicator, Period]] = []
+        for ind in responsible_indicators(actor, ctx):
+            due = due_period(ind, chosen.value, today)
+            check = periods.check_period_for(due, ind.periodicity, ctx.first_year, ctx.last_year, today)
+            if check.ok and valid_in(ind, due.year):
+                wanted.append((ind, due))
+        rows = _rows_for(session, [(i.id, p.code) for i, p in wanted] + [(i.id, p.previous().code) for i, p in wanted])
+    areas = [a for a in ctx.areas.values() if a.active]
+    items = [_sheet_item(ind, due, areas, rows, orgs.get(ind.responsible_org_id, ""), ctx.locks) for ind, due in wanted]
+    items.sort(key=lambda it: (it.missing == 0, it.code))
+    return Sheet(period=chosen.value.code, items=items)
+
+
+def _rows_for(session, pairs: Iterable[tuple[int, str]]) -> dict[tuple, Measurement]:
+    """Measurements for (indicator_id, period) pairs, keyed (indicator_id, period, gender, area_id)."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    ids = {i for i, _ in pairs}
+    codes = {p for _, p in pairs}
+    stmt = select(Measurement).where(Measurement.indicator_id.in_(ids), Measurement.period.in_(codes))
+    found = session.execute(stmt).scalars().all()
+    return {(m.indicator_id, m.period, m.gender, m.area_id): m for m in found if (m.indicator_id, m.period) in pairs}
+
+
+def breakdown(ind: Indicator, areas: list[Area]) -> list[tuple[str, Area]]:
+    """The cells to fill: T/K/M when by gender, every area when by area, cross product."""
+    genders = ["T", "K", "M"] if ind.by_gender else ["T"]
+    used = [a for a in areas if ind.by_area or a.is_total]
+    return [(g, a) for a in sorted(used, key=lambda a: a.sort_order) for g in genders]
+
+
+def _sheet_item(ind: Indicator, due: Period, areas: list[Area], rows: dict, org_code: str, locks: set[str]) -> SheetItem:
+    previous = due.previous().code
+    cells = []
+    for gender, area in breakdown(ind, areas):
+        row = rows.get((ind.id, due.code, gender, area.id))
+        prev = rows.get((ind.id, previous, gender, area.id))
+        cells.append(SheetCell(
+            key=f"{gender}|{area.code}", gender=gender, area_code=area.code, area_name=area.name,
+            is_total=area.is_total, value=row.value if row else None, comment=row.comment if row else "",
+            status=row.status if row else "preliminär", version=row.version if row else None,
+            previous_value=prev.value if prev else None, updated_by=row.updated_by if row else "",
+        ))
+    return SheetItem(
+        code=ind.code, name=ind.name, unit=ind.unit, decimals=ind.decimals, periodicity=ind.periodicity,
+        period=due.code, period_label=due.label, previous_period=previous, valid_min=ind.valid_min,
+        valid_max=ind.valid_max, org_code=org_code, locked=periods.is_locked(due, locks), cells=cells,
+    )
+
+
+def sheet_overview(sheet: Sheet) -> pd.DataFrame:
+    """One line per indicator for the page's summary table."""
+    rows = []
+    for it in sheet.items:
+        total = next((c for c in it.cells if c.gender == "T" and c.is_total), None)
+        rows.append({
+            "Indikator": it.code, "Namn": it.name, "Period": it.period_label,
+            "Saknas": f"{it.missing} av {len(it.cells)}", "Föregående (totalt)": plain_number(total.previous_value) if total else "",
+            "Enhet": it.unit, "Giltigt intervall": it.range_text, "Ansvarig": it.org_code, "Låst": "ja" if it.locked else "",
+        })
+    return pd.DataFrame(rows, columns=["Indikator", "Namn", "Period", "Saknas", "Föregående (totalt)", "Enhet",
+                                       "Giltigt intervall", "Ansvarig", "Låst"])
+
+
+def entries_for_item(item: SheetItem, inputs: dict[str, dict], seen_versions: dict[str, Optional[int]]) -> list[dict]:
+    """Turn one indicator's form inputs into entries for ``save_values``. Cells left empty
+    that had no value are not sent; ``seen_versions`` are the versions shown in the form."""
+    entries = []
+    for cell in item.cells:
+        given = inputs.get(cell.key, {})
+        text = str(given.get("value") or "").strip()
+        if not text and cell.value is None:
+            continue
+        entries.append({
+            "indicator": item.code, "period": item.period, "gender": cell.gender, "area": cell.area_code,
+            "value": text, "comment": given.get("comment", cell.comment), "status": given.get("status", cell.status),
+            "expected_version": seen_versions.get(cell.key, cell.version), "label": item.cell_label(cell),
+        })
+    return entries
+
+
+def period_choices(today: Optional[date] = None, engine: Optional[Engine] = None) -> list[str]:
+    """Completed periods of every kind within the program, newest first."""
+    today = today or date.today()
+    with session_scope(engine) as session:
+        program = queries.program(session)
+    first = program.start_year if program else today.year
+    last_year = min(program.end_year if program else today.year, today.year)
+    codes = []
+    for kind in ("quarter", "halfyear", "year"):
+        start = Period(first, kind, 0 if kind == "year" else 1)
+        end = periods.last_completed(kind, today)
+        codes += [p.code for p in periods.periods_between(start, end) if p.year <= last_year]
+    return sorted(codes, key=periods.sort_key, reverse=True)
+

@@ -1,0 +1,119 @@
+"""The rules a new or changed value must pass: permission per indicator, optimistic
+locking, valid range, the jump rule and period locks."""
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+from sqlalchemy.engine import Engine
+
+from db.models import Measurement
+from errors import Problem
+from indicators.access.permissions import Actor, PermissionDenied, require
+from indicators.files.long_format import plain_number
+from indicators.reporting.context import ReportingContext, valid_in
+from indicators.reporting.entries import ParsedEntry
+from indicators.reporting.outcomes import (
+    CONFLICT, CREATED, DENIED, JUMP, LOCKED, OVERWRITE, UNCHANGED, UPDATED, RowOutcome,
+)
+from indicators.reporting.sheets import range_text
+from indicators.rules import periods
+
+
+def check_permissions(actor: Actor, parsed: list[ParsedEntry], permission: str, engine: Optional[Engine]) -> list[Problem]:
+    """One check (and one audited refusal) per indicator; every row of a refused indicator fails."""
+    refused: dict[int, str] = {}
+    for ind in {p.indicator.id: p.indicator for p in parsed}.values():
+        try:
+            require(actor, permission, [ind.responsible_org_id], entity="indicator", entity_id=ind.code, engine=engine)
+        except PermissionDenied as exc:
+            refused[ind.id] = str(exc)
+    return [Problem(p.index, p.label, "indikator", f"{p.indicator.code}: {refused[p.indicator.id]}", DENIED)
+            for p in parsed if p.indicator.id in refused]
+
+
+def is_jump(previous: Optional[float], value: float, factor: float) -> bool:
+    """More than ``factor`` times larger or smaller than the previous value (either way)."""
+    if previous is None:
+        return False
+    if (previous < 0) != (value < 0):
+        return True
+    low, high = sorted((abs(previous), abs(value)))
+    if high == 0:
+        return False
+    return low == 0 or high / low > factor
+
+
+def same_value(a: Optional[float], b: Optional[float]) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _conflict(p: ParsedEntry, row: Optional[Measurement]) -> Optional[str]:
+    expected = p.expected_version
+    if expected == OVERWRITE:
+        return None
+    if row is None:
+        return None if expected is None else f"Värdet har tagits bort sedan du läste det (ditt värde: {p.value_text})"
+    if expected is None and same_value(row.value, p.value):
+        return None
+    if expected is not None and row.version == expected:
+        return None
+    who = row.updated_by or "någon annan"
+    return f"Värdet har ändrats av {who} till {plain_number(row.value) or 'tomt'} sedan du läste det (ditt värde: {p.value_text})"
+
+
+def classify(p: ParsedEntry, row: Optional[Measurement], previous: Optional[Measurement], actor: Actor,
+              ctx: ReportingContext, lock_reason: str, factor: float) -> tuple[Optional[RowOutcome], list[Problem], list[Problem]]:
+    conflict = _conflict(p, row)
+    if conflict:
+        return None, [Problem(p.index, p.label, "värde", conflict, CONFLICT)], []
+    comment = p.comment if p.comment is not None else (row.comment if row else "")
+    status = p.status or (row.status if row else "preliminär")
+    if row is not None and same_value(row.value, p.value) and row.comment == comment and row.status == status:
+        action = UNCHANGED
+    else:
+        action = UPDATED if row is not None else CREATED
+    outcome = RowOutcome(p.index, p.label, p.indicator.code, p.period.code, p.gender, p.area.code, action,
+                         row.value if row else None, p.value, comment, status, row.version if row else None,
+                         row.id if row else None)
+    if action == UNCHANGED:
+        return outcome, [], []
+    # A jump is explained only by a comment written with this value, not by the old one.
+    fresh_comment = comment if comment and (row is None or comment != row.comment) else ""
+    errors, warnings = _value_rules(p, row, previous, fresh_comment, factor)
+    errors += _lock_rule(p, actor, ctx, lock_reason)
+    if not valid_in(p.indicator, p.period.year):
+        errors.append(Problem(p.index, p.label, "indikator", f"{p.indicator.code} är inte aktiv för {p.period.code}"))
+    return outcome, errors, warnings
+
+
+def _value_rules(p: ParsedEntry, row, previous, comment: str, factor: float) -> tuple[list[Problem], list[Problem]]:
+    ind = p.indicator
+    low = ind.valid_min if ind.valid_min is not None else -math.inf
+    high = ind.valid_max if ind.valid_max is not None else math.inf
+    if not low <= p.value <= high:
+        message = f"'{p.value_text}' ligger utanför det giltiga intervallet {range_text(ind.valid_min, ind.valid_max)}"
+        return [Problem(p.index, p.label, "värde", message)], []
+    value_changes = row is None or not same_value(row.value, p.value)
+    prev = previous.value if previous else None
+    if not value_changes or not is_jump(prev, p.value, factor):
+        return [], []
+    factor_text = plain_number(factor)
+    message = (f"'{p.value_text}' skiljer sig mer än {factor_text} gånger från föregående period "
+               f"{p.period.previous().code} ({plain_number(prev)})")
+    if comment:
+        return [], [Problem(p.index, p.label, "värde", message + "; kommentaren förklarar förändringen", JUMP)]
+    return [Problem(p.index, p.label, "kommentar", message + "; skriv en kommentar som förklarar förändringen", JUMP)], []
+
+
+def _lock_rule(p: ParsedEntry, actor: Actor, ctx: ReportingContext, lock_reason: str) -> list[Problem]:
+    if not periods.is_locked(p.period, ctx.locks):
+        return []
+    if not actor.is_admin:
+        return [Problem(p.index, p.label, "period", f"perioden {p.period.code} är låst; kontakta processtödet", LOCKED)]
+    if not lock_reason:
+        return [Problem(p.index, p.label, "period", f"perioden {p.period.code} är låst; ange ett skäl för att ändra", LOCKED)]
+    return []
+
