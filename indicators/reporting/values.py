@@ -3,7 +3,7 @@ locking, period locks and the value history. Used by the Rapportera and Importer
 the file import and the CLI alike.
 
 Rules applied to every value that would be created or changed (unchanged rows pass):
-valid range, plausibility (a jump of more than ``config.jump_factor()`` against the
+valid range, plausibility (a jump of more than ``get_settings().jump_factor`` against the
 previous period needs a comment), period locks (only an admin, giving a reason). Every
 row is parsed with ``parsing``/``periods`` and checked for permission and for changes
 made by someone else since it was read (``expected_version``).
@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from db import crud, queries
 from db.engine import session_scope
 from db.models import VALUE_STATUSES, Area, Indicator, Measurement, PeriodLock, utcnow
-from indicators import config
+from settings import get_settings
 from indicators.rules import parsing
 from indicators.rules import periods
 from indicators.files.long_format import plain_number
@@ -575,7 +575,7 @@ def _plan_and_write(session, actor: Actor, parsed: list[_Parsed], result: SaveRe
     wanted = {(p.indicator.id, p.period.code) for p in parsed}
     wanted |= {(p.indicator.id, p.period.previous().code) for p in parsed}
     rows = _locked_rows(session, wanted)
-    factor = config.jump_factor()
+    factor = get_settings().jump_factor
     plan = []
     for p in parsed:
         prev_key = (p.indicator.id, p.period.previous().code, p.gender, p.area.id)

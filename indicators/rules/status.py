@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
+from settings import Settings, get_settings
+
 MET = "mål nått"
 ON_TRACK = "på väg"
 AT_RISK = "viss risk"
@@ -54,6 +56,14 @@ class StatusRule:
 
 
 DEFAULT_RULE = StatusRule()
+
+
+def rule_from_settings(settings: Optional[Settings] = None) -> StatusRule:
+    """The rule with the configured tolerances (UPPFOLJNING_ON_TRACK, _AT_RISK,
+    _MAINTAIN_TOLERANCE, _TREND_TOLERANCE); the one place a rule is built from settings."""
+    s = settings or get_settings()
+    return StatusRule(on_track=s.on_track, at_risk=s.at_risk,
+                      maintain_tolerance=s.maintain_tolerance, trend_tolerance=s.trend_tolerance)
 
 
 @dataclass(frozen=True)
