@@ -62,9 +62,9 @@ def _navigation_for(role: str) -> dict[str, list]:
 
 
 def main() -> None:
-    from indicators.config import database_url
+    from settings import get_settings
 
-    _startup(database_url())
+    _startup(get_settings().database_url)
     actor = auth.current_actor()
     if actor is None:
         if auth.sso_configured() and getattr(st.user, "is_logged_in", False):

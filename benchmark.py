@@ -31,6 +31,7 @@ from indicators.views import overview
 from indicators.access.permissions import Actor
 from indicators.rules.periods import Period, period_from_code
 from indicators.rules.status import Target as StatusTarget, compute_status
+from settings import reload_settings
 
 SIZES = {"XS": (4, 8, 1), "S": (40, 40, 1), "M": (40, 40, 13), "L": (40, 40, 290)}
 BENCH_TODAY = date(2028, 1, 15)  # every generated quarter lies in the past
@@ -256,6 +257,7 @@ def render_figure(url: str, report: Report, runs: int) -> None:
     from indicators.access.permissions import SYSTEM
 
     os.environ["DATABASE_URL"] = url
+    reload_settings()  # the app under AppTest runs in this process and reads the settings
     if users.actor_for_email("bench@exempel.invalid", make_engine(url)) is None:
         users.create_user(SYSTEM, "bench@exempel.invalid", "viewer", engine=make_engine(url))
     root = Path(__file__).resolve().parent

@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 from bootstrap import drop_everything, initialise
-from db.engine import database_url, get_engine
+from db.engine import get_engine
 from indicators.catalogue import health
 from indicators.files import long_format
 from indicators.access import users
 from indicators.access.permissions import Actor
+from settings import SettingsError, get_settings
 
 CLI_ACTOR = Actor(email="cli", role="admin")
 
@@ -291,6 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        get_settings()  # an invalid environment variable stops here, named, before any work
+    except SettingsError as error:
+        print(f"Fel: {error}", file=sys.stderr)
+        return 2
     if args.command == "bench" and not args.size:
         args.size = ["S"]
     if args.command not in ("init", "bench"):

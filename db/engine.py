@@ -1,7 +1,6 @@
-"""Engine and sessions from ``DATABASE_URL`` (default: an SQLite file under data/)."""
+"""Engine and sessions for the configured ``DATABASE_URL`` (default: an SQLite file under data/)."""
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -11,13 +10,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'uppfoljning.db'}"
+from settings import get_settings
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-
-def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_URL
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -31,7 +26,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    url = url or database_url()
+    url = url or get_settings().database_url
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -55,8 +50,8 @@ def _sqlite_begin(conn) -> None:
 
 
 def get_engine(url: str | None = None) -> Engine:
-    """The process-wide engine for a URL (default: ``DATABASE_URL``, read on each call)."""
-    return _engine_for(url or database_url())
+    """The process-wide engine for a URL (default: the configured ``DATABASE_URL``)."""
+    return _engine_for(url or get_settings().database_url)
 
 
 @lru_cache(maxsize=8)

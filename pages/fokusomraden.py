@@ -1,7 +1,7 @@
 """Fokusområden: one focus area at a time – small trend charts for its indicators and its actions."""
 import streamlit as st
 
-from indicators.config import suppression_threshold
+from settings import get_settings
 from ui import cache
 from ui.components import md_escape, status_badge
 from ui.params import select_param
@@ -31,7 +31,7 @@ for param, on in (("kon", show_gender), ("omraden", show_areas)):
     else:
         st.query_params.pop(param, None)
 st.caption(f"Grå streckade linjer är jämförelser (t.ex. Riket). Värden per kön eller område med färre än "
-           f"{suppression_threshold()} i underlaget visas inte, så att ingen enskild kan identifieras.")
+           f"{get_settings().suppress_below} i underlaget visas inte, så att ingen enskild kan identifieras.")
 
 indicators = data["indicators"]
 if indicators.empty:

@@ -6,7 +6,7 @@ import streamlit as st
 from indicators.views import charts
 from indicators.views import gaps
 from indicators.views import indicator_detail
-from indicators.config import suppression_threshold
+from settings import get_settings
 from indicators.files.long_format import long_rows, to_csv_bytes
 from indicators.files.xlsx import to_xlsx_bytes
 from ui import cache
@@ -25,7 +25,7 @@ if detail is None:
     st.stop()
 
 indicator, values = detail["indicator"], detail["values"]
-threshold = suppression_threshold()
+threshold = get_settings().suppress_below
 st.header(f"{md_escape(indicator['code'])} {md_escape(indicator['name'])}")
 # st.table renders Markdown in cells: escape the catalogue's free text.
 definition = [(label, md_escape(text)) for label, text in indicator_detail.definition_rows(detail)]

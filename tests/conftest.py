@@ -7,6 +7,10 @@ CREATE DATABASE … TEMPLATE), so each test starts from the same state quickly:
 - ``engine``: migrated, with the program structure and starter catalogue;
 - ``demo_engine``: the same plus deterministic demo data (as of DEMO_TODAY).
 Set UPPFOLJNING_TEST_BACKENDS=sqlite to run one backend while developing.
+
+Settings are read once and cached (settings.get_settings): a test that changes the
+environment calls ``reload_settings()`` afterwards; every test starts and ends with settings
+read from its environment.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import pytest
 from bootstrap import initialise
 from db.engine import get_engine, make_engine
 from indicators.access.permissions import Actor
+from settings import reload_settings
 from tests.pg_server import PostgresServer
 
 DEMO_TODAY = date(2026, 11, 22)
@@ -35,6 +40,16 @@ def official(*org_ids: int) -> Actor:
 
 def _fill(engine, template: str) -> None:
     initialise(engine, demo=template == "demo", today=DEMO_TODAY)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    """Settings as the test's environment says: read anew before the test and again after it
+    (this fixture is set up first and torn down last, after monkeypatch has restored the
+    environment), so a change made by one test never leaks into the next."""
+    reload_settings()
+    yield
+    reload_settings()
 
 
 @pytest.fixture(scope="session")
@@ -103,6 +118,7 @@ def db_url(backend, request, tmp_path, monkeypatch, _templates) -> str:
     url = _templates.fresh(backend, kind, tmp_path)
     server = request.getfixturevalue("pg_server") if backend == "postgresql" else None
     monkeypatch.setenv("DATABASE_URL", url)
+    reload_settings()
     yield url
     get_engine(url).dispose()
     if server is not None:

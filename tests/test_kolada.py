@@ -19,6 +19,7 @@ from indicators.sources.kolada import KoladaClient, KoladaError, load_pages, par
 from indicators.sources.kolada_import import (
     fetch_and_import, import_files, import_pages, last_fetch_table,
 )
+from settings import reload_settings
 from tests.conftest import ADMIN, VIEWER, official
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "kolada"
@@ -45,6 +46,7 @@ ALL_FILES = ("n00914_page1.json", "n00914_page2.json", "n03926.json")
 def kolada_env(monkeypatch):
     for name in ("KOLADA_BASE_URL", "KOLADA_MUNICIPALITY", "KOLADA_COMPARE"):
         monkeypatch.delenv(name, raising=False)
+    reload_settings()
 
 
 def fake_api(requested: list[str] | None = None):
@@ -146,6 +148,7 @@ def test_thirty_years_are_fetched_in_two_requests():
 
 def test_base_url_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("KOLADA_BASE_URL", "http://kolada.test/v3")
+    reload_settings()
     assert KoladaClient().data_urls("N1", ["0583"], [2024]) == ["http://kolada.test/v3/data/kpi/N1/municipality/0583/year/2024"]
 
 
@@ -341,6 +344,7 @@ def test_only_admin_may_import(engine, actor):
 
 def test_configured_comparison_municipality_is_created_and_imported(engine, monkeypatch):
     monkeypatch.setenv("KOLADA_COMPARE", "0000,0584")
+    reload_settings()
     report = import_pages(ADMIN, saved_pages(), engine=engine)
     assert report.new == 13
     with session_scope(engine) as session:
@@ -351,6 +355,7 @@ def test_configured_comparison_municipality_is_created_and_imported(engine, monk
 
 def test_fetch_and_import_online_with_injected_http(engine, monkeypatch):
     monkeypatch.setenv("KOLADA_COMPARE", "0000,0584")
+    reload_settings()
     requested: list[str] = []
     client = KoladaClient(BASE, fetch_json=fake_api(requested))
     progress: list[tuple[int, int, str]] = []
@@ -403,6 +408,7 @@ def test_cli_error_exits_1_with_swedish_message(engine, capsys):
 
 def test_cli_fetch_offline_exits_1(engine, capsys, monkeypatch):
     monkeypatch.setenv("KOLADA_BASE_URL", "https://kolada.test/v3/")
+    reload_settings()
     monkeypatch.setattr("indicators.sources.kolada.BACKOFF_SECONDS", 0.0)
     monkeypatch.setattr("indicators.sources.kolada.requests.Session",
                         lambda: FakeSession(requests.ConnectionError("Name or service not known")))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.config import database_url
 from indicators.views import overview as dashboard
+from settings import get_settings
 
 
 def version() -> tuple[str, str]:
-    return (database_url(), dashboard.data_version())
+    return (get_settings().database_url, dashboard.data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -19,11 +19,11 @@ from sqlalchemy.engine import Engine
 
 from db import crud, queries
 from db.engine import session_scope
-from indicators import config
+from settings import get_settings
 from indicators.views import overview
 from indicators.files import long_format as exports
 from indicators.rules.periods import period_from_code, sort_key
-from indicators.rules.status import Target, choose_target
+from indicators.rules.status import Target, choose_target, rule_from_settings
 from indicators.rules.vocabulary import GENDER_ORDER, STATUSES
 
 
@@ -152,7 +152,7 @@ def _statuses(indicators: list[dict], total_values: list[dict], year: int) -> li
         columns=["indicator_id", "period", "value"],
     )
     latest = overview.latest_two(series)
-    rule = config.status_rule()
+    rule = rule_from_settings()
     out = []
     for i, ind in enumerate(indicators):
         targets = [Target(t["year"], t["value"]) for t in ind["targets"]]
@@ -179,7 +179,7 @@ def status_as_of(last_day: date, engine: Optional[Engine] = None) -> dict:
     focus_areas = _records(raw["focus_areas"].sort_values("number"), ["code", "number", "name", "short_name", "description"])
     areas = _records(raw["areas"], ["code", "is_total"])
     indicators = _indicators(raw)
-    values = published_values(raw, last_day, config.suppression_threshold())
+    values = published_values(raw, last_day, get_settings().suppress_below)
     statuses = _statuses(indicators, _totals(values, areas), last_day.year)
     return {"focus_areas": focus_areas, "indicators": indicators, "statuses": statuses,
             "summary": _summary(indicators, statuses, focus_areas)}
@@ -245,7 +245,7 @@ def _summary(indicators: list[dict], statuses: list[dict], focus_areas: list[dic
 
 
 def _method(year: int, threshold: int) -> dict:
-    rule = config.status_rule()
+    rule = rule_from_settings()
     return {
         "status_rule": {
             "on_track": rule.on_track, "at_risk": rule.at_risk, "maintain_tolerance": rule.maintain_tolerance,
@@ -264,7 +264,7 @@ def _method(year: int, threshold: int) -> dict:
 def build_content(year: int, engine: Optional[Engine] = None, snapshot_date: Optional[date] = None) -> dict:
     """The snapshot's data; the same database state and snapshot date give the same dict."""
     raw = read_all(engine)
-    threshold = config.suppression_threshold()
+    threshold = get_settings().suppress_below
     structure = {
         "program_goals": _records(raw["program_goals"].sort_values("number"), ["number", "name", "description"]),
         "focus_areas": _records(raw["focus_areas"].sort_values("number"), ["code", "number", "name", "short_name", "description"]),

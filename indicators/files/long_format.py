@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from db import queries
 from db.engine import session_scope
-from indicators import config
+from settings import get_settings
 from indicators.rules.periods import sort_key
 from indicators.files.safety import neutralise
 
@@ -34,7 +34,7 @@ def plain_number(value: Optional[float]) -> str:
 
 def is_suppressed(gender: str, is_total_area: bool, count_n, threshold: Optional[int] = None) -> bool:
     """Breakdown values (by gender or area) with a count basis below the threshold."""
-    threshold = config.suppression_threshold() if threshold is None else threshold
+    threshold = get_settings().suppress_below if threshold is None else threshold
     if gender == "T" and is_total_area:
         return False
     return count_n is not None and not pd.isna(count_n) and int(count_n) < threshold
@@ -53,7 +53,7 @@ def long_rows(engine: Optional[Engine] = None, indicator_ids: Optional[Iterable[
     values["key"] = values["period"].map(sort_key)
     values["gender_order"] = values["gender"].map({"T": 0, "K": 1, "M": 2})
     values = values.sort_values(["code", "key", "sort_order", "gender_order"])
-    threshold = config.suppression_threshold()
+    threshold = get_settings().suppress_below
     rows = []
     for v in values.to_dict("records"):
         suppressed = is_suppressed(v["gender"], bool(v["is_total"]), v["count_n"], threshold)

@@ -16,10 +16,9 @@ from sqlalchemy.engine import Engine
 from db import queries
 from db.engine import session_scope
 from errors import NotFound
-from indicators import config
 from indicators.views.overview import assess, latest_two
 from indicators.rules.periods import period_from_code, sort_key
-from indicators.rules.status import Target, status_label
+from indicators.rules.status import Target, rule_from_settings, status_label
 from indicators.rules.vocabulary import STATUSES
 
 VALUE_CHANGE_COLUMNS = ["indicator_id", "code", "name", "focus_code", "new", "updated", "periods"]
@@ -62,7 +61,7 @@ def _statuses(inds: pd.DataFrame, totals: pd.DataFrame, targets: pd.DataFrame, c
     latest = latest_two(known)
     targets_by = {int(k): [Target(int(y), float(v)) for y, v in zip(g["year"], g["value"])]
                   for k, g in targets.groupby("indicator_id")}
-    rule = config.status_rule()
+    rule = rule_from_settings()
     rows = [
         {"indicator_id": int(r["id"]), "code": r["code"], "name": r["name"], "focus_code": r["focus_code"],
          "status": assess(r, latest.get(int(r["id"]), []), targets_by.get(int(r["id"]), []), rule)["status"]}

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from db import queries
 from db.engine import session_scope
 from errors import NotFound
-from indicators import config
+from settings import get_settings
 from indicators.files import long_format
 from indicators.meetings import changes
 from indicators.rules.formatting import format_number
@@ -58,7 +58,7 @@ def changed_totals(meeting_id: int, engine: Optional[Engine] = None) -> pd.DataF
         df = queries.values_updated_between(session, start.to_pydatetime(), end.to_pydatetime())
     if df.empty:
         return df
-    threshold = config.suppression_threshold()
+    threshold = get_settings().suppress_below
     hidden = [long_format.is_suppressed(g, bool(t), n, threshold) for g, t, n in zip(df["gender"], df["is_total"], df["count_n"])]
     df = df.assign(suppressed=hidden)
     df.loc[df["suppressed"], "value"] = None

@@ -17,7 +17,7 @@ from db import crud
 from db.engine import session_scope
 from db.models import Measurement, utcnow
 from errors import Problem
-from indicators import config
+from settings import get_settings
 from indicators.access.permissions import Actor
 from indicators.files.long_format import plain_number
 from indicators.reporting.context import load_context
@@ -72,7 +72,7 @@ def _plan_and_write(session, actor: Actor, parsed: list[ParsedEntry], result: Sa
     wanted = {(p.indicator.id, p.period.code) for p in parsed}
     wanted |= {(p.indicator.id, p.period.previous().code) for p in parsed}
     rows = _locked_rows(session, wanted)
-    factor = config.jump_factor()
+    factor = get_settings().jump_factor
     plan = []
     for p in parsed:
         prev_key = (p.indicator.id, p.period.previous().code, p.gender, p.area.id)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
+from settings import Settings, get_settings
+
 from indicators.rules.vocabulary import (
-    AT_RISK, DECREASE, IMPROVED, INCREASE, MET, NO_TARGET, NO_VALUE, NOT_ASSESSABLE, OFF_TRACK, ON_TRACK,
-    STATUS_ICONS, STATUSES, TREND_ARROWS, UNCHANGED, WORSENED,
+    AT_RISK, DECREASE, IMPROVED, INCREASE, MET, NO_TARGET, NO_VALUE, NOT_ASSESSABLE, OFF_TRACK, ON_TRACK, STATUS_ICONS, TREND_ARROWS, UNCHANGED, WORSENED,
 )
 
 # Ordered from worst to best, for the monotonicity property and for sorting.
@@ -41,6 +42,14 @@ class StatusRule:
 
 
 DEFAULT_RULE = StatusRule()
+
+
+def rule_from_settings(settings: Optional[Settings] = None) -> StatusRule:
+    """The rule with the configured tolerances (UPPFOLJNING_ON_TRACK, _AT_RISK,
+    _MAINTAIN_TOLERANCE, _TREND_TOLERANCE); the one place a rule is built from settings."""
+    s = settings or get_settings()
+    return StatusRule(on_track=s.on_track, at_risk=s.at_risk,
+                      maintain_tolerance=s.maintain_tolerance, trend_tolerance=s.trend_tolerance)
 
 
 @dataclass(frozen=True)

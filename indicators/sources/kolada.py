@@ -13,7 +13,6 @@ not the network. Tests use both; nothing here needs the network to be tested.
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Sequence
@@ -25,10 +24,8 @@ from errors import Unavailable
 
 from indicators.rules.parsing import parse_gender, parse_number
 from indicators.rules.periods import parse_period
+from settings import get_settings
 
-DEFAULT_BASE_URL = "https://api.kolada.se/v3/"
-DEFAULT_MUNICIPALITY = "0583"  # Motala
-DEFAULT_COMPARE = ("0000",)  # Riket
 MAX_YEARS_PER_REQUEST = 25  # the API refuses longer year lists
 MAX_PAGES = 1000  # guard against a next_url loop
 TRIES = 3
@@ -41,21 +38,20 @@ class KoladaError(Unavailable):
     """Kolada could not be reached or answered something unusable; the message is Swedish."""
 
 
-# --- configuration ------------------------------------------------------------------
+# --- configuration (KOLADA_BASE_URL, KOLADA_MUNICIPALITY, KOLADA_COMPARE; see settings.py) ---
 
 def base_url() -> str:
-    url = os.environ.get("KOLADA_BASE_URL") or DEFAULT_BASE_URL
-    return url if url.endswith("/") else url + "/"
+    """The API address, always ending in '/'."""
+    return get_settings().kolada_base_url
 
 
 def municipality_id() -> str:
-    return (os.environ.get("KOLADA_MUNICIPALITY") or DEFAULT_MUNICIPALITY).strip()
+    return get_settings().kolada_municipality
 
 
 def compare_ids() -> list[str]:
-    raw = os.environ.get("KOLADA_COMPARE")
-    ids = [part.strip() for part in raw.split(",")] if raw else list(DEFAULT_COMPARE)
-    return [i for i in dict.fromkeys(ids) if i and i != municipality_id()]
+    """Comparison units, without duplicates, blanks or the own municipality."""
+    return list(get_settings().kolada_compare)
 
 
 def chunks(items: Sequence[Any], size: int) -> list[list[Any]]:

@@ -12,7 +12,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from indicators import config
+from settings import get_settings
 from indicators.files.long_format import is_suppressed
 from indicators.rules.periods import sort_key
 
@@ -22,7 +22,7 @@ AREA_GAP_COLUMNS = ["period", "area_code", "area_name", "sort_order", "value", "
 
 def apply_suppression(values: pd.DataFrame, threshold: Optional[int] = None) -> pd.DataFrame:
     """A copy with ``suppressed`` set and the value blanked (NaN) where the count is too small."""
-    threshold = config.suppression_threshold() if threshold is None else threshold
+    threshold = get_settings().suppress_below if threshold is None else threshold
     out = values.copy()
     if out.empty:
         out["suppressed"] = pd.Series(dtype=bool)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from db import queries
 from db.engine import session_scope
-from indicators import config
+from settings import get_settings
 from indicators.views.charts import difference_unit
 from indicators.files.long_format import SUPPRESSED_NOTE
 from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number
@@ -81,7 +81,7 @@ def values_table(indicator: dict, values: pd.DataFrame, threshold: Optional[int]
     columns = ["Period", "Kön", "Område", "Värde", "Status", "Kommentar", "Ändrad av", "Dold"]
     if values.empty:
         return pd.DataFrame(columns=columns)
-    threshold = config.suppression_threshold() if threshold is None else threshold
+    threshold = get_settings().suppress_below if threshold is None else threshold
     shown = apply_suppression(values, threshold)
     shown = shown.assign(_key=shown["period"].map(sort_key), _g=shown["gender"].map({"T": 0, "K": 1, "M": 2}))
     shown = shown.sort_values(["_key", "sort_order", "_g"], ascending=[False, True, True])

@@ -9,11 +9,10 @@ from sqlalchemy.engine import Engine
 
 from db import crud, queries
 from db.engine import session_scope
-from indicators import config
 from indicators.rules.formatting import format_number
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.status import (
-    Target, choose_target, compute_status, status_label, trend, trend_arrow,
+    Target, choose_target, compute_status, rule_from_settings, status_label, trend, trend_arrow,
 )
 
 OVERVIEW_COLUMNS = [
@@ -66,7 +65,7 @@ def _from_newest(newest: pd.DataFrame) -> dict[int, list[tuple[str, Optional[flo
 
 def assess(row: dict, latest: list[tuple[str, Optional[float]]], targets: list[Target], rule=None) -> dict:
     """Status, trend and target for one indicator, from its newest values."""
-    rule = rule or config.status_rule()
+    rule = rule or rule_from_settings()
     row = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}  # NaN → None
     period, value = latest[0] if latest else (None, None)
     previous = latest[1][1] if len(latest) > 1 else None
@@ -103,7 +102,7 @@ def overview(engine: Optional[Engine] = None) -> pd.DataFrame:
     targets_by = {k: [Target(int(y), float(v)) for y, v in pairs] for k, pairs in targets_by.items()}
     pg_by = _group_pairs(pgoals["indicator_id"], pgoals["program_goal_id"])
     rg_by = _group_pairs(rgoals["indicator_id"], rgoals["result_goal_id"])
-    rule = config.status_rule()
+    rule = rule_from_settings()
     rows = []
     for row in inds.to_dict("records"):
         key = int(row["id"])

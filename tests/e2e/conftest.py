@@ -109,12 +109,12 @@ def _prepare_values(url: str, official_email: str) -> Plan:
 
     from db.engine import get_engine, session_scope
     from db.models import Indicator, Measurement
-    from indicators import config
     from indicators.rules import periods
     from indicators.access import users
     from indicators.reporting import sheets
     from indicators.reporting import value_rules
     from indicators.files.long_format import plain_number
+    from settings import get_settings
 
     engine = get_engine(url)
     today = date.today()
@@ -125,7 +125,7 @@ def _prepare_values(url: str, official_email: str) -> Plan:
     def fits(item, cell) -> bool:
         low = item.valid_min if item.valid_min is not None else float("-inf")
         high = item.valid_max if item.valid_max is not None else float("inf")
-        return low <= 12.5 <= high and not value_rules.is_jump(cell.previous_value, 12.5, config.jump_factor())
+        return low <= 12.5 <= high and not value_rules.is_jump(cell.previous_value, 12.5, get_settings().jump_factor)
 
     report, report_cell = next(((i, c) for i, c in with_total if fits(i, c)), (None, None))
     assert report is not None, "ingen av tjänstepersonens indikatorer passar för 12,5"
