@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from bootstrap import drop_everything, initialise
+from errors import NotFound, UppfoljningError
 from db.engine import get_engine
 from indicators.catalogue import health
 from indicators.files import long_format
@@ -116,23 +117,19 @@ def cmd_snapshot(args) -> int:
 
 def cmd_user(args) -> int:
     engine = get_engine()
-    try:
-        if args.user_cmd == "add":
-            password = _read_password(args.password_stdin)
-            users.create_user(CLI_ACTOR, args.email, args.role, orgs=args.org or [], password=password, engine=engine)
-            print(f"Användare {args.email} skapad ({args.role}).")
-        elif args.user_cmd == "list":
-            rows = users.list_users(engine)
-            writer = csv.DictWriter(sys.stdout, fieldnames=["e-post", "roll", "organisationer", "aktiv", "senast inloggad", "exempelkonto"],
-                                    delimiter=";", lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-        elif args.user_cmd == "disable":
-            users.update_user(CLI_ACTOR, args.email, active=False, engine=engine)
-            print(f"Användare {args.email} inaktiverad.")
-    except users.UserError as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
-        return 1
+    if args.user_cmd == "add":
+        password = _read_password(args.password_stdin)
+        users.create_user(CLI_ACTOR, args.email, args.role, orgs=args.org or [], password=password, engine=engine)
+        print(f"Användare {args.email} skapad ({args.role}).")
+    elif args.user_cmd == "list":
+        rows = users.list_users(engine)
+        writer = csv.DictWriter(sys.stdout, fieldnames=["e-post", "roll", "organisationer", "aktiv", "senast inloggad", "exempelkonto"],
+                                delimiter=";", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    elif args.user_cmd == "disable":
+        users.update_user(CLI_ACTOR, args.email, active=False, engine=engine)
+        print(f"Användare {args.email} inaktiverad.")
     return 0
 
 
@@ -149,8 +146,7 @@ def cmd_kolada(args) -> int:
     """Official statistics from Kolada: saved API responses (offline) or a live fetch."""
     import json
 
-    from indicators.access.permissions import PermissionDenied
-    from indicators.sources import kolada, kolada_import
+    from indicators.sources import kolada_import
 
     engine = get_engine()
     try:
@@ -169,7 +165,7 @@ def cmd_kolada(args) -> int:
                 print(f"  {kpi_id}: {title}")
             for kpi_id in report.not_found:
                 print(f"  {kpi_id}: finns inte i Kolada – kontrollera indikatorns KPI-id", file=sys.stderr)
-    except (kolada.KoladaError, PermissionDenied, OSError) as exc:
+    except OSError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
     print(report.summary())
@@ -290,6 +286,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Exit codes (README, "Command line"): 0 done; 1 the input has problems or the request was
+# refused (nothing written); 2 unknown user, unknown record or bad arguments.
+EXIT_CODES = {NotFound: 2, UppfoljningError: 1}
+
+
+def exit_code(error: UppfoljningError) -> int:
+    return next(code for kind, code in EXIT_CODES.items() if isinstance(error, kind))
+
+
+def report_refusal(error: UppfoljningError) -> int:
+    """Every refusal of the error family ends a command the same way: message and problems on stderr."""
+    print(f"Fel: {error.message}", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return exit_code(error)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -301,7 +314,10 @@ def main(argv: list[str] | None = None) -> int:
         args.size = ["S"]
     if args.command not in ("init", "bench"):
         initialise(get_engine())  # migrate on any command: an old database still works
-    return args.func(args)
+    try:
+        return args.func(args)
+    except UppfoljningError as error:
+        return report_refusal(error)
 
 
 if __name__ == "__main__":

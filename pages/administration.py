@@ -17,15 +17,15 @@ from indicators.catalogue import workbook
 from indicators.catalogue import health as checks
 from indicators.access import users
 from indicators.rules.vocabulary import DIRECTION_LABELS, PERIODICITY_LABELS, SOURCE_LABELS
-from indicators.access.permissions import ROLE_LABELS, PermissionDenied
+from indicators.access.permissions import ROLE_LABELS
 from seed.load import working_group_seats
 from ui.auth import page_actor
+from ui.components import attempt
 
 ACTOR = page_actor({"admin"})
 
 FLASH_KEY = "administration_flash"
 NEW = 0  # select-box key for "create a new row"
-ERRORS = (ValueError, PermissionDenied)  # AdminError, UserError and InvariantError are ValueErrors
 
 actor = ACTOR
 st.title("Administration")
@@ -41,10 +41,8 @@ def flash(message: str, warnings: list[str] = ()) -> None:
 
 def run(action, success: str) -> None:
     """Call a service; show its Swedish refusal, or rerun with a success message."""
-    try:
-        result = action()
-    except ERRORS as exc:
-        st.error(str(exc))
+    done, result = attempt(action)
+    if not done:
         return
     warnings = result[1] if isinstance(result, tuple) else result if isinstance(result, list) else []
     flash(success, warnings)
@@ -373,11 +371,8 @@ with tabs[7]:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     upload = st.file_uploader("Läs in en ändrad katalog", type=["xlsx"])
     if upload is not None and st.button("Läs in katalogen", type="primary"):
-        try:
-            report = workbook.import_catalogue_xlsx(actor, upload.getvalue())
-        except PermissionDenied as exc:
-            st.error(str(exc))
-        else:
+        done, report = attempt(lambda: workbook.import_catalogue_xlsx(actor, upload.getvalue()))
+        if done:
             if report.ok:
                 st.success(report.summary())
                 for label, codes in (("Nya", report.created), ("Ändrade", report.updated)):

@@ -6,9 +6,9 @@ import streamlit as st
 
 from indicators.meetings import documents as meeting_docs
 from indicators.annual import snapshot
-from indicators.access.permissions import PermissionDenied
 from ui import cache
 from ui.auth import page_actor
+from ui.components import attempt
 
 MIME = {"json": "application/json", "csv": "text/csv",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
@@ -28,12 +28,10 @@ with st.form("create_snapshot"):
                            value=min(max(today.year - 1, first_year), last_year), step=1)
     submitted = st.form_submit_button("Skapa årsuppföljning", type="primary")
 if submitted:
-    try:
-        with st.spinner("Skapar årsuppföljningen …"):
-            snapshot_id, sha256, files = snapshot.create_snapshot(actor, int(year))
-    except PermissionDenied as exc:
-        st.error(str(exc))
-    else:
+    with st.spinner("Skapar årsuppföljningen …"):
+        done, created = attempt(lambda: snapshot.create_snapshot(actor, int(year)))
+    if done:
+        snapshot_id, sha256, files = created
         st.success(f"Årsuppföljning {int(year)} är sparad (nr {snapshot_id}). Kontrollsumma:")
         st.code(sha256, language=None)
 

@@ -1,11 +1,11 @@
 """Hämta officiell statistik: Kolada values fetched online or read from a saved response."""
 import streamlit as st
 
-from indicators.access.permissions import PermissionDenied, allowed
+from indicators.access.permissions import allowed
 from indicators.sources import attribution
-from indicators.sources.kolada import KoladaError, compare_ids, municipality_id
+from indicators.sources.kolada import compare_ids, municipality_id
 from indicators.sources.kolada_import import fetch_and_import, import_files, kolada_kpi_ids, last_fetch_table
-from ui.components import md_escape
+from ui.components import attempt
 from ui.auth import page_actor
 
 ACTOR = page_actor({"admin"})
@@ -35,10 +35,6 @@ def show_report(report) -> None:
         st.warning(f"{kpi_id} finns inte i Kolada – kontrollera indikatorns KPI-id.")
 
 
-def show_error(exc: Exception) -> None:
-    st.error(md_escape(exc))
-
-
 fetch_tab, file_tab = st.tabs(["Hämta från Kolada", "Läs in sparad svarsfil"])
 with fetch_tab:
     kpis = kolada_kpi_ids()
@@ -49,24 +45,19 @@ with fetch_tab:
         def progress(done: int, total: int, kpi_id: str) -> None:
             bar.progress(done / total, text=f"Hämtat {kpi_id} ({done} av {total})")
 
-        try:
-            report, _ = fetch_and_import(actor, chosen, on_progress=progress)
-        except (KoladaError, PermissionDenied) as exc:
-            show_error(exc)
-            st.info("Utan nätverk: läs in en sparad svarsfil under fliken ”Läs in sparad svarsfil”.")
+        done, fetched = attempt(lambda: fetch_and_import(actor, chosen, on_progress=progress))
+        if done:
+            show_report(fetched[0])
         else:
-            show_report(report)
+            st.info("Utan nätverk: läs in en sparad svarsfil under fliken ”Läs in sparad svarsfil”.")
 
 with file_tab:
     st.caption("Ett sparat svar från Kolada:s API v3 (en sida eller en lista av sidor), "
                "t.ex. från `python cli.py kolada --fetch --save svar.json`.")
     uploads = st.file_uploader("Svarsfil (JSON)", type=["json"], accept_multiple_files=True, key="kolada_files")
     if st.button("Läs in", disabled=not uploads, key="kolada_import"):
-        try:
-            report = import_files(actor, [(u.name, u.getvalue()) for u in uploads])
-        except (KoladaError, PermissionDenied) as exc:
-            show_error(exc)
-        else:
+        done, report = attempt(lambda: import_files(actor, [(u.name, u.getvalue()) for u in uploads]))
+        if done:
             show_report(report)
 
 st.subheader("Senast hämtat per indikator")

@@ -10,6 +10,7 @@ from indicators.reporting import locks
 from indicators.reporting import outcomes
 from indicators.reporting import sheets
 from ui.auth import page_actor
+from ui.components import attempt
 
 ACTOR = page_actor({"admin", "official"})
 
@@ -90,9 +91,7 @@ if actor.is_admin:
             do_lock = c1.form_submit_button("Lås perioden")
             do_unlock = c2.form_submit_button("Lås upp perioden")
         if do_lock or do_unlock:
-            try:
-                action = locks.lock_period if do_lock else locks.unlock_period
-                code = action(actor, lock_period, lock_reason)
+            action = locks.lock_period if do_lock else locks.unlock_period
+            done, code = attempt(lambda: action(actor, lock_period, lock_reason))
+            if done:
                 st.success(f"Perioden {code} är {'låst' if do_lock else 'upplåst'}.")
-            except outcomes.ValuesError as exc:
-                st.error(str(exc))

@@ -10,9 +10,9 @@ from db.models import ACTION_STATUSES
 from indicators.catalogue import actions, structure
 from indicators.catalogue.actions import ActionData
 from indicators.rules.formatting import format_kronor
-from indicators.access.permissions import PermissionDenied, allowed
+from indicators.access.permissions import allowed
 from ui.auth import page_actor
-from ui.components import md_escape
+from ui.components import attempt, md_escape
 
 ACTOR = page_actor({"admin", "official"})
 
@@ -105,14 +105,11 @@ if saved:
         end_date=end if isinstance(end, date) else None, cost_estimate=cost,
         priority=None if priority is None else int(priority), indicators=linked,
     )
-    try:
-        if chosen == NEW:
-            actions.create_action(actor, new_data)
-        else:
-            actions.update_action(actor, chosen, new_data, expected_version=version)
-    except (ValueError, PermissionDenied) as exc:
-        st.error("Inget sparades.")
-        st.text(str(exc))  # the message may quote user text: shown literally
+    if chosen == NEW:
+        done, _ = attempt(lambda: actions.create_action(actor, new_data), "Inget sparades.")
     else:
+        done, _ = attempt(lambda: actions.update_action(actor, chosen, new_data, expected_version=version),
+                          "Inget sparades.")
+    if done:
         st.session_state[FLASH_KEY] = f"Insatsen '{md_escape(new_data.name.strip())}' sparades."
         st.rerun()
