@@ -33,6 +33,7 @@ run: init
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address localhost
 
 test: install-dev system-deps
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -10,15 +10,15 @@ import streamlit as st
 from indicators.catalogue import indicators as catalogue_indicators
 from indicators.catalogue import structure
 from indicators.meetings import records as meeting_records
-from db.models import MEETING_KINDS, ORG_KINDS
 from indicators.catalogue.indicators import IndicatorData
 from indicators.meetings.records import Attendee, MeetingData
 from indicators.catalogue import workbook
 from indicators.catalogue import health as checks
 from indicators.access import users
-from indicators.rules.vocabulary import DIRECTION_LABELS, PERIODICITY_LABELS, SOURCE_LABELS
+from indicators.rules.vocabulary import (
+    DIRECTION_LABELS, MEETING_KIND_LABELS, ORG_KIND_LABELS, PERIODICITY_LABELS, SOURCE_LABELS,
+)
 from indicators.access.permissions import ROLE_LABELS
-from seed.load import working_group_seats
 from ui.auth import page_actor
 from ui.components import attempt
 
@@ -237,7 +237,7 @@ with tabs[2]:
         c1, c2, c3, c4 = st.columns([1, 3, 1, 1])
         code = c1.text_input("Kod", row["code"], disabled=chosen_org != NEW)
         name = c2.text_input("Namn", row["name"])
-        kind = c3.selectbox("Typ", ORG_KINDS, ORG_KINDS.index(row["kind"]))
+        kind = c3.selectbox("Typ", list(ORG_KIND_LABELS), list(ORG_KIND_LABELS).index(row["kind"]), format_func=ORG_KIND_LABELS.get)
         active = c4.checkbox("Aktiv", bool(row["active"]), disabled=chosen_org == NEW)
         if st.form_submit_button("Spara organisationen"):
             if chosen_org == NEW:
@@ -323,7 +323,7 @@ with tabs[5]:
 # --- meetings -----------------------------------------------------------------------------
 
 with tabs[6]:
-    seats = working_group_seats()
+    seats = meeting_records.working_group_seats()
     meetings = meeting_records.meeting_list()
     chosen_meeting = picker("Möte", meetings, lambda r: f"{r['date']} {r['kind']} – {r['title']}", "adm_meeting", "Nytt möte …")
     if chosen_meeting == NEW:
@@ -335,7 +335,7 @@ with tabs[6]:
     with st.form(f"adm_meeting_form_{chosen_meeting}_{version}"):
         c1, c2, c3 = st.columns([1, 1, 3])
         day = c1.date_input("Datum", meeting.date, format="YYYY-MM-DD")
-        kind = c2.selectbox("Typ", MEETING_KINDS, MEETING_KINDS.index(meeting.kind))
+        kind = c2.selectbox("Typ", list(MEETING_KIND_LABELS), list(MEETING_KIND_LABELS).index(meeting.kind), format_func=MEETING_KIND_LABELS.get)
         title = c3.text_input("Rubrik", meeting.title)
         attendees = st.data_editor(
             pd.DataFrame([vars(a) for a in meeting.attendees], columns=["organisation", "name", "present"]),

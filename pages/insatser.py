@@ -6,10 +6,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from db.models import ACTION_STATUSES
 from indicators.catalogue import actions, structure
 from indicators.catalogue.actions import ActionData
 from indicators.rules.formatting import format_kronor
+from indicators.rules.vocabulary import ACTION_STATUS_LABELS
 from indicators.access.permissions import allowed
 from ui.auth import page_actor
 from ui.components import attempt, md_escape
@@ -83,7 +83,7 @@ with st.form(f"insatser_form_{chosen}_{version}"):
     description = st.text_area("Beskrivning", data.description)
     c1, c2 = st.columns(2)
     focus_area = c1.selectbox("Fokusområde", list(focus), list(focus).index(data.focus_area), format_func=focus.get)
-    status = c2.selectbox("Status", ACTION_STATUSES, ACTION_STATUSES.index(data.status))
+    status = c2.selectbox("Status", list(ACTION_STATUS_LABELS), list(ACTION_STATUS_LABELS).index(data.status), format_func=ACTION_STATUS_LABELS.get)
     program_goals = st.multiselect("Programmål (minst ett)", list(goals), data.program_goals,
                                    format_func=lambda n: f"{n}. {goals[n]}", placeholder="Välj programmål")
     organisations = st.multiselect("Ansvariga organisationer", sorted(set(org_codes) | set(data.organisations)),

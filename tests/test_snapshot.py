@@ -188,8 +188,9 @@ def test_pdf_names_every_focus_area_the_year_and_the_hash(demo_engine):
 
 def test_pdf_falls_back_to_a_core_font_without_dejavu(demo_engine, tmp_path, monkeypatch):
     from indicators.annual import pdf_report
+    from indicators.files import pdf
 
-    monkeypatch.setattr(pdf_report, "FONT_DIR", tmp_path)  # no fonts there
+    monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)  # no fonts there
     content = content_builder.build_content(YEAR, demo_engine, snapshot_date=DAY)
     text = _pdf_text(pdf_report.render(content, "0" * 64))
     assert f"Årsuppföljning {YEAR}" in text and "X inte på väg" in text

@@ -20,7 +20,7 @@ from settings import get_settings
 from indicators.files import long_format
 from indicators.meetings import changes
 from indicators.rules.formatting import format_number
-from indicators.annual.pdf_report import ReportPDF
+from indicators.files.pdf import ReportPDF
 from indicators.rules.periods import sort_key
 from indicators.rules.vocabulary import MEETING_KIND_LABELS, STATUS_ICONS, STATUSES, label
 

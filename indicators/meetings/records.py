@@ -16,6 +16,7 @@ from db.engine import session_scope
 from db.models import MEETING_KINDS, Meeting, MeetingAttendee, MeetingDistribution, Organisation
 from indicators.access.audit import audit, set_fields
 from indicators.access.permissions import Actor, require
+from seed import load as seed_data
 from indicators.catalogue.editing import AdminError, Refs, check_version, clean_text, get_row
 
 
@@ -39,6 +40,11 @@ class MeetingData:
     decisions: str = ""
     attendees: list[Attendee] = field(default_factory=list)
     distribution: list[str] = field(default_factory=list)  # organisation codes
+
+
+def working_group_seats() -> list[tuple[str, int]]:
+    """(organisation code, seats) of the political working group, as the program sets it up."""
+    return seed_data.working_group_seats()
 
 
 def default_attendees(seats: list[tuple[str, int]]) -> list[Attendee]:

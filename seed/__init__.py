@@ -1,0 +1,1 @@
+"""The program structure, the starter catalogue and demo data, loaded into the database."""
