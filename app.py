@@ -6,7 +6,8 @@ import streamlit as st
 from bootstrap import database_is_empty, initialise
 from indicators.access import users
 from indicators.views.overview import is_demo
-from indicators.access.permissions import PAGES_BY_ROLE, ROLE_LABELS
+from indicators.access.permissions import PAGES_BY_ROLE
+from indicators.rules.vocabulary import ROLE_LABELS
 from ui import auth
 from ui.components import demo_banner
 

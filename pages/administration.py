@@ -16,9 +16,8 @@ from indicators.catalogue import workbook
 from indicators.catalogue import health as checks
 from indicators.access import users
 from indicators.rules.vocabulary import (
-    DIRECTION_LABELS, MEETING_KIND_LABELS, ORG_KIND_LABELS, PERIODICITY_LABELS, SOURCE_LABELS,
+    DIRECTION_LABELS, MEETING_KIND_LABELS, ORG_KIND_LABELS, PERIODICITY_LABELS, ROLE_LABELS, SOURCE_LABELS,
 )
-from indicators.access.permissions import ROLE_LABELS
 from ui.auth import page_actor
 from ui.components import attempt
 

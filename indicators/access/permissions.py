@@ -14,7 +14,6 @@ from sqlalchemy.engine import Engine
 from db import crud
 from db.engine import session_scope
 from errors import Refused
-from indicators.rules.vocabulary import ROLE_LABELS  # noqa: F401  (pages read it here with the roles)
 
 ADMIN, OFFICIAL, VIEWER = "admin", "official", "viewer"
 

@@ -28,7 +28,7 @@ from indicators.catalogue.editing import Refs
 from indicators.catalogue.indicators import INDICATOR_LABELS, IndicatorData
 from indicators.files.long_format import plain_number
 from indicators.rules.parsing import parse_number
-from indicators.rules.periods import PERIODICITY_LABELS
+from indicators.rules.vocabulary import CATALOGUE_FILE_WORDS
 from indicators.access.permissions import Actor, require
 from indicators.files.safety import FORMULA_STARTS, neutralise
 
@@ -36,14 +36,7 @@ SHEET = "Indikatorer"
 COLUMNS = [f.name for f in fields(IndicatorData)]
 HEADERS = [INDICATOR_LABELS[name] for name in COLUMNS]
 
-# File words for the coded fields (first word is what the export writes).
-CHOICES = {
-    "direction": {"higher": ["högre", "higher", "högre är bättre"], "lower": ["lägre", "lower", "lägre är bättre"],
-                  "none": ["ingen", "none", "ingen riktning"]},
-    "periodicity": {code: [label, code] for code, label in PERIODICITY_LABELS.items()},
-    "source_kind": {"own": ["egen", "own", "egen uppgift"], "kolada": ["kolada"], "scb": ["scb"],
-                    "survey": ["enkät", "survey", "enkat"]},
-}
+CHOICES = CATALOGUE_FILE_WORDS
 YES, NO = ("ja", "j", "x", "true", "1", "sant"), ("nej", "n", "false", "0", "falskt", "")
 
 

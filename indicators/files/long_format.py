@@ -18,6 +18,7 @@ from db import queries
 from db.engine import session_scope
 from settings import get_settings
 from indicators.rules.periods import sort_key
+from indicators.rules.vocabulary import GENDER_ORDER, PERIODICITY_LABELS
 from indicators.files.safety import neutralise
 
 LONG_COLUMNS = ["indikator", "period", "kön", "område", "värde", "kommentar"]
@@ -51,7 +52,7 @@ def long_rows(engine: Optional[Engine] = None, indicator_ids: Optional[Iterable[
     codes = dict(zip(inds["id"], inds["code"]))
     values["code"] = values["indicator_id"].map(codes)
     values["key"] = values["period"].map(sort_key)
-    values["gender_order"] = values["gender"].map({"T": 0, "K": 1, "M": 2})
+    values["gender_order"] = values["gender"].map(GENDER_ORDER)
     values = values.sort_values(["code", "key", "sort_order", "gender_order"])
     threshold = get_settings().suppress_below
     rows = []
@@ -85,13 +86,12 @@ def catalogue_rows(engine: Optional[Engine] = None) -> list[dict]:
     with session_scope(engine) as session:
         inds = queries.indicators(session)
         tgts = queries.targets(session)
-    periodicity = {"year": "år", "halfyear": "halvår", "quarter": "kvartal"}
     last_target = tgts.sort_values("year").groupby("indicator_id").last()
     rows = []
     for r in inds.to_dict("records"):
         t = last_target.loc[r["id"]] if r["id"] in last_target.index else None
         rows.append({
-            "kod": r["code"], "namn": r["name"], "enhet": r["unit"], "periodicitet": periodicity[r["periodicity"]],
+            "kod": r["code"], "namn": r["name"], "enhet": r["unit"], "periodicitet": PERIODICITY_LABELS[r["periodicity"]],
             "ansvarig": r["org_code"], "fokusområde": r["focus_name"], "riktning": r["direction"],
             "källa": r["source_kind"], "kolada_id": r["source_ref"] if r["source_kind"] == "kolada" else "",
             "målår": "" if t is None else int(t["year"]), "målvärde": "" if t is None else plain_number(t["value"]),

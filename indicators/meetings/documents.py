@@ -22,7 +22,7 @@ from indicators.meetings import changes
 from indicators.rules.formatting import format_number
 from indicators.files.pdf import ReportPDF
 from indicators.rules.periods import sort_key
-from indicators.rules.vocabulary import MEETING_KIND_LABELS, STATUS_ICONS, STATUSES, label
+from indicators.rules.vocabulary import GENDER_ORDER, MEETING_KIND_LABELS, STATUS_ICONS, STATUSES, label
 
 DEFAULT_RECIPIENT = "KS"
 PROGRAM_LINE = "Politisk arbetsgrupp – Program för inkludering och social sammanhållning"
@@ -64,7 +64,7 @@ def changed_totals(meeting_id: int, engine: Optional[Engine] = None) -> pd.DataF
     df.loc[df["suppressed"], "value"] = None
     df.loc[df["suppressed"], "comment"] = ""
     df["key"] = df["period"].map(sort_key)
-    df["gender_order"] = df["gender"].map({"T": 0, "K": 1, "M": 2})
+    df["gender_order"] = df["gender"].map(GENDER_ORDER)
     return df.sort_values(["focus_number", "code", "key", "sort_order", "gender_order"]).reset_index(drop=True)
 
 

@@ -15,6 +15,8 @@ from typing import Optional
 from indicators.rules.results import Err, Ok, Result
 from indicators.rules.vocabulary import PERIODICITY_LABELS
 
+MONTHS = {"year": 12, "halfyear": 6, "quarter": 3}  # length of each kind of period
+
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +40,7 @@ class Period:
 
     @property
     def months(self) -> int:
-        return {"year": 12, "halfyear": 6, "quarter": 3}[self.kind]
+        return MONTHS[self.kind]
 
     @property
     def start(self) -> date:
@@ -172,7 +174,7 @@ def is_measurement_year(year: int, every_years: Optional[int], anchor_year: Opti
 
 def last_completed(periodicity: str, today: date) -> Period:
     """The newest period of this kind that has ended before ``today``."""
-    months = {"year": 12, "halfyear": 6, "quarter": 3}[periodicity]
+    months = MONTHS[periodicity]
     current = Period(today.year, periodicity, 0 if periodicity == "year" else (today.month - 1) // months + 1)
     return current.previous()
 

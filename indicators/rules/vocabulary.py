@@ -26,6 +26,15 @@ GENDER_WORDS = {
 DIRECTION_LABELS = {"higher": "högre är bättre", "lower": "lägre är bättre", "none": "ingen målriktning"}
 PERIODICITY_LABELS = {"year": "år", "halfyear": "halvår", "quarter": "kvartal"}
 SOURCE_LABELS = {"own": "egen uppgift", "kolada": "Kolada", "scb": "SCB", "survey": "enkät"}
+# Words accepted for the coded fields in the catalogue workbook (the first is what the export writes).
+CATALOGUE_FILE_WORDS = {
+    "direction": {"higher": ["högre", "higher", DIRECTION_LABELS["higher"]],
+                  "lower": ["lägre", "lower", DIRECTION_LABELS["lower"]],
+                  "none": ["ingen", "none", DIRECTION_LABELS["none"], "ingen riktning"]},
+    "periodicity": {code: [label, code] for code, label in PERIODICITY_LABELS.items()},
+    "source_kind": {"own": ["egen", "own", SOURCE_LABELS["own"]], "kolada": ["kolada"], "scb": ["scb"],
+                    "survey": ["enkät", "survey", "enkat"]},
+}
 # Kolada's terms of use ask for "Källa: Kolada" wherever its values are shown.
 SOURCE_ATTRIBUTIONS = {"kolada": "Källa: Kolada", "scb": "Källa: SCB"}
 VALUE_STATUS_LABELS = {"preliminär": "preliminär", "slutlig": "slutlig"}

@@ -15,7 +15,7 @@ from indicators.files.long_format import SUPPRESSED_NOTE
 from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number
 from indicators.views.gaps import apply_suppression
 from indicators.rules.periods import period_from_code, sort_key
-from indicators.rules.vocabulary import DIRECTION_LABELS, GENDER_LABELS, PERIODICITY_LABELS, SOURCE_LABELS
+from indicators.rules.vocabulary import DIRECTION_LABELS, GENDER_LABELS, GENDER_ORDER, PERIODICITY_LABELS, SOURCE_LABELS
 
 
 
@@ -83,7 +83,7 @@ def values_table(indicator: dict, values: pd.DataFrame, threshold: Optional[int]
         return pd.DataFrame(columns=columns)
     threshold = get_settings().suppress_below if threshold is None else threshold
     shown = apply_suppression(values, threshold)
-    shown = shown.assign(_key=shown["period"].map(sort_key), _g=shown["gender"].map({"T": 0, "K": 1, "M": 2}))
+    shown = shown.assign(_key=shown["period"].map(sort_key), _g=shown["gender"].map(GENDER_ORDER))
     shown = shown.sort_values(["_key", "sort_order", "_g"], ascending=[False, True, True])
     decimals, unit = int(indicator["decimals"]), indicator["unit"] or ""
     return pd.DataFrame({
