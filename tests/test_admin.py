@@ -11,19 +11,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import func, select
-from sqlmodel import SQLModel
 
 import cli
 from db import crud
 from db.engine import session_scope
-from db.models import Area, AuditEvent, Indicator, Measurement, Meta, Organisation, ResultGoal
+from db.models import Area, Indicator, Measurement, Organisation, ResultGoal
 from indicators.catalogue import admin
 from indicators.catalogue import workbook as catalogue_io
 from indicators.views import overview
 from indicators.catalogue.admin import ActionData, AdminError, ConflictError, IndicatorData, MeetingData
 from indicators.access.permissions import PermissionDenied
-from tests.conftest import ADMIN, VIEWER, official
-from tests.test_app_pages import all_text, logged_in_app
+from tests.utils.actors import ADMIN, VIEWER, official
+from tests.utils.apptest import all_text, button, logged_in_app
+from tests.utils.records import audit_rows, dump, ids
 
 SEATS = [("KS", 2), ("BN", 1), ("SBN", 1), ("SN", 1), ("TSN", 1), ("VAN", 1)]
 
@@ -33,27 +33,6 @@ def new_indicator(**changes) -> IndicatorData:
                          result_goals=["RM2"], unit="%", valid_min=0, valid_max=100, baseline_period="2019",
                          baseline_value=40.0, targets={2027: 50.0})
     return replace(base, **changes)
-
-
-def ids(engine, model, code: str) -> int:
-    with session_scope(engine) as session:
-        return crud.by_code(session, model, code).id
-
-
-def audit_rows(engine, **where) -> list[AuditEvent]:
-    with session_scope(engine) as session:
-        stmt = select(AuditEvent)
-        for column, value in where.items():
-            stmt = stmt.where(getattr(AuditEvent, column) == value)
-        return list(session.execute(stmt).scalars())
-
-
-def dump(engine) -> dict[str, list]:
-    """Every row of every table except the audit trail and meta (the data version)."""
-    skip = {AuditEvent.__tablename__, Meta.__tablename__}
-    with session_scope(engine) as session:
-        return {t.name: sorted(map(repr, session.execute(select(t)).all()))
-                for t in SQLModel.metadata.sorted_tables if t.name not in skip}
 
 
 # --- indicators ----------------------------------------------------------------------
@@ -377,10 +356,6 @@ def admin_app(demo_engine):
     from indicators.access.users import create_user
     create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
     return logged_in_app("admin")
-
-
-def button(at, label: str):
-    return next(b for b in at.button if b.label == label)
 
 
 def test_administration_page_health_panel_and_indicator_form(admin_app, demo_engine):

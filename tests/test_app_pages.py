@@ -1,32 +1,13 @@
 """AppTest: the app runs, the login gate holds, and each page shows real data."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.access.permissions import Actor
+from tests.utils.apptest import APP, all_text, logged_in_app
+from tests.utils.demo import FOCUS_AREAS
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-FOCUS_AREAS = ["Etablering på arbetsmarknaden", "Skola", "Bostad och samhällsservice", "Brottslighet", "Demokrati och civilsamhälle"]
 PROGRAM_GOALS = ["Ett gemensamt språk", "Egen försörjning", "Delaktighet i samhället", "Trygghet och säkerhet", "Jämställdhet"]
-
-
-def logged_in_app(role: str = "admin", org_ids=frozenset()) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["actor"] = Actor(email=f"{role}@exempel.invalid", role=role, org_ids=org_ids)
-    at.session_state["logged_in_at"] = datetime.now(timezone.utc)
-    return at
-
-
-def all_text(at: AppTest) -> str:
-    parts = [e.value for e in at.markdown] + [e.value for e in at.title] + [e.value for e in at.subheader]
-    parts += [e.value for e in at.header] + [e.label for e in at.expander] + [e.value for e in at.text]
-    parts += [e.value for e in at.caption]
-    return "\n".join(str(p) for p in parts)
 
 
 def test_not_logged_in_sees_only_login(demo_engine):
@@ -41,7 +22,7 @@ def test_not_logged_in_sees_only_login(demo_engine):
 @pytest.fixture
 def admin_app(demo_engine):
     from indicators.access.users import create_user
-    from tests.conftest import ADMIN
+    from tests.utils.actors import ADMIN
     create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
     return logged_in_app("admin")
 

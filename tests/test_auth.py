@@ -4,7 +4,6 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,10 +14,10 @@ from db.models import AuditEvent
 from indicators.access import permissions
 from indicators.access import users
 from indicators.access.permissions import ADMIN, OFFICIAL, VIEWER, Actor, PermissionDenied
-from tests.conftest import ADMIN as ADMIN_ACTOR
-from tests.test_app_pages import APP, all_text, logged_in_app
+from tests.utils.actors import ADMIN as ADMIN_ACTOR
+from tests.utils.apptest import APP, all_text, logged_in_app
+from tests.utils.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 OWN, OTHER = 1, 2
 ACTORS = {
     ADMIN: Actor(email="a@test.invalid", role=ADMIN),

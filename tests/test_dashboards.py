@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import math
 from datetime import datetime, timezone
 
@@ -11,7 +10,6 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import delete, select, update
-from streamlit.testing.v1 import AppTest
 
 from db import crud
 from db.engine import session_scope
@@ -24,8 +22,9 @@ from indicators.views import matrices
 from indicators.meetings import changes as meetings_view
 from indicators.files.long_format import is_suppressed, long_rows
 from indicators.files.xlsx import to_xlsx_bytes
-from tests.conftest import ADMIN, DEMO_TODAY
-from tests.test_app_pages import FOCUS_AREAS, all_text, logged_in_app
+from tests.utils.actors import ADMIN
+from tests.utils.apptest import all_text, logged_in_app, open_page, plotly_charts, trace_names
+from tests.utils.demo import DEMO_TODAY, FOCUS_AREAS
 
 PROGRAM_GOALS = ["1. Ett gemensamt språk", "2. Egen försörjning", "3. Delaktighet i samhället",
                  "4. Trygghet och säkerhet", "5. Jämställdhet"]
@@ -282,22 +281,6 @@ def viewer_app(demo_engine):
     from indicators.access.users import create_user
     create_user(ADMIN, "viewer@exempel.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
     return logged_in_app("viewer")
-
-
-def open_page(at: AppTest, page: str, **params) -> AppTest:
-    at.run()
-    at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def plotly_charts(at: AppTest) -> list:
-    return list(at.get("plotly_chart"))
-
-
-def trace_names(chart) -> list[str]:
-    return [trace.get("name") for trace in json.loads(chart.proto.spec)["data"]]
 
 
 def test_focus_area_page_shows_charts_and_actions(viewer_app):

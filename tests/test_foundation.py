@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
@@ -20,14 +19,8 @@ from db.models import (
     Action, ActionProgramGoal, Area, FocusArea, Indicator, IndicatorProgramGoal, Measurement,
     Organisation, ProgramGoal,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def table_counts(engine) -> dict[str, int]:
-    with session_scope(engine) as session:
-        return {t.name: session.execute(select(func.count()).select_from(t)).scalar_one()
-                for t in SQLModel.metadata.sorted_tables}
+from tests.utils.paths import ROOT
+from tests.utils.records import table_counts
 
 
 def test_migration_from_empty_reaches_head_without_drift(db_url):
@@ -41,7 +34,7 @@ def test_migration_from_empty_reaches_head_without_drift(db_url):
 
 
 def test_seed_and_demo_are_idempotent(demo_engine):
-    from tests.conftest import DEMO_TODAY
+    from tests.utils.demo import DEMO_TODAY
     before = table_counts(demo_engine)
     initialise(demo_engine, demo=True, today=DEMO_TODAY)
     assert table_counts(demo_engine) == before

@@ -4,8 +4,6 @@ permissions per role, the template, the CLI and the Importera page."""
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -17,37 +15,12 @@ from db.models import AuditEvent, Indicator
 from indicators.files import long_format
 from indicators.reporting import file_import
 from indicators.reporting import values
-from tests.conftest import ADMIN, DEMO_TODAY, VIEWER, official
-from tests.test_values import dump, org_id, stored
+from tests.utils.actors import ADMIN, VIEWER, official
+from tests.utils.demo import DEMO_TODAY
+from tests.utils.measurements import dump, org_id, stored
+from tests.utils.workbooks import HEADER, csv_file, xlsx_file
 
 T = DEMO_TODAY
-HEADER = "indikator;period;kön;område;värde;kommentar"
-
-
-def csv_file(*lines: str, header: str = HEADER, encoding: str = "utf-8-sig") -> bytes:
-    return ("\r\n".join([header, *lines]) + "\r\n").encode(encoding)
-
-
-def xlsx_file(rows: list[list[object]], cached: dict[str, str] | None = None) -> bytes:
-    """An XLSX file; ``cached`` gives formula cells a cached value, as Excel would save it."""
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    if not cached:
-        return buffer.getvalue()
-    source, patched = zipfile.ZipFile(buffer), io.BytesIO()
-    with zipfile.ZipFile(patched, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                for ref, value in cached.items():
-                    text = re.sub(rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)<v />', rf"\g<1><v>{value}</v>", text)
-                data = text.encode()
-            target.writestr(item, data)
-    return patched.getvalue()
 
 
 def non_refusal_audits(engine) -> int:
@@ -284,7 +257,7 @@ def test_cli_import(demo_engine, tmp_path, capsys):
 
 def test_importera_page_previews_and_applies(demo_engine):
     from indicators.access.users import create_user
-    from tests.test_app_pages import logged_in_app
+    from tests.utils.apptest import logged_in_app
 
     create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
     at = logged_in_app("admin")

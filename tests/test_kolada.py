@@ -4,7 +4,6 @@ is never touched."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import requests
@@ -19,19 +18,13 @@ from indicators.sources.kolada import KoladaClient, KoladaError, load_pages, par
 from indicators.sources.kolada_import import (
     fetch_and_import, import_files, import_pages, last_fetch_table,
 )
-from tests.conftest import ADMIN, VIEWER, official
+from tests.utils.actors import ADMIN, VIEWER, official
+from tests.utils.kolada import FIXTURES, fixture, saved_pages
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "kolada"
+pytestmark = pytest.mark.usefixtures("kolada_env")
+
 BASE = "https://api.kolada.se/v3/"
 PAGE2_URL = f"{BASE}data/kpi/N00914/municipality/0583,0000/year/2022,2023?page=2&per_page=2"
-
-
-def fixture(name: str) -> dict:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def saved_pages() -> list[dict]:
-    return [fixture("n00914_page1.json"), fixture("n00914_page2.json"), fixture("n03926.json")]
 
 
 def files(*names: str) -> list[tuple[str, bytes]]:
@@ -39,12 +32,6 @@ def files(*names: str) -> list[tuple[str, bytes]]:
 
 
 ALL_FILES = ("n00914_page1.json", "n00914_page2.json", "n03926.json")
-
-
-@pytest.fixture(autouse=True)
-def kolada_env(monkeypatch):
-    for name in ("KOLADA_BASE_URL", "KOLADA_MUNICIPALITY", "KOLADA_COMPARE"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def fake_api(requested: list[str] | None = None):
@@ -414,7 +401,7 @@ def test_page_shows_last_fetch_table_for_admin(engine):
     from streamlit.testing.v1 import AppTest
 
     from indicators.access.users import create_user
-    from tests.test_app_pages import logged_in_app
+    from tests.utils.apptest import logged_in_app
 
     import_pages(ADMIN, saved_pages(), engine=engine)
     create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=engine)

@@ -17,7 +17,7 @@ from indicators.access import users
 from indicators.reporting import values
 from indicators.access.permissions import Actor, PermissionDenied
 from indicators.sources import kolada_import
-from tests.conftest import DEMO_TODAY
+from tests.utils.demo import DEMO_TODAY
 
 ROLES = ["admin", "official_own", "official_other", "viewer"]
 

@@ -15,8 +15,9 @@ from indicators.catalogue import admin
 from indicators.views import matrices
 from indicators.reporting import values
 from indicators.sources import kolada_import
-from tests.conftest import ADMIN, DEMO_TODAY, official
-from tests.test_app_pages import logged_in_app
+from tests.utils.actors import ADMIN, official
+from tests.utils.apptest import logged_in_app
+from tests.utils.demo import DEMO_TODAY
 
 
 def indicator_count(engine) -> int:

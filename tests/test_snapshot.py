@@ -11,7 +11,6 @@ from datetime import date, datetime, timezone
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from db import crud
@@ -22,22 +21,17 @@ from db.models import (
 from indicators.meetings import documents as meeting_docs
 from indicators.annual import snapshot
 from indicators.access.permissions import PermissionDenied
-from tests.conftest import ADMIN, VIEWER, official
-from tests.test_app_pages import FOCUS_AREAS, all_text, logged_in_app
+from tests.utils.actors import ADMIN, VIEWER, official
+from tests.utils.apptest import all_text, logged_in_app
+from tests.utils.demo import FOCUS_AREAS
+from tests.utils.demo import FOLLOW_UP_YEAR as YEAR
+from tests.utils.measurements import measurement as _value
+from tests.utils.pdf import pdf_text as _pdf_text
 
-YEAR = 2025
 DAY = date(2026, 11, 22)
 PAYLOADS = ['=HYPERLINK("http://x")', "+cmd", "@SUM(1)"]
 SECRET_VALUE = 97.6543
 SECRET_COMMENT = "Detta får inte synas"
-
-
-def _value(session, code: str, period: str, gender: str = "T", area_code: str = "HELA") -> Measurement:
-    indicator = crud.by_code(session, Indicator, code)
-    area = crud.by_code(session, Area, area_code)
-    return session.execute(select(Measurement).where(
-        Measurement.indicator_id == indicator.id, Measurement.period == period,
-        Measurement.gender == gender, Measurement.area_id == area.id)).scalars().one()
 
 
 def _files(engine, snapshot_id: int) -> dict[str, bytes]:
@@ -169,10 +163,6 @@ def test_exports_hold_no_formulas_from_user_text_and_no_small_breakdowns(tricky_
     assert "ARB01;2025;K;Hela kommunen;;Värdet visas inte" in csv_text
     assert "'=HYPERLINK" in csv_text  # the CSV neutralises too (exports.to_csv_bytes)
     assert "97,6543" not in _pdf_text(_by_ext(files, ".pdf"))
-
-
-def _pdf_text(data: bytes) -> str:
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
 
 
 def test_pdf_names_every_focus_area_the_year_and_the_hash(demo_engine):

@@ -8,25 +8,15 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from db import crud
 from db.engine import session_scope
-from db.models import Area, AuditEvent, Indicator, Measurement, Organisation
+from db.models import AuditEvent, Indicator
 from indicators.reporting import values
 from indicators.access.permissions import Actor, PermissionDenied
-from tests.conftest import ADMIN, DEMO_TODAY, VIEWER, official
+from tests.utils.actors import ADMIN, VIEWER, official
+from tests.utils.demo import DEMO_TODAY
+from tests.utils.measurements import dump, org_id, stored
 
 T = DEMO_TODAY  # 2026-11-22: demo values exist up to 2026Q3, 2026H1 and 2025
-
-
-def org_id(engine, code: str) -> int:
-    with session_scope(engine) as session:
-        return crud.by_code(session, Organisation, code).id
-
-
-def dump(engine) -> list[tuple]:
-    with session_scope(engine) as session:
-        rows = session.execute(select(Measurement)).scalars().all()
-        return sorted((m.indicator_id, m.period, m.gender, m.area_id, m.value, m.comment, m.status, m.version) for m in rows)
 
 
 def audit_count(engine, action: str | None = None) -> int:
@@ -35,15 +25,6 @@ def audit_count(engine, action: str | None = None) -> int:
         stmt = stmt.where(AuditEvent.action == action)
     with session_scope(engine) as session:
         return session.execute(stmt).scalar_one()
-
-
-def stored(engine, code: str, period: str, gender: str = "T", area: str = "HELA") -> Measurement | None:
-    with session_scope(engine) as session:
-        stmt = (select(Measurement).join(Indicator, Indicator.id == Measurement.indicator_id)
-                .join(Area, Area.id == Measurement.area_id)
-                .where(Indicator.code == code, Measurement.period == period, Measurement.gender == gender,
-                       Area.code == area))
-        return session.execute(stmt).scalars().first()
 
 
 def entry(code="ARB05", period="2026Q4", value="12,5", gender="T", area="", comment="", expected=None, **extra):
@@ -285,7 +266,7 @@ def test_entries_for_item_skips_cells_left_empty(demo_engine, sn):
 
 def _official_app(engine):
     from indicators.access.users import create_user
-    from tests.test_app_pages import logged_in_app
+    from tests.utils.apptest import logged_in_app
     create_user(ADMIN, "official@exempel.invalid", "official", orgs=["SN"], password="ett-langt-losenord", engine=engine)
     at = logged_in_app("official", frozenset({org_id(engine, "SN")}))
     at.run()
