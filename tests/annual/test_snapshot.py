@@ -281,7 +281,7 @@ def test_page_itself_refuses_a_viewer(demo_engine):
     from indicators.access.users import actor_for_email, create_user
 
     create_user(ADMIN, "viewer@exempel.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
-    page = Path(__file__).resolve().parent.parent / "pages" / "arsuppfoljning.py"
+    page = Path(__file__).resolve().parents[2] / "pages" / "arsuppfoljning.py"
     at = AppTest.from_file(str(page), default_timeout=60)
     at.session_state["actor"] = actor_for_email("viewer@exempel.invalid")
     at.session_state["logged_in_at"] = dt.now(timezone.utc)
