@@ -1,5 +1,5 @@
 """Årsuppföljning: deterministic hash, frozen content, safe exports, permissions, CLI,
-meeting documents and the admin page."""
+meeting documents. The Årsuppföljning page is tested in tests/pages."""
 from __future__ import annotations
 
 import hashlib
@@ -22,7 +22,6 @@ from indicators.meetings import documents as meeting_docs
 from indicators.annual import snapshot
 from indicators.access.permissions import PermissionDenied
 from tests.utils.actors import ADMIN, VIEWER, official
-from tests.utils.apptest import all_text, logged_in_app
 from tests.utils.demo import FOCUS_AREAS
 from tests.utils.demo import FOLLOW_UP_YEAR as YEAR
 from tests.utils.measurements import measurement as _value
@@ -247,45 +246,3 @@ def test_notes_list_attendees_decisions_and_default_distribution(demo_engine):
         session.add(MeetingDistribution(meeting_id=meeting.id, organisation_id=crud.by_code(session, Organisation, "KF").id))
     assert meeting_docs.distribution_list(meeting.id, demo_engine) == [("KF", "Kommunfullmäktige")]
     assert "Kommunfullmäktige (KF)" in _pdf_text(meeting_docs.meeting_notes_pdf(meeting.id, demo_engine))
-
-
-# --- the page ----------------------------------------------------------------------------
-
-def _app_as(role: str, engine):
-    from indicators.access.users import create_user
-    create_user(ADMIN, f"{role}@exempel.invalid", role, password="ett-langt-losenord", engine=engine)
-    return logged_in_app(role)
-
-
-def test_admin_page_creates_a_snapshot_and_shows_its_hash(demo_engine):
-    at = _app_as("admin", demo_engine)
-    at.run()
-    at.switch_page("pages/arsuppfoljning.py").run()
-    assert not at.exception
-    at.number_input[0].set_value(YEAR)
-    at.button[0].click().run()  # the form's submit button
-    assert not at.exception
-    sha = snapshot.list_snapshots(demo_engine).iloc[0]["sha256"]
-    assert sha in [c.value for c in at.code]
-    assert "Jämför med nuläget" in all_text(at)
-    assert len(at.dataframe) >= 1
-
-
-def test_page_itself_refuses_a_viewer(demo_engine):
-    """The navigation hides the page from viewers; the page also guards itself."""
-    from datetime import datetime as dt
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
-
-    from indicators.access.users import actor_for_email, create_user
-
-    create_user(ADMIN, "viewer@exempel.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
-    page = Path(__file__).resolve().parents[2] / "pages" / "arsuppfoljning.py"
-    at = AppTest.from_file(str(page), default_timeout=60)
-    at.session_state["actor"] = actor_for_email("viewer@exempel.invalid")
-    at.session_state["logged_in_at"] = dt.now(timezone.utc)
-    at.run()
-    assert not at.exception
-    assert "Ingen behörighet" in " ".join(e.value for e in at.error)
-    assert not at.number_input and not at.button

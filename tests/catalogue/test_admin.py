@@ -1,5 +1,6 @@
 """Administration: catalogue, structure, actions and meetings services, the XLSX round
-trip, the CLI catalogue commands and the Administration/Insatser pages."""
+trip and the CLI catalogue commands. The Administration and Insatser pages are tested in
+tests/pages."""
 from __future__ import annotations
 
 import io
@@ -22,7 +23,6 @@ from indicators.views import overview
 from indicators.catalogue.admin import ActionData, AdminError, ConflictError, IndicatorData, MeetingData
 from indicators.access.permissions import PermissionDenied
 from tests.utils.actors import ADMIN, VIEWER, official
-from tests.utils.apptest import all_text, button, logged_in_app
 from tests.utils.records import audit_rows, dump, ids
 
 SEATS = [("KS", 2), ("BN", 1), ("SBN", 1), ("SN", 1), ("TSN", 1), ("VAN", 1)]
@@ -347,64 +347,3 @@ def test_cli_catalogue_export_and_import(engine, tmp_path, capsys):
 @given(st.dictionaries(st.integers(2018, 2027), st.floats(-1e6, 1e6, allow_nan=False).map(lambda v: round(v, 4)), max_size=5))
 def test_target_cell_round_trips(targets):
     assert catalogue_io._targets(catalogue_io._cell_value("targets", targets)) == (targets, None)
-
-
-# --- pages ------------------------------------------------------------------------------
-
-@pytest.fixture
-def admin_app(demo_engine):
-    from indicators.access.users import create_user
-    create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
-    return logged_in_app("admin")
-
-
-def test_administration_page_health_panel_and_indicator_form(admin_app, demo_engine):
-    at = admin_app.run()
-    at.switch_page("pages/administration.py").run()
-    assert not at.exception
-    assert "Katalogens hälsa" in all_text(at)
-    metrics = {m.label: m.value for m in at.metric}
-    assert {"Utan målvärde", "Utan ansvarig organisation", "Utan värde för de två senaste perioderna",
-            "Mål utan indikatorer"} <= set(metrics)
-    tabs = [t.label for t in at.tabs]
-    for label in ("Indikatorer", "Mål och fokusområden", "Organisationer", "Områden", "Jämförelseenheter",
-                  "Användare", "Möten", "Katalog"):
-        assert label in tabs
-    ind_id = ids(demo_engine, Indicator, "ARB01")
-    at.selectbox(key="adm_ind").set_value(ind_id).run()
-    next(t for t in at.text_input if t.label == "Namn").set_value("Förvärvsarbetande 20–64 år (ny)")
-    button(at, "Spara indikatorn").click().run()
-    assert not at.exception and not at.error
-    assert "Indikatorn ARB01 sparades." in [s.value for s in at.success]
-    assert admin.indicator_data(ind_id, demo_engine)[0].name == "Förvärvsarbetande 20–64 år (ny)"
-    button(at, "Avveckla").click().run()
-    assert admin.indicator_data(ind_id, demo_engine)[0].active is False
-    button(at, "Ta bort").click().run()
-    assert "avveckla (inaktivera) den i stället" in at.error[0].value
-    meetings = len(admin.meeting_list(demo_engine))
-    button(at, "Spara mötet").click().run()
-    assert not at.exception and len(admin.meeting_list(demo_engine)) == meetings + 1
-    data, _version = admin.meeting_data(int(admin.meeting_list(demo_engine)["id"].max()), demo_engine)
-    assert len(data.attendees) == 7 and data.distribution == sorted(["KS", "BN", "SBN", "SN", "TSN", "VAN"])
-
-
-
-def test_insatser_refuses_action_without_goal_and_limits_officials(demo_engine):
-    from indicators.access.users import create_user
-    create_user(ADMIN, "official@exempel.invalid", "official", orgs=["SN"], password="ett-langt-losenord", engine=demo_engine)
-    sn = ids(demo_engine, Organisation, "SN")
-    at = logged_in_app("official", frozenset({sn})).run()
-    at.switch_page("pages/insatser.py").run()
-    assert not at.exception
-    text = all_text(at)
-    assert "Per fokusområde" in text and "Per organisation" in text and "Total kostnadsberäkning" in text
-    assert len(at.dataframe) == 3
-    editable = at.selectbox(key="insatser_pick").options
-    listed = admin.action_list(engine=demo_engine)
-    own = listed[listed["org_ids"].map(lambda org_ids: sn in org_ids)]
-    assert len(editable) == len(own) + 1 < len(listed) + 1
-    next(t for t in at.text_input if t.label == "Namn").set_value("Ny insats utan mål")
-    button(at, "Spara insatsen").click().run()
-    assert at.error[0].value == "Inget sparades."
-    assert "Varje åtgärd ska motiveras av ett eller flera av programmets mål" in "\n".join(t.value for t in at.text)
-    assert "Ny insats utan mål" not in set(admin.action_list(engine=demo_engine)["name"])

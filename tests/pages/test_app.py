@@ -1,13 +1,13 @@
-"""AppTest: the app runs, the login gate holds, and each page shows real data."""
+"""AppTest of app.py: the login gate holds, password and SSO login, logout, a disabled user is
+logged out; and no page or UI module renders unsafe HTML. Each page has its own test module."""
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
+from indicators.access import users
+from tests.utils.actors import ADMIN as ADMIN_ACTOR
 from tests.utils.apptest import APP, all_text, logged_in_app
-from tests.utils.demo import FOCUS_AREAS
-
-PROGRAM_GOALS = ["Ett gemensamt språk", "Egen försörjning", "Delaktighet i samhället", "Trygghet och säkerhet", "Jämställdhet"]
+from tests.utils.paths import ROOT
 
 
 def test_not_logged_in_sees_only_login(demo_engine):
@@ -19,28 +19,60 @@ def test_not_logged_in_sees_only_login(demo_engine):
     assert len(at.dataframe) == 0
 
 
-@pytest.fixture
-def admin_app(demo_engine):
-    from indicators.access.users import create_user
-    from tests.utils.actors import ADMIN
-    create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
-    return logged_in_app("admin")
+def test_login_form_labels_and_wrong_password(demo_engine):
+    users.create_user(ADMIN_ACTOR, "f@test.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    email, password = at.text_input
+    email.input("f@test.invalid")
+    password.input("fel-losenord")
+    at.button[0].click().run()
+    assert "Fel e-post eller lösenord." in [e.value for e in at.error]
+    assert "Etablering på arbetsmarknaden" not in all_text(at)
 
 
-def test_overview_shows_five_focus_areas(admin_app):
-    at = admin_app.run()
+def test_login_then_logout(demo_engine):
+    users.create_user(ADMIN_ACTOR, "g@test.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    email, password = at.text_input
+    email.input("g@test.invalid")
+    password.input("ett-langt-losenord")
+    at.button[0].click().run()
+    assert "Etablering på arbetsmarknaden" in all_text(at)
+    at.button(key="logout").click().run()
+    assert "actor" not in at.session_state
+    assert "Etablering på arbetsmarknaden" not in all_text(at)
+
+
+def test_sso_maps_verified_email_to_user(demo_engine):
+    users.create_user(ADMIN_ACTOR, "sso@test.invalid", "viewer", engine=demo_engine)  # no password: SSO only
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "id", "client_secret": "s", "server_metadata_url": "https://login.invalid/.well-known"}
+    at.user = {"is_logged_in": True, "email": "SSO@test.invalid"}
+    at.run()
     assert not at.exception
-    text = all_text(at)
-    for name in FOCUS_AREAS:
-        assert name in text
-    assert len(at.table) == 5
-    assert "Exempeldata" in "\n".join(w.value for w in at.warning)
+    assert "Etablering på arbetsmarknaden" in all_text(at)
 
 
-def test_goal_page_shows_five_program_goals(admin_app):
-    at = admin_app.run()
-    at.switch_page("pages/mal.py").run()
-    assert not at.exception
-    text = all_text(at)
-    for name in PROGRAM_GOALS:
-        assert name in text
+def test_sso_unknown_email_gets_no_access_page(demo_engine):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "id", "client_secret": "s", "server_metadata_url": "https://login.invalid/.well-known"}
+    at.user = {"is_logged_in": True, "email": "okand@test.invalid"}
+    at.run()
+    assert "Ingen behörighet" in all_text(at)
+    assert "Etablering på arbetsmarknaden" not in all_text(at)
+
+
+def test_disabled_user_is_logged_out_on_next_run(demo_engine):
+    users.create_user(ADMIN_ACTOR, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
+    at = logged_in_app("admin").run()
+    assert "Etablering på arbetsmarknaden" in all_text(at)
+    users.update_user(ADMIN_ACTOR, "admin@exempel.invalid", active=False, engine=demo_engine)
+    at.run()
+    assert "Etablering på arbetsmarknaden" not in all_text(at)
+
+
+def test_no_unsafe_html_anywhere_in_the_ui():
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")]:
+        assert "unsafe_allow_html=True" not in path.read_text(encoding="utf-8"), path

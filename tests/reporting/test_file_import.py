@@ -1,6 +1,6 @@
 """File import: every error class leaves the database unchanged, re-imports and
 export round-trips are all 'oförändrad', preview → apply detects changes in between,
-permissions per role, the template, the CLI and the Importera page."""
+permissions per role, the template and the CLI. The Importera page is tested in tests/pages."""
 from __future__ import annotations
 
 import io
@@ -250,25 +250,4 @@ def test_cli_import(demo_engine, tmp_path, capsys):
     assert "Skulle ge: 1 nya" in capsys.readouterr().out and stored(demo_engine, "ARB05", "2026Q4") is None
     assert cli.main(["import", str(good), "--user", "rapportor@exempel.invalid"]) == 0
     assert "Importerat: 1 nya, 0 ändrade, 0 oförändrade." in capsys.readouterr().out
-    assert stored(demo_engine, "ARB05", "2026Q4").value == 25.5
-
-
-# --- the Importera page -------------------------------------------------------------
-
-def test_importera_page_previews_and_applies(demo_engine):
-    from indicators.access.users import create_user
-    from tests.utils.apptest import logged_in_app
-
-    create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
-    at = logged_in_app("admin")
-    at.run()
-    at.switch_page("pages/importera.py").run()
-    assert not at.exception
-    assert at.file_uploader and any(b.label == "Ladda ner mall (xlsx)" for b in at.get("download_button"))
-    at.file_uploader(key="importera_fil").set_value(("v.csv", csv_file("ARB05;2026Q4;T;;25,5;"), "text/csv")).run()
-    assert not at.exception
-    assert len(at.dataframe) >= 1
-    at.button(key="importera_apply").click().run()
-    assert not at.exception
-    assert any("Importerat: 1 nya" in s.value for s in at.success)
     assert stored(demo_engine, "ARB05", "2026Q4").value == 25.5

@@ -1,9 +1,8 @@
 """Reporting values: the sheet, all-or-nothing saving, plausibility, optimistic locking,
-permissions per role, period locks, and the Rapportera page."""
+permissions per role and period locks. The Rapportera page is tested in tests/pages."""
 from __future__ import annotations
 
 import threading
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -260,40 +259,3 @@ def test_entries_for_item_skips_cells_left_empty(demo_engine, sn):
     entries = values.entries_for_item(item, {"K|HELA": {"value": "12,5", "comment": "", "status": "preliminär"}}, {})
     assert [(e["gender"], e["value"], e["expected_version"]) for e in entries] == [("K", "12,5", None)]
     assert entries[0]["label"] == "ARB05 2026Q4 Kvinnor, Hela kommunen"
-
-
-# --- the Rapportera page ------------------------------------------------------------
-
-def _official_app(engine):
-    from indicators.access.users import create_user
-    from tests.utils.apptest import logged_in_app
-    create_user(ADMIN, "official@exempel.invalid", "official", orgs=["SN"], password="ett-langt-losenord", engine=engine)
-    at = logged_in_app("official", frozenset({org_id(engine, "SN")}))
-    at.run()
-    at.switch_page("pages/rapportera.py").run()
-    assert not at.exception
-    at.selectbox(key="rapportera_period").set_value("2025Q3").run()
-    assert not at.exception
-    item = values.reporting_sheet(official(org_id(engine, "SN")), "2025Q3", engine=engine, today=date.today()).items[0]
-    return at, item
-
-
-def test_rapportera_page_saves_a_missing_value(engine):
-    at, item = _official_app(engine)
-    cell = item.cells[0]
-    at.text_input(key=f"rap|{item.code}|{item.period}|{cell.key}|v").input("12,5")
-    next(b for b in at.button if b.label == "Spara").click().run()
-    assert not at.exception
-    assert any("Sparat" in s.value for s in at.success)
-    assert stored(engine, item.code, item.period, cell.gender, cell.area_code).value == 12.5
-
-
-def test_rapportera_page_shows_swedish_error_and_saves_nothing(engine):
-    at, item = _official_app(engine)
-    cell = item.cells[0]
-    at.text_input(key=f"rap|{item.code}|{item.period}|{cell.key}|v").input("abc")
-    next(b for b in at.button if b.label == "Spara").click().run()
-    assert not at.exception
-    assert any("Inget sparades" in e.value for e in at.error)
-    assert any("värde: 'abc' är inte ett tal" in t.value for t in at.text)
-    assert dump(engine) == []

@@ -1,6 +1,6 @@
 """Kolada: client (paging, retries, chunking, offline), import (genders, missing values,
-all-or-nothing, idempotence, permissions), CLI and page. Saved responses only; the network
-is never touched."""
+all-or-nothing, idempotence, permissions) and CLI. Saved responses only; the network
+is never touched. The Hämta statistik page is tested in tests/pages."""
 from __future__ import annotations
 
 import json
@@ -372,7 +372,7 @@ def test_last_fetch_table(engine):
     assert table.loc["ARB01", "kpi_id"] == "N00914"
 
 
-# --- CLI and page ------------------------------------------------------------------------
+# --- CLI -------------------------------------------------------------------------------
 
 def test_cli_imports_saved_files_and_reports_counts(engine, capsys):
     args = ["kolada"] + [a for name in ALL_FILES for a in ("--from-file", str(FIXTURES / name))]
@@ -395,20 +395,3 @@ def test_cli_fetch_offline_exits_1(engine, capsys, monkeypatch):
                         lambda: FakeSession(requests.ConnectionError("Name or service not known")))
     assert cli.main(["kolada", "--fetch", "--kpi", "N00914"]) == 1
     assert "Kunde inte nå Kolada (kolada.test)" in capsys.readouterr().err
-
-
-def test_page_shows_last_fetch_table_for_admin(engine):
-    from streamlit.testing.v1 import AppTest
-
-    from indicators.access.users import create_user
-    from tests.utils.apptest import logged_in_app
-
-    import_pages(ADMIN, saved_pages(), engine=engine)
-    create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=engine)
-    at: AppTest = logged_in_app("admin").run()
-    at.switch_page("pages/hamta_statistik.py").run()
-    assert not at.exception
-    assert [t.value for t in at.title] == ["Hämta officiell statistik"]
-    table = at.dataframe[-1].value
-    assert "N00914" in set(table["kpi_id"]) and (table["senast_hamtat"] != "–").sum() == 2
-    assert "Källa: Kolada" in "\n".join(c.value for c in at.caption)

@@ -1,5 +1,6 @@
 """Working-group dashboards: gaps and suppression, charts, matrices, responsibility, the
-'what changed since the previous meeting' view, the Excel export, and each page via AppTest."""
+'what changed since the previous meeting' view, the Excel export and the history. The
+pages themselves are tested via AppTest in tests/pages."""
 from __future__ import annotations
 
 import io
@@ -22,8 +23,6 @@ from indicators.views import matrices
 from indicators.meetings import changes as meetings_view
 from indicators.files.long_format import is_suppressed, long_rows
 from indicators.files.xlsx import to_xlsx_bytes
-from tests.utils.actors import ADMIN
-from tests.utils.apptest import all_text, logged_in_app, open_page, plotly_charts, trace_names
 from tests.utils.demo import DEMO_TODAY, FOCUS_AREAS
 
 PROGRAM_GOALS = ["1. Ett gemensamt språk", "2. Egen försörjning", "3. Delaktighet i samhället",
@@ -274,85 +273,7 @@ def test_history_lists_audit_events_of_the_indicators_values(demo_engine):
     assert row["Värde"] == "2024, Totalt, Hela kommunen" and row["Motivering"] == "Rättad efter ny körning"
 
 
-# --- pages (AppTest) --------------------------------------------------------------------
-
-@pytest.fixture
-def viewer_app(demo_engine):
-    from indicators.access.users import create_user
-    create_user(ADMIN, "viewer@exempel.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
-    return logged_in_app("viewer")
-
-
-def test_focus_area_page_shows_charts_and_actions(viewer_app):
-    at = open_page(viewer_app, "pages/fokusomraden.py", omrade="skola")
-    assert not at.exception
-    assert "2. Skola" in all_text(at)
-    charts_before = plotly_charts(at)
-    assert len(charts_before) == 7  # the seven active Skola indicators
-    actions = at.dataframe[-1].value
-    assert "Läxhjälp och studiero på mötesplatser" in list(actions["Insats"])
-    assert "300\u00a0000 kr" in list(actions["Kostnad"])
-    assert "Kvinnor" not in trace_names(charts_before[0])
-    at.toggle(key="toggle_kon").set_value(True).run()
-    assert not at.exception
-    assert at.query_params["kon"] == "1"
-    assert "Kvinnor" in trace_names(plotly_charts(at)[0])  # UTB01 is reported by gender
-
-
-def test_indicator_page_shows_definition_gaps_values_and_downloads(viewer_app):
-    at = open_page(viewer_app, "pages/indikatorer.py", indikator="UTB06")
-    assert not at.exception
-    text = all_text(at)
-    assert "UTB06" in text and "Skillnad mellan kvinnor och män" in text and "Skillnad mellan områden" in text
-    assert "underlaget är för litet" in text
-    assert len(plotly_charts(at)) == 3
-    assert [b.label for b in at.get("download_button")] == ["Ladda ned CSV", "Ladda ned Excel"]
-    assert "Historik" in [e.label for e in at.expander]
-    definition = at.table[0].value
-    assert "Bildningsnämnden" in " ".join(map(str, definition.iloc[:, 0]))
-
-
-def test_indicator_page_explains_why_counts_have_no_area_gap(viewer_app):
-    at = open_page(viewer_app, "pages/indikatorer.py", indikator="DEM04")  # antal, by gender and area
-    assert not at.exception
-    assert "Indikatorn är ett antal" in all_text(at)
-    assert len(plotly_charts(at)) == 2
-    assert "Landsbygd" in trace_names(plotly_charts(at)[0])
-
-
-def test_goal_matrix_page_shows_focus_areas_and_empty_cells(viewer_app):
-    at = open_page(viewer_app, "pages/malmatris.py")
-    assert not at.exception
-    assert len(at.dataframe) == 3
-    program_actions = at.dataframe[1].value
-    assert list(program_actions.columns) == FOCUS_AREAS
-    assert program_actions.loc["4. Trygghet och säkerhet", "Etablering på arbetsmarknaden"] == matrices.EMPTY_MARK
-    assert "0 ⚠ = ingen indikator/insats" in all_text(at)
-
-
-def test_responsibility_page_shows_owners_and_missing(viewer_app):
-    at = open_page(viewer_app, "pages/ansvar.py")
-    assert not at.exception
-    owners = at.dataframe[0].value
-    assert list(owners.columns) == FOCUS_AREAS and "BN – Bildningsnämnden" in owners.index
-    assert "Värden som saknas för senaste rapportperioden" in all_text(at)
-
-
-def test_meeting_mode_moves_between_focus_areas(viewer_app):
-    at = open_page(viewer_app, "pages/moten.py")
-    assert not at.exception
-    assert "Politisk arbetsgrupp, möte 2 (exempel)" in list(at.dataframe[0].value["title"])
-    assert at.query_params["mote"] == "2"  # newest meeting first
-    next(b for b in at.button if b.label == "Starta mötesläge").click().run()
-    assert not at.exception
-    assert at.title[0].value == "1. Etablering på arbetsmarknaden"
-    assert "Nya och ändrade värden sedan mötet 2025-10-14" in all_text(at)
-    next(b for b in at.button if b.label == "Nästa").click().run()
-    assert at.title[0].value == "2. Skola" and at.query_params["steg"] == "2"
-    next(b for b in at.button if b.label == "Föregående").click().run()
-    assert at.title[0].value == "1. Etablering på arbetsmarknaden"
-    assert next(b for b in at.button if b.label == "Föregående").disabled
-
+# --- definition changes -----------------------------------------------------------------
 
 def test_definition_change_is_marked_on_the_chart(demo_engine):
     """A changed definition shows as "definition ändrad <datum>" so a trend break is explained."""
