@@ -1,7 +1,12 @@
-"""AppTest: the Indikatorer page (definition, gaps, values, downloads, history)."""
+"""AppTest: the Indikatorer page (definition, gaps, values, downloads, history); catalogue
+text is escaped in its headers."""
 from __future__ import annotations
 
-from tests.utils.apptest import all_text, open_page, plotly_charts, trace_names
+from db import crud
+from db.engine import session_scope
+from db.models import Indicator
+from tests.utils.actors import ADMIN
+from tests.utils.apptest import all_text, logged_in_app, open_page, plotly_charts, trace_names
 
 
 def test_indicator_page_shows_definition_gaps_values_and_downloads(viewer_app):
@@ -23,3 +28,20 @@ def test_indicator_page_explains_why_counts_have_no_area_gap(viewer_app):
     assert "Indikatorn är ett antal" in all_text(at)
     assert len(plotly_charts(at)) == 2
     assert "Landsbygd" in trace_names(plotly_charts(at)[0])
+
+
+PAYLOAD = "Syss ![x](https://exempel.invalid/p.png) **FET**"
+
+
+def test_catalogue_text_is_escaped_in_headers(demo_engine):
+    from indicators.access import users
+    users.create_user(ADMIN, "viewer@exempel.invalid", "viewer", engine=demo_engine)
+    with session_scope(demo_engine, write=True) as session:
+        crud.by_code(session, Indicator, "ARB01").name = PAYLOAD
+    at = logged_in_app("viewer").run()
+    at.query_params["indikator"] = "ARB01"
+    at.switch_page("pages/indikatorer.py").run()
+    assert not at.exception
+    headers = [h.value for h in at.header]
+    assert any("ARB01" in h and "FET" in h for h in headers)
+    assert not any("![x](" in h for h in headers)

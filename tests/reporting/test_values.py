@@ -1,5 +1,6 @@
 """Reporting values: the sheet, all-or-nothing saving, plausibility, optimistic locking,
-permissions per role and period locks. The Rapportera page is tested in tests/pages."""
+permissions per role and period locks (a locked year locks its quarters). The Rapportera page
+is tested in tests/pages."""
 from __future__ import annotations
 
 import threading
@@ -7,8 +8,9 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from db import crud
 from db.engine import session_scope
-from db.models import AuditEvent, Indicator
+from db.models import AuditEvent, Indicator, Organisation
 from indicators.reporting import values
 from indicators.access.permissions import Actor, PermissionDenied
 from tests.utils.actors import ADMIN, VIEWER, official
@@ -149,6 +151,12 @@ def test_duplicate_rows_are_refused_naming_both(demo_engine, sn):
     assert [str(e) for e in result.errors] == ["Rad 5: samma indikator, period, kön och område som Rad 2"]
 
 
+def test_values_only_in_measurement_years(demo_engine):
+    result = values.save_values(ADMIN, [{"indicator": "DEM01", "period": "2025", "gender": "T", "area": "HELA",
+                                         "value": "85", "expected_version": None}], engine=demo_engine, today=DEMO_TODAY)
+    assert result.errors and "inget mätår" in result.errors[0].message
+
+
 def test_large_jump_needs_a_comment(demo_engine, sn):
     previous = stored(demo_engine, "ARB05", "2026Q3").value
     jump = values.plain_number(round(min(previous * 2, 99), 1))
@@ -164,6 +172,20 @@ def test_large_jump_needs_a_comment(demo_engine, sn):
 ])
 def test_jump_rule_is_a_ratio_either_way(previous, value, jump):
     assert values.is_jump(previous, value, 1.5) is jump
+
+
+def test_a_jump_needs_a_comment_written_with_the_new_value(demo_engine):
+    """The old comment explains the old value: a big change needs its own explanation."""
+    def save(value: str, comment):
+        return values.save_values(ADMIN, [{"indicator": "BOS04", "period": "2026Q3", "gender": "T", "area": "HELA",
+                                           "value": value, "comment": comment, "expected_version": values.OVERWRITE}],
+                                  engine=demo_engine, today=DEMO_TODAY)
+
+    assert save("900", "ordinarie uppföljning").ok
+    refused = save("5000", None)  # keeps the stored comment
+    assert [e.kind for e in refused.errors] == [values.JUMP]
+    accepted = save("5000", "nytt verksamhetssystem räknar alla hushåll")
+    assert accepted.ok and [w.kind for w in accepted.warnings] == [values.JUMP]
 
 
 # --- optimistic locking -------------------------------------------------------------
@@ -251,6 +273,16 @@ def test_period_lock_rules(demo_engine, sn):
     assert values.locked_periods(demo_engine).empty
     with pytest.raises(values.ValuesError):
         values.unlock_period(ADMIN, "2026Q4", "igen", engine=demo_engine)
+
+
+def test_locking_a_year_locks_its_quarters(demo_engine):
+    with session_scope(demo_engine) as session:
+        sn = crud.by_code(session, Organisation, "SN").id
+    values.lock_period(ADMIN, "2025", "årsuppföljningen är klar", engine=demo_engine)
+    result = values.save_values(official(sn), [{"indicator": "ARB05", "period": "2025Q2", "gender": "T", "area": "HELA",
+                                                "value": "30", "comment": "rättelse", "expected_version": values.OVERWRITE}],
+                                engine=demo_engine, today=DEMO_TODAY)
+    assert [e.kind for e in result.errors] == [values.LOCKED]
 
 
 def test_entries_for_item_skips_cells_left_empty(demo_engine, sn):

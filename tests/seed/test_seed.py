@@ -1,11 +1,15 @@
-"""Seeding: structure, starter catalogue and demo data are idempotent, and the catalogue
-covers every focus area and program goal."""
+"""Seeding: structure, starter catalogue and demo data are idempotent, the catalogue covers
+every focus area and program goal, and a catalogue row deleted by an admin is not seeded again."""
 from __future__ import annotations
+
+from sqlalchemy import func, select
 
 from bootstrap import initialise
 from db import crud
 from db.engine import session_scope
 from db.models import Area, FocusArea, Indicator, IndicatorProgramGoal, ProgramGoal
+from indicators.catalogue import admin
+from tests.utils.actors import ADMIN
 from tests.utils.records import table_counts
 
 
@@ -30,3 +34,17 @@ def test_catalogue_covers_all_focus_areas_and_goals(engine):
 def test_exactly_one_total_area(engine):
     with session_scope(engine) as session:
         assert [a.name for a in crud.all_rows(session, Area) if a.is_total] == ["Hela kommunen"]
+
+
+def indicator_count(engine) -> int:
+    with session_scope(engine) as session:
+        return session.execute(select(func.count()).select_from(Indicator)).scalar_one()
+
+
+def test_deleted_catalogue_row_stays_deleted_after_restart(engine):
+    with session_scope(engine) as session:
+        ind_id = crud.by_code(session, Indicator, "ARB01").id
+    before = indicator_count(engine)
+    admin.delete_indicator(ADMIN, ind_id, engine=engine)
+    initialise(engine)
+    assert indicator_count(engine) == before - 1

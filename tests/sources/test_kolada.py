@@ -1,5 +1,5 @@
-"""Kolada: client (paging, retries, chunking, offline), import (genders, missing values,
-all-or-nothing, idempotence, permissions) and CLI. Saved responses only; the network
+"""Kolada: client (paging, retries, chunking, offline), import (genders, missing values, a gap
+never erases a stored value, all-or-nothing, idempotence, permissions) and CLI. Saved responses only; the network
 is never touched. The Hämta statistik page is tested in tests/pages."""
 from __future__ import annotations
 
@@ -10,15 +10,18 @@ import requests
 from sqlalchemy import select
 
 import cli
+from db import crud
 from db.engine import session_scope
 from db.models import AuditEvent, ComparisonUnit, ComparisonValue, Indicator, Measurement, Meta
 from indicators.access.permissions import PermissionDenied
-from indicators.sources import attribution
+from indicators.reporting import values
+from indicators.sources import attribution, kolada_import
 from indicators.sources.kolada import KoladaClient, KoladaError, load_pages, parse_pages
 from indicators.sources.kolada_import import (
     fetch_and_import, import_files, import_pages, last_fetch_table,
 )
 from tests.utils.actors import ADMIN, VIEWER, official
+from tests.utils.demo import DEMO_TODAY
 from tests.utils.kolada import FIXTURES, fixture, saved_pages
 
 pytestmark = pytest.mark.usefixtures("kolada_env")
@@ -223,6 +226,20 @@ def test_missing_values_stay_missing_with_status_flag(engine):
     with session_scope(engine) as session:
         flagged = session.execute(select(ComparisonValue).where(ComparisonValue.gender == "M")).scalars().one()
     assert flagged.source_status == "X" and flagged.value == 82.0
+
+
+def test_kolada_gap_never_erases_a_stored_value(engine):
+    saved = values.save_values(ADMIN, [{"indicator": "ARB01", "period": "2025", "gender": "T", "area": "HELA",
+                                        "value": "42", "expected_version": None}], engine=engine, today=DEMO_TODAY)
+    assert saved.ok, saved.errors
+    page = {"values": [{"kpi": "N00914", "municipality": "0583", "period": 2025,
+                        "values": [{"gender": "T", "value": None, "count": None, "status": "Missing"}]}], "next_url": None}
+    kolada_import.import_pages(ADMIN, [page], engine=engine)
+    with session_scope(engine) as session:
+        ind = crud.by_code(session, Indicator, "ARB01")
+        row = session.execute(select(Measurement).where(Measurement.indicator_id == ind.id,
+                                                        Measurement.period == "2025", Measurement.gender == "T")).scalar_one()
+    assert row.value == 42.0
 
 
 def test_audit_names_user_source_and_fetch_time(engine):

@@ -11,12 +11,14 @@ from sqlalchemy import delete, select
 
 from db import crud
 from db.engine import session_scope
-from db.models import Area, Indicator, Measurement
+from db.models import Area, Indicator, Measurement, Organisation
+from indicators.catalogue import admin
 from indicators.views import charts
 from indicators.views import gaps
 from indicators.views import indicator_detail
 from indicators.views import matrices
 from indicators.files.long_format import is_suppressed
+from tests.utils.actors import ADMIN
 from tests.utils.demo import DEMO_TODAY, FOCUS_AREAS
 
 PROGRAM_GOALS = ["1. Ett gemensamt språk", "2. Egen försörjning", "3. Delaktighet i samhället",
@@ -167,6 +169,14 @@ def test_responsibility_counts_ownership_and_missing_values(demo_engine):
     assert set(after["missing"]["code"]) == {"ARB05"}
     assert after["missing"].set_index("code").loc["ARB05", "period"] == "2026Q3"
     assert after["missing_summary"].set_index("org_code").loc["SN", "missing"] == 1
+
+
+def test_inactive_organisation_that_still_owns_indicators_stays_on_ansvar(demo_engine):
+    with session_scope(demo_engine) as session:
+        bn = crud.by_code(session, Organisation, "BN")
+        admin.edit_organisation(ADMIN, bn.id, name=bn.name, kind=bn.kind, active=False, engine=demo_engine)
+    table = matrices.responsibility(demo_engine, today=DEMO_TODAY)
+    assert "BN" in set(table["missing_summary"]["org_code"])
 
 
 # --- history ----------------------------------------------------------------------------
