@@ -11,31 +11,25 @@ Set UPPFOLJNING_TEST_BACKENDS=sqlite to run one backend while developing.
 Settings are read once and cached (settings.get_settings): a test that changes the
 environment calls ``reload_settings()`` afterwards; every test starts and ends with settings
 read from its environment.
+
+Only fixtures live here; helpers shared by the tests (actors, demo facts, builders) are in
+``tests/utils``.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import uuid
-from datetime import date
 
 import pytest
 
 from bootstrap import initialise
 from db.engine import get_engine, make_engine
-from indicators.access.permissions import Actor
 from settings import reload_settings
-from tests.pg_server import PostgresServer
+from tests.utils.demo import DEMO_TODAY
+from tests.utils.pg_server import PostgresServer
 
-DEMO_TODAY = date(2026, 11, 22)
 BACKENDS = [b for b in os.environ.get("UPPFOLJNING_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
-
-ADMIN = Actor(email="admin@test.invalid", role="admin")
-VIEWER = Actor(email="viewer@test.invalid", role="viewer")
-
-
-def official(*org_ids: int) -> Actor:
-    return Actor(email="official@test.invalid", role="official", org_ids=frozenset(org_ids))
 
 
 def _fill(engine, template: str) -> None:
@@ -133,6 +127,14 @@ def engine(db_url):
 @pytest.fixture
 def demo_engine(db_url):
     return get_engine(db_url)
+
+
+@pytest.fixture
+def kolada_env(monkeypatch):
+    """No Kolada settings from the environment: the saved responses decide."""
+    for name in ("KOLADA_BASE_URL", "KOLADA_MUNICIPALITY", "KOLADA_COMPARE"):
+        monkeypatch.delenv(name, raising=False)
+    reload_settings()
 
 
 def pytest_sessionfinish(session, exitstatus):

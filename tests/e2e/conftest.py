@@ -6,8 +6,6 @@ never used, so no network is needed.
 """
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import signal
@@ -21,14 +19,14 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import sync_playwright
+
+from tests.utils.browser import ARTIFACTS, VIEWPORT, wait_for_app
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-VIEWPORT = {"width": 1920, "height": 1080}  # a projector in the meeting room
 STARTUP_TIMEOUT_S = 60
 RUN_TIMEOUT_MS = 30_000  # one Streamlit script run, generous for 2 shared cores
 EXTRA_PASSWORD = "e2e-ett-langt-losenord"
@@ -231,122 +229,3 @@ def page(browser, server, request):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"FAILED_{request.node.name}.png"), full_page=True)
     context.close()
-
-
-# --- helpers used by the scenarios ------------------------------------------------------------
-
-def wait_for_app(page) -> None:
-    """Wait until the websocket is connected and the script run has finished.
-
-    Streamlit sets data-test-script-state on the app root; a short pause first lets a rerun
-    triggered by the last click start, so we do not mistake the previous idle state for done.
-    """
-    page.wait_for_timeout(250)
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", state="attached")
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", state="attached")
-    page.wait_for_selector("[data-testid='stStatusWidget'] >> text=Running", state="detached")
-
-
-def expect_text(page, text: str) -> None:
-    expect(page.get_by_text(text, exact=False).first).to_be_visible()
-
-
-def main_area(page):
-    return page.locator("[data-testid='stMain']")
-
-
-def sidebar_nav(page):
-    return page.locator("[data-testid='stSidebarNav']")
-
-
-def expand_navigation(page) -> None:
-    """Streamlit shows only the first pages of a long navigation behind "View N more"."""
-    more = sidebar_nav(page).get_by_role("button", name=re.compile(r"View \d+ more"))
-    if more.count():
-        more.first.click()
-        expect_text(page, "View less")
-
-
-def nav_titles(page) -> list[str]:
-    """Page titles in the sidebar (the link text also holds the icon's ligature name)."""
-    wait_for_app(page)
-    expand_navigation(page)
-    labels = sidebar_nav(page).locator("[data-testid='stSidebarNavLink'] span[label]")
-    return [labels.nth(i).get_attribute("label") for i in range(labels.count())]
-
-
-def nav_link(page, title: str):
-    return sidebar_nav(page).locator(f"[data-testid='stSidebarNavLink']:has(span[label='{title}'])")
-
-
-def login(page, email: str, password: str) -> None:
-    page.get_by_label("E-post").fill(email)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page.get_by_text(f"Inloggad: {email}")).to_be_visible()
-    wait_for_app(page)
-
-
-def goto_page(page, title: str) -> None:
-    """Click the sidebar link whose text is exactly `title` and wait for its title heading."""
-    link = nav_link(page, title)
-    if not link.count():
-        expand_navigation(page)
-    link.click()
-    expect(main_area(page).locator("h1").filter(has_text=title).first).to_be_visible()
-    wait_for_app(page)
-
-
-def assert_no_exception(page) -> None:
-    errors = page.locator("[data-testid='stException']")
-    assert errors.count() == 0, f"Python-undantag på sidan:\n{errors.first.inner_text()}"
-
-
-def screenshot(page, name: str) -> Path:
-    """Whole page: Streamlit scrolls inside stMain, so grow the viewport to its height first."""
-    wait_for_app(page)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(height, 12_000))})
-    page.wait_for_timeout(300)  # let the charts and grids re-layout to the taller window
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(VIEWPORT)
-    return path
-
-
-def open_path_in_session(page, path: str) -> None:
-    """Change the URL path the way Streamlit's own navigation does (history + popstate), so the
-    websocket session, and with it the login, is kept. page.goto would start a new session."""
-    page.evaluate("path => { history.pushState({}, '', path); window.dispatchEvent(new PopStateEvent('popstate')); }", path)
-    wait_for_app(page)
-
-
-def selectbox(page, label: str):
-    """A Streamlit selectbox's input; its value is the chosen option's text."""
-    return main_area(page).get_by_role("combobox", name=label)
-
-
-def choose(page, label: str, option_text: str) -> None:
-    """Open a Streamlit selectbox, type to filter, and click the first matching option."""
-    selectbox(page, label).click()
-    page.keyboard.type(option_text)
-    page.get_by_role("option").filter(has_text=option_text).first.click()
-    wait_for_app(page)
-
-
-def download(page, button_name: str):
-    """Click a download button and return the downloaded file's bytes and its name."""
-    with page.expect_download() as info:
-        main_area(page).get_by_role("button", name=button_name).click()
-    download = info.value
-    return Path(download.path()).read_bytes(), download.suggested_filename
-
-
-def dataframe_rows(page, frame) -> list[dict]:
-    """A st.dataframe's rows, via its own toolbar's "Download as CSV" (the grid is a canvas)."""
-    frame.hover()
-    with page.expect_download() as info:
-        frame.get_by_role("button", name="Download as CSV").click()
-    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from indicators.rules.periods import parse_period
-from tests.e2e.conftest import (assert_no_exception, choose, dataframe_rows, download, expect_text, goto_page,
-                                login, main_area, nav_titles, open_path_in_session, screenshot, selectbox,
-                                wait_for_app)
+from tests.utils.browser import (assert_no_exception, choose, dataframe_rows, download, expect_text, goto_page,
+                                 login, main_area, nav_titles, open_path_in_session, screenshot, selectbox,
+                                 wait_for_app)
 
 pytestmark = pytest.mark.e2e
 

@@ -1,22 +1,17 @@
-"""Administration: catalogue, structure, actions and meetings services, the XLSX round
-trip, the CLI catalogue commands and the Administration/Insatser pages."""
+"""Administration services: catalogue, structure, actions and meetings, with optimistic
+locking, audit and permissions. The catalogue workbook (XLSX round trip, CLI) is tested in
+test_workbook.py; the Administration and Insatser pages in tests/pages."""
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from openpyxl import load_workbook
 from sqlalchemy import func, select
-from sqlmodel import SQLModel
 
-import cli
 from db import crud
 from db.engine import session_scope
-from db.models import Area, AuditEvent, Indicator, Measurement, Meta, Organisation, ResultGoal
+from db.models import Area, Indicator, Measurement, Organisation, ResultGoal
 from indicators.catalogue import actions
 from indicators.catalogue import indicators as catalogue_indicators
 from indicators.catalogue import structure
@@ -28,8 +23,8 @@ from indicators.meetings.records import MeetingData
 from indicators.catalogue import workbook as catalogue_io
 from indicators.views import overview
 from indicators.access.permissions import PermissionDenied
-from tests.conftest import ADMIN, VIEWER, official
-from tests.test_app_pages import all_text, logged_in_app
+from tests.utils.actors import ADMIN, VIEWER, official
+from tests.utils.records import audit_rows, dump, ids
 
 SEATS = [("KS", 2), ("BN", 1), ("SBN", 1), ("SN", 1), ("TSN", 1), ("VAN", 1)]
 
@@ -39,27 +34,6 @@ def new_indicator(**changes) -> IndicatorData:
                          result_goals=["RM2"], unit="%", valid_min=0, valid_max=100, baseline_period="2019",
                          baseline_value=40.0, targets={2027: 50.0})
     return replace(base, **changes)
-
-
-def ids(engine, model, code: str) -> int:
-    with session_scope(engine) as session:
-        return crud.by_code(session, model, code).id
-
-
-def audit_rows(engine, **where) -> list[AuditEvent]:
-    with session_scope(engine) as session:
-        stmt = select(AuditEvent)
-        for column, value in where.items():
-            stmt = stmt.where(getattr(AuditEvent, column) == value)
-        return list(session.execute(stmt).scalars())
-
-
-def dump(engine) -> dict[str, list]:
-    """Every row of every table except the audit trail and meta (the data version)."""
-    skip = {AuditEvent.__tablename__, Meta.__tablename__}
-    with session_scope(engine) as session:
-        return {t.name: sorted(map(repr, session.execute(select(t)).all()))
-                for t in SQLModel.metadata.sorted_tables if t.name not in skip}
 
 
 # --- indicators ----------------------------------------------------------------------
@@ -296,146 +270,3 @@ def test_viewer_refused_everywhere_and_refusals_audited(engine):
     assert len(audit_rows(engine, action="refused")) == len(attempts)
     assert dump(engine) == before
 
-
-# --- catalogue round trip ---------------------------------------------------------------
-
-def test_catalogue_round_trip_leaves_database_unchanged(demo_engine):
-    ind_id = ids(demo_engine, Indicator, "ARB01")
-    data, version = catalogue_indicators.indicator_data(ind_id, demo_engine)
-    catalogue_indicators.update_indicator(ADMIN, ind_id, replace(data, definition="=SUMMA(A1) -- formelliknande text"),
-                           expected_version=version, engine=demo_engine)
-    before, audits, data_version = dump(demo_engine), len(audit_rows(demo_engine)), overview.data_version(demo_engine)
-    exported = catalogue_io.export_catalogue_xlsx(demo_engine)
-    sheet = load_workbook(io.BytesIO(exported))["Indikatorer"]
-    cells = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert cells["ARB01"][catalogue_io.COLUMNS.index("definition")].startswith("'=")  # neutralised
-    assert cells["ARB01"][catalogue_io.COLUMNS.index("targets")] == "2023:78;2027:80"
-    report = catalogue_io.import_catalogue_xlsx(ADMIN, exported, demo_engine)
-    assert report.ok and not report.created and not report.updated and len(report.unchanged) == len(cells)
-    assert dump(demo_engine) == before
-    assert len(audit_rows(demo_engine)) == audits and overview.data_version(demo_engine) == data_version
-
-
-def edited_workbook(engine, edit) -> bytes:
-    workbook = load_workbook(io.BytesIO(catalogue_io.export_catalogue_xlsx(engine)))
-    edit(workbook["Indikatorer"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def column(name: str) -> int:
-    return catalogue_io.COLUMNS.index(name) + 1
-
-
-def test_catalogue_import_with_a_bad_row_writes_nothing(engine):
-    def edit(sheet):
-        sheet.cell(2, column("name")).value = "Ändrat namn"
-        sheet.cell(4, column("periodicity")).value = "månad"
-        sheet.cell(5, column("targets")).value = "2027=80"
-    before = dump(engine)
-    report = catalogue_io.import_catalogue_xlsx(ADMIN, edited_workbook(engine, edit), engine)
-    assert not report.ok
-    assert report.errors[0].startswith("Rad 4, periodicitet: 'månad' är ingen periodicitet; välj år, halvår, kvartal")
-    assert report.errors[1] == "Rad 5, målvärden: '2027=80' ska skrivas år:värde, t.ex. 2027:80"
-    assert catalogue_io.import_catalogue_xlsx(ADMIN, b"inte en excelfil", engine).errors == [
-        "Filen kan inte läsas som en Excel-fil (.xlsx)."]
-    assert dump(engine) == before
-
-
-def test_catalogue_import_creates_and_updates_by_code(engine):
-    def edit(sheet):
-        row = [cell.value for cell in sheet[2]]
-        row[0], row[1] = "NY99", "Helt ny indikator"
-        sheet.append(row)
-        sheet.cell(2, column("targets")).value = "2023: 78; 2027: 81,5"
-    report = catalogue_io.import_catalogue_xlsx(ADMIN, edited_workbook(engine, edit), engine)
-    assert report.ok, report.errors
-    assert (report.created, len(report.updated)) == (["NY99"], 1)
-    first_code = report.updated[0]
-    assert catalogue_indicators.indicator_data(ids(engine, Indicator, first_code), engine)[0].targets[2027] == 81.5
-    assert catalogue_indicators.indicator_data(ids(engine, Indicator, "NY99"), engine)[0].name == "Helt ny indikator"
-    assert [e.reason for e in audit_rows(engine, field="target:2027", entity_id=str(ids(engine, Indicator, first_code)))] == ["katalogimport"]
-
-
-def test_cli_catalogue_export_and_import(engine, tmp_path, capsys):
-    path = tmp_path / "katalog.xlsx"
-    assert cli.main(["catalogue", "export", str(path)]) == 0
-    assert cli.main(["catalogue", "import", str(path)]) == 0
-    assert "0 nya, 0 ändrade" in capsys.readouterr().out
-    workbook = load_workbook(path)
-    workbook["Indikatorer"].cell(3, column("program_goals")).value = ""
-    workbook.save(path)
-    assert cli.main(["catalogue", "import", str(path)]) == 1
-    assert "Rad 3, programmål: minst ett programmål krävs" in capsys.readouterr().err
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.dictionaries(st.integers(2018, 2027), st.floats(-1e6, 1e6, allow_nan=False).map(lambda v: round(v, 4)), max_size=5))
-def test_target_cell_round_trips(targets):
-    assert catalogue_io._targets(catalogue_io._cell_value("targets", targets)) == (targets, None)
-
-
-# --- pages ------------------------------------------------------------------------------
-
-@pytest.fixture
-def admin_app(demo_engine):
-    from indicators.access.users import create_user
-    create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
-    return logged_in_app("admin")
-
-
-def button(at, label: str):
-    return next(b for b in at.button if b.label == label)
-
-
-def test_administration_page_health_panel_and_indicator_form(admin_app, demo_engine):
-    at = admin_app.run()
-    at.switch_page("pages/administration.py").run()
-    assert not at.exception
-    assert "Katalogens hälsa" in all_text(at)
-    metrics = {m.label: m.value for m in at.metric}
-    assert {"Utan målvärde", "Utan ansvarig organisation", "Utan värde för de två senaste perioderna",
-            "Mål utan indikatorer"} <= set(metrics)
-    tabs = [t.label for t in at.tabs]
-    for label in ("Indikatorer", "Mål och fokusområden", "Organisationer", "Områden", "Jämförelseenheter",
-                  "Användare", "Möten", "Katalog"):
-        assert label in tabs
-    ind_id = ids(demo_engine, Indicator, "ARB01")
-    at.selectbox(key="adm_ind").set_value(ind_id).run()
-    next(t for t in at.text_input if t.label == "Namn").set_value("Förvärvsarbetande 20–64 år (ny)")
-    button(at, "Spara indikatorn").click().run()
-    assert not at.exception and not at.error
-    assert "Indikatorn ARB01 sparades." in [s.value for s in at.success]
-    assert catalogue_indicators.indicator_data(ind_id, demo_engine)[0].name == "Förvärvsarbetande 20–64 år (ny)"
-    button(at, "Avveckla").click().run()
-    assert catalogue_indicators.indicator_data(ind_id, demo_engine)[0].active is False
-    button(at, "Ta bort").click().run()
-    assert "avveckla (inaktivera) den i stället" in at.error[0].value
-    meetings = len(meeting_records.meeting_list(demo_engine))
-    button(at, "Spara mötet").click().run()
-    assert not at.exception and len(meeting_records.meeting_list(demo_engine)) == meetings + 1
-    data, _version = meeting_records.meeting_data(int(meeting_records.meeting_list(demo_engine)["id"].max()), demo_engine)
-    assert len(data.attendees) == 7 and data.distribution == sorted(["KS", "BN", "SBN", "SN", "TSN", "VAN"])
-
-
-
-def test_insatser_refuses_action_without_goal_and_limits_officials(demo_engine):
-    from indicators.access.users import create_user
-    create_user(ADMIN, "official@exempel.invalid", "official", orgs=["SN"], password="ett-langt-losenord", engine=demo_engine)
-    sn = ids(demo_engine, Organisation, "SN")
-    at = logged_in_app("official", frozenset({sn})).run()
-    at.switch_page("pages/insatser.py").run()
-    assert not at.exception
-    text = all_text(at)
-    assert "Per fokusområde" in text and "Per organisation" in text and "Total kostnadsberäkning" in text
-    assert len(at.dataframe) == 3
-    editable = at.selectbox(key="insatser_pick").options
-    listed = actions.action_list(engine=demo_engine)
-    own = listed[listed["org_ids"].map(lambda org_ids: sn in org_ids)]
-    assert len(editable) == len(own) + 1 < len(listed) + 1
-    next(t for t in at.text_input if t.label == "Namn").set_value("Ny insats utan mål")
-    button(at, "Spara insatsen").click().run()
-    assert at.error[0].value == "Inget sparades."
-    assert "Varje åtgärd ska motiveras av ett eller flera av programmets mål" in "\n".join(t.value for t in at.text)
-    assert "Ny insats utan mål" not in set(actions.action_list(engine=demo_engine)["name"])

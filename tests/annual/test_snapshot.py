@@ -1,44 +1,35 @@
-"""Årsuppföljning: deterministic hash, frozen content, safe exports, permissions, CLI,
-meeting documents and the admin page."""
+"""Årsuppföljning: deterministic hash, frozen content, safe exports (XLSX, CSV, PDF),
+permissions and the CLI. The Årsuppföljning page is tested in tests/pages."""
 from __future__ import annotations
 
 import hashlib
 import io
 import json
 import re
-from datetime import date, datetime, timezone
+from datetime import date
 
-import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from db import crud
 from db.engine import session_scope
 from db.models import (
-    Action, Area, AuditEvent, Indicator, Measurement, Meeting, MeetingDistribution, Organisation, Snapshot, SnapshotFile,
+    Action, Area, AuditEvent, Indicator, Measurement, Snapshot, SnapshotFile,
 )
-from indicators.meetings import documents as meeting_docs
 from indicators.annual import content_builder
 from indicators.annual import snapshot
 from indicators.access.permissions import PermissionDenied
-from tests.conftest import ADMIN, VIEWER, official
-from tests.test_app_pages import FOCUS_AREAS, all_text, logged_in_app
+from tests.utils.actors import ADMIN, VIEWER, official
+from tests.utils.demo import FOCUS_AREAS
+from tests.utils.demo import FOLLOW_UP_YEAR as YEAR
+from tests.utils.measurements import measurement as _value
+from tests.utils.pdf import pdf_text as _pdf_text
 
-YEAR = 2025
 DAY = date(2026, 11, 22)
 PAYLOADS = ['=HYPERLINK("http://x")', "+cmd", "@SUM(1)"]
 SECRET_VALUE = 97.6543
 SECRET_COMMENT = "Detta får inte synas"
-
-
-def _value(session, code: str, period: str, gender: str = "T", area_code: str = "HELA") -> Measurement:
-    indicator = crud.by_code(session, Indicator, code)
-    area = crud.by_code(session, Area, area_code)
-    return session.execute(select(Measurement).where(
-        Measurement.indicator_id == indicator.id, Measurement.period == period,
-        Measurement.gender == gender, Measurement.area_id == area.id)).scalars().one()
 
 
 def _files(engine, snapshot_id: int) -> dict[str, bytes]:
@@ -172,10 +163,6 @@ def test_exports_hold_no_formulas_from_user_text_and_no_small_breakdowns(tricky_
     assert "97,6543" not in _pdf_text(_by_ext(files, ".pdf"))
 
 
-def _pdf_text(data: bytes) -> str:
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
-
-
 def test_pdf_names_every_focus_area_the_year_and_the_hash(demo_engine):
     snapshot_id, sha, _ = snapshot.create_snapshot(ADMIN, YEAR, snapshot_date=DAY, engine=demo_engine)
     text = _pdf_text(_by_ext(_files(demo_engine, snapshot_id), ".pdf"))
@@ -188,6 +175,7 @@ def test_pdf_names_every_focus_area_the_year_and_the_hash(demo_engine):
 
 def test_pdf_falls_back_to_a_core_font_without_dejavu(demo_engine, tmp_path, monkeypatch):
     from indicators.annual import pdf_report
+
     from indicators.files import pdf
 
     monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)  # no fonts there
@@ -217,87 +205,3 @@ def test_cli_snapshot_prints_the_hash_and_writes_the_files(demo_engine, tmp_path
     json_file = next((tmp_path / "ut").glob("*.json"))
     assert hashlib.sha256(json_file.read_bytes()).hexdigest() == lines[0]
 
-
-# --- meeting documents -------------------------------------------------------------------
-
-def _meetings(engine) -> list[Meeting]:
-    with session_scope(engine) as session:
-        return list(session.execute(select(Meeting).order_by(Meeting.date)).scalars().all())
-
-
-def test_underlag_lists_values_changed_since_the_previous_meeting(demo_engine):
-    first, second = _meetings(demo_engine)
-    with session_scope(demo_engine, write=True) as session:
-        changed = _value(session, "ARB03", "2022")
-        changed.value, changed.updated_at = 12.3, datetime(2026, 4, 15, 8, tzinfo=timezone.utc)  # on the meeting day
-        earlier = _value(session, "BRO02", "2022")
-        earlier.updated_at = datetime(2025, 10, 14, 18, tzinfo=timezone.utc)  # the previous meeting's day
-    changes = meeting_docs.changed_totals(second.id, demo_engine)
-    keys = set(zip(changes["code"], changes["period"], changes["gender"]))
-    assert ("ARB03", "2022", "T") in keys and ("BRO02", "2022", "T") not in keys
-    assert all(first.date < day <= second.date for day in pd.to_datetime(changes["updated_at"], utc=True).dt.date)
-    assert changes.empty or not changes.loc[changes["suppressed"], "value"].notna().any()
-    text = _pdf_text(meeting_docs.meeting_underlag_pdf(second.id, demo_engine))
-    assert "Underlag till mötet" in text and second.date.isoformat() in text and first.date.isoformat() in text
-    assert "ARB03" in text and "12,3" in text
-    for name in FOCUS_AREAS:
-        assert name in text
-    assert meeting_docs.changed_totals(first.id, demo_engine).empty  # a first meeting has no window start
-    assert "Första registrerade mötet" in _pdf_text(meeting_docs.meeting_underlag_pdf(first.id, demo_engine))
-
-
-def test_notes_list_attendees_decisions_and_default_distribution(demo_engine):
-    meeting = _meetings(demo_engine)[-1]
-    text = _pdf_text(meeting_docs.meeting_notes_pdf(meeting.id, demo_engine))
-    assert "Minnesanteckningar" in text and "Ledamot KS 1" in text and meeting.decisions[:40] in text
-    with session_scope(demo_engine, write=True) as session:
-        for row in session.execute(select(MeetingDistribution).where(MeetingDistribution.meeting_id == meeting.id)).scalars():
-            session.delete(row)
-    recipients = [code for code, _ in meeting_docs.distribution_list(meeting.id, demo_engine)]
-    assert recipients == ["BN", "KS", "SBN", "SN", "TSN", "VAN"]  # KS and every represented board
-    with session_scope(demo_engine, write=True) as session:
-        session.add(MeetingDistribution(meeting_id=meeting.id, organisation_id=crud.by_code(session, Organisation, "KF").id))
-    assert meeting_docs.distribution_list(meeting.id, demo_engine) == [("KF", "Kommunfullmäktige")]
-    assert "Kommunfullmäktige (KF)" in _pdf_text(meeting_docs.meeting_notes_pdf(meeting.id, demo_engine))
-
-
-# --- the page ----------------------------------------------------------------------------
-
-def _app_as(role: str, engine):
-    from indicators.access.users import create_user
-    create_user(ADMIN, f"{role}@exempel.invalid", role, password="ett-langt-losenord", engine=engine)
-    return logged_in_app(role)
-
-
-def test_admin_page_creates_a_snapshot_and_shows_its_hash(demo_engine):
-    at = _app_as("admin", demo_engine)
-    at.run()
-    at.switch_page("pages/arsuppfoljning.py").run()
-    assert not at.exception
-    at.number_input[0].set_value(YEAR)
-    at.button[0].click().run()  # the form's submit button
-    assert not at.exception
-    sha = snapshot.list_snapshots(demo_engine).iloc[0]["sha256"]
-    assert sha in [c.value for c in at.code]
-    assert "Jämför med nuläget" in all_text(at)
-    assert len(at.dataframe) >= 1
-
-
-def test_page_itself_refuses_a_viewer(demo_engine):
-    """The navigation hides the page from viewers; the page also guards itself."""
-    from datetime import datetime as dt
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
-
-    from indicators.access.users import actor_for_email, create_user
-
-    create_user(ADMIN, "viewer@exempel.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
-    page = Path(__file__).resolve().parent.parent / "pages" / "arsuppfoljning.py"
-    at = AppTest.from_file(str(page), default_timeout=60)
-    at.session_state["actor"] = actor_for_email("viewer@exempel.invalid")
-    at.session_state["logged_in_at"] = dt.now(timezone.utc)
-    at.run()
-    assert not at.exception
-    assert "Ingen behörighet" in " ".join(e.value for e in at.error)
-    assert not at.number_input and not at.button

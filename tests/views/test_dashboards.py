@@ -1,31 +1,25 @@
-"""Working-group dashboards: gaps and suppression, charts, matrices, responsibility, the
-'what changed since the previous meeting' view, the Excel export, and each page via AppTest."""
+"""Working-group dashboards: gaps and suppression, charts, the indicator detail, matrices,
+responsibility and the history of an indicator's values. The pages themselves are tested
+via AppTest in tests/pages."""
 from __future__ import annotations
 
-import io
-import json
 import math
-from datetime import datetime, timezone
 
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
-from sqlalchemy import delete, select, update
-from streamlit.testing.v1 import AppTest
+from sqlalchemy import delete, select
 
 from db import crud
 from db.engine import session_scope
-from db.models import Action, Area, Indicator, Measurement
+from db.models import Area, Indicator, Measurement, Organisation
+from indicators.catalogue import structure
 from indicators.views import charts
-from indicators.views import overview as dashboard
 from indicators.views import gaps
 from indicators.views import indicator_detail
 from indicators.views import matrices
-from indicators.meetings import changes as meetings_view
-from indicators.files.long_format import is_suppressed, long_rows
-from indicators.files.xlsx import to_xlsx_bytes
-from tests.conftest import ADMIN, DEMO_TODAY
-from tests.test_app_pages import FOCUS_AREAS, all_text, logged_in_app
+from indicators.files.long_format import is_suppressed
+from tests.utils.actors import ADMIN
+from tests.utils.demo import DEMO_TODAY, FOCUS_AREAS
 
 PROGRAM_GOALS = ["1. Ett gemensamt språk", "2. Egen försörjning", "3. Delaktighet i samhället",
                  "4. Trygghet och säkerhet", "5. Jämställdhet"]
@@ -177,87 +171,15 @@ def test_responsibility_counts_ownership_and_missing_values(demo_engine):
     assert after["missing_summary"].set_index("org_code").loc["SN", "missing"] == 1
 
 
-# --- meeting changes --------------------------------------------------------------------
-
-def _meeting_ids(engine) -> list[int]:
-    return [int(i) for i in meetings_view.meetings(engine)["id"]]
-
-
-def test_changes_since_previous_meeting(demo_engine):
-    first, second = _meeting_ids(demo_engine)  # 2025-10-14, 2026-04-15
-    result = meetings_view.changes(second, demo_engine)
-    assert result["previous"]["id"] == first
-    values = result["values"].set_index("code")
-    assert values.loc["ARB01", "periods"] == "2025"  # yearly 2025 values arrived in February 2026
-    assert values.loc["ARB01", "new"] > 0 and values.loc["ARB01", "updated"] == 0
-    assert result["actions"].empty  # demo actions were created after both meetings
-    # Every yearly value existed by the second meeting (reported in February), so their
-    # statuses are today's; quarterly values for Q2/Q3 2026 arrived after it.
-    overview = dashboard.overview(demo_engine)
-    yearly = set(overview.loc[overview["periodicity"] == "year", "code"])
-    now = overview.set_index("code")["status"]
-    at_meeting = result["status"].set_index("code")["status"]
-    assert {c: at_meeting[c] for c in yearly} == {c: now[c] for c in yearly}
-    quarterly = set(overview.loc[overview["periodicity"] == "quarter", "code"])
-    assert any(at_meeting[c] != now[c] for c in quarterly)
-    changed = result["status_changes"]
-    assert not changed.empty and (changed["before"] != changed["after"]).all()
+def test_inactive_organisation_that_still_owns_indicators_stays_on_ansvar(demo_engine):
+    with session_scope(demo_engine) as session:
+        bn = crud.by_code(session, Organisation, "BN")
+        structure.edit_organisation(ADMIN, bn.id, name=bn.name, kind=bn.kind, active=False, engine=demo_engine)
+    table = matrices.responsibility(demo_engine, today=DEMO_TODAY)
+    assert "BN" in set(table["missing_summary"]["org_code"])
 
 
-def test_first_meeting_counts_everything_before_it(demo_engine):
-    first = _meeting_ids(demo_engine)[0]
-    result = meetings_view.changes(first, demo_engine)
-    assert result["previous"] is None
-    assert set(result["status_changes"]["before"]) == {"saknar värde"}
-    arb01 = result["values"].set_index("code").loc["ARB01"]
-    assert arb01["periods"] == "2018–2024" and arb01["updated"] == 0  # 2025 arrived after this meeting
-
-
-def test_changed_values_and_actions_are_told_apart(demo_engine):
-    first, second = _meeting_ids(demo_engine)
-    between = datetime(2026, 1, 10, 12, tzinfo=timezone.utc)
-    early = datetime(2024, 5, 1, tzinfo=timezone.utc)
-    with session_scope(demo_engine, write=True) as session:
-        ind = crud.by_code(session, Indicator, "BRO01")
-        session.execute(update(Measurement).where(Measurement.indicator_id == ind.id, Measurement.period == "2020")
-                        .values(updated_at=between))
-        names = list(session.execute(select(Action.name).order_by(Action.id)).scalars())[:2]
-        session.execute(update(Action).where(Action.name == names[0]).values(created_at=between, updated_at=between))
-        session.execute(update(Action).where(Action.name == names[1]).values(created_at=early, updated_at=between))
-    result = meetings_view.changes(second, demo_engine)
-    bro = result["values"].set_index("code").loc["BRO01"]
-    assert bro["updated"] == 1 and bro["periods"] == "2020, 2025"
-    assert meetings_view.describe_values(bro["new"], bro["updated"]) == "1 nytt och 1 ändrat värde"
-    actions = result["actions"].set_index("name")["change"].to_dict()
-    assert actions == {names[0]: meetings_view.NEW, names[1]: meetings_view.CHANGED}
-    crime = meetings_view.for_focus_area(result, "brottslighet")
-    assert set(crime["values"]["code"]) == {c for c in result["values"]["code"] if c.startswith("BRO")}
-    assert sum(meetings_view.status_counts(crime["status"]).values()) == len(crime["status"]) == 5
-    # Before the first meeting there is no earlier meeting: what existed then is new.
-    assert meetings_view.changes(first, demo_engine)["actions"].set_index("name")["change"].to_dict() == {names[1]: meetings_view.NEW}
-
-
-# --- exports and history ----------------------------------------------------------------
-
-def test_xlsx_has_swedish_headers_numbers_and_neutralised_text():
-    rows = [{"indikator": "X01", "period": "2024", "kön": "T", "område": "Hela kommunen", "värde": "12,5",
-             "kommentar": "=HYPERLINK(\"http://x\")"},
-            {"indikator": "X01", "period": "2024", "kön": "K", "område": "Landsbygd", "värde": "", "kommentar": "dold"}]
-    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(rows))).active
-    assert [c.value for c in sheet[1]] == ["Indikator", "Period", "Kön", "Område", "Värde", "Kommentar"]
-    assert sheet["E2"].value == 12.5 and sheet["E2"].data_type == "n"
-    assert sheet["F2"].value.startswith("'=") and sheet["F2"].data_type == "s"
-    assert sheet["E3"].value is None
-
-
-def test_xlsx_of_demo_indicator_matches_csv_rows(demo_engine):
-    detail = indicator_detail.indicator_detail("UTB06", demo_engine)
-    rows = long_rows(demo_engine, indicator_ids=[int(detail["indicator"]["id"])])
-    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(rows))).active
-    assert sheet.max_row == len(rows) + 1
-    numbers = [c.value for c in sheet["E"][1:] if c.value is not None]
-    assert numbers and all(isinstance(v, (int, float)) for v in numbers)
-
+# --- history ----------------------------------------------------------------------------
 
 def test_history_lists_audit_events_of_the_indicators_values(demo_engine):
     with session_scope(demo_engine, write=True) as session:
@@ -275,101 +197,7 @@ def test_history_lists_audit_events_of_the_indicators_values(demo_engine):
     assert row["Värde"] == "2024, Totalt, Hela kommunen" and row["Motivering"] == "Rättad efter ny körning"
 
 
-# --- pages (AppTest) --------------------------------------------------------------------
-
-@pytest.fixture
-def viewer_app(demo_engine):
-    from indicators.access.users import create_user
-    create_user(ADMIN, "viewer@exempel.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
-    return logged_in_app("viewer")
-
-
-def open_page(at: AppTest, page: str, **params) -> AppTest:
-    at.run()
-    at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def plotly_charts(at: AppTest) -> list:
-    return list(at.get("plotly_chart"))
-
-
-def trace_names(chart) -> list[str]:
-    return [trace.get("name") for trace in json.loads(chart.proto.spec)["data"]]
-
-
-def test_focus_area_page_shows_charts_and_actions(viewer_app):
-    at = open_page(viewer_app, "pages/fokusomraden.py", omrade="skola")
-    assert not at.exception
-    assert "2. Skola" in all_text(at)
-    charts_before = plotly_charts(at)
-    assert len(charts_before) == 7  # the seven active Skola indicators
-    actions = at.dataframe[-1].value
-    assert "Läxhjälp och studiero på mötesplatser" in list(actions["Insats"])
-    assert "300\u00a0000 kr" in list(actions["Kostnad"])
-    assert "Kvinnor" not in trace_names(charts_before[0])
-    at.toggle(key="toggle_kon").set_value(True).run()
-    assert not at.exception
-    assert at.query_params["kon"] == "1"
-    assert "Kvinnor" in trace_names(plotly_charts(at)[0])  # UTB01 is reported by gender
-
-
-def test_indicator_page_shows_definition_gaps_values_and_downloads(viewer_app):
-    at = open_page(viewer_app, "pages/indikatorer.py", indikator="UTB06")
-    assert not at.exception
-    text = all_text(at)
-    assert "UTB06" in text and "Skillnad mellan kvinnor och män" in text and "Skillnad mellan områden" in text
-    assert "underlaget är för litet" in text
-    assert len(plotly_charts(at)) == 3
-    assert [b.label for b in at.get("download_button")] == ["Ladda ned CSV", "Ladda ned Excel"]
-    assert "Historik" in [e.label for e in at.expander]
-    definition = at.table[0].value
-    assert "Bildningsnämnden" in " ".join(map(str, definition.iloc[:, 0]))
-
-
-def test_indicator_page_explains_why_counts_have_no_area_gap(viewer_app):
-    at = open_page(viewer_app, "pages/indikatorer.py", indikator="DEM04")  # antal, by gender and area
-    assert not at.exception
-    assert "Indikatorn är ett antal" in all_text(at)
-    assert len(plotly_charts(at)) == 2
-    assert "Landsbygd" in trace_names(plotly_charts(at)[0])
-
-
-def test_goal_matrix_page_shows_focus_areas_and_empty_cells(viewer_app):
-    at = open_page(viewer_app, "pages/malmatris.py")
-    assert not at.exception
-    assert len(at.dataframe) == 3
-    program_actions = at.dataframe[1].value
-    assert list(program_actions.columns) == FOCUS_AREAS
-    assert program_actions.loc["4. Trygghet och säkerhet", "Etablering på arbetsmarknaden"] == matrices.EMPTY_MARK
-    assert "0 ⚠ = ingen indikator/insats" in all_text(at)
-
-
-def test_responsibility_page_shows_owners_and_missing(viewer_app):
-    at = open_page(viewer_app, "pages/ansvar.py")
-    assert not at.exception
-    owners = at.dataframe[0].value
-    assert list(owners.columns) == FOCUS_AREAS and "BN – Bildningsnämnden" in owners.index
-    assert "Värden som saknas för senaste rapportperioden" in all_text(at)
-
-
-def test_meeting_mode_moves_between_focus_areas(viewer_app):
-    at = open_page(viewer_app, "pages/moten.py")
-    assert not at.exception
-    assert "Politisk arbetsgrupp, möte 2 (exempel)" in list(at.dataframe[0].value["title"])
-    assert at.query_params["mote"] == "2"  # newest meeting first
-    next(b for b in at.button if b.label == "Starta mötesläge").click().run()
-    assert not at.exception
-    assert at.title[0].value == "1. Etablering på arbetsmarknaden"
-    assert "Nya och ändrade värden sedan mötet 2025-10-14" in all_text(at)
-    next(b for b in at.button if b.label == "Nästa").click().run()
-    assert at.title[0].value == "2. Skola" and at.query_params["steg"] == "2"
-    next(b for b in at.button if b.label == "Föregående").click().run()
-    assert at.title[0].value == "1. Etablering på arbetsmarknaden"
-    assert next(b for b in at.button if b.label == "Föregående").disabled
-
+# --- definition changes -----------------------------------------------------------------
 
 def test_definition_change_is_marked_on_the_chart(demo_engine):
     """A changed definition shows as "definition ändrad <datum>" so a trend break is explained."""

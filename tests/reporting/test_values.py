@@ -1,16 +1,16 @@
 """Reporting values: the sheet, all-or-nothing saving, plausibility, optimistic locking,
-permissions per role, period locks, and the Rapportera page."""
+permissions per role and period locks (a locked year locks its quarters). The Rapportera page
+is tested in tests/pages."""
 from __future__ import annotations
 
 import threading
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from db import crud
 from db.engine import session_scope
-from db.models import Area, AuditEvent, Indicator, Measurement, Organisation
+from db.models import AuditEvent, Indicator, Organisation
 from indicators.reporting import history
 from indicators.reporting import locks
 from indicators.reporting import outcomes
@@ -18,20 +18,11 @@ from indicators.reporting import sheets
 from indicators.reporting import value_rules
 from indicators.reporting import values
 from indicators.access.permissions import Actor, PermissionDenied
-from tests.conftest import ADMIN, DEMO_TODAY, VIEWER, official
+from tests.utils.actors import ADMIN, VIEWER, official
+from tests.utils.demo import DEMO_TODAY
+from tests.utils.measurements import dump, org_id, stored
 
 T = DEMO_TODAY  # 2026-11-22: demo values exist up to 2026Q3, 2026H1 and 2025
-
-
-def org_id(engine, code: str) -> int:
-    with session_scope(engine) as session:
-        return crud.by_code(session, Organisation, code).id
-
-
-def dump(engine) -> list[tuple]:
-    with session_scope(engine) as session:
-        rows = session.execute(select(Measurement)).scalars().all()
-        return sorted((m.indicator_id, m.period, m.gender, m.area_id, m.value, m.comment, m.status, m.version) for m in rows)
 
 
 def audit_count(engine, action: str | None = None) -> int:
@@ -40,15 +31,6 @@ def audit_count(engine, action: str | None = None) -> int:
         stmt = stmt.where(AuditEvent.action == action)
     with session_scope(engine) as session:
         return session.execute(stmt).scalar_one()
-
-
-def stored(engine, code: str, period: str, gender: str = "T", area: str = "HELA") -> Measurement | None:
-    with session_scope(engine) as session:
-        stmt = (select(Measurement).join(Indicator, Indicator.id == Measurement.indicator_id)
-                .join(Area, Area.id == Measurement.area_id)
-                .where(Indicator.code == code, Measurement.period == period, Measurement.gender == gender,
-                       Area.code == area))
-        return session.execute(stmt).scalars().first()
 
 
 def entry(code="ARB05", period="2026Q4", value="12,5", gender="T", area="", comment="", expected=None, **extra):
@@ -174,6 +156,12 @@ def test_duplicate_rows_are_refused_naming_both(demo_engine, sn):
     assert [str(e) for e in result.errors] == ["Rad 5: samma indikator, period, kön och område som Rad 2"]
 
 
+def test_values_only_in_measurement_years(demo_engine):
+    result = values.save_values(ADMIN, [{"indicator": "DEM01", "period": "2025", "gender": "T", "area": "HELA",
+                                         "value": "85", "expected_version": None}], engine=demo_engine, today=DEMO_TODAY)
+    assert result.errors and "inget mätår" in result.errors[0].message
+
+
 def test_large_jump_needs_a_comment(demo_engine, sn):
     previous = stored(demo_engine, "ARB05", "2026Q3").value
     jump = values.plain_number(round(min(previous * 2, 99), 1))
@@ -189,6 +177,20 @@ def test_large_jump_needs_a_comment(demo_engine, sn):
 ])
 def test_jump_rule_is_a_ratio_either_way(previous, value, jump):
     assert value_rules.is_jump(previous, value, 1.5) is jump
+
+
+def test_a_jump_needs_a_comment_written_with_the_new_value(demo_engine):
+    """The old comment explains the old value: a big change needs its own explanation."""
+    def save(value: str, comment):
+        return values.save_values(ADMIN, [{"indicator": "BOS04", "period": "2026Q3", "gender": "T", "area": "HELA",
+                                           "value": value, "comment": comment, "expected_version": outcomes.OVERWRITE}],
+                                  engine=demo_engine, today=DEMO_TODAY)
+
+    assert save("900", "ordinarie uppföljning").ok
+    refused = save("5000", None)  # keeps the stored comment
+    assert [e.kind for e in refused.errors] == [outcomes.JUMP]
+    accepted = save("5000", "nytt verksamhetssystem räknar alla hushåll")
+    assert accepted.ok and [w.kind for w in accepted.warnings] == [outcomes.JUMP]
 
 
 # --- optimistic locking -------------------------------------------------------------
@@ -278,46 +280,19 @@ def test_period_lock_rules(demo_engine, sn):
         locks.unlock_period(ADMIN, "2026Q4", "igen", engine=demo_engine)
 
 
+def test_locking_a_year_locks_its_quarters(demo_engine):
+    with session_scope(demo_engine) as session:
+        sn = crud.by_code(session, Organisation, "SN").id
+    locks.lock_period(ADMIN, "2025", "årsuppföljningen är klar", engine=demo_engine)
+    result = values.save_values(official(sn), [{"indicator": "ARB05", "period": "2025Q2", "gender": "T", "area": "HELA",
+                                                "value": "30", "comment": "rättelse", "expected_version": outcomes.OVERWRITE}],
+                                engine=demo_engine, today=DEMO_TODAY)
+    assert [e.kind for e in result.errors] == [outcomes.LOCKED]
+
+
 def test_entries_for_item_skips_cells_left_empty(demo_engine, sn):
     sheet = sheets.reporting_sheet(sn, "2026Q4", engine=demo_engine, today=T)
     item = next(it for it in sheet.items if it.code == "ARB05")
     entries = sheets.entries_for_item(item, {"K|HELA": {"value": "12,5", "comment": "", "status": "preliminär"}}, {})
     assert [(e["gender"], e["value"], e["expected_version"]) for e in entries] == [("K", "12,5", None)]
     assert entries[0]["label"] == "ARB05 2026Q4 Kvinnor, Hela kommunen"
-
-
-# --- the Rapportera page ------------------------------------------------------------
-
-def _official_app(engine):
-    from indicators.access.users import create_user
-    from tests.test_app_pages import logged_in_app
-    create_user(ADMIN, "official@exempel.invalid", "official", orgs=["SN"], password="ett-langt-losenord", engine=engine)
-    at = logged_in_app("official", frozenset({org_id(engine, "SN")}))
-    at.run()
-    at.switch_page("pages/rapportera.py").run()
-    assert not at.exception
-    at.selectbox(key="rapportera_period").set_value("2025Q3").run()
-    assert not at.exception
-    item = sheets.reporting_sheet(official(org_id(engine, "SN")), "2025Q3", engine=engine, today=date.today()).items[0]
-    return at, item
-
-
-def test_rapportera_page_saves_a_missing_value(engine):
-    at, item = _official_app(engine)
-    cell = item.cells[0]
-    at.text_input(key=f"rap|{item.code}|{item.period}|{cell.key}|v").input("12,5")
-    next(b for b in at.button if b.label == "Spara").click().run()
-    assert not at.exception
-    assert any("Sparat" in s.value for s in at.success)
-    assert stored(engine, item.code, item.period, cell.gender, cell.area_code).value == 12.5
-
-
-def test_rapportera_page_shows_swedish_error_and_saves_nothing(engine):
-    at, item = _official_app(engine)
-    cell = item.cells[0]
-    at.text_input(key=f"rap|{item.code}|{item.period}|{cell.key}|v").input("abc")
-    next(b for b in at.button if b.label == "Spara").click().run()
-    assert not at.exception
-    assert any("Inget sparades" in e.value for e in at.error)
-    assert any("värde: 'abc' är inte ett tal" in t.value for t in at.text)
-    assert dump(engine) == []

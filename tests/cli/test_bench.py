@@ -5,9 +5,8 @@ import json
 import math
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.utils.paths import ROOT
 
 
 def test_bench_smoke(tmp_path, monkeypatch):

@@ -84,17 +84,3 @@ def test_status_is_monotone_in_the_value(direction, baseline, target, a, b, when
 def test_met_iff_target_met(direction, baseline, target, value, when):
     met = value >= target if direction == "higher" else value <= target
     assert (status(direction, value, when, baseline, Target(2027, target)) == MET) == met
-
-
-def test_expected_periods_skip_years_between_elections():
-    from datetime import date
-
-    from indicators.rules.periods import expected_periods
-
-    election = {"periodicity": "year", "report_every_years": 4, "report_anchor_year": 2018}
-    assert [p.code for p in expected_periods(election, date(2026, 11, 22))] == ["2022", "2018"]
-    assert [p.code for p in expected_periods(election, date(2027, 1, 5))] == ["2026", "2022"]
-    yearly = {"periodicity": "year", "report_every_years": 1, "report_anchor_year": None}
-    assert [p.code for p in expected_periods(yearly, date(2026, 11, 22))] == ["2025", "2024"]
-    quarterly = {"periodicity": "quarter", "report_every_years": float("nan"), "report_anchor_year": float("nan")}
-    assert [p.code for p in expected_periods(quarterly, date(2026, 11, 22))] == ["2026Q3", "2026Q2"]

@@ -1,38 +1,34 @@
-"""Kolada: client (paging, retries, chunking, offline), import (genders, missing values,
-all-or-nothing, idempotence, permissions), CLI and page. Saved responses only; the network
-is never touched."""
+"""Kolada: client (paging, retries, chunking, offline), import (genders, missing values, a gap
+never erases a stored value, all-or-nothing, idempotence, permissions) and CLI. Saved responses only; the network
+is never touched. The Hämta statistik page is tested in tests/pages."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import select
 
 import cli
+from db import crud
 from db.engine import session_scope
 from db.models import AuditEvent, ComparisonUnit, ComparisonValue, Indicator, Measurement, Meta
 from indicators.access.permissions import PermissionDenied
-from indicators.sources import attribution
+from indicators.reporting import values
+from indicators.sources import attribution, kolada_import
 from indicators.sources.kolada import KoladaClient, KoladaError, load_pages, parse_pages
 from indicators.sources.kolada_import import (
     fetch_and_import, import_files, import_pages, last_fetch_table,
 )
 from settings import reload_settings
-from tests.conftest import ADMIN, VIEWER, official
+from tests.utils.actors import ADMIN, VIEWER, official
+from tests.utils.demo import DEMO_TODAY
+from tests.utils.kolada import FIXTURES, fixture, saved_pages
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "kolada"
+pytestmark = pytest.mark.usefixtures("kolada_env")
+
 BASE = "https://api.kolada.se/v3/"
 PAGE2_URL = f"{BASE}data/kpi/N00914/municipality/0583,0000/year/2022,2023?page=2&per_page=2"
-
-
-def fixture(name: str) -> dict:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def saved_pages() -> list[dict]:
-    return [fixture("n00914_page1.json"), fixture("n00914_page2.json"), fixture("n03926.json")]
 
 
 def files(*names: str) -> list[tuple[str, bytes]]:
@@ -40,13 +36,6 @@ def files(*names: str) -> list[tuple[str, bytes]]:
 
 
 ALL_FILES = ("n00914_page1.json", "n00914_page2.json", "n03926.json")
-
-
-@pytest.fixture(autouse=True)
-def kolada_env(monkeypatch):
-    for name in ("KOLADA_BASE_URL", "KOLADA_MUNICIPALITY", "KOLADA_COMPARE"):
-        monkeypatch.delenv(name, raising=False)
-    reload_settings()
 
 
 def fake_api(requested: list[str] | None = None):
@@ -241,6 +230,20 @@ def test_missing_values_stay_missing_with_status_flag(engine):
     assert flagged.source_status == "X" and flagged.value == 82.0
 
 
+def test_kolada_gap_never_erases_a_stored_value(engine):
+    saved = values.save_values(ADMIN, [{"indicator": "ARB01", "period": "2025", "gender": "T", "area": "HELA",
+                                        "value": "42", "expected_version": None}], engine=engine, today=DEMO_TODAY)
+    assert saved.ok, saved.errors
+    page = {"values": [{"kpi": "N00914", "municipality": "0583", "period": 2025,
+                        "values": [{"gender": "T", "value": None, "count": None, "status": "Missing"}]}], "next_url": None}
+    kolada_import.import_pages(ADMIN, [page], engine=engine)
+    with session_scope(engine) as session:
+        ind = crud.by_code(session, Indicator, "ARB01")
+        row = session.execute(select(Measurement).where(Measurement.indicator_id == ind.id,
+                                                        Measurement.period == "2025", Measurement.gender == "T")).scalar_one()
+    assert row.value == 42.0
+
+
 def test_audit_names_user_source_and_fetch_time(engine):
     report = import_pages(ADMIN, saved_pages(), engine=engine)
     with session_scope(engine) as session:
@@ -390,7 +393,7 @@ def test_last_fetch_table(engine):
     assert table.loc["ARB01", "kpi_id"] == "N00914"
 
 
-# --- CLI and page ------------------------------------------------------------------------
+# --- CLI -------------------------------------------------------------------------------
 
 def test_cli_imports_saved_files_and_reports_counts(engine, capsys):
     args = ["kolada"] + [a for name in ALL_FILES for a in ("--from-file", str(FIXTURES / name))]
@@ -414,20 +417,3 @@ def test_cli_fetch_offline_exits_1(engine, capsys, monkeypatch):
                         lambda: FakeSession(requests.ConnectionError("Name or service not known")))
     assert cli.main(["kolada", "--fetch", "--kpi", "N00914"]) == 1
     assert "Kunde inte nå Kolada (kolada.test)" in capsys.readouterr().err
-
-
-def test_page_shows_last_fetch_table_for_admin(engine):
-    from streamlit.testing.v1 import AppTest
-
-    from indicators.access.users import create_user
-    from tests.test_app_pages import logged_in_app
-
-    import_pages(ADMIN, saved_pages(), engine=engine)
-    create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=engine)
-    at: AppTest = logged_in_app("admin").run()
-    at.switch_page("pages/hamta_statistik.py").run()
-    assert not at.exception
-    assert [t.value for t in at.title] == ["Hämta officiell statistik"]
-    table = at.dataframe[-1].value
-    assert "N00914" in set(table["kpi_id"]) and (table["senast_hamtat"] != "–").sum() == 2
-    assert "Källa: Kolada" in "\n".join(c.value for c in at.caption)

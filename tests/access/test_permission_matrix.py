@@ -21,7 +21,7 @@ from indicators.reporting import outcomes
 from indicators.reporting import values
 from indicators.access.permissions import Actor, PermissionDenied
 from indicators.sources import kolada_import
-from tests.conftest import DEMO_TODAY
+from tests.utils.demo import DEMO_TODAY
 
 ROLES = ["admin", "official_own", "official_other", "viewer"]
 

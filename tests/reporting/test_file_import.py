@@ -1,11 +1,9 @@
 """File import: every error class leaves the database unchanged, re-imports and
 export round-trips are all 'oförändrad', preview → apply detects changes in between,
-permissions per role, the template, the CLI and the Importera page."""
+permissions per role, the template and the CLI. The Importera page is tested in tests/pages."""
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -20,37 +18,12 @@ from indicators.reporting import history
 from indicators.reporting import locks
 from indicators.reporting import outcomes
 from indicators.reporting import values
-from tests.conftest import ADMIN, DEMO_TODAY, VIEWER, official
-from tests.test_values import dump, org_id, stored
+from tests.utils.actors import ADMIN, VIEWER, official
+from tests.utils.demo import DEMO_TODAY
+from tests.utils.measurements import dump, org_id, stored
+from tests.utils.workbooks import HEADER, csv_file, xlsx_file
 
 T = DEMO_TODAY
-HEADER = "indikator;period;kön;område;värde;kommentar"
-
-
-def csv_file(*lines: str, header: str = HEADER, encoding: str = "utf-8-sig") -> bytes:
-    return ("\r\n".join([header, *lines]) + "\r\n").encode(encoding)
-
-
-def xlsx_file(rows: list[list[object]], cached: dict[str, str] | None = None) -> bytes:
-    """An XLSX file; ``cached`` gives formula cells a cached value, as Excel would save it."""
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    if not cached:
-        return buffer.getvalue()
-    source, patched = zipfile.ZipFile(buffer), io.BytesIO()
-    with zipfile.ZipFile(patched, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                for ref, value in cached.items():
-                    text = re.sub(rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)<v />', rf"\g<1><v>{value}</v>", text)
-                data = text.encode()
-            target.writestr(item, data)
-    return patched.getvalue()
 
 
 def non_refusal_audits(engine) -> int:
@@ -280,25 +253,4 @@ def test_cli_import(demo_engine, tmp_path, capsys):
     assert "Skulle ge: 1 nya" in capsys.readouterr().out and stored(demo_engine, "ARB05", "2026Q4") is None
     assert cli.main(["import", str(good), "--user", "rapportor@exempel.invalid"]) == 0
     assert "Importerat: 1 nya, 0 ändrade, 0 oförändrade." in capsys.readouterr().out
-    assert stored(demo_engine, "ARB05", "2026Q4").value == 25.5
-
-
-# --- the Importera page -------------------------------------------------------------
-
-def test_importera_page_previews_and_applies(demo_engine):
-    from indicators.access.users import create_user
-    from tests.test_app_pages import logged_in_app
-
-    create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
-    at = logged_in_app("admin")
-    at.run()
-    at.switch_page("pages/importera.py").run()
-    assert not at.exception
-    assert at.file_uploader and any(b.label == "Ladda ner mall (xlsx)" for b in at.get("download_button"))
-    at.file_uploader(key="importera_fil").set_value(("v.csv", csv_file("ARB05;2026Q4;T;;25,5;"), "text/csv")).run()
-    assert not at.exception
-    assert len(at.dataframe) >= 1
-    at.button(key="importera_apply").click().run()
-    assert not at.exception
-    assert any("Importerat: 1 nya" in s.value for s in at.success)
     assert stored(demo_engine, "ARB05", "2026Q4").value == 25.5

@@ -1,0 +1,95 @@
+"""The catalogue workbook: the XLSX round trip changes nothing, a bad row writes nothing,
+rows are created and updated by code, and the CLI catalogue commands."""
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+import cli
+from db.models import Indicator
+from indicators.catalogue import indicators as catalogue_indicators
+from indicators.catalogue import workbook as catalogue_io
+from indicators.views import overview
+from tests.utils.actors import ADMIN
+from tests.utils.records import audit_rows, dump, ids
+
+
+def test_catalogue_round_trip_leaves_database_unchanged(demo_engine):
+    ind_id = ids(demo_engine, Indicator, "ARB01")
+    data, version = catalogue_indicators.indicator_data(ind_id, demo_engine)
+    catalogue_indicators.update_indicator(ADMIN, ind_id, replace(data, definition="=SUMMA(A1) -- formelliknande text"),
+                           expected_version=version, engine=demo_engine)
+    before, audits, data_version = dump(demo_engine), len(audit_rows(demo_engine)), overview.data_version(demo_engine)
+    exported = catalogue_io.export_catalogue_xlsx(demo_engine)
+    sheet = load_workbook(io.BytesIO(exported))["Indikatorer"]
+    cells = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert cells["ARB01"][catalogue_io.COLUMNS.index("definition")].startswith("'=")  # neutralised
+    assert cells["ARB01"][catalogue_io.COLUMNS.index("targets")] == "2023:78;2027:80"
+    report = catalogue_io.import_catalogue_xlsx(ADMIN, exported, demo_engine)
+    assert report.ok and not report.created and not report.updated and len(report.unchanged) == len(cells)
+    assert dump(demo_engine) == before
+    assert len(audit_rows(demo_engine)) == audits and overview.data_version(demo_engine) == data_version
+
+
+def edited_workbook(engine, edit) -> bytes:
+    workbook = load_workbook(io.BytesIO(catalogue_io.export_catalogue_xlsx(engine)))
+    edit(workbook["Indikatorer"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def column(name: str) -> int:
+    return catalogue_io.COLUMNS.index(name) + 1
+
+
+def test_catalogue_import_with_a_bad_row_writes_nothing(engine):
+    def edit(sheet):
+        sheet.cell(2, column("name")).value = "Ändrat namn"
+        sheet.cell(4, column("periodicity")).value = "månad"
+        sheet.cell(5, column("targets")).value = "2027=80"
+    before = dump(engine)
+    report = catalogue_io.import_catalogue_xlsx(ADMIN, edited_workbook(engine, edit), engine)
+    assert not report.ok
+    assert report.errors[0].startswith("Rad 4, periodicitet: 'månad' är ingen periodicitet; välj år, halvår, kvartal")
+    assert report.errors[1] == "Rad 5, målvärden: '2027=80' ska skrivas år:värde, t.ex. 2027:80"
+    assert catalogue_io.import_catalogue_xlsx(ADMIN, b"inte en excelfil", engine).errors == [
+        "Filen kan inte läsas som en Excel-fil (.xlsx)."]
+    assert dump(engine) == before
+
+
+def test_catalogue_import_creates_and_updates_by_code(engine):
+    def edit(sheet):
+        row = [cell.value for cell in sheet[2]]
+        row[0], row[1] = "NY99", "Helt ny indikator"
+        sheet.append(row)
+        sheet.cell(2, column("targets")).value = "2023: 78; 2027: 81,5"
+    report = catalogue_io.import_catalogue_xlsx(ADMIN, edited_workbook(engine, edit), engine)
+    assert report.ok, report.errors
+    assert (report.created, len(report.updated)) == (["NY99"], 1)
+    first_code = report.updated[0]
+    assert catalogue_indicators.indicator_data(ids(engine, Indicator, first_code), engine)[0].targets[2027] == 81.5
+    assert catalogue_indicators.indicator_data(ids(engine, Indicator, "NY99"), engine)[0].name == "Helt ny indikator"
+    assert [e.reason for e in audit_rows(engine, field="target:2027", entity_id=str(ids(engine, Indicator, first_code)))] == ["katalogimport"]
+
+
+def test_cli_catalogue_export_and_import(engine, tmp_path, capsys):
+    path = tmp_path / "katalog.xlsx"
+    assert cli.main(["catalogue", "export", str(path)]) == 0
+    assert cli.main(["catalogue", "import", str(path)]) == 0
+    assert "0 nya, 0 ändrade" in capsys.readouterr().out
+    workbook = load_workbook(path)
+    workbook["Indikatorer"].cell(3, column("program_goals")).value = ""
+    workbook.save(path)
+    assert cli.main(["catalogue", "import", str(path)]) == 1
+    assert "Rad 3, programmål: minst ett programmål krävs" in capsys.readouterr().err
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.integers(2018, 2027), st.floats(-1e6, 1e6, allow_nan=False).map(lambda v: round(v, 4)), max_size=5))
+def test_target_cell_round_trips(targets):
+    assert catalogue_io._targets(catalogue_io._cell_value("targets", targets)) == (targets, None)

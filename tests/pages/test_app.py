@@ -1,0 +1,78 @@
+"""AppTest of app.py: the login gate holds, password and SSO login, logout, a disabled user is
+logged out; and no page or UI module renders unsafe HTML. Each page has its own test module."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from indicators.access import users
+from tests.utils.actors import ADMIN as ADMIN_ACTOR
+from tests.utils.apptest import APP, all_text, logged_in_app
+from tests.utils.paths import ROOT
+
+
+def test_not_logged_in_sees_only_login(demo_engine):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["E-post", "Lösenord"]
+    assert "Logga in" in [b.label for b in at.button]
+    assert "Etablering på arbetsmarknaden" not in all_text(at)
+    assert len(at.dataframe) == 0
+
+
+def test_login_form_labels_and_wrong_password(demo_engine):
+    users.create_user(ADMIN_ACTOR, "f@test.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    email, password = at.text_input
+    email.input("f@test.invalid")
+    password.input("fel-losenord")
+    at.button[0].click().run()
+    assert "Fel e-post eller lösenord." in [e.value for e in at.error]
+    assert "Etablering på arbetsmarknaden" not in all_text(at)
+
+
+def test_login_then_logout(demo_engine):
+    users.create_user(ADMIN_ACTOR, "g@test.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    email, password = at.text_input
+    email.input("g@test.invalid")
+    password.input("ett-langt-losenord")
+    at.button[0].click().run()
+    assert "Etablering på arbetsmarknaden" in all_text(at)
+    at.button(key="logout").click().run()
+    assert "actor" not in at.session_state
+    assert "Etablering på arbetsmarknaden" not in all_text(at)
+
+
+def test_sso_maps_verified_email_to_user(demo_engine):
+    users.create_user(ADMIN_ACTOR, "sso@test.invalid", "viewer", engine=demo_engine)  # no password: SSO only
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "id", "client_secret": "s", "server_metadata_url": "https://login.invalid/.well-known"}
+    at.user = {"is_logged_in": True, "email": "SSO@test.invalid"}
+    at.run()
+    assert not at.exception
+    assert "Etablering på arbetsmarknaden" in all_text(at)
+
+
+def test_sso_unknown_email_gets_no_access_page(demo_engine):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "id", "client_secret": "s", "server_metadata_url": "https://login.invalid/.well-known"}
+    at.user = {"is_logged_in": True, "email": "okand@test.invalid"}
+    at.run()
+    assert "Ingen behörighet" in all_text(at)
+    assert "Etablering på arbetsmarknaden" not in all_text(at)
+
+
+def test_disabled_user_is_logged_out_on_next_run(demo_engine):
+    users.create_user(ADMIN_ACTOR, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
+    at = logged_in_app("admin").run()
+    assert "Etablering på arbetsmarknaden" in all_text(at)
+    users.update_user(ADMIN_ACTOR, "admin@exempel.invalid", active=False, engine=demo_engine)
+    at.run()
+    assert "Etablering på arbetsmarknaden" not in all_text(at)
+
+
+def test_no_unsafe_html_anywhere_in_the_ui():
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")]:
+        assert "unsafe_allow_html=True" not in path.read_text(encoding="utf-8"), path

@@ -1,0 +1,49 @@
+"""AppTest: Årsuppföljning creates a snapshot and shows its hash; the page guards itself."""
+from __future__ import annotations
+
+from datetime import timezone
+
+from indicators.annual import snapshot
+from tests.utils.actors import ADMIN
+from tests.utils.apptest import all_text, logged_in_app
+from tests.utils.demo import FOLLOW_UP_YEAR as YEAR
+
+
+def _app_as(role: str, engine):
+    from indicators.access.users import create_user
+    create_user(ADMIN, f"{role}@exempel.invalid", role, password="ett-langt-losenord", engine=engine)
+    return logged_in_app(role)
+
+
+def test_admin_page_creates_a_snapshot_and_shows_its_hash(demo_engine):
+    at = _app_as("admin", demo_engine)
+    at.run()
+    at.switch_page("pages/arsuppfoljning.py").run()
+    assert not at.exception
+    at.number_input[0].set_value(YEAR)
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    sha = snapshot.list_snapshots(demo_engine).iloc[0]["sha256"]
+    assert sha in [c.value for c in at.code]
+    assert "Jämför med nuläget" in all_text(at)
+    assert len(at.dataframe) >= 1
+
+
+def test_page_itself_refuses_a_viewer(demo_engine):
+    """The navigation hides the page from viewers; the page also guards itself."""
+    from datetime import datetime as dt
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from indicators.access.users import actor_for_email, create_user
+
+    create_user(ADMIN, "viewer@exempel.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
+    page = Path(__file__).resolve().parents[2] / "pages" / "arsuppfoljning.py"
+    at = AppTest.from_file(str(page), default_timeout=60)
+    at.session_state["actor"] = actor_for_email("viewer@exempel.invalid")
+    at.session_state["logged_in_at"] = dt.now(timezone.utc)
+    at.run()
+    assert not at.exception
+    assert "Ingen behörighet" in " ".join(e.value for e in at.error)
+    assert not at.number_input and not at.button

@@ -1,0 +1,25 @@
+"""AppTest: the Importera page previews a file and applies it."""
+from __future__ import annotations
+
+from tests.utils.actors import ADMIN
+from tests.utils.measurements import stored
+from tests.utils.workbooks import csv_file
+
+
+def test_importera_page_previews_and_applies(demo_engine):
+    from indicators.access.users import create_user
+    from tests.utils.apptest import logged_in_app
+
+    create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
+    at = logged_in_app("admin")
+    at.run()
+    at.switch_page("pages/importera.py").run()
+    assert not at.exception
+    assert at.file_uploader and any(b.label == "Ladda ner mall (xlsx)" for b in at.get("download_button"))
+    at.file_uploader(key="importera_fil").set_value(("v.csv", csv_file("ARB05;2026Q4;T;;25,5;"), "text/csv")).run()
+    assert not at.exception
+    assert len(at.dataframe) >= 1
+    at.button(key="importera_apply").click().run()
+    assert not at.exception
+    assert any("Importerat: 1 nya" in s.value for s in at.success)
+    assert stored(demo_engine, "ARB05", "2026Q4").value == 25.5

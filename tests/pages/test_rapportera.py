@@ -1,0 +1,43 @@
+"""AppTest: the Rapportera page saves a missing value, or shows a Swedish error and saves nothing."""
+from __future__ import annotations
+
+from datetime import date
+
+from indicators.reporting import sheets
+from tests.utils.actors import ADMIN, official
+from tests.utils.measurements import dump, org_id, stored
+
+
+def _official_app(engine):
+    from indicators.access.users import create_user
+    from tests.utils.apptest import logged_in_app
+    create_user(ADMIN, "official@exempel.invalid", "official", orgs=["SN"], password="ett-langt-losenord", engine=engine)
+    at = logged_in_app("official", frozenset({org_id(engine, "SN")}))
+    at.run()
+    at.switch_page("pages/rapportera.py").run()
+    assert not at.exception
+    at.selectbox(key="rapportera_period").set_value("2025Q3").run()
+    assert not at.exception
+    item = sheets.reporting_sheet(official(org_id(engine, "SN")), "2025Q3", engine=engine, today=date.today()).items[0]
+    return at, item
+
+
+def test_rapportera_page_saves_a_missing_value(engine):
+    at, item = _official_app(engine)
+    cell = item.cells[0]
+    at.text_input(key=f"rap|{item.code}|{item.period}|{cell.key}|v").input("12,5")
+    next(b for b in at.button if b.label == "Spara").click().run()
+    assert not at.exception
+    assert any("Sparat" in s.value for s in at.success)
+    assert stored(engine, item.code, item.period, cell.gender, cell.area_code).value == 12.5
+
+
+def test_rapportera_page_shows_swedish_error_and_saves_nothing(engine):
+    at, item = _official_app(engine)
+    cell = item.cells[0]
+    at.text_input(key=f"rap|{item.code}|{item.period}|{cell.key}|v").input("abc")
+    next(b for b in at.button if b.label == "Spara").click().run()
+    assert not at.exception
+    assert any("Inget sparades" in e.value for e in at.error)
+    assert any("värde: 'abc' är inte ett tal" in t.value for t in at.text)
+    assert dump(engine) == []
