@@ -289,12 +289,14 @@ def set_indicator_active(actor: Actor, indicator_id: int, active: bool, *, expec
             indicator.version += 1
 
 
-def retire_indicator(actor: Actor, indicator_id: int, **kwargs) -> None:
-    set_indicator_active(actor, indicator_id, False, **kwargs)
+def retire_indicator(actor: Actor, indicator_id: int, *, expected_version: Optional[int] = None, reason: str = "",
+                     engine: Optional[Engine] = None) -> None:
+    set_indicator_active(actor, indicator_id, False, expected_version=expected_version, reason=reason, engine=engine)
 
 
-def reactivate_indicator(actor: Actor, indicator_id: int, **kwargs) -> None:
-    set_indicator_active(actor, indicator_id, True, **kwargs)
+def reactivate_indicator(actor: Actor, indicator_id: int, *, expected_version: Optional[int] = None,
+                         reason: str = "", engine: Optional[Engine] = None) -> None:
+    set_indicator_active(actor, indicator_id, True, expected_version=expected_version, reason=reason, engine=engine)
 
 
 def delete_indicator(actor: Actor, indicator_id: int, engine: Optional[Engine] = None) -> None:
