@@ -10,6 +10,7 @@ from indicators.access.permissions import PAGES_BY_ROLE
 from indicators.rules.vocabulary import ROLE_LABELS
 from ui import auth
 from ui.components import demo_banner
+from indicators.unit_of_work import UnitOfWork
 
 st.set_page_config(page_title="Uppföljning – inkludering och social sammanhållning", page_icon="📊", layout="wide")
 
@@ -36,7 +37,7 @@ def _startup(url: str) -> None:
     """Migrate on every start; an empty embedded database also gets demo data and accounts."""
     if database_is_empty():
         initialise(demo=True)
-        created = users.create_demo_users()
+        created = users.create_demo_users(UnitOfWork.for_app())
         if created:
             print("Exempelkonton (lösenorden visas bara nu):", flush=True)
             for email, role, password in created:
@@ -77,7 +78,7 @@ def main() -> None:
         st.caption(f"Inloggad: {actor.email}")
         st.caption(ROLE_LABELS[actor.role])
         st.button("Logga ut", on_click=auth.logout, key="logout")
-    demo_banner(is_demo())
+    demo_banner(is_demo(UnitOfWork.for_app()))
     st.navigation(_navigation_for(actor.role), expanded=True).run()
 
 

@@ -32,6 +32,7 @@ from indicators.access.permissions import Actor
 from indicators.rules.periods import Period, period_from_code
 from indicators.rules.status import Target as StatusTarget, compute_status
 from settings import reload_settings
+from indicators.unit_of_work import UnitOfWork
 
 SIZES = {"XS": (4, 8, 1), "S": (40, 40, 1), "M": (40, 40, 13), "L": (40, 40, 290)}
 BENCH_TODAY = date(2028, 1, 15)  # every generated quarter lies in the past
@@ -226,10 +227,10 @@ def page_figures(engine: Engine, report: Report, runs: int, include_focus: bool 
         focus_id, focus_code, ind_id, ind_code = focus.id, focus.code, indicator.id, indicator.code
     if include_focus:
         report.figures.append(Figure(
-            "fokusområdessida: data", median_time(lambda: focus_area_data(focus_code, engine), runs),
+            "fokusområdessida: data", median_time(lambda: focus_area_data(UnitOfWork(engine), focus_code), runs),
             "handskriven SQL (samma värden)", median_time(lambda: raw_rows(engine, FOCUS_SQL.format(focus_id=focus_id)), runs)))
     report.figures.append(Figure(
-        "indikatorsida: data", median_time(lambda: indicator_detail(ind_code, engine), runs),
+        "indikatorsida: data", median_time(lambda: indicator_detail(UnitOfWork(engine), ind_code), runs),
         "handskriven SQL (samma värden)", median_time(lambda: raw_rows(engine, INDICATOR_SQL.format(indicator_id=ind_id)), runs)))
 
 
@@ -258,8 +259,8 @@ def render_figure(url: str, report: Report, runs: int) -> None:
 
     os.environ["DATABASE_URL"] = url
     reload_settings()  # the app under AppTest runs in this process and reads the settings
-    if users.actor_for_email("bench@exempel.invalid", make_engine(url)) is None:
-        users.create_user(SYSTEM, "bench@exempel.invalid", "viewer", engine=make_engine(url))
+    if users.actor_for_email(UnitOfWork(make_engine(url)), "bench@exempel.invalid") is None:
+        users.create_user(UnitOfWork(make_engine(url)), SYSTEM, "bench@exempel.invalid", "viewer")
     root = Path(__file__).resolve().parent
     at = AppTest.from_file(str(root / "app.py"), default_timeout=300)
     at.session_state["actor"] = Actor(email="bench@exempel.invalid", role="viewer")
@@ -267,7 +268,7 @@ def render_figure(url: str, report: Report, runs: int) -> None:
     at.run()
     at.switch_page("pages/fokusomraden.py").run()
     charts = len(at.get("plotly_chart"))
-    data = focus_area_data(at.query_params.get("omrade") or "arbetsmarknad", make_engine(url))
+    data = focus_area_data(UnitOfWork(make_engine(url)), at.query_params.get("omrade") or "arbetsmarknad")
     points = max(len(data["values"]) // max(charts, 1), 1) if data else 1
     page_time = median_time(lambda: at.run(), runs)
     with tempfile.TemporaryDirectory() as tmp:
@@ -317,16 +318,17 @@ def write_figures(engine: Engine, report: Report) -> None:
     data = import_file_bytes(engine)
     floor = median_time(lambda: raw_openpyxl_parse(data), 3)
     start = time.perf_counter()
-    _prepared, result = file_import.import_file(actor, "bench.xlsx", data, engine=engine, today=BENCH_TODAY)
+    _prepared, result = file_import.import_file(UnitOfWork(engine), actor, "bench.xlsx", data, today=BENCH_TODAY)
     seconds = time.perf_counter() - start
     note = f"{result.counts()}" if result.ok else f"FEL: {[str(e) for e in result.errors[:3]]}"
     report.figures.append(Figure("import av 10 000 rader (xlsx)", seconds, "rå openpyxl-läsning av filen", floor, note))
     start = time.perf_counter()
-    snapshot.create_snapshot(actor, 2025, snapshot_date=date(2026, 2, 1), engine=engine)
+    snapshot.create_snapshot(UnitOfWork(engine), actor, 2025, snapshot_date=date(2026, 2, 1))
     report.figures.append(Figure("årsuppföljning 2025 (json, csv, xlsx, pdf)", time.perf_counter() - start))
 
 
-def run_bench(size: str, url: Optional[str] = None, runs: int = 5, extra: Optional[Callable[[Engine, Report, int], None]] = None) -> Report:
+def run_bench(size: str, url: Optional[str] = None, runs: int = 5,
+              extra: Optional[Callable[[Engine, Report, int], None]] = None) -> Report:
     """Generate ``size`` into a fresh database (a temp SQLite file unless ``url``) and measure."""
     tmp = None
     if url is None:
@@ -340,15 +342,15 @@ def run_bench(size: str, url: Optional[str] = None, runs: int = 5, extra: Option
         values = generate(engine, size)
         report = Report(size=size, backend=engine.dialect.name, values=values)
         report.figures.append(Figure("inläsning av syntetiska data", time.perf_counter() - start))
-        ours = overview.overview(engine)
+        ours = overview.overview(UnitOfWork(engine))
         floor = overview_floor(engine)
         assert dict(zip(ours["id"], ours["status"])) == {k: v for k, v in floor.items() if k in set(ours["id"])}
         report.figures.append(Figure(
-            "översikt: data (okachat)", median_time(lambda: overview.overview(engine), runs),
+            "översikt: data (okachat)", median_time(lambda: overview.overview(UnitOfWork(engine)), runs),
             "handskriven SQL + statusloop", median_time(lambda: overview_floor(engine), runs)))
-        version = overview.data_version(engine)
+        version = overview.data_version(UnitOfWork(engine))
         report.figures.append(Figure(
-            "översikt: data (cache på dataversion)", median_time(lambda: overview.data_version(engine) == version, runs),
+            "översikt: data (cache på dataversion)", median_time(lambda: overview.data_version(UnitOfWork(engine)) == version, runs),
             "handskriven SQL + statusloop", report.figures[-1].floor_seconds,
             "sidan läser dataversionen och får resten ur st.cache_data"))
         page_figures(engine, report, runs, include_focus=size != "L")

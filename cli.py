@@ -18,6 +18,7 @@ from indicators.files import long_format
 from indicators.access import users
 from indicators.access.permissions import Actor
 from settings import SettingsError, get_settings
+from indicators.unit_of_work import UnitOfWork
 
 CLI_ACTOR = Actor(email="cli", role="admin")
 
@@ -35,7 +36,7 @@ def cmd_init(args) -> int:
     if args.demo:
         demo = report.get("demo") or {}
         print("Exempeldata: " + (", ".join(f"{k} {v}" for k, v in demo.items()) if demo else "finns redan"))
-        new_users = users.create_demo_users(engine)
+        new_users = users.create_demo_users(UnitOfWork(engine))
         if new_users:
             print("\nExempelkonton (lösenorden visas bara nu, spara dem):")
             for email, role, password in new_users:
@@ -46,7 +47,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_check(_args) -> int:
-    problems = health.catalogue_problems(get_engine())
+    problems = health.catalogue_problems(UnitOfWork(get_engine()))
     if problems:
         print(f"{len(problems)} problem i katalogen:")
         for problem in problems:
@@ -57,7 +58,7 @@ def cmd_check(_args) -> int:
 
 
 def cmd_indicators(_args) -> int:
-    rows = long_format.catalogue_rows(get_engine())
+    rows = long_format.catalogue_rows(UnitOfWork(get_engine()))
     writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0].keys()) if rows else ["kod"], delimiter=";",
                             lineterminator="\n")
     writer.writeheader()
@@ -66,7 +67,7 @@ def cmd_indicators(_args) -> int:
 
 
 def cmd_export(args) -> int:
-    count = long_format.export_csv(Path(args.out), get_engine())
+    count = long_format.export_csv(UnitOfWork(get_engine()), Path(args.out))
     print(f"{count} värden skrivna till {args.out}")
     return 0
 
@@ -76,7 +77,7 @@ def cmd_import(args) -> int:
     from indicators.reporting import file_import
 
     engine = get_engine()
-    actor = users.actor_for_email(args.user, engine)
+    actor = users.actor_for_email(UnitOfWork(engine), args.user)
     if actor is None:
         print(f"Fel: ingen aktiv användare med e-post {args.user}.", file=sys.stderr)
         return 2
@@ -85,8 +86,8 @@ def cmd_import(args) -> int:
     except OSError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
-    prepared, result = file_import.import_file(actor, Path(args.file).name, data, dry_run=args.dry_run,
-                                           engine=engine, lock_reason=args.lock_reason)
+    prepared, result = file_import.import_file(UnitOfWork(engine), actor, Path(args.file).name, data,
+                                               dry_run=args.dry_run, lock_reason=args.lock_reason)
     for skipped in prepared.read.skipped:
         print(skipped)
     errors = prepared.read.errors + [str(e) for e in result.errors]
@@ -107,7 +108,7 @@ def cmd_snapshot(args) -> int:
 
     snapshot_date = date.fromisoformat(args.date) if args.date else None
     snapshot_id, sha256, names = snapshot.create_snapshot(
-        CLI_ACTOR, args.year, snapshot_date=snapshot_date, engine=get_engine(), out_dir=Path(args.out))
+        UnitOfWork(get_engine()), CLI_ACTOR, args.year, snapshot_date=snapshot_date, out_dir=Path(args.out))
     print(sha256)
     for name in names:
         print(f"  {Path(args.out) / name}")
@@ -119,16 +120,17 @@ def cmd_user(args) -> int:
     engine = get_engine()
     if args.user_cmd == "add":
         password = _read_password(args.password_stdin)
-        users.create_user(CLI_ACTOR, args.email, args.role, orgs=args.org or [], password=password, engine=engine)
+        users.create_user(UnitOfWork(engine), CLI_ACTOR, args.email, args.role, orgs=args.org or [],
+                          password=password)
         print(f"Användare {args.email} skapad ({args.role}).")
     elif args.user_cmd == "list":
-        rows = users.list_users(engine)
+        rows = users.list_users(UnitOfWork(engine))
         writer = csv.DictWriter(sys.stdout, fieldnames=["e-post", "roll", "organisationer", "aktiv", "senast inloggad", "exempelkonto"],
                                 delimiter=";", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     elif args.user_cmd == "disable":
-        users.update_user(CLI_ACTOR, args.email, active=False, engine=engine)
+        users.update_user(UnitOfWork(engine), CLI_ACTOR, args.email, active=False)
         print(f"Användare {args.email} inaktiverad.")
     return 0
 
@@ -152,12 +154,10 @@ def cmd_kolada(args) -> int:
     try:
         if args.from_file:
             files = [(path, Path(path).read_bytes()) for path in args.from_file]
-            report = kolada_import.import_files(CLI_ACTOR, files, engine=engine)
+            report = kolada_import.import_files(UnitOfWork(engine), CLI_ACTOR, files)
         else:
             report, fetched = kolada_import.fetch_and_import(
-                CLI_ACTOR, args.kpi, engine=engine,
-                on_progress=lambda done, total, kpi: print(f"Hämtat {kpi} ({done}/{total})", file=sys.stderr),
-            )
+                UnitOfWork(engine), CLI_ACTOR, args.kpi, on_progress=lambda done, total, kpi: print(f"Hämtat {kpi} ({done}/{total})", file=sys.stderr))
             if args.save:
                 Path(args.save).write_text(json.dumps(fetched.pages, ensure_ascii=False, indent=1), encoding="utf-8")
                 print(f"Svaren sparade i {args.save} (kan läsas in med --from-file).")
@@ -178,7 +178,7 @@ def cmd_catalogue(args) -> int:
 
     engine = get_engine()
     if args.catalogue_cmd == "export":
-        Path(args.file).write_bytes(workbook.export_catalogue_xlsx(engine))
+        Path(args.file).write_bytes(workbook.export_catalogue_xlsx(UnitOfWork(engine)))
         print(f"Katalogen skriven till {args.file}")
         return 0
     try:
@@ -186,7 +186,7 @@ def cmd_catalogue(args) -> int:
     except OSError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
-    report = workbook.import_catalogue_xlsx(CLI_ACTOR, data, engine)
+    report = workbook.import_catalogue_xlsx(UnitOfWork(engine), CLI_ACTOR, data)
     for error in report.errors:
         print(error, file=sys.stderr)
     print(report.summary())
@@ -217,7 +217,8 @@ def cmd_bench(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cli.py", description="Uppföljning: program för inkludering och social sammanhållning")
+    parser = argparse.ArgumentParser(prog="cli.py",
+                                     description="Uppföljning: program för inkludering och social sammanhållning")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("init", help="migrera databasen och läs in strukturen")
@@ -235,7 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="CSV-fil att skriva (UTF-8 med BOM, semikolon)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("import", help="importera värden (xlsx/csv i långformatet) som en viss användare; allt eller inget")
+    p = sub.add_parser("import",
+                       help="importera värden (xlsx/csv i långformatet) som en viss användare; allt eller inget")
     p.add_argument("file", metavar="FIL", help=".xlsx eller .csv med indikator;period;kön;område;värde;kommentar")
     p.add_argument("--user", required=True, help="e-post för användaren som importerar (behörigheten gäller)")
     p.add_argument("--dry-run", action="store_true", help="kontrollera bara, spara inget")
@@ -277,7 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="prestandamätning med syntetiska data (kvoter mot handskrivna golv)")
     p.add_argument("--size", action="append", choices=list(("XS", "S", "M", "L")),
                    help="storlek (kan upprepas); standard S. L kräver --url till PostgreSQL")
-    p.add_argument("--url", help="databas att mäta i (töms inte: använd en tom databas); standard en tillfällig SQLite-fil")
+    p.add_argument("--url",
+                   help="databas att mäta i (töms inte: använd en tom databas); standard en tillfällig SQLite-fil")
     p.add_argument("--runs", type=int, default=5, help="antal körningar per mått (medianen redovisas)")
     p.add_argument("--writers", type=int, default=0, help="kör också lasttestet med så många parallella skrivare")
     p.add_argument("--writes", type=int, default=10, help="sparningar per skrivare i lasttestet")

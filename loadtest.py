@@ -23,6 +23,7 @@ from db.models import Area, Indicator, Measurement
 from indicators.reporting import outcomes
 from indicators.reporting import values
 from indicators.access.permissions import Actor
+from indicators.unit_of_work import UnitOfWork
 
 INDICATOR, PERIOD, AREA = "BOS04", "2026Q2", "HELA"
 
@@ -46,7 +47,8 @@ def _current(engine) -> tuple[float, int] | None:
             select(Measurement.value, Measurement.version)
             .join(Indicator, Indicator.id == Measurement.indicator_id)
             .join(Area, Area.id == Measurement.area_id)
-            .where(Indicator.code == INDICATOR, Measurement.period == PERIOD, Measurement.gender == "T", Area.code == AREA)
+            .where(Indicator.code == INDICATOR, Measurement.period == PERIOD, Measurement.gender == "T",
+                   Area.code == AREA)
         ).one_or_none()
         return None if row is None else (float(row.value), int(row.version))
 
@@ -55,9 +57,9 @@ def _ensure_counter(engine, today: date) -> float:
     """The shared value the writers increment; created when the database has none."""
     current = _current(engine)
     if current is None:
-        result = values.save_values(Actor(email="lasttest", role="admin"), [{
+        result = values.save_values(UnitOfWork(engine), Actor(email="lasttest", role="admin"), [{
             "indicator": INDICATOR, "period": PERIOD, "gender": "T", "area": AREA, "value": 1000,
-            "expected_version": None, "comment": "lasttest"}], engine=engine, today=today)
+            "expected_version": None, "comment": "lasttest"}], today=today)
         assert result.ok, result.errors
         current = _current(engine)
     return current[0]
@@ -71,10 +73,10 @@ def _writer(url: str, number: int, writes: int, deadline: float, today: date, ou
         start = time.perf_counter()
         try:
             value, version = _current(engine)
-            result = values.save_values(actor, [{
+            result = values.save_values(UnitOfWork(engine), actor, [{
                 "indicator": INDICATOR, "period": PERIOD, "gender": "T", "area": AREA,
                 "value": value + 1, "expected_version": version, "comment": "lasttest",
-            }], engine=engine, today=today)
+            }], today=today)
         except OperationalError as exc:
             locked += "locked" in str(exc).lower()
             other += "locked" not in str(exc).lower()

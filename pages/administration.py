@@ -20,6 +20,9 @@ from indicators.rules.vocabulary import (
 )
 from ui.auth import page_actor
 from ui.components import attempt
+from indicators.unit_of_work import UnitOfWork
+
+uow = UnitOfWork.for_app()  # every service call of this page run works in the app's database
 
 ACTOR = page_actor({"admin"})
 
@@ -64,7 +67,7 @@ if message := st.session_state.pop(FLASH_KEY, None):
 
 # --- health panel ---------------------------------------------------------------------
 
-health = checks.health(today=date.today())
+health = checks.health(uow, today=date.today())
 without_target = [p for p in health["problems"] if p.endswith("saknar målvärde")]
 without_org = [p for p in health["problems"] if p.endswith("saknar ansvarig organisation")]
 other_problems = [p for p in health["problems"] if p not in without_target + without_org]
@@ -82,7 +85,7 @@ with st.container(border=True):
             with st.expander(f"{label} ({len(items)})"):
                 st.text("\n".join(items))
 
-ref = structure.reference_data()
+ref = structure.reference_data(uow)
 org_codes = ref["organisations"]["code"].tolist()
 tabs = st.tabs(["Indikatorer", "Mål och fokusområden", "Organisationer", "Områden", "Jämförelseenheter",
                 "Användare", "Möten", "Katalog"])
@@ -97,7 +100,7 @@ with tabs[0]:
         data, version = IndicatorData(code="", name="", focus_area=ref["focus_areas"]["code"].iloc[0],
                                       responsible="KS", program_goals=[]), None
     else:
-        data, version = catalogue_indicators.indicator_data(chosen)
+        data, version = catalogue_indicators.indicator_data(uow, chosen)
     focus = dict(zip(ref["focus_areas"]["code"], ref["focus_areas"]["name"]))
     goals = dict(zip(ref["program_goals"]["number"], ref["program_goals"]["name"]))
     results = dict(zip(ref["result_goals"]["code"], ref["result_goals"]["name"]))
@@ -120,7 +123,8 @@ with tabs[0]:
         source_note = c3.text_input("Källkommentar", data.source_note)
         c1, c2 = st.columns(2)
         responsible = c1.selectbox("Ansvarig organisation", org_codes, org_codes.index(data.responsible))
-        focus_area = c2.selectbox("Fokusområde", list(focus), list(focus).index(data.focus_area), format_func=focus.get)
+        focus_area = c2.selectbox("Fokusområde", list(focus), list(focus).index(data.focus_area),
+                                  format_func=focus.get)
         program_goals = st.multiselect("Programmål (minst ett)", list(goals), data.program_goals,
                                        format_func=lambda n: f"{n}. {goals[n]}", placeholder="Välj programmål")
         result_goals = st.multiselect("Resultatmål", list(results), data.result_goals, format_func=results.get,
@@ -131,7 +135,8 @@ with tabs[0]:
         valid_min = c3.number_input("Lägsta rimliga värde", value=data.valid_min, format="%g")
         valid_max = c4.number_input("Högsta rimliga värde", value=data.valid_max, format="%g")
         c1, c2, c3, c4 = st.columns(4)
-        baseline_period = c1.text_input("Utgångsperiod", data.baseline_period or "", help="t.ex. 2018, 2018H1 eller 2018Q3")
+        baseline_period = c1.text_input("Utgångsperiod", data.baseline_period or "",
+                                        help="t.ex. 2018, 2018H1 eller 2018Q3")
         baseline_value = c2.number_input("Utgångsvärde", value=data.baseline_value, format="%g")
         valid_from = c3.number_input("Aktiv från år", 1900, 2200, value=data.valid_from_year)
         valid_to = c4.number_input("Aktiv till år", 1900, 2200, value=data.valid_to_year)
@@ -157,24 +162,29 @@ with tabs[0]:
             responsible=responsible, focus_area=focus_area, program_goals=program_goals, result_goals=result_goals,
             by_gender=by_gender, by_area=by_area, valid_min=valid_min, valid_max=valid_max,
             baseline_period=baseline_period or None, baseline_value=baseline_value,
-            targets={int(y): float(v) for y, v in zip(targets["år"], targets["målvärde"]) if pd.notna(y) and pd.notna(v)},
+            targets={int(y): float(v) for y,
+                     v in zip(targets["år"], targets["målvärde"]) if pd.notna(y) and pd.notna(v)},
             valid_from_year=optional_int(valid_from), valid_to_year=optional_int(valid_to), active=active,
             report_every_years=int(every), report_anchor_year=optional_int(anchor),
         )
         if chosen == NEW:
-            run(lambda: catalogue_indicators.create_indicator(actor, new_data), f"Indikatorn {code.strip().upper()} skapades.")
+            run(lambda: catalogue_indicators.create_indicator(uow, actor, new_data),
+                f"Indikatorn {code.strip().upper()} skapades.")
         else:
-            run(lambda: catalogue_indicators.update_indicator(actor, chosen, new_data, expected_version=version, reason=reason),
+            run(lambda: catalogue_indicators.update_indicator(uow, actor, chosen, new_data, expected_version=version, reason=reason),
                 f"Indikatorn {data.code} sparades.")
     if chosen != NEW:
         c1, c2, _ = st.columns([1, 1, 3])
-        if data.active and c1.button("Avveckla", help="Värden och historik finns kvar; indikatorn döljs i rapporteringen."):
-            run(lambda: catalogue_indicators.retire_indicator(actor, chosen, expected_version=version), f"{data.code} avvecklades.")
+        if data.active and c1.button("Avveckla",
+                                     help="Värden och historik finns kvar; indikatorn döljs i rapporteringen."):
+            run(lambda: catalogue_indicators.retire_indicator(uow, actor, chosen, expected_version=version),
+                f"{data.code} avvecklades.")
         if not data.active and c1.button("Återaktivera"):
-            run(lambda: catalogue_indicators.reactivate_indicator(actor, chosen, expected_version=version), f"{data.code} är aktiv igen.")
+            run(lambda: catalogue_indicators.reactivate_indicator(uow, actor, chosen, expected_version=version),
+                f"{data.code} är aktiv igen.")
         if c2.button("Ta bort", help="Bara en indikator utan värden kan tas bort."):
-            run(lambda: catalogue_indicators.delete_indicator(actor, chosen), f"{data.code} togs bort.")
-        changes = catalogue_indicators.definition_changes(chosen)
+            run(lambda: catalogue_indicators.delete_indicator(uow, actor, chosen), f"{data.code} togs bort.")
+        changes = catalogue_indicators.definition_changes(uow, chosen)
         if changes:
             st.caption("Definition eller enhet ändrad: " + ", ".join(f"{d.isoformat()} ({f})" for d, f in changes))
 
@@ -189,7 +199,7 @@ with tabs[1]:
                 name = st.text_input("Namn", goal["name"])
                 description = st.text_area("Beskrivning", goal["description"])
                 if st.form_submit_button("Spara"):
-                    run(lambda: structure.edit_program_goal(actor, goal["id"], name=name, description=description),
+                    run(lambda: structure.edit_program_goal(uow, actor, goal["id"], name=name, description=description),
                         "Programmålet sparades.")
     st.subheader("Fokusområden")
     for area in ref["focus_areas"].to_dict("records"):
@@ -199,12 +209,13 @@ with tabs[1]:
                 short_name = st.text_input("Kortnamn", area["short_name"])
                 description = st.text_area("Beskrivning", area["description"])
                 if st.form_submit_button("Spara"):
-                    run(lambda: structure.edit_focus_area(actor, area["id"], name=name, short_name=short_name,
-                                                      description=description), "Fokusområdet sparades.")
+                    run(lambda: structure.edit_focus_area(uow, actor, area["id"], name=name, short_name=short_name, description=description),
+                        "Fokusområdet sparades.")
     st.subheader("Resultatmål")
     st.caption("Resultatmål revideras varje mandatperiod: avsluta ett mål genom att ange giltigt till-år.")
     goals_frame = ref["result_goals"]
-    chosen_goal = picker("Resultatmål", goals_frame, lambda r: f"{r['code']} – {r['name']}", "adm_rg", "Nytt resultatmål …")
+    chosen_goal = picker("Resultatmål", goals_frame, lambda r: f"{r['code']} – {r['name']}", "adm_rg",
+                         "Nytt resultatmål …")
     row = goals_frame.set_index("id").loc[chosen_goal].to_dict() if chosen_goal != NEW else {
         "code": "", "name": "", "description": "", "valid_from_year": date.today().year, "valid_to_year": None}
     with st.form(f"adm_rg_form_{chosen_goal}"):
@@ -217,13 +228,13 @@ with tabs[1]:
         if st.form_submit_button("Spara resultatmålet"):
             years = {"valid_from_year": optional_int(valid_from), "valid_to_year": optional_int(valid_to)}
             if chosen_goal == NEW:
-                run(lambda: structure.create_result_goal(actor, code=code, name=name, description=description, **years),
+                run(lambda: structure.create_result_goal(uow, actor, code=code, name=name, description=description, **years),
                     "Resultatmålet skapades.")
             else:
-                run(lambda: structure.edit_result_goal(actor, chosen_goal, name=name, description=description, **years),
+                run(lambda: structure.edit_result_goal(uow, actor, chosen_goal, name=name, description=description, **years),
                     "Resultatmålet sparades.")
     if chosen_goal != NEW and st.button("Ta bort resultatmålet", help="Bara ett mål utan indikatorer kan tas bort."):
-        run(lambda: structure.delete_result_goal(actor, chosen_goal), "Resultatmålet togs bort.")
+        run(lambda: structure.delete_result_goal(uow, actor, chosen_goal), "Resultatmålet togs bort.")
 
 # --- organisations, areas, comparison units --------------------------------------------
 
@@ -231,28 +242,32 @@ with tabs[2]:
     frame = ref["organisations"]
     st.dataframe(frame.drop(columns="id"), hide_index=True)
     chosen_org = picker("Organisation", frame, lambda r: f"{r['code']} – {r['name']}", "adm_org", "Ny organisation …")
-    row = frame.set_index("id").loc[chosen_org].to_dict() if chosen_org != NEW else {"code": "", "name": "", "kind": "nämnd", "active": True}
+    row = frame.set_index("id").loc[chosen_org].to_dict() if chosen_org != NEW else {"code": "", "name": "",
+                          "kind": "nämnd", "active": True}
     with st.form(f"adm_org_form_{chosen_org}"):
         c1, c2, c3, c4 = st.columns([1, 3, 1, 1])
         code = c1.text_input("Kod", row["code"], disabled=chosen_org != NEW)
         name = c2.text_input("Namn", row["name"])
-        kind = c3.selectbox("Typ", list(ORG_KIND_LABELS), list(ORG_KIND_LABELS).index(row["kind"]), format_func=ORG_KIND_LABELS.get)
+        kind = c3.selectbox("Typ", list(ORG_KIND_LABELS), list(ORG_KIND_LABELS).index(row["kind"]),
+                            format_func=ORG_KIND_LABELS.get)
         active = c4.checkbox("Aktiv", bool(row["active"]), disabled=chosen_org == NEW)
         if st.form_submit_button("Spara organisationen"):
             if chosen_org == NEW:
-                run(lambda: structure.create_organisation(actor, code=code, name=name, kind=kind), "Organisationen skapades.")
+                run(lambda: structure.create_organisation(uow, actor, code=code, name=name, kind=kind),
+                    "Organisationen skapades.")
             else:
-                run(lambda: structure.edit_organisation(actor, chosen_org, name=name, kind=kind, active=active),
+                run(lambda: structure.edit_organisation(uow, actor, chosen_org, name=name, kind=kind, active=active),
                     "Organisationen sparades.")
     if chosen_org != NEW and st.button("Ta bort organisationen", help="Bara en oanvänd organisation kan tas bort."):
-        run(lambda: structure.delete_organisation(actor, chosen_org), "Organisationen togs bort.")
+        run(lambda: structure.delete_organisation(uow, actor, chosen_org), "Organisationen togs bort.")
 
 with tabs[3]:
     frame = ref["areas"]
     st.dataframe(frame.drop(columns="id"), hide_index=True)
     st.caption("Det finns alltid exakt ett totalområde (hela kommunen). Använd neutrala namn på områden.")
     chosen_area = picker("Område", frame, lambda r: f"{r['code']} – {r['name']}", "adm_area", "Nytt område …")
-    row = frame.set_index("id").loc[chosen_area].to_dict() if chosen_area != NEW else {"code": "", "name": "", "sort_order": len(frame), "active": True}
+    row = frame.set_index("id").loc[chosen_area].to_dict() if chosen_area != NEW else {"code": "", "name": "",
+                          "sort_order": len(frame), "active": True}
     with st.form(f"adm_area_form_{chosen_area}"):
         c1, c2, c3, c4 = st.columns([1, 3, 1, 1])
         code = c1.text_input("Kod", row["code"], disabled=chosen_area != NEW)
@@ -261,36 +276,42 @@ with tabs[3]:
         active = c4.checkbox("Aktivt", bool(row["active"]), disabled=chosen_area == NEW)
         if st.form_submit_button("Spara området"):
             if chosen_area == NEW:
-                run(lambda: structure.create_area(actor, code=code, name=name, sort_order=int(sort_order)), "Området skapades.")
+                run(lambda: structure.create_area(uow, actor, code=code, name=name, sort_order=int(sort_order)),
+                    "Området skapades.")
             else:
-                run(lambda: structure.edit_area(actor, chosen_area, name=name, sort_order=int(sort_order), active=active),
+                run(lambda: structure.edit_area(uow, actor, chosen_area, name=name, sort_order=int(sort_order), active=active),
                     "Området sparades.")
     if chosen_area != NEW and st.button("Ta bort området", help="Bara ett område utan värden kan tas bort."):
-        run(lambda: structure.delete_area(actor, chosen_area), "Området togs bort.")
+        run(lambda: structure.delete_area(uow, actor, chosen_area), "Området togs bort.")
 
 with tabs[4]:
     frame = ref["comparison_units"]
     st.dataframe(frame.drop(columns="id"), hide_index=True)
-    chosen_unit = picker("Jämförelseenhet", frame, lambda r: f"{r['code']} – {r['name']}", "adm_unit", "Ny jämförelseenhet …")
-    row = frame.set_index("id").loc[chosen_unit].to_dict() if chosen_unit != NEW else {"code": "", "name": "", "active": True}
+    chosen_unit = picker("Jämförelseenhet", frame, lambda r: f"{r['code']} – {r['name']}", "adm_unit",
+                         "Ny jämförelseenhet …")
+    row = frame.set_index("id").loc[chosen_unit].to_dict() if chosen_unit != NEW else {"code": "", "name": "",
+                          "active": True}
     with st.form(f"adm_unit_form_{chosen_unit}"):
         c1, c2, c3 = st.columns([1, 3, 1])
-        code = c1.text_input("Kod (Koladas kommun-id, t.ex. 0000 för riket)", row["code"], disabled=chosen_unit != NEW)
+        code = c1.text_input("Kod (Koladas kommun-id, t.ex. 0000 för riket)", row["code"],
+                             disabled=chosen_unit != NEW)
         name = c2.text_input("Namn", row["name"])
         active = c3.checkbox("Aktiv", bool(row["active"]), disabled=chosen_unit == NEW)
         if st.form_submit_button("Spara jämförelseenheten"):
             if chosen_unit == NEW:
-                run(lambda: structure.create_comparison_unit(actor, code=code, name=name), "Jämförelseenheten skapades.")
+                run(lambda: structure.create_comparison_unit(uow, actor, code=code, name=name),
+                    "Jämförelseenheten skapades.")
             else:
-                run(lambda: structure.edit_comparison_unit(actor, chosen_unit, name=name, active=active),
+                run(lambda: structure.edit_comparison_unit(uow, actor, chosen_unit, name=name, active=active),
                     "Jämförelseenheten sparades.")
-    if chosen_unit != NEW and st.button("Ta bort jämförelseenheten", help="Bara en enhet utan jämförelsevärden kan tas bort."):
-        run(lambda: structure.delete_comparison_unit(actor, chosen_unit), "Jämförelseenheten togs bort.")
+    if chosen_unit != NEW and st.button("Ta bort jämförelseenheten",
+                                        help="Bara en enhet utan jämförelsevärden kan tas bort."):
+        run(lambda: structure.delete_comparison_unit(uow, actor, chosen_unit), "Jämförelseenheten togs bort.")
 
 # --- users ------------------------------------------------------------------------------
 
 with tabs[5]:
-    user_rows = users.list_users()
+    user_rows = users.list_users(uow)
     st.dataframe(pd.DataFrame(user_rows), hide_index=True)
     st.subheader("Lägg till användare")
     with st.form("adm_user_add", clear_on_submit=True):
@@ -298,11 +319,12 @@ with tabs[5]:
         email = c1.text_input("E-post")
         display_name = c2.text_input("Visningsnamn (valfritt)")
         role = c1.selectbox("Roll", users.ROLES, format_func=ROLE_LABELS.get)
-        orgs = c2.multiselect("Organisationer (krävs för tjänsteperson)", org_codes, placeholder="Välj organisationer")
+        orgs = c2.multiselect("Organisationer (krävs för tjänsteperson)", org_codes,
+                              placeholder="Välj organisationer")
         password = st.text_input("Första lösenord (tomt: bara inloggning med organisationens konto)", type="password")
         if st.form_submit_button("Lägg till"):
-            run(lambda: users.create_user(actor, email, role, orgs=orgs, password=password or None,
-                                          display_name=display_name), "Användaren skapades.")
+            run(lambda: users.create_user(uow, actor, email, role, orgs=orgs, password=password or None, display_name=display_name),
+                "Användaren skapades.")
     if user_rows:
         st.subheader("Ändra användare")
         by_email = {u["e-post"]: u for u in user_rows}
@@ -316,25 +338,27 @@ with tabs[5]:
             active = c3.checkbox("Aktiv", bool(user["aktiv"]))
             password = st.text_input("Nytt lösenord (tomt: oförändrat)", type="password")
             if st.form_submit_button("Spara användaren"):
-                run(lambda: users.update_user(actor, email, role=role, orgs=orgs, active=active,
-                                              password=password or None), "Användaren sparades.")
+                run(lambda: users.update_user(uow, actor, email, role=role, orgs=orgs, active=active, password=password or None),
+                    "Användaren sparades.")
 
 # --- meetings -----------------------------------------------------------------------------
 
 with tabs[6]:
     seats = meeting_records.working_group_seats()
-    meetings = meeting_records.meeting_list()
-    chosen_meeting = picker("Möte", meetings, lambda r: f"{r['date']} {r['kind']} – {r['title']}", "adm_meeting", "Nytt möte …")
+    meetings = meeting_records.meeting_list(uow)
+    chosen_meeting = picker("Möte", meetings, lambda r: f"{r['date']} {r['kind']} – {r['title']}", "adm_meeting",
+                            "Nytt möte …")
     if chosen_meeting == NEW:
         meeting, version = MeetingData(date=date.today(), attendees=meeting_records.default_attendees(seats),
                                        distribution=meeting_records.default_distribution(seats)), None
     else:
-        meeting, version = meeting_records.meeting_data(chosen_meeting)
+        meeting, version = meeting_records.meeting_data(uow, chosen_meeting)
     st.caption("Arbetsgruppen har två ordinarie möten per år och ett extra vid behov. Deltagare anges per plats; namn är valfria.")
     with st.form(f"adm_meeting_form_{chosen_meeting}_{version}"):
         c1, c2, c3 = st.columns([1, 1, 3])
         day = c1.date_input("Datum", meeting.date, format="YYYY-MM-DD")
-        kind = c2.selectbox("Typ", list(MEETING_KIND_LABELS), list(MEETING_KIND_LABELS).index(meeting.kind), format_func=MEETING_KIND_LABELS.get)
+        kind = c2.selectbox("Typ", list(MEETING_KIND_LABELS), list(MEETING_KIND_LABELS).index(meeting.kind),
+                            format_func=MEETING_KIND_LABELS.get)
         title = c3.text_input("Rubrik", meeting.title)
         attendees = st.data_editor(
             pd.DataFrame([vars(a) for a in meeting.attendees], columns=["organisation", "name", "present"]),
@@ -356,21 +380,22 @@ with tabs[6]:
                        for r in attendees.to_dict("records") if r["organisation"]],
         )
         if chosen_meeting == NEW:
-            run(lambda: meeting_records.create_meeting(actor, new_meeting), "Mötet sparades.")
+            run(lambda: meeting_records.create_meeting(uow, actor, new_meeting), "Mötet sparades.")
         else:
-            run(lambda: meeting_records.update_meeting(actor, chosen_meeting, new_meeting, expected_version=version), "Mötet sparades.")
+            run(lambda: meeting_records.update_meeting(uow, actor, chosen_meeting, new_meeting, expected_version=version),
+                "Mötet sparades.")
 
 # --- catalogue XLSX -------------------------------------------------------------------------
 
 with tabs[7]:
     st.write("Hela indikatorkatalogen som Excel-fil: ändra i filen och läs in den igen. Raderna matchas på kod; "
              "en inläsning är allt eller inget.")
-    st.download_button("Ladda ner katalogen (.xlsx)", workbook.export_catalogue_xlsx(),
+    st.download_button("Ladda ner katalogen (.xlsx)", workbook.export_catalogue_xlsx(uow),
                        file_name=f"indikatorkatalog-{date.today().isoformat()}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     upload = st.file_uploader("Läs in en ändrad katalog", type=["xlsx"])
     if upload is not None and st.button("Läs in katalogen", type="primary"):
-        done, report = attempt(lambda: workbook.import_catalogue_xlsx(actor, upload.getvalue()))
+        done, report = attempt(lambda: workbook.import_catalogue_xlsx(uow, actor, upload.getvalue()))
         if done:
             if report.ok:
                 st.success(report.summary())

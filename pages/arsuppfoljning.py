@@ -9,6 +9,9 @@ from indicators.annual import snapshot
 from ui import cache
 from ui.auth import page_actor
 from ui.components import attempt
+from indicators.unit_of_work import UnitOfWork
+
+uow = UnitOfWork.for_app()  # every service call of this page run works in the app's database
 
 MIME = {"json": "application/json", "csv": "text/csv",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
@@ -29,14 +32,14 @@ with st.form("create_snapshot"):
     submitted = st.form_submit_button("Skapa årsuppföljning", type="primary")
 if submitted:
     with st.spinner("Skapar årsuppföljningen …"):
-        done, created = attempt(lambda: snapshot.create_snapshot(actor, int(year)))
+        done, created = attempt(lambda: snapshot.create_snapshot(uow, actor, int(year)))
     if done:
         snapshot_id, sha256, files = created
         st.success(f"Årsuppföljning {int(year)} är sparad (nr {snapshot_id}). Kontrollsumma:")
         st.code(sha256, language=None)
 
 st.header("Sparade årsuppföljningar")
-snapshots = snapshot.list_snapshots()
+snapshots = snapshot.list_snapshots(uow)
 if snapshots.empty:
     st.info("Ingen årsuppföljning har skapats ännu.")
 else:
@@ -56,10 +59,10 @@ else:
     columns = st.columns(max(len(row["files"]), 1))
     for column, name in zip(columns, row["files"]):
         with column:
-            st.download_button(f"Ladda ner {name.rsplit('.', 1)[-1].upper()}", data=lambda n=name: snapshot.snapshot_file(chosen, n),
+            st.download_button(f"Ladda ner {name.rsplit('.', 1)[-1].upper()}", data=lambda n=name: snapshot.snapshot_file(uow, chosen, n),
                                file_name=name, mime=MIME.get(name.rsplit(".", 1)[-1]), key=f"dl_{chosen}_{name}")
     st.subheader("Jämför med nuläget")
-    changes = snapshot.compare_with_now(chosen)
+    changes = snapshot.compare_with_now(uow, chosen)
     if changes.empty:
         st.success("Inga värden har rättats eller tillkommit sedan årsuppföljningen.")
     else:
@@ -67,7 +70,7 @@ else:
         st.dataframe(changes, hide_index=True, width="stretch")
 
 st.header("Mötesdokument")
-meetings = meeting_docs.meeting_choices()
+meetings = meeting_docs.meeting_choices(uow)
 if not meetings:
     st.info("Inga möten är registrerade.")
 else:
@@ -75,9 +78,9 @@ else:
     meeting_id = st.selectbox("Möte", list(meeting_labels), format_func=meeting_labels.get)
     c1, c2 = st.columns(2)
     with c1:
-        st.download_button("Underlag (PDF)", data=lambda: meeting_docs.meeting_underlag_pdf(meeting_id),
+        st.download_button("Underlag (PDF)", data=lambda: meeting_docs.meeting_underlag_pdf(uow, meeting_id),
                            file_name=f"underlag-{meeting_labels[meeting_id][:10]}.pdf", mime="application/pdf", key=f"underlag_{meeting_id}")
     with c2:
-        st.download_button("Minnesanteckningar (PDF)", data=lambda: meeting_docs.meeting_notes_pdf(meeting_id),
+        st.download_button("Minnesanteckningar (PDF)", data=lambda: meeting_docs.meeting_notes_pdf(uow, meeting_id),
                            file_name=f"minnesanteckningar-{meeting_labels[meeting_id][:10]}.pdf", mime="application/pdf",
                            key=f"notes_{meeting_id}")

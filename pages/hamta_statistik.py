@@ -7,6 +7,9 @@ from indicators.sources.kolada import compare_ids, municipality_id
 from indicators.sources.kolada_import import fetch_and_import, import_files, kolada_kpi_ids, last_fetch_table
 from ui.components import attempt
 from ui.auth import page_actor
+from indicators.unit_of_work import UnitOfWork
+
+uow = UnitOfWork.for_app()  # every service call of this page run works in the app's database
 
 ACTOR = page_actor({"admin"})
 
@@ -30,14 +33,15 @@ def show_report(report) -> None:
     c3.metric("Oförändrade", report.unchanged)
     st.success(report.summary())
     if report.titles:
-        st.dataframe({"KPI-id": list(report.titles), "Rubrik i Kolada": list(report.titles.values())}, hide_index=True)
+        st.dataframe({"KPI-id": list(report.titles), "Rubrik i Kolada": list(report.titles.values())},
+                     hide_index=True)
     for kpi_id in report.not_found:
         st.warning(f"{kpi_id} finns inte i Kolada – kontrollera indikatorns KPI-id.")
 
 
 fetch_tab, file_tab = st.tabs(["Hämta från Kolada", "Läs in sparad svarsfil"])
 with fetch_tab:
-    kpis = kolada_kpi_ids()
+    kpis = kolada_kpi_ids(uow)
     chosen = st.multiselect("KPI-id att hämta", kpis, default=kpis, key="kolada_kpis")
     if st.button("Hämta nu", type="primary", disabled=not chosen, key="kolada_fetch"):
         bar = st.progress(0.0, text="Ansluter till Kolada …")
@@ -45,7 +49,7 @@ with fetch_tab:
         def progress(done: int, total: int, kpi_id: str) -> None:
             bar.progress(done / total, text=f"Hämtat {kpi_id} ({done} av {total})")
 
-        done, fetched = attempt(lambda: fetch_and_import(actor, chosen, on_progress=progress))
+        done, fetched = attempt(lambda: fetch_and_import(uow, actor, chosen, on_progress=progress))
         if done:
             show_report(fetched[0])
         else:
@@ -56,14 +60,14 @@ with file_tab:
                "t.ex. från `python cli.py kolada --fetch --save svar.json`.")
     uploads = st.file_uploader("Svarsfil (JSON)", type=["json"], accept_multiple_files=True, key="kolada_files")
     if st.button("Läs in", disabled=not uploads, key="kolada_import"):
-        done, report = attempt(lambda: import_files(actor, [(u.name, u.getvalue()) for u in uploads]))
+        done, report = attempt(lambda: import_files(uow, actor, [(u.name, u.getvalue()) for u in uploads]))
         if done:
             show_report(report)
 
 st.subheader("Senast hämtat per indikator")
 st.caption("Tiden för den senaste hämtningen som gav nya eller ändrade värden.")
 st.dataframe(
-    last_fetch_table(),
+    last_fetch_table(uow),
     hide_index=True,
     width="stretch",
     column_config={

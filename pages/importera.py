@@ -11,6 +11,9 @@ from indicators.reporting import outcomes
 from indicators.reporting import sheets
 from ui.auth import page_actor
 from ui.components import attempt
+from indicators.unit_of_work import UnitOfWork
+
+uow = UnitOfWork.for_app()  # every service call of this page run works in the app's database
 
 ACTOR = page_actor({"admin", "official"})
 
@@ -24,12 +27,12 @@ st.caption("Kolumner: indikator;period;kön;område;värde;kommentar. Tomma vär
            "Importen sparar alla rader eller ingen.")
 
 with st.expander("Ladda ner mall"):
-    choices = sheets.period_choices(today)
+    choices = sheets.period_choices(uow, today)
     default = periods.current_reporting_period(today).code
     period = st.selectbox("Period", choices, index=choices.index(default) if default in choices else 0,
                           format_func=lambda code: periods.period_from_code(code).label, key="importera_mall_period")
     st.download_button(
-        "Ladda ner mall (xlsx)", data=file_import.template_xlsx(actor, period, today=today),
+        "Ladda ner mall (xlsx)", data=file_import.template_xlsx(uow, actor, period, today=today),
         file_name=f"rapportering_{period}.xlsx", key="importera_mall",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -42,7 +45,7 @@ else:
     # refuses rows that someone else changed in between.
     stored = st.session_state.get(PREVIEW_KEY)
     if stored is None or stored[0] != uploaded.file_id:
-        stored = (uploaded.file_id, file_import.preview(actor, uploaded.name, uploaded.getvalue(), today=today))
+        stored = (uploaded.file_id, file_import.preview(uow, actor, uploaded.name, uploaded.getvalue(), today=today))
         st.session_state[PREVIEW_KEY] = stored
     prepared: file_import.ImportPreview = stored[1]
     counts = prepared.check.counts()
@@ -66,7 +69,7 @@ else:
         reason = st.text_input("Skäl för ändring i låst period", key="importera_reason")
     can_apply = prepared.ok or (prepared.only_lock_reason_missing and actor.is_admin and bool(reason))
     if st.button("Importera", type="primary", disabled=not can_apply, key="importera_apply"):
-        result = file_import.apply(actor, prepared, today=today, lock_reason=reason)
+        result = file_import.apply(uow, actor, prepared, today=today, lock_reason=reason)
         st.session_state.pop(PREVIEW_KEY, None)
         if result.ok:
             done = result.counts()
@@ -78,7 +81,7 @@ else:
 
 if actor.is_admin:
     with st.expander("Låsta perioder (processtöd)"):
-        locks = locks.locked_periods()
+        locks = locks.locked_periods(uow)
         if locks.empty:
             st.caption("Inga perioder är låsta.")
         else:

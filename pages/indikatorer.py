@@ -13,12 +13,16 @@ from ui import cache
 from ui.components import md_escape
 from ui.params import select_param
 from ui.auth import page_actor
+from indicators.unit_of_work import UnitOfWork
+
+uow = UnitOfWork.for_app()  # every service call of this page run works in the app's database
 
 page_actor()
 
 st.title("Indikatorer")
 catalogue = cache.structure()["indicators"]
-code = select_param("Indikator", "indikator", {r.code: f"{r.code} – {r.name}" for r in catalogue.itertuples()}, allow_all=False)
+code = select_param("Indikator", "indikator", {r.code: f"{r.code} – {r.name}" for r in catalogue.itertuples()},
+                    allow_all=False)
 detail = cache.indicator_detail(code) if code else None
 if detail is None:
     st.info("Det finns inga aktiva indikatorer ännu.")
@@ -68,7 +72,7 @@ if table["Dold"].any():
     st.caption(f"– = värdet visas inte: underlaget är för litet (färre än {threshold}) för att redovisas per kön "
                "eller område utan risk att enskilda kan identifieras.")
 
-rows = long_rows(indicator_ids=[int(indicator["id"])])
+rows = long_rows(uow, indicator_ids=[int(indicator["id"])])
 c1, c2 = st.columns(2)
 c1.download_button("Ladda ned CSV", to_csv_bytes(rows), file_name=f"{indicator['code']}.csv", mime="text/csv")
 c2.download_button("Ladda ned Excel", to_xlsx_bytes(rows), file_name=f"{indicator['code']}.xlsx",

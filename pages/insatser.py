@@ -13,6 +13,9 @@ from indicators.rules.vocabulary import ACTION_STATUS_LABELS
 from indicators.access.permissions import allowed
 from ui.auth import page_actor
 from ui.components import attempt, md_escape
+from indicators.unit_of_work import UnitOfWork
+
+uow = UnitOfWork.for_app()  # every service call of this page run works in the app's database
 
 ACTOR = page_actor({"admin", "official"})
 
@@ -32,7 +35,7 @@ if message := st.session_state.pop(FLASH_KEY, None):
     st.success(message)
 
 sort_by = st.radio("Sortera efter", list(SORTS), format_func=SORTS.get, horizontal=True, key="insatser_sort")
-action_table = actions.action_list(sort_by)
+action_table = actions.action_list(uow, sort_by)
 totals = actions.action_totals(action_table)
 
 table = action_table.assign(cost_text=action_table["cost_estimate"].map(lambda v: format_kronor(None if pd.isna(v) else int(v))))
@@ -65,7 +68,7 @@ editable = action_table[[allowed(actor, "write_actions", ids if isinstance(ids, 
 labels = {int(r.id): r.name for r in editable.itertuples()}
 chosen = st.selectbox("Insats", [NEW] + list(labels), format_func=lambda i: "Ny insats …" if i == NEW else labels[i],
                       key="insatser_pick")
-reference = structure.reference_data()
+reference = structure.reference_data(uow)
 orgs = reference["organisations"]
 org_codes = orgs.loc[orgs["active"], "code"].tolist()
 own_codes = orgs.loc[orgs["id"].isin(actor.org_ids), "code"].tolist()
@@ -76,14 +79,15 @@ if chosen == NEW:
     data, version = ActionData(name="", focus_area=next(iter(focus)), program_goals=[],
                                organisations=[] if actor.is_admin else own_codes), None
 else:
-    data, version = actions.action_data(chosen)
+    data, version = actions.action_data(uow, chosen)
 
 with st.form(f"insatser_form_{chosen}_{version}"):
     name = st.text_input("Namn", data.name)
     description = st.text_area("Beskrivning", data.description)
     c1, c2 = st.columns(2)
     focus_area = c1.selectbox("Fokusområde", list(focus), list(focus).index(data.focus_area), format_func=focus.get)
-    status = c2.selectbox("Status", list(ACTION_STATUS_LABELS), list(ACTION_STATUS_LABELS).index(data.status), format_func=ACTION_STATUS_LABELS.get)
+    status = c2.selectbox("Status", list(ACTION_STATUS_LABELS), list(ACTION_STATUS_LABELS).index(data.status),
+                          format_func=ACTION_STATUS_LABELS.get)
     program_goals = st.multiselect("Programmål (minst ett)", list(goals), data.program_goals,
                                    format_func=lambda n: f"{n}. {goals[n]}", placeholder="Välj programmål")
     organisations = st.multiselect("Ansvariga organisationer", sorted(set(org_codes) | set(data.organisations)),
@@ -106,9 +110,9 @@ if saved:
         priority=None if priority is None else int(priority), indicators=linked,
     )
     if chosen == NEW:
-        done, _ = attempt(lambda: actions.create_action(actor, new_data), "Inget sparades.")
+        done, _ = attempt(lambda: actions.create_action(uow, actor, new_data), "Inget sparades.")
     else:
-        done, _ = attempt(lambda: actions.update_action(actor, chosen, new_data, expected_version=version),
+        done, _ = attempt(lambda: actions.update_action(uow, actor, chosen, new_data, expected_version=version),
                           "Inget sparades.")
     if done:
         st.session_state[FLASH_KEY] = f"Insatsen '{md_escape(new_data.name.strip())}' sparades."

@@ -14,6 +14,9 @@ from indicators.reporting import values
 from indicators.files.long_format import plain_number
 from ui.components import md_escape
 from ui.auth import page_actor
+from indicators.unit_of_work import UnitOfWork
+
+uow = UnitOfWork.for_app()  # every service call of this page run works in the app's database
 
 ACTOR = page_actor({"admin", "official"})
 
@@ -24,14 +27,14 @@ today = date.today()
 st.title("Rapportera")
 st.caption("Skriv värden med decimalkomma, t.ex. 12,5. Alla värden för indikatorn sparas tillsammans – eller inget.")
 
-choices = sheets.period_choices(today)
+choices = sheets.period_choices(uow, today)
 default = periods.current_reporting_period(today).code
 period = st.selectbox(
     "Period", choices, index=choices.index(default) if default in choices else 0,
     format_func=lambda code: periods.period_from_code(code).label, key="rapportera_period",
     help="Indikatorer som rapporteras per halvår eller år visar den period som var aktuell då.",
 )
-sheet = sheets.reporting_sheet(actor, period, today=today)
+sheet = sheets.reporting_sheet(uow, actor, period, today=today)
 
 if flash := st.session_state.pop(FLASH_KEY, None):
     st.success(flash["message"])
@@ -98,7 +101,8 @@ with st.container(border=True):
             }
         reason = None
         if item.locked and actor.is_admin:
-            reason = st.text_input("Skäl för ändring i låst period", key=f"rapportera_reason|{item.code}|{item.period}")
+            reason = st.text_input("Skäl för ändring i låst period",
+                                   key=f"rapportera_reason|{item.code}|{item.period}")
         submitted = st.form_submit_button("Spara", type="primary")
 
 if submitted:
@@ -106,7 +110,7 @@ if submitted:
     if not entries:
         st.info("Inga värden att spara.")
     else:
-        result = values.save_values(actor, entries, today=today, lock_reason=reason)
+        result = values.save_values(uow, actor, entries, today=today, lock_reason=reason)
         if result.ok:
             counts = result.counts()
             st.session_state.pop(seen_key, None)
@@ -128,7 +132,7 @@ if submitted:
             st.button("Läs in aktuella värden", on_click=reload_item, key="rapportera_reload")
 
 with st.expander("Ändringshistorik"):
-    events = history.history(item.code)
+    events = history.history(uow, item.code)
     if events.empty:
         st.caption("Inga ändringar registrerade.")
     else:

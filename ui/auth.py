@@ -8,6 +8,7 @@ import streamlit as st
 
 from indicators.access import users
 from indicators.access.permissions import Actor
+from indicators.unit_of_work import UnitOfWork
 
 ACTOR_KEY = "actor"  # set at login
 LOGGED_IN_AT_KEY = "logged_in_at"
@@ -24,7 +25,7 @@ def current_actor() -> Optional[Actor]:
     """The logged-in user, re-read from the database; None when not (or no longer) allowed."""
     if sso_configured() and getattr(st.user, "is_logged_in", False):
         email = st.user.get("email") or ""
-        actor = users.actor_for_email(email)
+        actor = users.actor_for_email(UnitOfWork.for_app(), email)
         st.session_state["sso_email"] = email
         return actor
     actor: Optional[Actor] = st.session_state.get(ACTOR_KEY)
@@ -35,7 +36,7 @@ def current_actor() -> Optional[Actor]:
         logout()
         st.session_state["login_message"] = "Sessionen har gått ut. Logga in igen."
         return None
-    fresh = users.refresh_actor(actor)
+    fresh = users.refresh_actor(UnitOfWork.for_app(), actor)
     if fresh is None:
         logout()
     return fresh
@@ -65,7 +66,7 @@ def login_page() -> None:
         password = st.text_input("Lösenord", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Logga in", type="primary")
     if submitted:
-        result = users.authenticate(email, password)
+        result = users.authenticate(UnitOfWork.for_app(), email, password)
         if result.actor is None:
             st.error(result.message)
         else:

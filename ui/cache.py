@@ -6,20 +6,21 @@ import streamlit as st
 
 from indicators.views import overview as dashboard
 from settings import get_settings
+from indicators.unit_of_work import UnitOfWork
 
 
 def version() -> tuple[str, str]:
-    return (get_settings().database_url, dashboard.data_version())
+    return (get_settings().database_url, dashboard.data_version(UnitOfWork.for_app()))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _overview(key: tuple[str, str]):
-    return dashboard.overview()
+    return dashboard.overview(UnitOfWork.for_app())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _structure(key: tuple[str, str]):
-    return dashboard.structure()
+    return dashboard.structure(UnitOfWork.for_app())
 
 
 def overview():
@@ -40,32 +41,32 @@ from indicators.meetings import changes as meetings_view  # noqa: E402
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _indicator_detail(key: tuple[str, str], code: str):
-    return indicator_view.indicator_detail(code)
+    return indicator_view.indicator_detail(UnitOfWork.for_app(), code)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _focus_area_data(key: tuple[str, str], code: str):
-    return indicator_view.focus_area_data(code)
+    return indicator_view.focus_area_data(UnitOfWork.for_app(), code)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _goal_matrices(key: tuple[str, str]):
-    return matrices.goal_matrices()
+    return matrices.goal_matrices(UnitOfWork.for_app())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _responsibility(key: tuple[str, str], today: date):
-    return matrices.responsibility(today=today)
+    return matrices.responsibility(UnitOfWork.for_app(), today=today)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _meetings(key: tuple[str, str]):
-    return meetings_view.meetings()
+    return meetings_view.meetings(UnitOfWork.for_app())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _meeting_changes(key: tuple[str, str], meeting_id: int):
-    return meetings_view.changes(meeting_id)
+    return meetings_view.changes(UnitOfWork.for_app(), meeting_id)
 
 
 def indicator_detail(code: str):
@@ -99,7 +100,7 @@ def meeting_changes(meeting_id: int):
 def _focus_area_figures(key: tuple[str, str], code: str, show_gender: bool, show_areas: bool):
     from indicators.views.charts import focus_area_figures
 
-    data = indicator_view.focus_area_data(code)
+    data = indicator_view.focus_area_data(UnitOfWork.for_app(), code)
     return [] if data is None else focus_area_figures(data, show_gender=show_gender, show_areas=show_areas)
 
 

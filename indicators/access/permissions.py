@@ -1,6 +1,6 @@
 """Who may do what: the one place for role rules, used by services, pages and the CLI.
 
-Every service function that writes takes the acting user (an ``Actor``) and calls
+Every service function that writes takes the unit of work and the acting user (an ``Actor``) and calls
 ``require`` before touching data. A refusal is written to the audit trail in a
 transaction of its own, so it survives the rollback of the refused write.
 """
@@ -9,11 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from sqlalchemy.engine import Engine
-
-from db import crud
-from db.engine import session_scope
 from errors import Refused
+from indicators.unit_of_work import UnitOfWork
 
 ADMIN, OFFICIAL, VIEWER = "admin", "official", "viewer"
 
@@ -72,27 +69,18 @@ def allowed(actor: Actor, permission: str, org_ids: Optional[Iterable[int]] = No
     return False
 
 
-def require(
-    actor: Actor,
-    permission: str,
-    org_ids: Optional[Iterable[int]] = None,
-    *,
-    entity: str = "",
-    entity_id: object = "",
-    engine: Optional[Engine] = None,
-) -> None:
-    """Raise PermissionDenied (and audit the refusal) unless the actor may do this."""
+def require(uow: UnitOfWork, actor: Actor, permission: str, org_ids: Optional[Iterable[int]] = None, *,
+            entity: str = "", entity_id: object = "") -> None:
+    """Raise PermissionDenied unless the actor may do this. The refusal is audited in a
+    transaction of its own, after whatever transaction the check ran in has rolled back."""
     org_list = list(org_ids) if org_ids is not None else None
     if allowed(actor, permission, org_list):
         return
     message = f"{actor.email} ({actor.role}) får inte {PERMISSION_TEXT[permission]}"
     if org_list and RULES[permission].get(actor.role) == OWN_ORG:
         message += " för en annan organisations indikator eller insats"
-    with session_scope(engine, write=True) as session:
-        crud.add_audit(
-            session, user_email=actor.email, action="refused", entity=entity or permission,
-            entity_id=entity_id, field=permission, reason=message,
-        )
+    uow.record_refusal(user_email=actor.email, action="refused", entity=entity or permission,
+                       entity_id=entity_id, field=permission, reason=message)
     raise PermissionDenied(message)
 
 
@@ -101,5 +89,6 @@ COMMON_PAGES = ["oversikt", "fokusomraden", "indikatorer", "malmatris", "ansvar"
 PAGES_BY_ROLE = {
     VIEWER: COMMON_PAGES,
     OFFICIAL: COMMON_PAGES + ["rapportera", "importera", "insatser"],
-    ADMIN: COMMON_PAGES + ["rapportera", "importera", "insatser", "arsuppfoljning", "administration", "hamta_statistik"],
+    ADMIN: COMMON_PAGES + ["rapportera", "importera", "insatser", "arsuppfoljning", "administration",
+                           "hamta_statistik"],
 }

@@ -10,13 +10,12 @@ from typing import Iterable, Optional
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
-from sqlalchemy.engine import Engine
 
 from db import crud
-from db.engine import session_scope
 from db.models import ROLES, Organisation, User, UserOrganisation, utcnow
 from errors import Invalid
 from indicators.access.permissions import Actor, require
+from indicators.unit_of_work import UnitOfWork
 
 _hasher = PasswordHasher()
 FREE_ATTEMPTS = 3  # failures before back-off starts
@@ -56,15 +55,16 @@ def _lock_delay(failures: int) -> timedelta:
     return min(timedelta(seconds=30 * 2 ** (failures - FREE_ATTEMPTS)), MAX_LOCK)
 
 
-def authenticate(email: str, password: str, *, now: Optional[datetime] = None, engine: Optional[Engine] = None) -> LoginResult:
+def authenticate(uow: UnitOfWork, email: str, password: str, *, now: Optional[datetime] = None) -> LoginResult:
     now = now or utcnow()
     email = normalise_email(email)
     generic = "Fel e-post eller lösenord."
-    with session_scope(engine, write=True) as session:
+    with uow.write() as session:
         user = session.execute(select(User).where(User.email == email)).scalars().first()
         if user is None or not user.active or not user.password_hash:
             _verify(_DUMMY_HASH, password)
-            crud.add_audit(session, user_email=email, action="login_failed", entity="user", reason="okänd eller inaktiv")
+            crud.add_audit(session, user_email=email, action="login_failed", entity="user",
+                           reason="okänd eller inaktiv")
             return LoginResult(None, generic)
         if user.locked_until and user.locked_until > now:
             wait = int((user.locked_until - now).total_seconds()) + 1
@@ -93,18 +93,18 @@ def _verify(hashed: str, password: str) -> bool:
         return False
 
 
-def actor_for_email(email: str, engine: Optional[Engine] = None) -> Optional[Actor]:
+def actor_for_email(uow: UnitOfWork, email: str) -> Optional[Actor]:
     """Map a verified e-mail (single sign-on) to an active user; None means no access."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         user = session.execute(select(User).where(User.email == normalise_email(email))).scalars().first()
         if user is None or not user.active:
             return None
         return _actor(session, user)
 
 
-def refresh_actor(actor: Actor, engine: Optional[Engine] = None) -> Optional[Actor]:
+def refresh_actor(uow: UnitOfWork, actor: Actor) -> Optional[Actor]:
     """Re-read role and organisations on each page run, so a disabled user is out at once."""
-    return actor_for_email(actor.email, engine)
+    return actor_for_email(uow, actor.email)
 
 
 def session_expired(logged_in_at: datetime, now: Optional[datetime] = None) -> bool:
@@ -127,10 +127,8 @@ def _org_ids(session, codes: Iterable[str]) -> list[int]:
 
 
 def create_user(
-    actor: Actor, email: str, role: str, *, orgs: Iterable[str] = (), password: Optional[str] = None,
-    display_name: str = "", is_demo: bool = False, engine: Optional[Engine] = None,
-) -> int:
-    require(actor, "manage_users", entity="user", entity_id=email, engine=engine)
+    uow: UnitOfWork, actor: Actor, email: str, role: str, *, orgs: Iterable[str] = (), password: Optional[str] = None, display_name: str = "", is_demo: bool = False) -> int:
+    require(uow, actor, "manage_users", entity="user", entity_id=email)
     email = normalise_email(email)
     if not _EMAIL.match(email):
         raise UserError(f"'{email}' är ingen giltig e-postadress.")
@@ -141,7 +139,7 @@ def create_user(
     orgs = list(orgs)
     if role == "official" and not orgs:
         raise UserError("En tjänsteperson (official) måste knytas till minst en organisation (--org).")
-    with session_scope(engine, write=True) as session:
+    with uow.write() as session:
         if session.execute(select(User).where(User.email == email)).scalars().first():
             raise UserError(f"Det finns redan en användare med e-post {email}.")
         user = User(
@@ -158,12 +156,10 @@ def create_user(
 
 
 def update_user(
-    actor: Actor, email: str, *, role: Optional[str] = None, orgs: Optional[Iterable[str]] = None,
-    active: Optional[bool] = None, password: Optional[str] = None, engine: Optional[Engine] = None,
-) -> None:
-    require(actor, "manage_users", entity="user", entity_id=email, engine=engine)
+    uow: UnitOfWork, actor: Actor, email: str, *, role: Optional[str] = None, orgs: Optional[Iterable[str]] = None, active: Optional[bool] = None, password: Optional[str] = None) -> None:
+    require(uow, actor, "manage_users", entity="user", entity_id=email)
     email = normalise_email(email)
-    with session_scope(engine, write=True) as session:
+    with uow.write() as session:
         user = session.execute(select(User).where(User.email == email)).scalars().first()
         if user is None:
             raise UserError(f"Ingen användare med e-post {email}.")
@@ -197,8 +193,8 @@ def update_user(
         user.version += 1
 
 
-def list_users(engine: Optional[Engine] = None) -> list[dict]:
-    with session_scope(engine) as session:
+def list_users(uow: UnitOfWork) -> list[dict]:
+    with uow.read() as session:
         codes = dict(session.execute(select(Organisation.id, Organisation.code)).all())
         links = session.execute(select(UserOrganisation)).scalars().all()
         by_user: dict[int, list[str]] = {}
@@ -220,18 +216,17 @@ DEMO_USERS = [
 ]
 
 
-def create_demo_users(engine: Optional[Engine] = None) -> list[tuple[str, str, str]]:
+def create_demo_users(uow: UnitOfWork) -> list[tuple[str, str, str]]:
     """One demo user per role with a fresh random password; returns (email, role, password)
     for users created now. Existing demo users keep their passwords."""
     from indicators.access.permissions import SYSTEM
 
     created = []
-    existing = {row["e-post"] for row in list_users(engine)}
+    existing = {row["e-post"] for row in list_users(uow)}
     for email, role, orgs in DEMO_USERS:
         if email in existing:
             continue
         password = secrets.token_urlsafe(12)
-        create_user(SYSTEM, email, role, orgs=orgs, password=password, is_demo=True,
-                    display_name="Exempelkonto", engine=engine)
+        create_user(uow, SYSTEM, email, role, orgs=orgs, password=password, is_demo=True, display_name="Exempelkonto")
         created.append((email, role, password))
     return created

@@ -15,16 +15,15 @@ from datetime import date, datetime
 from typing import Any, Optional
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from db import crud, queries
-from db.engine import session_scope
 from settings import get_settings
 from indicators.views import overview
 from indicators.files import long_format as exports
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.status import Target, choose_target, rule_from_settings
 from indicators.rules.vocabulary import GENDER_ORDER, STATUSES
+from indicators.unit_of_work import UnitOfWork
 
 
 FORMAT = "uppfoljning-arsuppfoljning/1"
@@ -37,7 +36,8 @@ INDICATOR_FIELDS = [
 ]
 
 
-STATUS_FIELDS = ["period", "value", "previous_value", "status", "trend", "trend_baseline", "target_year", "target_value"]
+STATUS_FIELDS = ["period", "value", "previous_value", "status", "trend", "trend_baseline", "target_year",
+                 "target_value"]
 
 
 def plain(value: Any) -> Any:
@@ -70,8 +70,8 @@ def _number(value: Any) -> Optional[float]:
     return None if value is None else float(value)
 
 
-def read_all(engine: Optional[Engine]) -> dict[str, Any]:
-    with session_scope(engine) as session:
+def read_all(uow: UnitOfWork) -> dict[str, Any]:
+    with uow.read() as session:
         prog = queries.program(session)
         inds = queries.indicators(session)
         return {
@@ -172,11 +172,12 @@ def _totals(values: list[dict], areas: list[dict]) -> list[dict]:
     return [v for v in values if v["area"] == total_code]
 
 
-def status_as_of(last_day: date, engine: Optional[Engine] = None) -> dict:
+def status_as_of(uow: UnitOfWork, last_day: date) -> dict:
     """Status per indicator and counts per focus area from values for periods ending by
     ``last_day`` (used by the meeting documents: the state a meeting could know)."""
-    raw = read_all(engine)
-    focus_areas = _records(raw["focus_areas"].sort_values("number"), ["code", "number", "name", "short_name", "description"])
+    raw = read_all(uow)
+    focus_areas = _records(raw["focus_areas"].sort_values("number"),
+                           ["code", "number", "name", "short_name", "description"])
     areas = _records(raw["areas"], ["code", "is_total"])
     indicators = _indicators(raw)
     values = published_values(raw, last_day, get_settings().suppress_below)
@@ -192,12 +193,14 @@ def _actions(raw: dict) -> list[dict]:
     org_codes = dict(zip(raw["organisations"]["id"], raw["organisations"]["code"]))
     ind_codes = dict(zip(raw["indicators"]["id"], raw["indicators"]["code"]))
     focus = raw["focus_areas"].set_index("id")
-    by = {k: df.groupby("action_id").agg(list).iloc[:, 0].to_dict() if not df.empty else {} for k, df in links.items()}
+    by = {k: df.groupby("action_id").agg(list).iloc[:, 0].to_dict() if not df.empty else {} for k,
+          df in links.items()}
     out = []
     for a in acts.to_dict("records"):
         out.append({
             "id": int(a["id"]), "name": a["name"], "description": a["description"] or "",
-            "focus_area": focus.loc[a["focus_area_id"], "code"], "focus_number": int(focus.loc[a["focus_area_id"], "number"]),
+            "focus_area": focus.loc[a["focus_area_id"],
+                                    "code"], "focus_number": int(focus.loc[a["focus_area_id"], "number"]),
             "status": a["status"], "start_date": plain(a["start_date"]), "end_date": plain(a["end_date"]),
             "cost_estimate": plain(a["cost_estimate"]), "priority": plain(a["priority"]),
             "program_goals": sorted(int(goal_numbers[g]) for g in by["goals"].get(a["id"], [])),
@@ -216,7 +219,8 @@ def _responsibility(indicators: list[dict], actions: list[dict], focus_areas: li
     cells: dict[tuple[str, str], dict] = {}
 
     def cell(org: str, area: str) -> dict:
-        return cells.setdefault((org, area), {"organisation": org, "focus_area": area, "indicators": [], "actions": []})
+        return cells.setdefault((org, area),
+                                {"organisation": org, "focus_area": area, "indicators": [], "actions": []})
 
     for ind in indicators:
         if ind["active"]:
@@ -261,16 +265,19 @@ def _method(year: int, threshold: int) -> dict:
     }
 
 
-def build_content(year: int, engine: Optional[Engine] = None, snapshot_date: Optional[date] = None) -> dict:
+def build_content(uow: UnitOfWork, year: int, snapshot_date: Optional[date] = None) -> dict:
     """The snapshot's data; the same database state and snapshot date give the same dict."""
-    raw = read_all(engine)
+    raw = read_all(uow)
     threshold = get_settings().suppress_below
     structure = {
         "program_goals": _records(raw["program_goals"].sort_values("number"), ["number", "name", "description"]),
-        "focus_areas": _records(raw["focus_areas"].sort_values("number"), ["code", "number", "name", "short_name", "description"]),
-        "result_goals": _records(raw["result_goals"].sort_values("code"), ["code", "name", "description", "valid_from_year", "valid_to_year"]),
+        "focus_areas": _records(raw["focus_areas"].sort_values("number"),
+                                ["code", "number", "name", "short_name", "description"]),
+        "result_goals": _records(raw["result_goals"].sort_values("code"),
+                                 ["code", "name", "description", "valid_from_year", "valid_to_year"]),
         "organisations": _records(raw["organisations"].sort_values("code"), ["code", "name", "kind", "active"]),
-        "areas": _records(raw["areas"].sort_values(["sort_order", "code"]), ["code", "name", "is_total", "sort_order", "active"]),
+        "areas": _records(raw["areas"].sort_values(["sort_order", "code"]),
+                          ["code", "name", "is_total", "sort_order", "active"]),
     }
     program = {k: plain(raw["program"].get(k)) for k in ("name", "start_year", "end_year", "adopted_date", "decision_ref", "description")}
     indicators = _indicators(raw)
@@ -289,7 +296,8 @@ def build_content(year: int, engine: Optional[Engine] = None, snapshot_date: Opt
         "statuses": statuses,
         "summary": _summary(indicators, statuses, structure["focus_areas"]),
         "comments": [
-            {"indicator": v["indicator"], "period": v["period"], "gender": v["gender"], "area": v["area"], "text": v["comment"]}
+            {"indicator": v["indicator"], "period": v["period"], "gender": v["gender"], "area": v["area"],
+             "text": v["comment"]}
             for v in values if v["comment"]
         ],
         "actions": actions,

@@ -8,7 +8,6 @@ correction of a value changes today's dashboards, not a delivered annual follow-
 """
 from __future__ import annotations
 
-
 import json
 
 from dataclasses import dataclass
@@ -18,12 +17,10 @@ from typing import Optional
 
 import pandas as pd
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from db import crud, queries
-from db.engine import session_scope
 from db.models import Snapshot, SnapshotFile
 from errors import NotFound, Refused
 from indicators.annual import pdf_report, xlsx_report
@@ -32,6 +29,7 @@ from indicators.files import long_format as exports
 from indicators.access import permissions
 from indicators.rules.periods import sort_key
 from indicators.rules.vocabulary import GENDER_ORDER
+from indicators.unit_of_work import UnitOfWork
 
 CHANGE_COLUMNS = ["indikator", "period", "kön", "område", "värde i årsuppföljningen", "värde nu", "ändring"]
 
@@ -84,27 +82,27 @@ class SnapshotResult:
     created: bool  # False when an identical snapshot already existed
 
 
-def create_snapshot(actor: permissions.Actor, year: int, snapshot_date: Optional[date] = None,
-                    engine: Optional[Engine] = None, out_dir: Optional[Path] = None) -> tuple[int, str, list[str]]:
+def create_snapshot(uow: UnitOfWork, actor: permissions.Actor, year: int, snapshot_date: Optional[date] = None,
+                    out_dir: Optional[Path] = None) -> tuple[int, str, list[str]]:
     """Freeze the year: store content, hash and files in one transaction; returns
     (snapshot id, sha256, file names). An identical snapshot is returned, not duplicated."""
-    permissions.require(actor, "create_snapshot", entity="snapshot", engine=engine)
-    result = _create(actor, year, snapshot_date or date.today(), engine)
+    permissions.require(uow, actor, "create_snapshot", entity="snapshot")
+    result = _create(uow, actor, year, snapshot_date or date.today())
     if out_dir is not None:
-        write_files(result.id, Path(out_dir), engine)
+        write_files(uow, result.id, Path(out_dir))
     return result.id, result.sha256, result.files
 
 
-def _create(actor: permissions.Actor, year: int, snapshot_date: date, engine: Optional[Engine]) -> SnapshotResult:
-    content = build_content(year, engine, snapshot_date)
+def _create(uow: UnitOfWork, actor: permissions.Actor, year: int, snapshot_date: date) -> SnapshotResult:
+    content = build_content(uow, year, snapshot_date)
     data = canonical_json(content)
     sha = content_hash(data)
-    existing = _existing(sha, engine)
+    existing = _existing(uow, sha)
     if existing:
         return existing
     files = render_files(content, data, sha)
     try:
-        with session_scope(engine, write=True) as session:
+        with uow.write() as session:
             if (found := queries.snapshot_by_hash(session, sha)) is not None:
                 return SnapshotResult(found.id, sha, queries.snapshot_file_names(session, found.id), False)
             row = Snapshot(year=year, snapshot_date=snapshot_date, sha256=sha, content_json=data.decode("utf-8"),
@@ -116,63 +114,63 @@ def _create(actor: permissions.Actor, year: int, snapshot_date: date, engine: Op
                            field="sha256", new=sha, reason=f"Årsuppföljning {year} per {snapshot_date.isoformat()}")
             snapshot_id = row.id
     except IntegrityError:
-        existing = _existing(sha, engine)  # a concurrent identical snapshot won the race
+        existing = _existing(uow, sha)  # a concurrent identical snapshot won the race
         if existing:
             return existing
         raise
     return SnapshotResult(snapshot_id, sha, list(files), True)
 
 
-def _existing(sha: str, engine: Optional[Engine]) -> Optional[SnapshotResult]:
-    with session_scope(engine) as session:
+def _existing(uow: UnitOfWork, sha: str) -> Optional[SnapshotResult]:
+    with uow.read() as session:
         row = queries.snapshot_by_hash(session, sha)
         if row is None:
             return None
         return SnapshotResult(row.id, row.sha256, queries.snapshot_file_names(session, row.id), False)
 
 
-def list_snapshots(engine: Optional[Engine] = None) -> pd.DataFrame:
+def list_snapshots(uow: UnitOfWork) -> pd.DataFrame:
     """Newest year first: id, year, snapshot_date, sha256, created_by, created_at, files."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         df = queries.snapshots(session)
         df["files"] = [queries.snapshot_file_names(session, int(i)) for i in df["id"]]
     return df
 
 
-def snapshot_content(snapshot_id: int, engine: Optional[Engine] = None) -> dict:
-    with session_scope(engine) as session:
+def snapshot_content(uow: UnitOfWork, snapshot_id: int) -> dict:
+    with uow.read() as session:
         row = queries.snapshot(session, snapshot_id)
         if row is None:
             raise NotFound(f"Årsuppföljning {snapshot_id} finns inte")
         return json.loads(row.content_json)
 
 
-def snapshot_file(snapshot_id: int, filename: str, engine: Optional[Engine] = None) -> bytes:
-    with session_scope(engine) as session:
+def snapshot_file(uow: UnitOfWork, snapshot_id: int, filename: str) -> bytes:
+    with uow.read() as session:
         data = queries.snapshot_file_content(session, snapshot_id, filename)
     if data is None:
         raise NotFound(f"Filen {filename} finns inte i årsuppföljning {snapshot_id}")
     return bytes(data)
 
 
-def write_files(snapshot_id: int, out_dir: Path, engine: Optional[Engine] = None) -> list[Path]:
+def write_files(uow: UnitOfWork, snapshot_id: int, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    with session_scope(engine) as session:
+    with uow.read() as session:
         names = queries.snapshot_file_names(session, snapshot_id)
     paths = []
     for name in names:
         path = out_dir / name
-        path.write_bytes(snapshot_file(snapshot_id, name, engine))
+        path.write_bytes(snapshot_file(uow, snapshot_id, name))
         paths.append(path)
     return paths
 
 
-def compare_with_now(snapshot_id: int, engine: Optional[Engine] = None) -> pd.DataFrame:
+def compare_with_now(uow: UnitOfWork, snapshot_id: int) -> pd.DataFrame:
     """Values corrected, added or removed since the snapshot, for periods up to its year,
     published the same way (the snapshot's suppression threshold)."""
-    content = snapshot_content(snapshot_id, engine)
+    content = snapshot_content(uow, snapshot_id)
     last_day = date(content["year"], 12, 31)
-    now = published_values(read_all(engine), last_day, content["method"]["suppression_threshold"])
+    now = published_values(read_all(uow), last_day, content["method"]["suppression_threshold"])
     names = {a["code"]: a["name"] for a in content["areas"]}
 
     def keyed(rows: list[dict]) -> dict[tuple, dict]:

@@ -8,11 +8,9 @@ from typing import Iterable, Optional
 
 import pandas as pd
 from sqlalchemy import delete, select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from db import crud, queries
-from db.engine import session_scope
 from db.models import (
     ACTION_STATUSES, Action, ActionIndicator, ActionOrganisation, ActionProgramGoal, FocusArea, Indicator,
     Organisation, ProgramGoal, utcnow,
@@ -22,6 +20,7 @@ from indicators.access.permissions import Actor, require
 from indicators.catalogue.editing import AdminError, Refs, check_version, clean_text, get_row
 from indicators.rules.parsing import parse_number
 from indicators.rules.vocabulary import PROGRAM_GOAL_RULE
+from indicators.unit_of_work import UnitOfWork
 
 
 @dataclass
@@ -92,8 +91,8 @@ def _parse_cost(raw: object, errors: list[str]) -> Optional[int]:
     return int(round(parsed.value))
 
 
-def action_org_ids(action_id: int, engine: Optional[Engine] = None) -> list[int]:
-    with session_scope(engine) as session:
+def action_org_ids(uow: UnitOfWork, action_id: int) -> list[int]:
+    with uow.read() as session:
         return _links(session, ActionOrganisation, action_id, ActionOrganisation.organisation_id)
 
 
@@ -101,16 +100,16 @@ def _links(session: Session, table, action_id: int, column) -> list[int]:
     return sorted(session.execute(select(column).where(table.action_id == action_id)).scalars().all())
 
 
-def _org_ids_for(codes: Iterable[str], engine: Optional[Engine]) -> list[int]:
-    with session_scope(engine) as session:
+def _org_ids_for(uow: UnitOfWork, codes: Iterable[str]) -> list[int]:
+    with uow.read() as session:
         refs = Refs.load(session)
     return [refs.org_ids[c] for c in (refs.code_of(refs.orgs, t) for t in codes) if c]
 
 
-def create_action(actor: Actor, data: ActionData, engine: Optional[Engine] = None) -> int:
+def create_action(uow: UnitOfWork, actor: Actor, data: ActionData) -> int:
     """Admins, or officials for actions their own organisation is responsible for."""
-    require(actor, "write_actions", _org_ids_for(data.organisations, engine), entity="action", engine=engine)
-    with session_scope(engine, write=True) as session:
+    require(uow, actor, "write_actions", _org_ids_for(uow, data.organisations), entity="action")
+    with uow.write() as session:
         clean = _clean_action(data, Refs.load(session))
         action = Action(**clean["columns"])
         session.add(action)
@@ -120,14 +119,13 @@ def create_action(actor: Actor, data: ActionData, engine: Optional[Engine] = Non
         return action.id
 
 
-def update_action(actor: Actor, action_id: int, data: ActionData, *, expected_version: Optional[int],
-                  engine: Optional[Engine] = None) -> int:
+def update_action(uow: UnitOfWork, actor: Actor, action_id: int, data: ActionData, *,
+                  expected_version: Optional[int]) -> int:
     """An official must share an organisation with both the current and the new responsible ones."""
-    current_orgs = action_org_ids(action_id, engine)
-    require(actor, "write_actions", current_orgs, entity="action", entity_id=action_id, engine=engine)
-    require(actor, "write_actions", _org_ids_for(data.organisations, engine), entity="action",
-            entity_id=action_id, engine=engine)
-    with session_scope(engine, write=True) as session:
+    current_orgs = action_org_ids(uow, action_id)
+    require(uow, actor, "write_actions", current_orgs, entity="action", entity_id=action_id)
+    require(uow, actor, "write_actions", _org_ids_for(uow, data.organisations), entity="action", entity_id=action_id)
+    with uow.write() as session:
         action = get_row(session, Action, action_id, "Insatsen")
         check_version(f"Insatsen '{action.name}'", expected_version, action.version)
         clean = _clean_action(data, Refs.load(session))
@@ -159,8 +157,8 @@ def _write_action_links(session: Session, action_id: int, clean: dict) -> None:
     session.add_all([ActionIndicator(action_id=action_id, indicator_id=i) for i in clean["indicator_ids"]])
 
 
-def action_data(action_id: int, engine: Optional[Engine] = None) -> tuple[ActionData, int]:
-    with session_scope(engine) as session:
+def action_data(uow: UnitOfWork, action_id: int) -> tuple[ActionData, int]:
+    with uow.read() as session:
         action = get_row(session, Action, action_id, "Insatsen")
         goal_numbers = {g.id: g.number for g in crud.all_rows(session, ProgramGoal)}
         org_codes = {o.id: o.code for o in crud.all_rows(session, Organisation)}
@@ -179,10 +177,10 @@ def action_data(action_id: int, engine: Optional[Engine] = None) -> tuple[Action
 SORTS = {"priority": ["priority", "cost_estimate"], "cost": ["cost_estimate", "priority"]}
 
 
-def action_list(sort_by: str = "priority", engine: Optional[Engine] = None) -> pd.DataFrame:
+def action_list(uow: UnitOfWork, sort_by: str = "priority") -> pd.DataFrame:
     """One row per action with goals, organisations and indicators as text; priority sorts
     1 first, cost sorts the most expensive first; unknown values last."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         actions = queries.actions(session)
         links = queries.action_links(session)
         goals = queries.program_goals(session)
@@ -224,9 +222,9 @@ def action_totals(actions: pd.DataFrame) -> dict[str, pd.DataFrame]:
             "total": int(actions["cost_estimate"].fillna(0).sum()) if not actions.empty else 0}
 
 
-def delete_action(actor: Actor, action_id: int, engine: Optional[Engine] = None) -> None:
-    require(actor, "write_actions", action_org_ids(action_id, engine), entity="action", entity_id=action_id, engine=engine)
-    with session_scope(engine, write=True) as session:
+def delete_action(uow: UnitOfWork, actor: Actor, action_id: int) -> None:
+    require(uow, actor, "write_actions", action_org_ids(uow, action_id), entity="action", entity_id=action_id)
+    with uow.write() as session:
         action = get_row(session, Action, action_id, "Insatsen")
         for _name, table, _column, _key in _ACTION_LINKS:
             session.execute(delete(table).where(table.action_id == action_id))

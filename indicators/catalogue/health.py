@@ -4,18 +4,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
-from sqlalchemy.engine import Engine
-
 from db import queries
-from db.engine import session_scope
 from indicators.rules.periods import expected_periods
+from indicators.unit_of_work import UnitOfWork
 
 
-def catalogue_problems(engine: Optional[Engine] = None) -> list[str]:
+def catalogue_problems(uow: UnitOfWork) -> list[str]:
     """Blocking problems: every active indicator needs a program goal, a responsible
     organisation, a focus area and a target (context indicators without direction are
     exempt from the target rule: they have nothing to aim for)."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         inds = queries.indicators(session, include_retired=False)
         pgoals = queries.indicator_program_goals(session)
         tgts = queries.targets(session)
@@ -37,10 +35,10 @@ def catalogue_problems(engine: Optional[Engine] = None) -> list[str]:
     return problems
 
 
-def health(engine: Optional[Engine] = None, today: Optional[date] = None) -> dict[str, list[str]]:
+def health(uow: UnitOfWork, today: Optional[date] = None) -> dict[str, list[str]]:
     """The Administration health panel: blocking problems plus gaps worth a look."""
     today = today or date.today()
-    with session_scope(engine) as session:
+    with uow.read() as session:
         inds = queries.indicators(session, include_retired=False)
         series = queries.total_series(session)
         pgoals = queries.indicator_program_goals(session)
@@ -58,4 +56,4 @@ def health(engine: Optional[Engine] = None, today: Optional[date] = None) -> dic
                      if g["id"] not in set(pgoals["program_goal_id"])]
     goals_without += [f"Resultatmål {g['name']}" for g in results.to_dict("records")
                       if g["id"] not in set(rgoals["result_goal_id"])]
-    return {"problems": catalogue_problems(engine), "stale": stale, "goals_without_indicators": goals_without}
+    return {"problems": catalogue_problems(uow), "stale": stale, "goals_without_indicators": goals_without}

@@ -10,11 +10,9 @@ from typing import Optional
 
 import pandas as pd
 from sqlalchemy import delete, select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from db import crud, queries
-from db.engine import session_scope
 from db.models import (
     DIRECTIONS, PERIODICITIES, SOURCE_KINDS, ActionIndicator, ComparisonValue, FocusArea, Indicator,
     IndicatorProgramGoal, IndicatorResultGoal, Measurement, Organisation, ProgramGoal, ResultGoal, Target,
@@ -26,6 +24,7 @@ from indicators.catalogue.editing import (
 )
 from indicators.rules.periods import parse_period
 from indicators.rules.vocabulary import PERIODICITY_LABELS, PROGRAM_GOAL_RULE
+from indicators.unit_of_work import UnitOfWork
 
 
 @dataclass
@@ -162,15 +161,15 @@ def format_errors(errors: list[tuple[str, str]]) -> str:
     return "; ".join(f"{INDICATOR_LABELS.get(f, f)}: {msg}" for f, msg in errors)
 
 
-def indicator_data(indicator_id: int, engine: Optional[Engine] = None) -> tuple[IndicatorData, int]:
+def indicator_data(uow: UnitOfWork, indicator_id: int) -> tuple[IndicatorData, int]:
     """The indicator as IndicatorData plus its version (for the edit form and the export)."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         indicator = get_row(session, Indicator, indicator_id, "Indikatorn")
         return indicator_data_in(session, indicator), indicator.version
 
 
-def all_indicator_data(engine: Optional[Engine] = None) -> list[IndicatorData]:
-    with session_scope(engine) as session:
+def all_indicator_data(uow: UnitOfWork) -> list[IndicatorData]:
+    with uow.read() as session:
         return [indicator_data_in(session, i) for i in crud.all_rows(session, Indicator, Indicator.code)]
 
 
@@ -201,9 +200,9 @@ def _checked(session: Session, data: IndicatorData) -> tuple[IndicatorData, Refs
     return clean, refs
 
 
-def create_indicator(actor: Actor, data: IndicatorData, engine: Optional[Engine] = None) -> int:
-    require(actor, "write_structure", entity="indicator", entity_id=data.code, engine=engine)
-    with session_scope(engine, write=True) as session:
+def create_indicator(uow: UnitOfWork, actor: Actor, data: IndicatorData) -> int:
+    require(uow, actor, "write_structure", entity="indicator", entity_id=data.code)
+    with uow.write() as session:
         clean, refs = _checked(session, data)
         return create_indicator_in(session, actor, clean, refs)
 
@@ -232,11 +231,11 @@ def _write_links(session: Session, indicator_id: int, clean: IndicatorData, refs
     session.add_all([Target(indicator_id=indicator_id, year=y, value=v) for y, v in clean.targets.items()])
 
 
-def update_indicator(actor: Actor, indicator_id: int, data: IndicatorData, *, expected_version: Optional[int],
-                     reason: str = "", engine: Optional[Engine] = None) -> int:
+def update_indicator(uow: UnitOfWork, actor: Actor, indicator_id: int, data: IndicatorData, *,
+                     expected_version: Optional[int], reason: str = "") -> int:
     """Save every changed field; returns how many fields changed (0: nothing written)."""
-    require(actor, "write_structure", entity="indicator", entity_id=indicator_id, engine=engine)
-    with session_scope(engine, write=True) as session:
+    require(uow, actor, "write_structure", entity="indicator", entity_id=indicator_id)
+    with uow.write() as session:
         indicator = get_row(session, Indicator, indicator_id, "Indikatorn")
         check_version(f"Indikatorn {indicator.code}", expected_version, indicator.version)
         clean, refs = _checked(session, replace(data, code=indicator.code))
@@ -277,32 +276,32 @@ def _diff_links(session: Session, actor: Actor, indicator_id: int, old: Indicato
     return changed
 
 
-def set_indicator_active(actor: Actor, indicator_id: int, active: bool, *, expected_version: Optional[int] = None,
-                         reason: str = "", engine: Optional[Engine] = None) -> None:
+def set_indicator_active(uow: UnitOfWork, actor: Actor, indicator_id: int, active: bool, *,
+                         expected_version: Optional[int] = None, reason: str = "") -> None:
     """Retire (active=False) or reactivate. Values and history stay; retired indicators are
     left out of reporting and dashboards."""
-    require(actor, "write_structure", entity="indicator", entity_id=indicator_id, engine=engine)
-    with session_scope(engine, write=True) as session:
+    require(uow, actor, "write_structure", entity="indicator", entity_id=indicator_id)
+    with uow.write() as session:
         indicator = get_row(session, Indicator, indicator_id, "Indikatorn")
         check_version(f"Indikatorn {indicator.code}", expected_version, indicator.version)
         if set_fields(session, actor, "indicator", indicator, {"active": active}, reason):
             indicator.version += 1
 
 
-def retire_indicator(actor: Actor, indicator_id: int, *, expected_version: Optional[int] = None, reason: str = "",
-                     engine: Optional[Engine] = None) -> None:
-    set_indicator_active(actor, indicator_id, False, expected_version=expected_version, reason=reason, engine=engine)
+def retire_indicator(uow: UnitOfWork, actor: Actor, indicator_id: int, *, expected_version: Optional[int] = None,
+                     reason: str = "") -> None:
+    set_indicator_active(uow, actor, indicator_id, False, expected_version=expected_version, reason=reason)
 
 
-def reactivate_indicator(actor: Actor, indicator_id: int, *, expected_version: Optional[int] = None,
-                         reason: str = "", engine: Optional[Engine] = None) -> None:
-    set_indicator_active(actor, indicator_id, True, expected_version=expected_version, reason=reason, engine=engine)
+def reactivate_indicator(uow: UnitOfWork, actor: Actor, indicator_id: int, *, expected_version: Optional[int] = None,
+                         reason: str = "") -> None:
+    set_indicator_active(uow, actor, indicator_id, True, expected_version=expected_version, reason=reason)
 
 
-def delete_indicator(actor: Actor, indicator_id: int, engine: Optional[Engine] = None) -> None:
+def delete_indicator(uow: UnitOfWork, actor: Actor, indicator_id: int) -> None:
     """Only an unused indicator (no values, comparisons or actions) can be deleted."""
-    require(actor, "write_structure", entity="indicator", entity_id=indicator_id, engine=engine)
-    with session_scope(engine, write=True) as session:
+    require(uow, actor, "write_structure", entity="indicator", entity_id=indicator_id)
+    with uow.write() as session:
         indicator = get_row(session, Indicator, indicator_id, "Indikatorn")
         refuse_delete_if_used(f"Indikatorn {indicator.code}", {
             "värden": count_where(session, Measurement.indicator_id, indicator_id),
@@ -315,10 +314,10 @@ def delete_indicator(actor: Actor, indicator_id: int, engine: Optional[Engine] =
         audit(session, actor, "delete", "indicator", indicator_id, old=f"{indicator.code} {indicator.name}")
 
 
-def definition_changes(indicator_id: int, engine: Optional[Engine] = None) -> list[tuple[date, str]]:
+def definition_changes(uow: UnitOfWork, indicator_id: int) -> list[tuple[date, str]]:
     """When the definition or unit changed: [(date, "definition" | "unit")], oldest first,
     so charts can mark "definition ändrad <datum>"."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         events = queries.audit_events(session, "indicator", indicator_id, ["definition", "unit"])
     return [(pd.Timestamp(at).date(), name) for at, name in zip(events["at"], events["field"])]
 

@@ -6,10 +6,8 @@ from __future__ import annotations
 from typing import Optional
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from db import crud, queries
-from db.engine import session_scope
 from db.models import (
     ORG_KINDS, ActionOrganisation, Area, ComparisonUnit, ComparisonValue, FocusArea, Indicator,
     IndicatorResultGoal, MeetingAttendee, MeetingDistribution, Measurement, Organisation, ProgramGoal, ResultGoal,
@@ -18,26 +16,26 @@ from db.models import (
 from indicators.access.audit import audit, set_fields
 from indicators.access.permissions import Actor, require
 from indicators.catalogue.editing import AdminError, clean_text, count_where, get_row, refuse_delete_if_used
+from indicators.unit_of_work import UnitOfWork
 
 
-def edit_program_goal(actor: Actor, goal_id: int, *, name: str, description: str = "",
-                      engine: Optional[Engine] = None) -> int:
+def edit_program_goal(uow: UnitOfWork, actor: Actor, goal_id: int, *, name: str, description: str = "") -> int:
     """Only the text: the numbers are the program's own."""
-    return _edit_text(actor, ProgramGoal, "program_goal", goal_id, {"name": name, "description": description}, engine)
+    return _edit_text(uow, actor, ProgramGoal, "program_goal", goal_id, {"name": name, "description": description})
 
 
-def edit_focus_area(actor: Actor, focus_id: int, *, name: str, short_name: str = "", description: str = "",
-                    engine: Optional[Engine] = None) -> int:
+def edit_focus_area(uow: UnitOfWork, actor: Actor, focus_id: int, *, name: str, short_name: str = "",
+                    description: str = "") -> int:
     changes = {"name": name, "short_name": short_name, "description": description}
-    return _edit_text(actor, FocusArea, "focus_area", focus_id, changes, engine)
+    return _edit_text(uow, actor, FocusArea, "focus_area", focus_id, changes)
 
 
-def _edit_text(actor: Actor, model, entity: str, row_id: int, changes: dict, engine: Optional[Engine]) -> int:
-    require(actor, "write_structure", entity=entity, entity_id=row_id, engine=engine)
+def _edit_text(uow: UnitOfWork, actor: Actor, model, entity: str, row_id: int, changes: dict) -> int:
+    require(uow, actor, "write_structure", entity=entity, entity_id=row_id)
     changes = {k: clean_text(v) for k, v in changes.items()}
     if not changes["name"]:
         raise AdminError("Namnet får inte vara tomt.")
-    with session_scope(engine, write=True) as session:
+    with uow.write() as session:
         return set_fields(session, actor, entity, get_row(session, model, row_id, "Raden"), changes)
 
 
@@ -48,14 +46,14 @@ def _check_years(first: Optional[int], last: Optional[int]) -> None:
         raise AdminError(f"Giltig till år ({last}) ligger före giltig från år ({first}).")
 
 
-def create_result_goal(actor: Actor, *, code: str, name: str, valid_from_year: int, valid_to_year: Optional[int] = None,
-                       description: str = "", engine: Optional[Engine] = None) -> int:
-    require(actor, "write_structure", entity="result_goal", entity_id=code, engine=engine)
+def create_result_goal(uow: UnitOfWork, actor: Actor, *, code: str, name: str, valid_from_year: int,
+                       valid_to_year: Optional[int] = None, description: str = "") -> int:
+    require(uow, actor, "write_structure", entity="result_goal", entity_id=code)
     code, name = clean_text(code).upper(), clean_text(name)
     if not code or not name:
         raise AdminError("Resultatmålet behöver kod och namn.")
     _check_years(valid_from_year, valid_to_year)
-    with session_scope(engine, write=True) as session:
+    with uow.write() as session:
         if crud.by_code(session, ResultGoal, code):
             raise AdminError(f"Det finns redan ett resultatmål med koden {code}.")
         goal = ResultGoal(code=code, name=name, description=clean_text(description),
@@ -66,22 +64,23 @@ def create_result_goal(actor: Actor, *, code: str, name: str, valid_from_year: i
         return goal.id
 
 
-def edit_result_goal(actor: Actor, goal_id: int, *, name: str, valid_from_year: int, valid_to_year: Optional[int],
-                     description: str = "", engine: Optional[Engine] = None) -> int:
+def edit_result_goal(uow: UnitOfWork, actor: Actor, goal_id: int, *, name: str, valid_from_year: int,
+                     valid_to_year: Optional[int], description: str = "") -> int:
     """Also how a result goal is retired: set valid_to_year (goals are revised each mandate period)."""
-    require(actor, "write_structure", entity="result_goal", entity_id=goal_id, engine=engine)
+    require(uow, actor, "write_structure", entity="result_goal", entity_id=goal_id)
     if not clean_text(name):
         raise AdminError("Namnet får inte vara tomt.")
     _check_years(valid_from_year, valid_to_year)
     changes = {"name": clean_text(name), "description": clean_text(description), "valid_from_year": valid_from_year,
                "valid_to_year": valid_to_year}
-    with session_scope(engine, write=True) as session:
-        return set_fields(session, actor, "result_goal", get_row(session, ResultGoal, goal_id, "Resultatmålet"), changes)
+    with uow.write() as session:
+        return set_fields(session, actor, "result_goal", get_row(session, ResultGoal, goal_id, "Resultatmålet"),
+                          changes)
 
 
-def delete_result_goal(actor: Actor, goal_id: int, engine: Optional[Engine] = None) -> None:
-    require(actor, "write_structure", entity="result_goal", entity_id=goal_id, engine=engine)
-    with session_scope(engine, write=True) as session:
+def delete_result_goal(uow: UnitOfWork, actor: Actor, goal_id: int) -> None:
+    require(uow, actor, "write_structure", entity="result_goal", entity_id=goal_id)
+    with uow.write() as session:
         goal = get_row(session, ResultGoal, goal_id, "Resultatmålet")
         refuse_delete_if_used(f"Resultatmålet {goal.code}", {
             "indikatorer": count_where(session, IndicatorResultGoal.result_goal_id, goal_id)},
@@ -90,12 +89,12 @@ def delete_result_goal(actor: Actor, goal_id: int, engine: Optional[Engine] = No
         audit(session, actor, "delete", "result_goal", goal_id, old=f"{goal.code} {goal.name}")
 
 
-def _create_coded(actor: Actor, model, entity: str, values: dict, engine: Optional[Engine]) -> int:
-    require(actor, "write_structure", entity=entity, entity_id=values.get("code", ""), engine=engine)
+def _create_coded(uow: UnitOfWork, actor: Actor, model, entity: str, values: dict) -> int:
+    require(uow, actor, "write_structure", entity=entity, entity_id=values.get("code", ""))
     values = {k: clean_text(v) if isinstance(v, str) else v for k, v in values.items()}
     if not values["code"] or not values["name"]:
         raise AdminError("Både kod och namn krävs.")
-    with session_scope(engine, write=True) as session:
+    with uow.write() as session:
         if crud.by_code(session, model, values["code"]):
             raise AdminError(f"Koden {values['code']} finns redan.")
         row = model(**values)
@@ -105,12 +104,12 @@ def _create_coded(actor: Actor, model, entity: str, values: dict, engine: Option
         return row.id
 
 
-def _edit_row(actor: Actor, model, entity: str, row_id: int, changes: dict, engine: Optional[Engine], check=None) -> int:
-    require(actor, "write_structure", entity=entity, entity_id=row_id, engine=engine)
+def _edit_row(uow: UnitOfWork, actor: Actor, model, entity: str, row_id: int, changes: dict, check=None) -> int:
+    require(uow, actor, "write_structure", entity=entity, entity_id=row_id)
     changes = {k: clean_text(v) if isinstance(v, str) else v for k, v in changes.items()}
     if "name" in changes and not changes["name"]:
         raise AdminError("Namnet får inte vara tomt.")
-    with session_scope(engine, write=True) as session:
+    with uow.write() as session:
         row = get_row(session, model, row_id, "Raden")
         if check:
             check(session, row, changes)
@@ -122,20 +121,21 @@ def _check_org_kind(kind: str) -> None:
         raise AdminError(f"Okänd typ '{kind}'; välj {', '.join(ORG_KINDS)}.")
 
 
-def create_organisation(actor: Actor, *, code: str, name: str, kind: str, engine: Optional[Engine] = None) -> int:
+def create_organisation(uow: UnitOfWork, actor: Actor, *, code: str, name: str, kind: str) -> int:
     _check_org_kind(kind)
-    return _create_coded(actor, Organisation, "organisation", {"code": clean_text(code).upper(), "name": name, "kind": kind}, engine)
+    return _create_coded(uow, actor, Organisation, "organisation",
+                         {"code": clean_text(code).upper(), "name": name, "kind": kind})
 
 
-def edit_organisation(actor: Actor, org_id: int, *, name: str, kind: str, active: bool = True,
-                      engine: Optional[Engine] = None) -> int:
+def edit_organisation(uow: UnitOfWork, actor: Actor, org_id: int, *, name: str, kind: str,
+                      active: bool = True) -> int:
     _check_org_kind(kind)
-    return _edit_row(actor, Organisation, "organisation", org_id, {"name": name, "kind": kind, "active": active}, engine)
+    return _edit_row(uow, actor, Organisation, "organisation", org_id, {"name": name, "kind": kind, "active": active})
 
 
-def delete_organisation(actor: Actor, org_id: int, engine: Optional[Engine] = None) -> None:
-    require(actor, "write_structure", entity="organisation", entity_id=org_id, engine=engine)
-    with session_scope(engine, write=True) as session:
+def delete_organisation(uow: UnitOfWork, actor: Actor, org_id: int) -> None:
+    require(uow, actor, "write_structure", entity="organisation", entity_id=org_id)
+    with uow.write() as session:
         org = get_row(session, Organisation, org_id, "Organisationen")
         refuse_delete_if_used(f"Organisationen {org.code}", {
             "indikatorer": count_where(session, Indicator.responsible_org_id, org_id),
@@ -148,24 +148,24 @@ def delete_organisation(actor: Actor, org_id: int, engine: Optional[Engine] = No
         audit(session, actor, "delete", "organisation", org_id, old=f"{org.code} {org.name}")
 
 
-def create_area(actor: Actor, *, code: str, name: str, sort_order: int = 0, engine: Optional[Engine] = None) -> int:
+def create_area(uow: UnitOfWork, actor: Actor, *, code: str, name: str, sort_order: int = 0) -> int:
     """A new area is never the total: there is exactly one ("Hela kommunen")."""
-    return _create_coded(actor, Area, "area", {"code": clean_text(code).upper(), "name": name, "sort_order": sort_order,
-                                               "is_total": False}, engine)
+    return _create_coded(uow, actor, Area, "area", {"code": clean_text(code).upper(), "name": name, "sort_order": sort_order,
+                                               "is_total": False})
 
 
-def edit_area(actor: Actor, area_id: int, *, name: str, sort_order: int = 0, active: bool = True,
-              engine: Optional[Engine] = None) -> int:
+def edit_area(uow: UnitOfWork, actor: Actor, area_id: int, *, name: str, sort_order: int = 0,
+              active: bool = True) -> int:
     def keep_total(_session, area: Area, changes: dict) -> None:
         if area.is_total and not changes["active"]:
             raise AdminError(f"{area.name} är totalen för hela kommunen och kan inte inaktiveras; det ska finnas exakt ett totalområde.")
-    return _edit_row(actor, Area, "area", area_id, {"name": name, "sort_order": sort_order, "active": active},
-                     engine, keep_total)
+    return _edit_row(uow, actor, Area, "area", area_id, {"name": name, "sort_order": sort_order, "active": active},
+                     keep_total)
 
 
-def delete_area(actor: Actor, area_id: int, engine: Optional[Engine] = None) -> None:
-    require(actor, "write_structure", entity="area", entity_id=area_id, engine=engine)
-    with session_scope(engine, write=True) as session:
+def delete_area(uow: UnitOfWork, actor: Actor, area_id: int) -> None:
+    require(uow, actor, "write_structure", entity="area", entity_id=area_id)
+    with uow.write() as session:
         area = get_row(session, Area, area_id, "Området")
         if area.is_total:
             raise AdminError(f"{area.name} är totalen och kan inte tas bort; det ska finnas exakt ett totalområde.")
@@ -175,18 +175,17 @@ def delete_area(actor: Actor, area_id: int, engine: Optional[Engine] = None) -> 
         audit(session, actor, "delete", "area", area_id, old=f"{area.code} {area.name}")
 
 
-def create_comparison_unit(actor: Actor, *, code: str, name: str, engine: Optional[Engine] = None) -> int:
-    return _create_coded(actor, ComparisonUnit, "comparison_unit", {"code": clean_text(code), "name": name}, engine)
+def create_comparison_unit(uow: UnitOfWork, actor: Actor, *, code: str, name: str) -> int:
+    return _create_coded(uow, actor, ComparisonUnit, "comparison_unit", {"code": clean_text(code), "name": name})
 
 
-def edit_comparison_unit(actor: Actor, unit_id: int, *, name: str, active: bool = True,
-                         engine: Optional[Engine] = None) -> int:
-    return _edit_row(actor, ComparisonUnit, "comparison_unit", unit_id, {"name": name, "active": active}, engine)
+def edit_comparison_unit(uow: UnitOfWork, actor: Actor, unit_id: int, *, name: str, active: bool = True) -> int:
+    return _edit_row(uow, actor, ComparisonUnit, "comparison_unit", unit_id, {"name": name, "active": active})
 
 
-def delete_comparison_unit(actor: Actor, unit_id: int, engine: Optional[Engine] = None) -> None:
-    require(actor, "write_structure", entity="comparison_unit", entity_id=unit_id, engine=engine)
-    with session_scope(engine, write=True) as session:
+def delete_comparison_unit(uow: UnitOfWork, actor: Actor, unit_id: int) -> None:
+    require(uow, actor, "write_structure", entity="comparison_unit", entity_id=unit_id)
+    with uow.write() as session:
         unit = get_row(session, ComparisonUnit, unit_id, "Jämförelseenheten")
         refuse_delete_if_used(f"Jämförelseenheten {unit.name}", {
             "jämförelsevärden": count_where(session, ComparisonValue.unit_id, unit_id)}, "inaktivera den")
@@ -194,9 +193,9 @@ def delete_comparison_unit(actor: Actor, unit_id: int, engine: Optional[Engine] 
         audit(session, actor, "delete", "comparison_unit", unit_id, old=f"{unit.code} {unit.name}")
 
 
-def reference_data(engine: Optional[Engine] = None) -> dict[str, pd.DataFrame]:
+def reference_data(uow: UnitOfWork) -> dict[str, pd.DataFrame]:
     """Everything the Administration page lists, retired and inactive rows included."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         return {
             "program": queries.program(session),
             "indicators": queries.indicators(session, include_retired=True),

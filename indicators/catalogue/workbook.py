@@ -16,10 +16,8 @@ from typing import Callable, Optional
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
-from sqlalchemy.engine import Engine
 
 from db import crud
-from db.engine import session_scope
 from db.models import Indicator
 from indicators.catalogue import editing
 from indicators.catalogue import indicators as catalogue_indicators
@@ -31,6 +29,7 @@ from indicators.rules.parsing import parse_number
 from indicators.rules.vocabulary import CATALOGUE_FILE_WORDS
 from indicators.access.permissions import Actor, require
 from indicators.files.safety import FORMULA_STARTS, neutralise
+from indicators.unit_of_work import UnitOfWork
 
 SHEET = "Indikatorer"
 COLUMNS = [f.name for f in fields(IndicatorData)]
@@ -83,23 +82,27 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[o
         sheet.column_dimensions[column[0].column_letter].width = max(10, min(50, len(header) + 4))
 
 
-def export_catalogue_xlsx(engine: Optional[Engine] = None) -> bytes:
+def export_catalogue_xlsx(uow: UnitOfWork) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    rows = [[_cell_value(name, getattr(data, name)) for name in COLUMNS] for data in catalogue_indicators.all_indicator_data(engine)]
+    rows = [[_cell_value(name, getattr(data, name)) for name in COLUMNS] for data in catalogue_indicators.all_indicator_data(uow)]
     _sheet(workbook, SHEET, HEADERS, rows)
-    ref = structure.reference_data(engine)
+    ref = structure.reference_data(uow)
 
     def records(frame, columns):
         return [[None if v != v else v for v in row] for row in frame[columns].itertuples(index=False)]
 
     _sheet(workbook, "Programmål", ["nummer", "namn"], records(ref["program_goals"], ["number", "name"]))
-    _sheet(workbook, "Fokusområden", ["kod", "nummer", "namn"], records(ref["focus_areas"], ["code", "number", "name"]))
+    _sheet(workbook, "Fokusområden", ["kod", "nummer", "namn"],
+           records(ref["focus_areas"], ["code", "number", "name"]))
     _sheet(workbook, "Resultatmål", ["kod", "namn", "giltig från", "giltig till"],
            records(ref["result_goals"], ["code", "name", "valid_from_year", "valid_to_year"]))
-    _sheet(workbook, "Organisationer", ["kod", "namn", "typ", "aktiv"], records(ref["organisations"], ["code", "name", "kind", "active"]))
-    _sheet(workbook, "Områden", ["kod", "namn", "totalt", "aktiv"], records(ref["areas"], ["code", "name", "is_total", "active"]))
-    _sheet(workbook, "Jämförelseenheter", ["kod", "namn", "aktiv"], records(ref["comparison_units"], ["code", "name", "active"]))
+    _sheet(workbook, "Organisationer", ["kod", "namn", "typ", "aktiv"],
+           records(ref["organisations"], ["code", "name", "kind", "active"]))
+    _sheet(workbook, "Områden", ["kod", "namn", "totalt", "aktiv"],
+           records(ref["areas"], ["code", "name", "is_total", "active"]))
+    _sheet(workbook, "Jämförelseenheter", ["kod", "namn", "aktiv"],
+           records(ref["comparison_units"], ["code", "name", "active"]))
     _sheet(workbook, "Förklaring", ["kolumn", "tillåtna värden"], _explanation())
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -249,10 +252,11 @@ def _rows(data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
     return rows, []
 
 
-def _plan(rows: list[tuple[int, dict]], engine: Optional[Engine]) -> tuple[list[tuple[int, IndicatorData, bool]], ImportReport]:
+def _plan(uow: UnitOfWork, rows: list[tuple[int, dict]]) -> tuple[list[tuple[int, IndicatorData, bool]],
+          ImportReport]:
     """Check every row against the database without writing; returns the changes to make."""
     report, plan, seen = ImportReport(), [], {}
-    with session_scope(engine) as session:
+    with uow.read() as session:
         refs = Refs.load(session)
         for number, cells in rows:
             data, errors = _parse_row(cells)
@@ -268,7 +272,8 @@ def _plan(rows: list[tuple[int, dict]], engine: Optional[Engine]) -> tuple[list[
             if existing is None:
                 plan.append((number, data, True))
                 report.created.append(data.code)
-            elif catalogue_indicators.normalise_indicator(catalogue_indicators.indicator_data_in(session, existing), refs)[0] == data:
+            elif catalogue_indicators.normalise_indicator(catalogue_indicators.indicator_data_in(session, existing),
+                                                          refs)[0] == data:
                 report.unchanged.append(data.code)
             else:
                 plan.append((number, data, False))
@@ -276,18 +281,18 @@ def _plan(rows: list[tuple[int, dict]], engine: Optional[Engine]) -> tuple[list[
     return plan, report
 
 
-def import_catalogue_xlsx(actor: Actor, data: bytes, engine: Optional[Engine] = None) -> ImportReport:
+def import_catalogue_xlsx(uow: UnitOfWork, actor: Actor, data: bytes) -> ImportReport:
     """All-or-nothing upsert by code. Nothing is written when any row has an error, nor
     when every row is unchanged."""
-    require(actor, "write_structure", entity="catalogue", entity_id="xlsx", engine=engine)
+    require(uow, actor, "write_structure", entity="catalogue", entity_id="xlsx")
     rows, errors = _rows(data)
     if errors:
         return ImportReport(errors=errors)
-    plan, report = _plan(rows, engine)
+    plan, report = _plan(uow, rows)
     if report.errors or not plan:
         return report
     try:
-        with session_scope(engine, write=True) as session:
+        with uow.write() as session:
             refs = Refs.load(session)
             for number, row, is_new in plan:
                 _apply(session, actor, refs, number, row, is_new)

@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from db import queries
-from db.engine import session_scope
 from settings import get_settings
 from indicators.rules.periods import sort_key
 from indicators.rules.vocabulary import GENDER_ORDER, PERIODICITY_LABELS
 from indicators.files.safety import neutralise
+from indicators.unit_of_work import UnitOfWork
 
 LONG_COLUMNS = ["indikator", "period", "kön", "område", "värde", "kommentar"]
 SUPPRESSED_NOTE = "Värdet visas inte: underlaget är för litet (färre än {n})."
@@ -41,9 +40,9 @@ def is_suppressed(gender: str, is_total_area: bool, count_n, threshold: Optional
     return count_n is not None and not pd.isna(count_n) and int(count_n) < threshold
 
 
-def long_rows(engine: Optional[Engine] = None, indicator_ids: Optional[Iterable[int]] = None,
+def long_rows(uow: UnitOfWork, indicator_ids: Optional[Iterable[int]] = None,
               until_period_end: Optional[str] = None) -> list[dict]:
-    with session_scope(engine) as session:
+    with uow.read() as session:
         inds = queries.indicators(session)
         ids = list(indicator_ids) if indicator_ids is not None else list(inds["id"])
         values = queries.measurements(session, ids)
@@ -75,15 +74,15 @@ def to_csv_bytes(rows: list[dict], columns: list[str] = LONG_COLUMNS) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def export_csv(path: Path, engine: Optional[Engine] = None) -> int:
-    rows = long_rows(engine)
+def export_csv(uow: UnitOfWork, path: Path) -> int:
+    rows = long_rows(uow)
     Path(path).write_bytes(to_csv_bytes(rows))
     return len(rows)
 
 
-def catalogue_rows(engine: Optional[Engine] = None) -> list[dict]:
+def catalogue_rows(uow: UnitOfWork) -> list[dict]:
     """The catalogue as `cli.py indicators` prints it."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         inds = queries.indicators(session)
         tgts = queries.targets(session)
     last_target = tgts.sort_values("year").groupby("indicator_id").last()

@@ -11,19 +11,19 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Optional
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from db import queries
-from db.engine import session_scope
 from errors import NotFound
 from indicators.views.overview import assess, latest_two
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.status import Target, rule_from_settings, status_label
 from indicators.rules.vocabulary import STATUSES
+from indicators.unit_of_work import UnitOfWork
 
 VALUE_CHANGE_COLUMNS = ["indicator_id", "code", "name", "focus_code", "new", "updated", "periods"]
 STATUS_COLUMNS = ["indicator_id", "code", "name", "focus_code", "status"]
-STATUS_CHANGE_COLUMNS = ["indicator_id", "code", "name", "focus_code", "before", "after", "before_label", "after_label"]
+STATUS_CHANGE_COLUMNS = ["indicator_id", "code", "name", "focus_code", "before", "after", "before_label",
+                         "after_label"]
 ACTION_CHANGE_COLUMNS = ["id", "name", "focus_code", "status", "change"]
 NEW, CHANGED = "ny", "ändrad"
 
@@ -37,9 +37,9 @@ def _utc(column: pd.Series) -> pd.Series:
     return pd.to_datetime(column, utc=True)
 
 
-def meetings(engine: Optional[Engine] = None) -> pd.DataFrame:
+def meetings(uow: UnitOfWork) -> pd.DataFrame:
     """All meetings, oldest first, with the date as ISO text."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         rows = queries.meetings(session)
     return rows.assign(date_text=[d.isoformat() for d in rows["date"]]) if not rows.empty else rows.assign(date_text=[])
 
@@ -54,7 +54,8 @@ def _window(all_meetings: pd.DataFrame, meeting_id: int) -> tuple[dict, Optional
     return ordered.iloc[i].to_dict(), previous
 
 
-def _statuses(inds: pd.DataFrame, totals: pd.DataFrame, targets: pd.DataFrame, cutoff: Optional[pd.Timestamp]) -> pd.DataFrame:
+def _statuses(inds: pd.DataFrame, totals: pd.DataFrame, targets: pd.DataFrame,
+              cutoff: Optional[pd.Timestamp]) -> pd.DataFrame:
     """Each indicator's status from the whole-municipality values that existed at ``cutoff``
     (None: no values yet)."""
     known = totals.iloc[0:0] if cutoff is None else totals[totals["created_at"] < cutoff]
@@ -70,7 +71,8 @@ def _statuses(inds: pd.DataFrame, totals: pd.DataFrame, targets: pd.DataFrame, c
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
 
 
-def _value_changes(values: pd.DataFrame, inds: pd.DataFrame, start: Optional[pd.Timestamp], end: pd.Timestamp) -> pd.DataFrame:
+def _value_changes(values: pd.DataFrame, inds: pd.DataFrame, start: Optional[pd.Timestamp],
+                   end: pd.Timestamp) -> pd.DataFrame:
     """Per indicator: values created and values changed in the window, and their periods."""
     after_start = values["updated_at"] >= start if start is not None else True
     window = values[after_start & (values["updated_at"] < end)].copy()
@@ -103,13 +105,13 @@ def _action_changes(acts: pd.DataFrame, start: Optional[pd.Timestamp], end: pd.T
     return out[ACTION_CHANGE_COLUMNS].reset_index(drop=True)
 
 
-def changes(meeting_id: int, engine: Optional[Engine] = None) -> dict:
+def changes(uow: UnitOfWork, meeting_id: int) -> dict:
     """Everything the meeting mode shows for one meeting, as plain frames per kind."""
-    all_meetings = meetings(engine)
+    all_meetings = meetings(uow)
     meeting, previous = _window(all_meetings, meeting_id)
     end = end_of_day(meeting["date"])
     start = end_of_day(previous["date"]) if previous else None
-    with session_scope(engine) as session:
+    with uow.read() as session:
         inds = queries.indicators(session, include_retired=False)
         values = queries.measurement_times(session)
         targets = queries.targets(session)

@@ -8,13 +8,10 @@ read-only views: anyone logged in may fetch them.
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from db import queries
-from db.engine import session_scope
 from errors import NotFound
 from settings import get_settings
 from indicators.files import long_format
@@ -23,6 +20,7 @@ from indicators.rules.formatting import format_number
 from indicators.files.pdf import ReportPDF
 from indicators.rules.periods import sort_key
 from indicators.rules.vocabulary import GENDER_ORDER, MEETING_KIND_LABELS, STATUS_ICONS, STATUSES, label
+from indicators.unit_of_work import UnitOfWork
 
 DEFAULT_RECIPIENT = "KS"
 PROGRAM_LINE = "Politisk arbetsgrupp – Program för inkludering och social sammanhållning"
@@ -35,21 +33,21 @@ def _meeting(session, meeting_id: int):
     return meeting
 
 
-def meeting_choices(engine: Optional[Engine] = None) -> list[tuple[int, str]]:
+def meeting_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
     """(id, label) for every meeting, newest first: for choosing which documents to fetch."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         df = queries.meetings(session)
     rows = sorted(df.to_dict("records"), key=lambda r: (r["date"], r["id"]), reverse=True)
     return [(int(r["id"]), f"{r['date']} – {label(MEETING_KIND_LABELS, r['kind'])}" + (f": {r['title']}" if r["title"] else ""))
             for r in rows]
 
 
-def changed_totals(meeting_id: int, engine: Optional[Engine] = None) -> pd.DataFrame:
+def changed_totals(uow: UnitOfWork, meeting_id: int) -> pd.DataFrame:
     """The values changed in the meeting's window (meetings_view: end of the previous
     meeting's day to the end of this one's), with their numbers. Breakdowns below the
     suppression threshold keep their key but lose value and comment. Empty for a first
     meeting, whose window has no start."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         meeting = _meeting(session, meeting_id)
         previous = queries.previous_meeting(session, meeting)
         if previous is None:
@@ -59,7 +57,8 @@ def changed_totals(meeting_id: int, engine: Optional[Engine] = None) -> pd.DataF
     if df.empty:
         return df
     threshold = get_settings().suppress_below
-    hidden = [long_format.is_suppressed(g, bool(t), n, threshold) for g, t, n in zip(df["gender"], df["is_total"], df["count_n"])]
+    hidden = [long_format.is_suppressed(g, bool(t), n, threshold) for g, t,
+              n in zip(df["gender"], df["is_total"], df["count_n"])]
     df = df.assign(suppressed=hidden)
     df.loc[df["suppressed"], "value"] = None
     df.loc[df["suppressed"], "comment"] = ""
@@ -68,9 +67,9 @@ def changed_totals(meeting_id: int, engine: Optional[Engine] = None) -> pd.DataF
     return df.sort_values(["focus_number", "code", "key", "sort_order", "gender_order"]).reset_index(drop=True)
 
 
-def distribution_list(meeting_id: int, engine: Optional[Engine] = None) -> list[tuple[str, str]]:
+def distribution_list(uow: UnitOfWork, meeting_id: int) -> list[tuple[str, str]]:
     """The meeting's sändlista; without one, KS and every board represented at the meeting."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         _meeting(session, meeting_id)
         chosen = queries.meeting_distribution(session, meeting_id)
         if not chosen.empty:
@@ -92,8 +91,8 @@ def _header(pdf: ReportPDF, heading: str, day: date, kind: str, title: str) -> N
         pdf.paragraph(title)
 
 
-def _focus_areas(engine: Optional[Engine]) -> pd.DataFrame:
-    with session_scope(engine) as session:
+def _focus_areas(uow: UnitOfWork) -> pd.DataFrame:
+    with uow.read() as session:
         return queries.focus_areas(session)
 
 
@@ -147,9 +146,9 @@ def _actions_section(pdf: ReportPDF, result: dict) -> None:
                      widths=[120, 30, 24])
 
 
-def meeting_underlag_pdf(meeting_id: int, engine: Optional[Engine] = None) -> bytes:
+def meeting_underlag_pdf(uow: UnitOfWork, meeting_id: int) -> bytes:
     """Underlag: status per focus area and what changed since the previous meeting."""
-    result = changes.changes(meeting_id, engine)
+    result = changes.changes(uow, meeting_id)
     meeting = result["meeting"]
     pdf = ReportPDF(f"Underlag {meeting['date'].isoformat()}", created=meeting["date"])
     pdf.set_title(f"Underlag till arbetsgruppens möte {meeting['date'].isoformat()}")
@@ -157,18 +156,18 @@ def meeting_underlag_pdf(meeting_id: int, engine: Optional[Engine] = None) -> by
     if meeting["agenda"]:
         pdf.heading("Dagordning", 13)
         pdf.paragraph(meeting["agenda"], 9.5)
-    _status_section(pdf, result, _focus_areas(engine))
-    _values_section(pdf, result, changed_totals(meeting_id, engine))
+    _status_section(pdf, result, _focus_areas(uow))
+    _values_section(pdf, result, changed_totals(uow, meeting_id))
     _actions_section(pdf, result)
     return bytes(pdf.output())
 
 
-def meeting_notes_pdf(meeting_id: int, engine: Optional[Engine] = None) -> bytes:
+def meeting_notes_pdf(uow: UnitOfWork, meeting_id: int) -> bytes:
     """Minnesanteckningar: date, kind, attendees, agenda, notes, decisions, sändlista."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         meeting = _meeting(session, meeting_id)
         attendees = queries.meeting_attendees(session, meeting_id)
-    recipients = distribution_list(meeting_id, engine)
+    recipients = distribution_list(uow, meeting_id)
     pdf = ReportPDF(f"Minnesanteckningar {meeting.date.isoformat()}", created=meeting.date)
     pdf.set_title(f"Minnesanteckningar {meeting.date.isoformat()}")
     _header(pdf, "Minnesanteckningar", meeting.date, meeting.kind, meeting.title)
@@ -178,7 +177,8 @@ def meeting_notes_pdf(meeting_id: int, engine: Optional[Engine] = None) -> bytes
     else:
         rows = [[r["org_name"], r["name"] or "–", "ja" if r["present"] else "nej"] for r in attendees.to_dict("records")]
         pdf.simple_table(["Organisation", "Ledamot", "Närvarande"], rows, widths=[64, 70, 40])
-    for title, text in (("Dagordning", meeting.agenda), ("Anteckningar", meeting.notes), ("Beslut", meeting.decisions)):
+    for title, text in (("Dagordning", meeting.agenda), ("Anteckningar", meeting.notes),
+                        ("Beslut", meeting.decisions)):
         pdf.heading(title, 13)
         pdf.paragraph(text or "–", 9.5)
     pdf.heading("Sändlista", 13)

@@ -8,16 +8,15 @@ from typing import Optional
 
 import pandas as pd
 from sqlalchemy import delete, select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from db import crud, queries
-from db.engine import session_scope
 from db.models import MEETING_KINDS, Meeting, MeetingAttendee, MeetingDistribution, Organisation
 from indicators.access.audit import audit, set_fields
 from indicators.access.permissions import Actor, require
 from seed import load as seed_data
 from indicators.catalogue.editing import AdminError, Refs, check_version, clean_text, get_row
+from indicators.unit_of_work import UnitOfWork
 
 
 ORDINARY_MEETINGS_PER_YEAR = 2
@@ -92,10 +91,10 @@ def _clean_meeting(session: Session, data: MeetingData) -> tuple[dict, list[tupl
     return columns, attendees, distribution
 
 
-def create_meeting(actor: Actor, data: MeetingData, engine: Optional[Engine] = None) -> tuple[int, list[str]]:
+def create_meeting(uow: UnitOfWork, actor: Actor, data: MeetingData) -> tuple[int, list[str]]:
     """Returns (meeting id, warnings). A third ordinary meeting in a year is a warning, not an error."""
-    require(actor, "write_meetings", entity="meeting", engine=engine)
-    with session_scope(engine, write=True) as session:
+    require(uow, actor, "write_meetings", entity="meeting")
+    with uow.write() as session:
         columns, attendees, distribution = _clean_meeting(session, data)
         warnings = _meeting_warnings(session, data, None)
         meeting = Meeting(**columns)
@@ -106,10 +105,10 @@ def create_meeting(actor: Actor, data: MeetingData, engine: Optional[Engine] = N
         return meeting.id, warnings
 
 
-def update_meeting(actor: Actor, meeting_id: int, data: MeetingData, *, expected_version: Optional[int],
-                   engine: Optional[Engine] = None) -> list[str]:
-    require(actor, "write_meetings", entity="meeting", entity_id=meeting_id, engine=engine)
-    with session_scope(engine, write=True) as session:
+def update_meeting(uow: UnitOfWork, actor: Actor, meeting_id: int, data: MeetingData, *,
+                   expected_version: Optional[int]) -> list[str]:
+    require(uow, actor, "write_meetings", entity="meeting", entity_id=meeting_id)
+    with uow.write() as session:
         meeting = get_row(session, Meeting, meeting_id, "Mötet")
         check_version(f"Mötet {meeting.date}", expected_version, meeting.version)
         columns, attendees, distribution = _clean_meeting(session, data)
@@ -119,7 +118,8 @@ def update_meeting(actor: Actor, meeting_id: int, data: MeetingData, *, expected
             select(MeetingAttendee).where(MeetingAttendee.meeting_id == meeting_id).order_by(MeetingAttendee.id)).scalars()]
         old_distribution = sorted(session.execute(select(MeetingDistribution.organisation_id)
                                                   .where(MeetingDistribution.meeting_id == meeting_id)).scalars())
-        for name, old, new in (("attendees", old_attendees, attendees), ("distribution", old_distribution, distribution)):
+        for name, old, new in (("attendees", old_attendees, attendees),
+                               ("distribution", old_distribution, distribution)):
             if old != new:
                 audit(session, actor, "update", "meeting", meeting_id, name, old, new)
                 changed += 1
@@ -136,8 +136,8 @@ def _write_meeting_links(session: Session, meeting_id: int, attendees, distribut
     session.add_all([MeetingDistribution(meeting_id=meeting_id, organisation_id=o) for o in distribution])
 
 
-def meeting_data(meeting_id: int, engine: Optional[Engine] = None) -> tuple[MeetingData, int]:
-    with session_scope(engine) as session:
+def meeting_data(uow: UnitOfWork, meeting_id: int) -> tuple[MeetingData, int]:
+    with uow.read() as session:
         meeting = get_row(session, Meeting, meeting_id, "Mötet")
         codes = {o.id: o.code for o in crud.all_rows(session, Organisation)}
         attendees = session.execute(select(MeetingAttendee).where(MeetingAttendee.meeting_id == meeting_id)
@@ -152,7 +152,7 @@ def meeting_data(meeting_id: int, engine: Optional[Engine] = None) -> tuple[Meet
         return data, meeting.version
 
 
-def meeting_list(engine: Optional[Engine] = None) -> pd.DataFrame:
-    with session_scope(engine) as session:
+def meeting_list(uow: UnitOfWork) -> pd.DataFrame:
+    with uow.read() as session:
         return queries.meetings(session)
 

@@ -20,7 +20,6 @@ from typing import Optional
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-from sqlalchemy.engine import Engine
 
 from indicators.reporting import outcomes
 from indicators.reporting import sheets
@@ -28,6 +27,7 @@ from indicators.reporting import values
 from indicators.files.long_format import LONG_COLUMNS, plain_number
 from indicators.access.permissions import Actor
 from indicators.files.safety import neutralise
+from indicators.unit_of_work import UnitOfWork
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -259,35 +259,36 @@ def _entries(read: ReadResult) -> list[dict]:
     return entries
 
 
-def preview(actor: Actor, filename: str, data: bytes, engine: Optional[Engine] = None,
-            today: Optional[date] = None, lock_reason: Optional[str] = None) -> ImportPreview:
+def preview(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, today: Optional[date] = None,
+            lock_reason: Optional[str] = None) -> ImportPreview:
     """Read and validate the whole file without writing; remember the versions seen now."""
     read = read_file(filename, data)
     entries = _entries(read)
     if not entries:  # file-level errors; row errors (formulas) still get the other rows checked
         return ImportPreview(filename, entries, read, outcomes.SaveResult())
-    check = values.save_values(actor, entries, engine, today, lock_reason, dry_run=True, permission="import_values")
+    check = values.save_values(uow, actor, entries, today, lock_reason, dry_run=True, permission="import_values")
     for outcome in check.outcomes:
         entries[outcome.index]["expected_version"] = outcome.current_version
     return ImportPreview(filename, entries, read, check)
 
 
-def apply(actor: Actor, prepared: ImportPreview, engine: Optional[Engine] = None, today: Optional[date] = None,
+def apply(uow: UnitOfWork, actor: Actor, prepared: ImportPreview, today: Optional[date] = None,
           lock_reason: Optional[str] = None) -> outcomes.SaveResult:
     """Write the previewed file: all rows or none. Rows changed since the preview conflict."""
     if prepared.read.errors:
         return outcomes.SaveResult(errors=[values.Problem(-1, "Filen", "", e) for e in prepared.read.errors])
-    return values.save_values(actor, prepared.entries, engine, today, lock_reason, permission="import_values",
+    return values.save_values(uow, actor, prepared.entries, today, lock_reason, permission="import_values",
                               source="import", note=f"import av {prepared.filename}")
 
 
-def import_file(actor: Actor, filename: str, data: bytes, *, dry_run: bool = False, engine: Optional[Engine] = None,
-                today: Optional[date] = None, lock_reason: Optional[str] = None) -> tuple[ImportPreview, outcomes.SaveResult]:
+def import_file(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, *, dry_run: bool = False,
+                today: Optional[date] = None, lock_reason: Optional[str] = None) -> tuple[ImportPreview,
+                outcomes.SaveResult]:
     """Preview, then apply unless ``dry_run`` or the preview found errors (for the CLI)."""
-    prepared = preview(actor, filename, data, engine, today, lock_reason)
+    prepared = preview(uow, actor, filename, data, today, lock_reason)
     if dry_run or not prepared.ok:
         return prepared, prepared.check
-    return prepared, apply(actor, prepared, engine, today, lock_reason)
+    return prepared, apply(uow, actor, prepared, today, lock_reason)
 
 
 # --- template -----------------------------------------------------------------------
@@ -295,9 +296,9 @@ def import_file(actor: Actor, filename: str, data: bytes, *, dry_run: bool = Fal
 TEMPLATE_COLUMNS = LONG_COLUMNS + ["namn", "enhet", "föregående värde", "giltigt intervall"]
 
 
-def template_xlsx(actor: Actor, period: str, engine: Optional[Engine] = None, today: Optional[date] = None) -> bytes:
+def template_xlsx(uow: UnitOfWork, actor: Actor, period: str, today: Optional[date] = None) -> bytes:
     """An XLSX pre-filled with the actor's indicators and breakdown cells for a period."""
-    sheet = sheets.reporting_sheet(actor, period, engine, today)
+    sheet = sheets.reporting_sheet(uow, actor, period, today)
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Värden"

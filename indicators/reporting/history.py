@@ -1,15 +1,12 @@
 """The value history of an indicator: every audited change, newest first."""
 from __future__ import annotations
 
-from typing import Optional
-
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from db import crud, queries
-from db.engine import session_scope
 from db.models import Indicator
 from indicators.reporting.outcomes import ValuesError
+from indicators.unit_of_work import UnitOfWork
 
 
 HISTORY_COLUMNS = {
@@ -18,9 +15,9 @@ HISTORY_COLUMNS = {
 }
 
 
-def history(indicator_code: str, engine: Optional[Engine] = None) -> pd.DataFrame:
+def history(uow: UnitOfWork, indicator_code: str) -> pd.DataFrame:
     """Every audited change of the indicator's values, newest first."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         ind = crud.by_code(session, Indicator, indicator_code)
         if ind is None:
             raise ValuesError(f"'{indicator_code}' är ingen känd indikator")

@@ -8,10 +8,8 @@ from typing import Iterable, Optional
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 
 from db import queries
-from db.engine import session_scope
 from db.models import Area, Indicator, Measurement
 from indicators.access.permissions import Actor, allowed
 from indicators.files.long_format import plain_number
@@ -20,6 +18,7 @@ from indicators.reporting.outcomes import ValuesError
 from indicators.rules import periods
 from indicators.rules.periods import Period
 from indicators.rules.vocabulary import GENDER_LABELS
+from indicators.unit_of_work import UnitOfWork
 
 
 @dataclass
@@ -99,14 +98,13 @@ def responsible_indicators(actor: Actor, ctx: ReportingContext) -> list[Indicato
     return [i for i in ctx.indicators.values() if allowed(actor, "write_values", [i.responsible_org_id])]
 
 
-def reporting_sheet(actor: Actor, period_code: str, engine: Optional[Engine] = None,
-                    today: Optional[date] = None) -> Sheet:
+def reporting_sheet(uow: UnitOfWork, actor: Actor, period_code: str, today: Optional[date] = None) -> Sheet:
     """The indicators the actor reports, for the chosen period (missing values first)."""
     today = today or date.today()
     chosen = periods.parse_period(period_code)
     if not chosen.ok:
         raise ValuesError(chosen.error)
-    with session_scope(engine) as session:
+    with uow.read() as session:
         ctx = load_context(session)
         org_frame = queries.organisations(session)
         orgs = dict(zip(org_frame["id"], org_frame["code"]))
@@ -116,9 +114,11 @@ def reporting_sheet(actor: Actor, period_code: str, engine: Optional[Engine] = N
             check = periods.check_period_for(due, ind.periodicity, ctx.first_year, ctx.last_year, today)
             if check.ok and valid_in(ind, due.year):
                 wanted.append((ind, due))
-        rows = _rows_for(session, [(i.id, p.code) for i, p in wanted] + [(i.id, p.previous().code) for i, p in wanted])
+        rows = _rows_for(session,
+                         [(i.id, p.code) for i, p in wanted] + [(i.id, p.previous().code) for i, p in wanted])
     areas = [a for a in ctx.areas.values() if a.active]
-    items = [_sheet_item(ind, due, areas, rows, orgs.get(ind.responsible_org_id, ""), ctx.locks) for ind, due in wanted]
+    items = [_sheet_item(ind, due, areas, rows, orgs.get(ind.responsible_org_id, ""), ctx.locks) for ind,
+             due in wanted]
     items.sort(key=lambda it: (it.missing == 0, it.code))
     return Sheet(period=chosen.value.code, items=items)
 
@@ -142,7 +142,8 @@ def breakdown(ind: Indicator, areas: list[Area]) -> list[tuple[str, Area]]:
     return [(g, a) for a in sorted(used, key=lambda a: a.sort_order) for g in genders]
 
 
-def _sheet_item(ind: Indicator, due: Period, areas: list[Area], rows: dict, org_code: str, locks: set[str]) -> SheetItem:
+def _sheet_item(ind: Indicator, due: Period, areas: list[Area], rows: dict, org_code: str,
+                locks: set[str]) -> SheetItem:
     previous = due.previous().code
     cells = []
     for gender, area in breakdown(ind, areas):
@@ -192,10 +193,10 @@ def entries_for_item(item: SheetItem, inputs: dict[str, dict], seen_versions: di
     return entries
 
 
-def period_choices(today: Optional[date] = None, engine: Optional[Engine] = None) -> list[str]:
+def period_choices(uow: UnitOfWork, today: Optional[date] = None) -> list[str]:
     """Completed periods of every kind within the program, newest first."""
     today = today or date.today()
-    with session_scope(engine) as session:
+    with uow.read() as session:
         program = queries.program(session)
     first = program.start_year if program else today.year
     last_year = min(program.end_year if program else today.year, today.year)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-from sqlalchemy.engine import Engine
-
 from db.models import Measurement
 from errors import Problem
 from indicators.access.permissions import Actor, PermissionDenied, require
@@ -18,14 +16,15 @@ from indicators.reporting.outcomes import (
 )
 from indicators.reporting.sheets import range_text
 from indicators.rules import periods
+from indicators.unit_of_work import UnitOfWork
 
 
-def check_permissions(actor: Actor, parsed: list[ParsedEntry], permission: str, engine: Optional[Engine]) -> list[Problem]:
+def check_permissions(uow: UnitOfWork, actor: Actor, parsed: list[ParsedEntry], permission: str) -> list[Problem]:
     """One check (and one audited refusal) per indicator; every row of a refused indicator fails."""
     refused: dict[int, str] = {}
     for ind in {p.indicator.id: p.indicator for p in parsed}.values():
         try:
-            require(actor, permission, [ind.responsible_org_id], entity="indicator", entity_id=ind.code, engine=engine)
+            require(uow, actor, permission, [ind.responsible_org_id], entity="indicator", entity_id=ind.code)
         except PermissionDenied as exc:
             refused[ind.id] = str(exc)
     return [Problem(p.index, p.label, "indikator", f"{p.indicator.code}: {refused[p.indicator.id]}", DENIED)

@@ -10,11 +10,9 @@ from datetime import date
 from typing import Optional
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from db import crud
-from db.engine import session_scope
 from db.models import Measurement, utcnow
 from errors import Problem
 from settings import get_settings
@@ -25,6 +23,7 @@ from indicators.reporting.entries import ParsedEntry, parse_entries
 from indicators.reporting.outcomes import CONFLICT, DENIED, UNCHANGED, RowOutcome, SaveResult
 from indicators.reporting.value_rules import check_permissions, classify, same_value
 from indicators.rules import periods
+from indicators.unit_of_work import UnitOfWork
 
 
 class _Abort(Exception):
@@ -33,7 +32,7 @@ class _Abort(Exception):
 
 
 
-def save_values(actor: Actor, entries: list[dict], engine: Optional[Engine] = None, today: Optional[date] = None,
+def save_values(uow: UnitOfWork, actor: Actor, entries: list[dict], today: Optional[date] = None,
                 lock_reason: Optional[str] = None, *, dry_run: bool = False, permission: str = "write_values",
                 source: str = "manuell", note: str = "") -> SaveResult:
     """Validate every entry, then write all of them in one transaction or none at all.
@@ -45,17 +44,17 @@ def save_values(actor: Actor, entries: list[dict], engine: Optional[Engine] = No
     """
     today = today or date.today()
     lock_reason = (lock_reason or "").strip()
-    with session_scope(engine) as session:
+    with uow.read() as session:
         ctx = load_context(session)
     parsed, errors = parse_entries(entries, ctx, today)
-    errors += check_permissions(actor, parsed, permission, engine)
+    errors += check_permissions(uow, actor, parsed, permission)
     denied = {e.index for e in errors if e.kind == DENIED}
     parsed = [p for p in parsed if p.index not in denied]
     result = SaveResult(errors=errors)
     if not entries:
         result.errors.append(Problem(-1, "Inmatningen", "", "inga värden att spara"))
     try:
-        with session_scope(engine, write=not (dry_run or result.errors)) as session:
+        with uow.transaction(write=not (dry_run or result.errors)) as session:
             _plan_and_write(session, actor, parsed, result, lock_reason, dry_run, source, note)
     except _Abort:
         pass

@@ -24,12 +24,10 @@ from typing import Callable, Iterable, Optional, Sequence
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from db import crud, queries
-from db.engine import session_scope
 from db.models import Area, ComparisonUnit, ComparisonValue, Indicator, Measurement, PeriodLock, utcnow
 from indicators.access import permissions
 from indicators.files.long_format import plain_number
@@ -40,6 +38,7 @@ from indicators.sources.kolada import (
     municipality_id, parse_pages,
 )
 from indicators.reporting.value_rules import same_value
+from indicators.unit_of_work import UnitOfWork
 
 SOURCE = "kolada"
 MISSING_REASON = "saknas i Kolada"
@@ -71,66 +70,67 @@ class ImportReport:
 
 # --- public entry points ------------------------------------------------------------
 
-def import_pages(actor: Actor, pages: Sequence[dict], *, fetched_at: Optional[datetime] = None,
-                 unit_names: Optional[dict[str, str]] = None, engine: Optional[Engine] = None) -> ImportReport:
+def import_pages(uow: UnitOfWork, actor: Actor, pages: Sequence[dict], *, fetched_at: Optional[datetime] = None,
+                 unit_names: Optional[dict[str, str]] = None) -> ImportReport:
     """Import API pages (live or saved) in one transaction; returns the counts."""
-    permissions.require(actor, "fetch_statistics", entity="kolada", engine=engine)
+    permissions.require(uow, actor, "fetch_statistics", entity="kolada")
     values = parse_pages(pages)  # malformed input fails here, before any write
     fetched_at = fetched_at or utcnow()
     try:
-        with session_scope(engine, write=True) as session:
+        with uow.write() as session:
             report = _Importer(session, actor, fetched_at, unit_names or {}).run(values)
     except IntegrityError as exc:
         raise KoladaError("Någon annan sparade samma värden samtidigt; inget har sparats. Försök igen.") from exc
     return report
 
 
-def import_files(actor: Actor, files: Iterable[tuple[str, bytes | str]], engine: Optional[Engine] = None) -> ImportReport:
+def import_files(uow: UnitOfWork, actor: Actor, files: Iterable[tuple[str, bytes | str]]) -> ImportReport:
     """Saved responses (name, content); every file is read before anything is written."""
     pages: list[dict] = []
     for name, content in files:
         pages.extend(load_pages(content, name))
-    return import_pages(actor, pages, engine=engine)
+    return import_pages(uow, actor, pages)
 
 
-def fetch_and_import(actor: Actor, kpi_ids: Optional[Sequence[str]] = None, *, client: Optional[KoladaClient] = None,
-                     years: Optional[Sequence[int]] = None,
-                     on_progress: Optional[Callable[[int, int, str], None]] = None,
-                     engine: Optional[Engine] = None) -> tuple[ImportReport, FetchResult]:
+def fetch_and_import(uow: UnitOfWork, actor: Actor, kpi_ids: Optional[Sequence[str]] = None, *,
+                     client: Optional[KoladaClient] = None, years: Optional[Sequence[int]] = None,
+                     on_progress: Optional[Callable[[int, int, str], None]] = None) -> tuple[ImportReport,
+                     FetchResult]:
     """Fetch the given KPI ids (default: every active Kolada indicator) online and import."""
-    permissions.require(actor, "fetch_statistics", entity="kolada", engine=engine)
+    permissions.require(uow, actor, "fetch_statistics", entity="kolada")
     client = client or KoladaClient()
-    kpis = list(kpi_ids) if kpi_ids else kolada_kpi_ids(engine)
+    kpis = list(kpi_ids) if kpi_ids else kolada_kpi_ids(uow)
     if not kpis:
         raise KoladaError("Det finns inga aktiva indikatorer med källa Kolada och KPI-id.")
-    _check_known(kpis, engine)
+    _check_known(uow, kpis)
     fetched_at = utcnow()
-    result = fetch_kpis(client, kpis, [municipality_id(), *compare_ids()], years or default_years(engine), on_progress)
-    report = import_pages(actor, result.pages, fetched_at=fetched_at, unit_names=_names_if_needed(client, engine),
-                          engine=engine)
+    result = fetch_kpis(client, kpis, [municipality_id(), *compare_ids()], years or default_years(uow), on_progress)
+    report = import_pages(uow, actor, result.pages, fetched_at=fetched_at, unit_names=_names_if_needed(uow, client))
     report.titles, report.not_found = result.titles, result.not_found
     return report, result
 
 
 # --- read helpers for the CLI and the page -------------------------------------------
 
-def kolada_kpi_ids(engine: Optional[Engine] = None) -> list[str]:
-    with session_scope(engine) as session:
+def kolada_kpi_ids(uow: UnitOfWork) -> list[str]:
+    with uow.read() as session:
         rows = session.execute(
-            select(Indicator.source_ref).where(Indicator.source_kind == SOURCE, Indicator.active, Indicator.source_ref != "")
+            select(Indicator.source_ref).where(Indicator.source_kind == SOURCE, Indicator.active,
+                   Indicator.source_ref != "")
             .order_by(Indicator.code)
         ).scalars().all()
     return list(dict.fromkeys(r.strip() for r in rows))
 
 
-def default_years(engine: Optional[Engine] = None, today: Optional[date] = None) -> list[int]:
+def default_years(uow: UnitOfWork, today: Optional[date] = None) -> list[int]:
     """From the earliest of program start and baselines up to this year (Kolada simply has
     nothing yet for years not published)."""
     today = today or date.today()
-    with session_scope(engine) as session:
+    with uow.read() as session:
         program = queries.program(session)
         baselines = session.execute(
-            select(Indicator.baseline_period).where(Indicator.source_kind == SOURCE, Indicator.baseline_period.is_not(None))
+            select(Indicator.baseline_period).where(Indicator.source_kind == SOURCE,
+                   Indicator.baseline_period.is_not(None))
         ).scalars().all()
     first = program.start_year if program else today.year - 10
     first = min([first] + [int(b[:4]) for b in baselines if b and b[:4].isdigit()])
@@ -138,11 +138,11 @@ def default_years(engine: Optional[Engine] = None, today: Optional[date] = None)
     return list(range(first, last + 1))
 
 
-def last_fetch_table(engine: Optional[Engine] = None) -> pd.DataFrame:
+def last_fetch_table(uow: UnitOfWork) -> pd.DataFrame:
     """Kolada indicators with the time their values last came from Kolada ("–" when never).
     An import that changes nothing writes nothing, so this is the last fetch that brought
     new or changed values."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         df = queries.kolada_last_fetch(session)
     latest = pd.concat([pd.to_datetime(df[c], utc=True) for c in ("own_at", "comparison_at")], axis=1).max(axis=1)
     return pd.DataFrame({
@@ -325,16 +325,16 @@ def _measurement_fields(item: KoladaValue, current_comment: str) -> dict:
     }
 
 
-def _check_known(kpis: Sequence[str], engine: Optional[Engine]) -> None:
-    known = set(kolada_kpi_ids(engine))
+def _check_known(uow: UnitOfWork, kpis: Sequence[str]) -> None:
+    known = set(kolada_kpi_ids(uow))
     unknown = [k for k in kpis if k not in known]
     if unknown:
         raise KoladaError(f"okänt KPI-id: {', '.join(unknown)} (ingen aktiv indikator med källa Kolada har det KPI-id:t).")
 
 
-def _names_if_needed(client: KoladaClient, engine: Optional[Engine]) -> dict[str, str]:
+def _names_if_needed(uow: UnitOfWork, client: KoladaClient) -> dict[str, str]:
     """Kolada's names for comparison units not yet in the database (one extra request)."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         present = set(session.execute(select(ComparisonUnit.code)).scalars().all())
     if all(code in present for code in compare_ids()):
         return {}

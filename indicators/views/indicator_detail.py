@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Optional
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from db import queries
-from db.engine import session_scope
 from settings import get_settings
 from indicators.views.charts import difference_unit
 from indicators.files.long_format import SUPPRESSED_NOTE
@@ -16,12 +14,13 @@ from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number
 from indicators.views.gaps import apply_suppression
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.vocabulary import DIRECTION_LABELS, GENDER_LABELS, GENDER_ORDER, PERIODICITY_LABELS, SOURCE_LABELS
+from indicators.unit_of_work import UnitOfWork
 
 
 
-def indicator_detail(code: str, engine: Optional[Engine] = None) -> Optional[dict]:
+def indicator_detail(uow: UnitOfWork, code: str) -> Optional[dict]:
     """Definition, links, targets, values, comparisons and value history of one indicator."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         match = queries.indicators(session, code=code)
         if match.empty:
             return None
@@ -57,7 +56,8 @@ def definition_rows(detail: dict) -> list[tuple[str, str]]:
     if ind.get("baseline_period") and pd.notna(ind.get("baseline_value")):
         baseline = f"{format_number(ind['baseline_value'], decimals, unit)} ({period_from_code(ind['baseline_period']).label})"
     targets = detail["targets"]
-    target_text = "; ".join(f"{int(y)}: {format_number(v, decimals, unit)}" for y, v in zip(targets["year"], targets["value"])) or "–"
+    target_text = "; ".join(f"{int(y)}: {format_number(v, decimals, unit)}" for y,
+                            v in zip(targets["year"], targets["value"])) or "–"
     return [
         ("Kod", ind["code"]),
         ("Definition", ind["definition"] or "–"),
@@ -72,7 +72,8 @@ def definition_rows(detail: dict) -> list[tuple[str, str]]:
         ("Resultatmål", ", ".join(detail["result_goals"]) or "–"),
         ("Utgångsläge", baseline),
         ("Målvärden", target_text),
-        ("Nedbrytning", ", ".join(w for w, on in (("kön", ind["by_gender"]), ("område", ind["by_area"])) if on) or "ingen"),
+        ("Nedbrytning",
+         ", ".join(w for w, on in (("kön", ind["by_gender"]), ("område", ind["by_area"])) if on) or "ingen"),
     ]
 
 
@@ -90,9 +91,11 @@ def values_table(indicator: dict, values: pd.DataFrame, threshold: Optional[int]
         "Period": [period_from_code(p).label for p in shown["period"]],
         "Kön": shown["gender"].map(GENDER_LABELS).to_numpy(),
         "Område": shown["area_name"].to_numpy(),
-        "Värde": [SUPPRESSED if s or pd.isna(v) else format_number(v, decimals, unit) for v, s in zip(shown["value"], shown["suppressed"])],
+        "Värde": [SUPPRESSED if s or pd.isna(v) else format_number(v, decimals, unit) for v,
+                  s in zip(shown["value"], shown["suppressed"])],
         "Status": shown["status"].to_numpy(),
-        "Kommentar": [(SUPPRESSED_NOTE.format(n=threshold) if s else (c or "")) for c, s in zip(shown["comment"], shown["suppressed"])],
+        "Kommentar": [(SUPPRESSED_NOTE.format(n=threshold) if s else (c or "")) for c,
+                      s in zip(shown["comment"], shown["suppressed"])],
         "Ändrad av": shown["updated_by"].to_numpy(),
         "Dold": shown["suppressed"].to_numpy(),
     }, columns=columns)
@@ -137,9 +140,9 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def focus_area_data(code: str, engine: Optional[Engine] = None) -> Optional[dict]:
+def focus_area_data(uow: UnitOfWork, code: str) -> Optional[dict]:
     """One focus area: its active indicators with values, targets and comparisons, and its actions."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         areas = queries.focus_areas(session)
         match = areas[areas["code"] == code]
         if match.empty:

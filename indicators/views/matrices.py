@@ -6,11 +6,10 @@ from datetime import date
 from typing import Optional
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from db import queries
-from db.engine import session_scope
 from indicators.rules.periods import expected_periods
+from indicators.unit_of_work import UnitOfWork
 
 EMPTY_MARK = "0 ⚠"
 EMPTY_LEGEND = "0 ⚠ = ingen indikator/insats i cellen (en lucka i täckningen)."
@@ -40,8 +39,8 @@ def _result_labels(goals: pd.DataFrame) -> pd.DataFrame:
     return goals.assign(label=[span(r) for r in goals.itertuples()])
 
 
-def _load(engine: Optional[Engine]) -> dict[str, pd.DataFrame]:
-    with session_scope(engine) as session:
+def _load(uow: UnitOfWork) -> dict[str, pd.DataFrame]:
+    with uow.read() as session:
         return {
             "indicators": queries.indicators(session, include_retired=False),
             "program_goals": queries.program_goals(session),
@@ -55,11 +54,11 @@ def _load(engine: Optional[Engine]) -> dict[str, pd.DataFrame]:
         }
 
 
-def goal_matrices(engine: Optional[Engine] = None) -> dict[str, pd.DataFrame]:
+def goal_matrices(uow: UnitOfWork) -> dict[str, pd.DataFrame]:
     """Program goals × focus areas (indicators, actions) and result goals × focus areas
     (indicators). Active indicators only; an action counts in its own focus area under each
     program goal that motivates it."""
-    data = _load(engine)
+    data = _load(uow)
     areas = data["focus_areas"]
     inds = data["indicators"][["id", "focus_area_id"]].rename(columns={"id": "indicator_id"})
     ind_goals = data["ind_goals"].merge(inds, on="indicator_id")
@@ -93,12 +92,12 @@ def missing_values(indicators: pd.DataFrame, totals: pd.DataFrame, today: date) 
     return lacking[MISSING_COLUMNS].reset_index(drop=True)
 
 
-def responsibility(engine: Optional[Engine] = None, today: Optional[date] = None) -> dict[str, pd.DataFrame]:
+def responsibility(uow: UnitOfWork, today: Optional[date] = None) -> dict[str, pd.DataFrame]:
     """Organisations × focus areas (indicators owned, actions owned) and, per organisation,
     the indicators still lacking a value for the current reporting period."""
     today = today or date.today()
-    data = _load(engine)
-    with session_scope(engine) as session:
+    data = _load(uow)
+    with uow.read() as session:
         totals = queries.total_series(session)
     orgs, inds = data["organisations"], data["indicators"]
     # A deactivated organisation that still owns indicators or actions stays visible:

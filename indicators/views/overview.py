@@ -5,15 +5,14 @@ from datetime import date
 from typing import Optional
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from db import crud, queries
-from db.engine import session_scope
 from indicators.rules.formatting import format_number
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.status import (
     Target, choose_target, compute_status, rule_from_settings, status_label, trend, trend_arrow,
 )
+from indicators.unit_of_work import UnitOfWork
 
 OVERVIEW_COLUMNS = [
     "id", "code", "name", "focus_code", "focus_name", "focus_number", "org_code", "org_name", "unit",
@@ -23,14 +22,14 @@ OVERVIEW_COLUMNS = [
 ]
 
 
-def data_version(engine: Optional[Engine] = None) -> str:
+def data_version(uow: UnitOfWork) -> str:
     """Changes on every write: the cache key for dashboards."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         return crud.data_version(session)
 
 
-def is_demo(engine: Optional[Engine] = None) -> bool:
-    with session_scope(engine) as session:
+def is_demo(uow: UnitOfWork) -> bool:
+    with uow.read() as session:
         return crud.is_demo(session)
 
 
@@ -87,9 +86,9 @@ def assess(row: dict, latest: list[tuple[str, Optional[float]]], targets: list[T
     }
 
 
-def overview(engine: Optional[Engine] = None) -> pd.DataFrame:
+def overview(uow: UnitOfWork) -> pd.DataFrame:
     """One row per active indicator with its latest whole-municipality value and status."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         inds = queries.indicators(session, include_retired=False)
         if inds.empty:
             return pd.DataFrame(columns=OVERVIEW_COLUMNS)
@@ -111,9 +110,9 @@ def overview(engine: Optional[Engine] = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
 
 
-def structure(engine: Optional[Engine] = None) -> dict[str, pd.DataFrame]:
+def structure(uow: UnitOfWork) -> dict[str, pd.DataFrame]:
     """Program, goals, focus areas, result goals and organisations for filters and trees."""
-    with session_scope(engine) as session:
+    with uow.read() as session:
         prog = queries.program(session)
         return {
             "program": prog.model_dump() if prog else {},

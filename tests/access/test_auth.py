@@ -17,6 +17,7 @@ from indicators.access import users
 from indicators.access.permissions import ADMIN, OFFICIAL, VIEWER, Actor, PermissionDenied
 from tests.utils.actors import ADMIN as ADMIN_ACTOR
 from tests.utils.paths import ROOT
+from indicators.unit_of_work import UnitOfWork
 
 OWN, OTHER = 1, 2
 ACTORS = {
@@ -48,7 +49,7 @@ def refusals(engine) -> list[AuditEvent]:
 
 def test_refusal_is_audited_in_its_own_transaction(engine):
     with pytest.raises(PermissionDenied, match="får inte rapportera värden"):
-        permissions.require(ACTORS[OFFICIAL], "write_values", [OTHER], entity="measurement", engine=engine)
+        permissions.require(UnitOfWork(engine), ACTORS[OFFICIAL], "write_values", [OTHER], entity="measurement")
     [event] = refusals(engine)
     assert event.user_email == "o@test.invalid" and event.field == "write_values"
 
@@ -56,18 +57,18 @@ def test_refusal_is_audited_in_its_own_transaction(engine):
 @pytest.mark.parametrize("role", [OFFICIAL, VIEWER])
 def test_only_admin_manages_users(engine, role):
     with pytest.raises(PermissionDenied):
-        users.create_user(ACTORS[role], "ny@test.invalid", "viewer", password="ett-langt-losenord", engine=engine)
+        users.create_user(UnitOfWork(engine), ACTORS[role], "ny@test.invalid", "viewer", password="ett-langt-losenord")
     with pytest.raises(PermissionDenied):
-        users.update_user(ACTORS[role], "ny@test.invalid", role="admin", engine=engine)
+        users.update_user(UnitOfWork(engine), ACTORS[role], "ny@test.invalid", role="admin")
     assert len(refusals(engine)) == 2
-    users.create_user(ACTORS[ADMIN], "ny@test.invalid", "viewer", password="ett-langt-losenord", engine=engine)
-    users.update_user(ACTORS[ADMIN], "ny@test.invalid", role="official", orgs=["SN"], engine=engine)
-    [row] = [u for u in users.list_users(engine) if u["e-post"] == "ny@test.invalid"]
+    users.create_user(UnitOfWork(engine), ACTORS[ADMIN], "ny@test.invalid", "viewer", password="ett-langt-losenord")
+    users.update_user(UnitOfWork(engine), ACTORS[ADMIN], "ny@test.invalid", role="official", orgs=["SN"])
+    [row] = [u for u in users.list_users(UnitOfWork(engine)) if u["e-post"] == "ny@test.invalid"]
     assert (row["roll"], row["organisationer"]) == ("official", "SN")
 
 
 def test_passwords_are_hashed_with_argon2(engine):
-    users.create_user(ADMIN_ACTOR, "h@test.invalid", "viewer", password="ett-langt-losenord", engine=engine)
+    users.create_user(UnitOfWork(engine), ADMIN_ACTOR, "h@test.invalid", "viewer", password="ett-langt-losenord")
     from db.models import User
     with session_scope(engine) as session:
         user = session.execute(select(User).where(User.email == "h@test.invalid")).scalar_one()
@@ -76,33 +77,33 @@ def test_passwords_are_hashed_with_argon2(engine):
 
 def test_short_password_refused(engine):
     with pytest.raises(users.UserError, match="minst"):
-        users.create_user(ADMIN_ACTOR, "k@test.invalid", "viewer", password="kort", engine=engine)
+        users.create_user(UnitOfWork(engine), ADMIN_ACTOR, "k@test.invalid", "viewer", password="kort")
 
 
 def test_login_back_off_and_recovery(engine):
-    users.create_user(ADMIN_ACTOR, "l@test.invalid", "viewer", password="ett-langt-losenord", engine=engine)
+    users.create_user(UnitOfWork(engine), ADMIN_ACTOR, "l@test.invalid", "viewer", password="ett-langt-losenord")
     now = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
     for _ in range(users.FREE_ATTEMPTS - 1):
-        assert users.authenticate("l@test.invalid", "fel", now=now, engine=engine).message == "Fel e-post eller lösenord."
-    locked = users.authenticate("l@test.invalid", "fel", now=now, engine=engine)
+        assert users.authenticate(UnitOfWork(engine), "l@test.invalid", "fel", now=now).message == "Fel e-post eller lösenord."
+    locked = users.authenticate(UnitOfWork(engine), "l@test.invalid", "fel", now=now)
     assert "spärrat i 30 sekunder" in locked.message
     # During the lock even the right password is refused …
-    during = users.authenticate("l@test.invalid", "ett-langt-losenord", now=now + timedelta(seconds=10), engine=engine)
+    during = users.authenticate(UnitOfWork(engine), "l@test.invalid", "ett-langt-losenord", now=now + timedelta(seconds=10))
     assert during.actor is None and "Försök igen om" in during.message
     # … the next failure doubles the wait …
     later = now + timedelta(seconds=31)
-    assert "60 sekunder" in users.authenticate("l@test.invalid", "fel", now=later, engine=engine).message
+    assert "60 sekunder" in users.authenticate(UnitOfWork(engine), "l@test.invalid", "fel", now=later).message
     # … and after it the right password works and resets the counter.
-    ok = users.authenticate("L@test.invalid ", "ett-langt-losenord", now=later + timedelta(seconds=61), engine=engine)
+    ok = users.authenticate(UnitOfWork(engine), "L@test.invalid ", "ett-langt-losenord", now=later + timedelta(seconds=61))
     assert ok.actor is not None and ok.actor.role == "viewer"
 
 
 def test_unknown_and_disabled_users_get_the_same_message(engine):
-    users.create_user(ADMIN_ACTOR, "d@test.invalid", "viewer", password="ett-langt-losenord", engine=engine)
-    users.update_user(ADMIN_ACTOR, "d@test.invalid", active=False, engine=engine)
-    assert users.authenticate("d@test.invalid", "ett-langt-losenord", engine=engine).actor is None
-    assert users.authenticate("okand@test.invalid", "x", engine=engine).message == "Fel e-post eller lösenord."
-    assert users.actor_for_email("d@test.invalid", engine) is None
+    users.create_user(UnitOfWork(engine), ADMIN_ACTOR, "d@test.invalid", "viewer", password="ett-langt-losenord")
+    users.update_user(UnitOfWork(engine), ADMIN_ACTOR, "d@test.invalid", active=False)
+    assert users.authenticate(UnitOfWork(engine), "d@test.invalid", "ett-langt-losenord").actor is None
+    assert users.authenticate(UnitOfWork(engine), "okand@test.invalid", "x").message == "Fel e-post eller lösenord."
+    assert users.actor_for_email(UnitOfWork(engine), "d@test.invalid") is None
 
 
 def test_session_expiry():

@@ -22,6 +22,7 @@ from indicators.reporting import values
 from indicators.access.permissions import Actor, PermissionDenied
 from indicators.sources import kolada_import
 from tests.utils.demo import DEMO_TODAY
+from indicators.unit_of_work import UnitOfWork
 
 ROLES = ["admin", "official_own", "official_other", "viewer"]
 
@@ -40,9 +41,8 @@ def actor_for(role: str, engine) -> Actor:
 
 # BOS04 (antal per kvartal) belongs to SN: "own" for the SN official, "other" for the BN official.
 def save_value(actor, engine):
-    result = values.save_values(actor, [{"indicator": "BOS04", "period": "2026Q3", "gender": "T", "area": "HELA",
-                                         "value": "880", "comment": "matris", "expected_version": outcomes.OVERWRITE}],
-                                engine=engine, today=DEMO_TODAY)
+    result = values.save_values(UnitOfWork(engine), actor, [{"indicator": "BOS04", "period": "2026Q3", "gender": "T", "area": "HELA",
+                                         "value": "880", "comment": "matris", "expected_version": outcomes.OVERWRITE}], today=DEMO_TODAY)
     if any(e.kind == outcomes.DENIED for e in result.errors):
         raise PermissionDenied("refused")
     assert result.ok, result.errors
@@ -50,41 +50,41 @@ def save_value(actor, engine):
 
 def import_values(actor, engine):
     data = "indikator;period;kön;område;värde;kommentar\nBOS04;2026Q2;T;Hela kommunen;881;matris\n".encode("utf-8-sig")
-    _, result = file_import.import_file(actor, "v.csv", data, engine=engine, today=DEMO_TODAY)
+    _, result = file_import.import_file(UnitOfWork(engine), actor, "v.csv", data, today=DEMO_TODAY)
     if any(e.kind == outcomes.DENIED for e in result.errors):
         raise PermissionDenied("refused")
     assert result.ok, result.errors
 
 
 def create_action(actor, engine):
-    actions.create_action(actor, actions.ActionData(
-        name="Matrisinsats", focus_area="bostad", program_goals=[2], organisations=["SN"]), engine)
+    actions.create_action(UnitOfWork(engine), actor, actions.ActionData(
+        name="Matrisinsats", focus_area="bostad", program_goals=[2], organisations=["SN"]))
 
 
 def create_meeting(actor, engine):
-    meeting_records.create_meeting(actor, meeting_records.MeetingData(date=date(2026, 12, 1), kind="extra"), engine)
+    meeting_records.create_meeting(UnitOfWork(engine), actor, meeting_records.MeetingData(date=date(2026, 12, 1), kind="extra"))
 
 
 def lock_period(actor, engine):
-    locks.lock_period(actor, "2019", "matris", engine=engine)
+    locks.lock_period(UnitOfWork(engine), actor, "2019", "matris")
 
 
 def manage_users(actor, engine):
-    users.create_user(actor, "ny@test.invalid", "viewer", engine=engine)
+    users.create_user(UnitOfWork(engine), actor, "ny@test.invalid", "viewer")
 
 
 def make_snapshot(actor, engine):
-    snapshot.create_snapshot(actor, 2024, snapshot_date=date(2025, 3, 1), engine=engine)
+    snapshot.create_snapshot(UnitOfWork(engine), actor, 2024, snapshot_date=date(2025, 3, 1))
 
 
 def fetch_statistics(actor, engine):
     page = {"values": [{"kpi": "N00914", "municipality": "0583", "period": 2024,
                         "values": [{"gender": "T", "value": 77.0, "count": 1, "status": ""}]}], "next_url": None}
-    kolada_import.import_pages(actor, [page], engine=engine)
+    kolada_import.import_pages(UnitOfWork(engine), actor, [page])
 
 
 def edit_structure(actor, engine):
-    structure.create_area(actor, code="A99", name="Nytt område", engine=engine)
+    structure.create_area(UnitOfWork(engine), actor, code="A99", name="Nytt område")
 
 
 WRITES = {

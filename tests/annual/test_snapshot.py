@@ -25,6 +25,7 @@ from tests.utils.demo import FOCUS_AREAS
 from tests.utils.demo import FOLLOW_UP_YEAR as YEAR
 from tests.utils.measurements import measurement as _value
 from tests.utils.pdf import pdf_text as _pdf_text
+from indicators.unit_of_work import UnitOfWork
 
 DAY = date(2026, 11, 22)
 PAYLOADS = ['=HYPERLINK("http://x")', "+cmd", "@SUM(1)"]
@@ -55,19 +56,19 @@ def tricky_engine(demo_engine):
 
 
 def test_same_data_and_date_give_identical_bytes_and_hash(demo_engine):
-    first = content_builder.canonical_json(content_builder.build_content(YEAR, demo_engine, snapshot_date=DAY))
-    second = content_builder.canonical_json(content_builder.build_content(YEAR, demo_engine, snapshot_date=DAY))
+    first = content_builder.canonical_json(content_builder.build_content(UnitOfWork(demo_engine), YEAR, snapshot_date=DAY))
+    second = content_builder.canonical_json(content_builder.build_content(UnitOfWork(demo_engine), YEAR, snapshot_date=DAY))
     assert first == second
     assert content_builder.content_hash(first) == hashlib.sha256(first).hexdigest()
-    other_day = content_builder.canonical_json(content_builder.build_content(YEAR, demo_engine, snapshot_date=date(2026, 11, 23)))
+    other_day = content_builder.canonical_json(content_builder.build_content(UnitOfWork(demo_engine), YEAR, snapshot_date=date(2026, 11, 23)))
     assert content_builder.content_hash(other_day) != content_builder.content_hash(first)
 
-    id1, sha1, names1 = snapshot.create_snapshot(ADMIN, YEAR, snapshot_date=DAY, engine=demo_engine)
-    id2, sha2, names2 = snapshot.create_snapshot(ADMIN, YEAR, snapshot_date=DAY, engine=demo_engine)
+    id1, sha1, names1 = snapshot.create_snapshot(UnitOfWork(demo_engine), ADMIN, YEAR, snapshot_date=DAY)
+    id2, sha2, names2 = snapshot.create_snapshot(UnitOfWork(demo_engine), ADMIN, YEAR, snapshot_date=DAY)
     assert (id1, sha1, names1) == (id2, sha2, names2)
     assert sha1 == content_builder.content_hash(first)
-    assert len(snapshot.list_snapshots(demo_engine)) == 1
-    stored = snapshot.snapshot_file(id1, next(n for n in names1 if n.endswith(".json")), demo_engine)
+    assert len(snapshot.list_snapshots(UnitOfWork(demo_engine))) == 1
+    stored = snapshot.snapshot_file(UnitOfWork(demo_engine), id1, next(n for n in names1 if n.endswith(".json")))
     assert hashlib.sha256(stored).hexdigest() == sha1  # the JSON file is exactly the hashed bytes
     with session_scope(demo_engine) as session:
         events = session.execute(select(AuditEvent).where(AuditEvent.entity == "snapshot")).scalars().all()
@@ -75,7 +76,7 @@ def test_same_data_and_date_give_identical_bytes_and_hash(demo_engine):
 
 
 def test_content_holds_only_periods_up_to_the_year_and_one_status_per_indicator(demo_engine):
-    content = content_builder.build_content(YEAR, demo_engine, snapshot_date=DAY)
+    content = content_builder.build_content(UnitOfWork(demo_engine), YEAR, snapshot_date=DAY)
     assert content["values"] and all(int(v["period"][:4]) <= YEAR for v in content["values"])
     assert {s["indicator"] for s in content["statuses"]} == {i["code"] for i in content["indicators"]}
     assert [f["name"] for f in content["focus_areas"]] == FOCUS_AREAS
@@ -85,7 +86,7 @@ def test_content_holds_only_periods_up_to_the_year_and_one_status_per_indicator(
 
 
 def test_snapshot_is_frozen_and_comparison_lists_corrections(demo_engine):
-    snapshot_id, sha, _ = snapshot.create_snapshot(ADMIN, YEAR, snapshot_date=DAY, engine=demo_engine)
+    snapshot_id, sha, _ = snapshot.create_snapshot(UnitOfWork(demo_engine), ADMIN, YEAR, snapshot_date=DAY)
     with session_scope(demo_engine) as session:
         before_json = session.get(Snapshot, snapshot_id).content_json
     before_files = _files(demo_engine, snapshot_id)
@@ -106,9 +107,9 @@ def test_snapshot_is_frozen_and_comparison_lists_corrections(demo_engine):
         row = session.get(Snapshot, snapshot_id)
         assert (row.content_json, row.sha256) == (before_json, sha)
     assert _files(demo_engine, snapshot_id) == before_files
-    assert content_builder.content_hash(content_builder.canonical_json(content_builder.build_content(YEAR, demo_engine, snapshot_date=DAY))) != sha
+    assert content_builder.content_hash(content_builder.canonical_json(content_builder.build_content(UnitOfWork(demo_engine), YEAR, snapshot_date=DAY))) != sha
 
-    changes = snapshot.compare_with_now(snapshot_id, demo_engine)
+    changes = snapshot.compare_with_now(UnitOfWork(demo_engine), snapshot_id)
     arb01 = changes[(changes["indikator"] == "ARB01") & (changes["period"] == "2025") & (changes["kön"] == "T")
                     & (changes["område"] == "Hela kommunen")]
     assert len(arb01) == 1
@@ -121,18 +122,18 @@ def test_snapshot_is_frozen_and_comparison_lists_corrections(demo_engine):
 
 
 def test_compare_lists_values_added_for_the_year(demo_engine):
-    snapshot_id, _, _ = snapshot.create_snapshot(ADMIN, 2019, snapshot_date=DAY, engine=demo_engine)
+    snapshot_id, _, _ = snapshot.create_snapshot(UnitOfWork(demo_engine), ADMIN, 2019, snapshot_date=DAY)
     with session_scope(demo_engine, write=True) as session:
         indicator = crud.by_code(session, Indicator, "DEM01")  # reported in election years only
         total = crud.by_code(session, Area, "HELA")
         session.add(Measurement(indicator_id=indicator.id, period="2019", area_id=total.id, value=70.0))
         session.add(Measurement(indicator_id=indicator.id, period="2020", area_id=total.id, value=71.0))
-    changes = snapshot.compare_with_now(snapshot_id, demo_engine)
+    changes = snapshot.compare_with_now(UnitOfWork(demo_engine), snapshot_id)
     assert changes[["indikator", "period", "ändring"]].values.tolist() == [["DEM01", "2019", "nytt"]]
 
 
 def test_exports_hold_no_formulas_from_user_text_and_no_small_breakdowns(tricky_engine):
-    snapshot_id, _, _ = snapshot.create_snapshot(ADMIN, YEAR, snapshot_date=DAY, engine=tricky_engine)
+    snapshot_id, _, _ = snapshot.create_snapshot(UnitOfWork(tricky_engine), ADMIN, YEAR, snapshot_date=DAY)
     files = _files(tricky_engine, snapshot_id)
     workbook = load_workbook(io.BytesIO(_by_ext(files, ".xlsx")))
     assert workbook.sheetnames == ["Sammanfattning", *FOCUS_AREAS, "Rådata", "Insatser", "Ansvar"]
@@ -164,7 +165,7 @@ def test_exports_hold_no_formulas_from_user_text_and_no_small_breakdowns(tricky_
 
 
 def test_pdf_names_every_focus_area_the_year_and_the_hash(demo_engine):
-    snapshot_id, sha, _ = snapshot.create_snapshot(ADMIN, YEAR, snapshot_date=DAY, engine=demo_engine)
+    snapshot_id, sha, _ = snapshot.create_snapshot(UnitOfWork(demo_engine), ADMIN, YEAR, snapshot_date=DAY)
     text = _pdf_text(_by_ext(_files(demo_engine, snapshot_id), ".pdf"))
     for name in FOCUS_AREAS:
         assert name in text
@@ -179,7 +180,7 @@ def test_pdf_falls_back_to_a_core_font_without_dejavu(demo_engine, tmp_path, mon
     from indicators.files import pdf
 
     monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)  # no fonts there
-    content = content_builder.build_content(YEAR, demo_engine, snapshot_date=DAY)
+    content = content_builder.build_content(UnitOfWork(demo_engine), YEAR, snapshot_date=DAY)
     text = _pdf_text(pdf_report.render(content, "0" * 64))
     assert f"Årsuppföljning {YEAR}" in text and "X inte på väg" in text
 
@@ -187,7 +188,7 @@ def test_pdf_falls_back_to_a_core_font_without_dejavu(demo_engine, tmp_path, mon
 @pytest.mark.parametrize("actor", [VIEWER, official(1)], ids=["viewer", "official"])
 def test_only_admin_may_create_a_snapshot(demo_engine, actor):
     with pytest.raises(PermissionDenied):
-        snapshot.create_snapshot(actor, YEAR, snapshot_date=DAY, engine=demo_engine)
+        snapshot.create_snapshot(UnitOfWork(demo_engine), actor, YEAR, snapshot_date=DAY)
     with session_scope(demo_engine) as session:
         assert crud.count_rows(session, Snapshot) == 0
         refused = session.execute(select(AuditEvent).where(AuditEvent.action == "refused")).scalars().all()

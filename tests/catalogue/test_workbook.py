@@ -16,27 +16,27 @@ from indicators.catalogue import workbook as catalogue_io
 from indicators.views import overview
 from tests.utils.actors import ADMIN
 from tests.utils.records import audit_rows, dump, ids
+from indicators.unit_of_work import UnitOfWork
 
 
 def test_catalogue_round_trip_leaves_database_unchanged(demo_engine):
     ind_id = ids(demo_engine, Indicator, "ARB01")
-    data, version = catalogue_indicators.indicator_data(ind_id, demo_engine)
-    catalogue_indicators.update_indicator(ADMIN, ind_id, replace(data, definition="=SUMMA(A1) -- formelliknande text"),
-                           expected_version=version, engine=demo_engine)
-    before, audits, data_version = dump(demo_engine), len(audit_rows(demo_engine)), overview.data_version(demo_engine)
-    exported = catalogue_io.export_catalogue_xlsx(demo_engine)
+    data, version = catalogue_indicators.indicator_data(UnitOfWork(demo_engine), ind_id)
+    catalogue_indicators.update_indicator(UnitOfWork(demo_engine), ADMIN, ind_id, replace(data, definition="=SUMMA(A1) -- formelliknande text"), expected_version=version)
+    before, audits, data_version = dump(demo_engine), len(audit_rows(demo_engine)), overview.data_version(UnitOfWork(demo_engine))
+    exported = catalogue_io.export_catalogue_xlsx(UnitOfWork(demo_engine))
     sheet = load_workbook(io.BytesIO(exported))["Indikatorer"]
     cells = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert cells["ARB01"][catalogue_io.COLUMNS.index("definition")].startswith("'=")  # neutralised
     assert cells["ARB01"][catalogue_io.COLUMNS.index("targets")] == "2023:78;2027:80"
-    report = catalogue_io.import_catalogue_xlsx(ADMIN, exported, demo_engine)
+    report = catalogue_io.import_catalogue_xlsx(UnitOfWork(demo_engine), ADMIN, exported)
     assert report.ok and not report.created and not report.updated and len(report.unchanged) == len(cells)
     assert dump(demo_engine) == before
-    assert len(audit_rows(demo_engine)) == audits and overview.data_version(demo_engine) == data_version
+    assert len(audit_rows(demo_engine)) == audits and overview.data_version(UnitOfWork(demo_engine)) == data_version
 
 
 def edited_workbook(engine, edit) -> bytes:
-    workbook = load_workbook(io.BytesIO(catalogue_io.export_catalogue_xlsx(engine)))
+    workbook = load_workbook(io.BytesIO(catalogue_io.export_catalogue_xlsx(UnitOfWork(engine))))
     edit(workbook["Indikatorer"])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -53,11 +53,11 @@ def test_catalogue_import_with_a_bad_row_writes_nothing(engine):
         sheet.cell(4, column("periodicity")).value = "månad"
         sheet.cell(5, column("targets")).value = "2027=80"
     before = dump(engine)
-    report = catalogue_io.import_catalogue_xlsx(ADMIN, edited_workbook(engine, edit), engine)
+    report = catalogue_io.import_catalogue_xlsx(UnitOfWork(engine), ADMIN, edited_workbook(engine, edit))
     assert not report.ok
     assert report.errors[0].startswith("Rad 4, periodicitet: 'månad' är ingen periodicitet; välj år, halvår, kvartal")
     assert report.errors[1] == "Rad 5, målvärden: '2027=80' ska skrivas år:värde, t.ex. 2027:80"
-    assert catalogue_io.import_catalogue_xlsx(ADMIN, b"inte en excelfil", engine).errors == [
+    assert catalogue_io.import_catalogue_xlsx(UnitOfWork(engine), ADMIN, b"inte en excelfil").errors == [
         "Filen kan inte läsas som en Excel-fil (.xlsx)."]
     assert dump(engine) == before
 
@@ -68,12 +68,12 @@ def test_catalogue_import_creates_and_updates_by_code(engine):
         row[0], row[1] = "NY99", "Helt ny indikator"
         sheet.append(row)
         sheet.cell(2, column("targets")).value = "2023: 78; 2027: 81,5"
-    report = catalogue_io.import_catalogue_xlsx(ADMIN, edited_workbook(engine, edit), engine)
+    report = catalogue_io.import_catalogue_xlsx(UnitOfWork(engine), ADMIN, edited_workbook(engine, edit))
     assert report.ok, report.errors
     assert (report.created, len(report.updated)) == (["NY99"], 1)
     first_code = report.updated[0]
-    assert catalogue_indicators.indicator_data(ids(engine, Indicator, first_code), engine)[0].targets[2027] == 81.5
-    assert catalogue_indicators.indicator_data(ids(engine, Indicator, "NY99"), engine)[0].name == "Helt ny indikator"
+    assert catalogue_indicators.indicator_data(UnitOfWork(engine), ids(engine, Indicator, first_code))[0].targets[2027] == 81.5
+    assert catalogue_indicators.indicator_data(UnitOfWork(engine), ids(engine, Indicator, "NY99"))[0].name == "Helt ny indikator"
     assert [e.reason for e in audit_rows(engine, field="target:2027", entity_id=str(ids(engine, Indicator, first_code)))] == ["katalogimport"]
 
 

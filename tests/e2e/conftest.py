@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.utils.browser import ARTIFACTS, VIEWPORT, wait_for_app
+from indicators.unit_of_work import UnitOfWork
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -116,8 +117,8 @@ def _prepare_values(url: str, official_email: str) -> Plan:
 
     engine = get_engine(url)
     today = date.today()
-    actor = users.actor_for_email(official_email, engine)
-    sheet = sheets.reporting_sheet(actor, periods.current_reporting_period(today).code, engine=engine, today=today)
+    actor = users.actor_for_email(UnitOfWork(engine), official_email)
+    sheet = sheets.reporting_sheet(UnitOfWork(engine), actor, periods.current_reporting_period(today).code, today=today)
     with_total = [(item, _total_cell(item)) for item in sheet.items if _total_cell(item) is not None]
 
     def fits(item, cell) -> bool:

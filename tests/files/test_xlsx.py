@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from indicators.files.long_format import long_rows
 from indicators.files.xlsx import to_xlsx_bytes
 from indicators.views import indicator_detail
+from indicators.unit_of_work import UnitOfWork
 
 
 def test_xlsx_has_swedish_headers_numbers_and_neutralised_text():
@@ -22,8 +23,8 @@ def test_xlsx_has_swedish_headers_numbers_and_neutralised_text():
 
 
 def test_xlsx_of_demo_indicator_matches_csv_rows(demo_engine):
-    detail = indicator_detail.indicator_detail("UTB06", demo_engine)
-    rows = long_rows(demo_engine, indicator_ids=[int(detail["indicator"]["id"])])
+    detail = indicator_detail.indicator_detail(UnitOfWork(demo_engine), "UTB06")
+    rows = long_rows(UnitOfWork(demo_engine), indicator_ids=[int(detail["indicator"]["id"])])
     sheet = load_workbook(io.BytesIO(to_xlsx_bytes(rows))).active
     assert sheet.max_row == len(rows) + 1
     numbers = [c.value for c in sheet["E"][1:] if c.value is not None]

@@ -14,6 +14,7 @@ from indicators.meetings import documents as meeting_docs
 from tests.utils.demo import FOCUS_AREAS
 from tests.utils.measurements import measurement as _value
 from tests.utils.pdf import pdf_text as _pdf_text
+from indicators.unit_of_work import UnitOfWork
 
 
 def _meetings(engine) -> list[Meeting]:
@@ -28,30 +29,30 @@ def test_underlag_lists_values_changed_since_the_previous_meeting(demo_engine):
         changed.value, changed.updated_at = 12.3, datetime(2026, 4, 15, 8, tzinfo=timezone.utc)  # on the meeting day
         earlier = _value(session, "BRO02", "2022")
         earlier.updated_at = datetime(2025, 10, 14, 18, tzinfo=timezone.utc)  # the previous meeting's day
-    changes = meeting_docs.changed_totals(second.id, demo_engine)
+    changes = meeting_docs.changed_totals(UnitOfWork(demo_engine), second.id)
     keys = set(zip(changes["code"], changes["period"], changes["gender"]))
     assert ("ARB03", "2022", "T") in keys and ("BRO02", "2022", "T") not in keys
     assert all(first.date < day <= second.date for day in pd.to_datetime(changes["updated_at"], utc=True).dt.date)
     assert changes.empty or not changes.loc[changes["suppressed"], "value"].notna().any()
-    text = _pdf_text(meeting_docs.meeting_underlag_pdf(second.id, demo_engine))
+    text = _pdf_text(meeting_docs.meeting_underlag_pdf(UnitOfWork(demo_engine), second.id))
     assert "Underlag till mötet" in text and second.date.isoformat() in text and first.date.isoformat() in text
     assert "ARB03" in text and "12,3" in text
     for name in FOCUS_AREAS:
         assert name in text
-    assert meeting_docs.changed_totals(first.id, demo_engine).empty  # a first meeting has no window start
-    assert "Första registrerade mötet" in _pdf_text(meeting_docs.meeting_underlag_pdf(first.id, demo_engine))
+    assert meeting_docs.changed_totals(UnitOfWork(demo_engine), first.id).empty  # a first meeting has no window start
+    assert "Första registrerade mötet" in _pdf_text(meeting_docs.meeting_underlag_pdf(UnitOfWork(demo_engine), first.id))
 
 
 def test_notes_list_attendees_decisions_and_default_distribution(demo_engine):
     meeting = _meetings(demo_engine)[-1]
-    text = _pdf_text(meeting_docs.meeting_notes_pdf(meeting.id, demo_engine))
+    text = _pdf_text(meeting_docs.meeting_notes_pdf(UnitOfWork(demo_engine), meeting.id))
     assert "Minnesanteckningar" in text and "Ledamot KS 1" in text and meeting.decisions[:40] in text
     with session_scope(demo_engine, write=True) as session:
         for row in session.execute(select(MeetingDistribution).where(MeetingDistribution.meeting_id == meeting.id)).scalars():
             session.delete(row)
-    recipients = [code for code, _ in meeting_docs.distribution_list(meeting.id, demo_engine)]
+    recipients = [code for code, _ in meeting_docs.distribution_list(UnitOfWork(demo_engine), meeting.id)]
     assert recipients == ["BN", "KS", "SBN", "SN", "TSN", "VAN"]  # KS and every represented board
     with session_scope(demo_engine, write=True) as session:
         session.add(MeetingDistribution(meeting_id=meeting.id, organisation_id=crud.by_code(session, Organisation, "KF").id))
-    assert meeting_docs.distribution_list(meeting.id, demo_engine) == [("KF", "Kommunfullmäktige")]
-    assert "Kommunfullmäktige (KF)" in _pdf_text(meeting_docs.meeting_notes_pdf(meeting.id, demo_engine))
+    assert meeting_docs.distribution_list(UnitOfWork(demo_engine), meeting.id) == [("KF", "Kommunfullmäktige")]
+    assert "Kommunfullmäktige (KF)" in _pdf_text(meeting_docs.meeting_notes_pdf(UnitOfWork(demo_engine), meeting.id))

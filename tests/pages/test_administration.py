@@ -6,6 +6,7 @@ from indicators.catalogue import indicators as catalogue_indicators
 from indicators.meetings import records as meeting_records
 from tests.utils.apptest import all_text, button
 from tests.utils.records import ids
+from indicators.unit_of_work import UnitOfWork
 
 
 def test_administration_page_health_panel_and_indicator_form(admin_app, demo_engine):
@@ -26,13 +27,13 @@ def test_administration_page_health_panel_and_indicator_form(admin_app, demo_eng
     button(at, "Spara indikatorn").click().run()
     assert not at.exception and not at.error
     assert "Indikatorn ARB01 sparades." in [s.value for s in at.success]
-    assert catalogue_indicators.indicator_data(ind_id, demo_engine)[0].name == "Förvärvsarbetande 20–64 år (ny)"
+    assert catalogue_indicators.indicator_data(UnitOfWork(demo_engine), ind_id)[0].name == "Förvärvsarbetande 20–64 år (ny)"
     button(at, "Avveckla").click().run()
-    assert catalogue_indicators.indicator_data(ind_id, demo_engine)[0].active is False
+    assert catalogue_indicators.indicator_data(UnitOfWork(demo_engine), ind_id)[0].active is False
     button(at, "Ta bort").click().run()
     assert "avveckla (inaktivera) den i stället" in at.error[0].value
-    meetings = len(meeting_records.meeting_list(demo_engine))
+    meetings = len(meeting_records.meeting_list(UnitOfWork(demo_engine)))
     button(at, "Spara mötet").click().run()
-    assert not at.exception and len(meeting_records.meeting_list(demo_engine)) == meetings + 1
-    data, _version = meeting_records.meeting_data(int(meeting_records.meeting_list(demo_engine)["id"].max()), demo_engine)
+    assert not at.exception and len(meeting_records.meeting_list(UnitOfWork(demo_engine))) == meetings + 1
+    data, _version = meeting_records.meeting_data(UnitOfWork(demo_engine), int(meeting_records.meeting_list(UnitOfWork(demo_engine))["id"].max()))
     assert len(data.attendees) == 7 and data.distribution == sorted(["KS", "BN", "SBN", "SN", "TSN", "VAN"])

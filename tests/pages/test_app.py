@@ -8,6 +8,7 @@ from indicators.access import users
 from tests.utils.actors import ADMIN as ADMIN_ACTOR
 from tests.utils.apptest import APP, all_text, logged_in_app
 from tests.utils.paths import ROOT
+from indicators.unit_of_work import UnitOfWork
 
 
 def test_not_logged_in_sees_only_login(demo_engine):
@@ -20,7 +21,7 @@ def test_not_logged_in_sees_only_login(demo_engine):
 
 
 def test_login_form_labels_and_wrong_password(demo_engine):
-    users.create_user(ADMIN_ACTOR, "f@test.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
+    users.create_user(UnitOfWork(demo_engine), ADMIN_ACTOR, "f@test.invalid", "viewer", password="ett-langt-losenord")
     at = AppTest.from_file(APP, default_timeout=60).run()
     email, password = at.text_input
     email.input("f@test.invalid")
@@ -31,7 +32,7 @@ def test_login_form_labels_and_wrong_password(demo_engine):
 
 
 def test_login_then_logout(demo_engine):
-    users.create_user(ADMIN_ACTOR, "g@test.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
+    users.create_user(UnitOfWork(demo_engine), ADMIN_ACTOR, "g@test.invalid", "viewer", password="ett-langt-losenord")
     at = AppTest.from_file(APP, default_timeout=60).run()
     email, password = at.text_input
     email.input("g@test.invalid")
@@ -44,7 +45,7 @@ def test_login_then_logout(demo_engine):
 
 
 def test_sso_maps_verified_email_to_user(demo_engine):
-    users.create_user(ADMIN_ACTOR, "sso@test.invalid", "viewer", engine=demo_engine)  # no password: SSO only
+    users.create_user(UnitOfWork(demo_engine), ADMIN_ACTOR, "sso@test.invalid", "viewer")  # no password: SSO only
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
                           "client_id": "id", "client_secret": "s", "server_metadata_url": "https://login.invalid/.well-known"}
@@ -65,10 +66,10 @@ def test_sso_unknown_email_gets_no_access_page(demo_engine):
 
 
 def test_disabled_user_is_logged_out_on_next_run(demo_engine):
-    users.create_user(ADMIN_ACTOR, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
+    users.create_user(UnitOfWork(demo_engine), ADMIN_ACTOR, "admin@exempel.invalid", "admin", password="ett-langt-losenord")
     at = logged_in_app("admin").run()
     assert "Etablering på arbetsmarknaden" in all_text(at)
-    users.update_user(ADMIN_ACTOR, "admin@exempel.invalid", active=False, engine=demo_engine)
+    users.update_user(UnitOfWork(demo_engine), ADMIN_ACTOR, "admin@exempel.invalid", active=False)
     at.run()
     assert "Etablering på arbetsmarknaden" not in all_text(at)
 

@@ -7,11 +7,12 @@ from indicators.annual import snapshot
 from tests.utils.actors import ADMIN
 from tests.utils.apptest import all_text, logged_in_app
 from tests.utils.demo import FOLLOW_UP_YEAR as YEAR
+from indicators.unit_of_work import UnitOfWork
 
 
 def _app_as(role: str, engine):
     from indicators.access.users import create_user
-    create_user(ADMIN, f"{role}@exempel.invalid", role, password="ett-langt-losenord", engine=engine)
+    create_user(UnitOfWork(engine), ADMIN, f"{role}@exempel.invalid", role, password="ett-langt-losenord")
     return logged_in_app(role)
 
 
@@ -23,7 +24,7 @@ def test_admin_page_creates_a_snapshot_and_shows_its_hash(demo_engine):
     at.number_input[0].set_value(YEAR)
     at.button[0].click().run()  # the form's submit button
     assert not at.exception
-    sha = snapshot.list_snapshots(demo_engine).iloc[0]["sha256"]
+    sha = snapshot.list_snapshots(UnitOfWork(demo_engine)).iloc[0]["sha256"]
     assert sha in [c.value for c in at.code]
     assert "Jämför med nuläget" in all_text(at)
     assert len(at.dataframe) >= 1
@@ -38,10 +39,10 @@ def test_page_itself_refuses_a_viewer(demo_engine):
 
     from indicators.access.users import actor_for_email, create_user
 
-    create_user(ADMIN, "viewer@exempel.invalid", "viewer", password="ett-langt-losenord", engine=demo_engine)
+    create_user(UnitOfWork(demo_engine), ADMIN, "viewer@exempel.invalid", "viewer", password="ett-langt-losenord")
     page = Path(__file__).resolve().parents[2] / "pages" / "arsuppfoljning.py"
     at = AppTest.from_file(str(page), default_timeout=60)
-    at.session_state["actor"] = actor_for_email("viewer@exempel.invalid")
+    at.session_state["actor"] = actor_for_email(UnitOfWork.for_app(), "viewer@exempel.invalid")
     at.session_state["logged_in_at"] = dt.now(timezone.utc)
     at.run()
     assert not at.exception

@@ -6,6 +6,7 @@ import pytest
 from indicators.sources.kolada_import import import_pages
 from tests.utils.actors import ADMIN
 from tests.utils.kolada import saved_pages
+from indicators.unit_of_work import UnitOfWork
 
 pytestmark = pytest.mark.usefixtures("kolada_env")
 
@@ -16,8 +17,8 @@ def test_page_shows_last_fetch_table_for_admin(engine):
     from indicators.access.users import create_user
     from tests.utils.apptest import logged_in_app
 
-    import_pages(ADMIN, saved_pages(), engine=engine)
-    create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=engine)
+    import_pages(UnitOfWork(engine), ADMIN, saved_pages())
+    create_user(UnitOfWork(engine), ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord")
     at: AppTest = logged_in_app("admin").run()
     at.switch_page("pages/hamta_statistik.py").run()
     assert not at.exception

@@ -4,13 +4,14 @@ from __future__ import annotations
 from tests.utils.actors import ADMIN
 from tests.utils.measurements import stored
 from tests.utils.workbooks import csv_file
+from indicators.unit_of_work import UnitOfWork
 
 
 def test_importera_page_previews_and_applies(demo_engine):
     from indicators.access.users import create_user
     from tests.utils.apptest import logged_in_app
 
-    create_user(ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord", engine=demo_engine)
+    create_user(UnitOfWork(demo_engine), ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord")
     at = logged_in_app("admin")
     at.run()
     at.switch_page("pages/importera.py").run()

@@ -7,6 +7,7 @@ from db.engine import session_scope
 from db.models import Indicator
 from tests.utils.actors import ADMIN
 from tests.utils.apptest import all_text, logged_in_app, open_page, plotly_charts, trace_names
+from indicators.unit_of_work import UnitOfWork
 
 
 def test_indicator_page_shows_definition_gaps_values_and_downloads(viewer_app):
@@ -35,7 +36,7 @@ PAYLOAD = "Syss ![x](https://exempel.invalid/p.png) **FET**"
 
 def test_catalogue_text_is_escaped_in_headers(demo_engine):
     from indicators.access import users
-    users.create_user(ADMIN, "viewer@exempel.invalid", "viewer", engine=demo_engine)
+    users.create_user(UnitOfWork(demo_engine), ADMIN, "viewer@exempel.invalid", "viewer")
     with session_scope(demo_engine, write=True) as session:
         crud.by_code(session, Indicator, "ARB01").name = PAYLOAD
     at = logged_in_app("viewer").run()

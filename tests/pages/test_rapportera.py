@@ -6,19 +6,20 @@ from datetime import date
 from indicators.reporting import sheets
 from tests.utils.actors import ADMIN, official
 from tests.utils.measurements import dump, org_id, stored
+from indicators.unit_of_work import UnitOfWork
 
 
 def _official_app(engine):
     from indicators.access.users import create_user
     from tests.utils.apptest import logged_in_app
-    create_user(ADMIN, "official@exempel.invalid", "official", orgs=["SN"], password="ett-langt-losenord", engine=engine)
+    create_user(UnitOfWork(engine), ADMIN, "official@exempel.invalid", "official", orgs=["SN"], password="ett-langt-losenord")
     at = logged_in_app("official", frozenset({org_id(engine, "SN")}))
     at.run()
     at.switch_page("pages/rapportera.py").run()
     assert not at.exception
     at.selectbox(key="rapportera_period").set_value("2025Q3").run()
     assert not at.exception
-    item = sheets.reporting_sheet(official(org_id(engine, "SN")), "2025Q3", engine=engine, today=date.today()).items[0]
+    item = sheets.reporting_sheet(UnitOfWork(engine), official(org_id(engine, "SN")), "2025Q3", today=date.today()).items[0]
     return at, item
 
 

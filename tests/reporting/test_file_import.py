@@ -22,6 +22,7 @@ from tests.utils.actors import ADMIN, VIEWER, official
 from tests.utils.demo import DEMO_TODAY
 from tests.utils.measurements import dump, org_id, stored
 from tests.utils.workbooks import HEADER, csv_file, xlsx_file
+from indicators.unit_of_work import UnitOfWork
 
 T = DEMO_TODAY
 
@@ -37,7 +38,7 @@ def refusals(engine) -> int:
 
 
 def run_import(actor, name: str, data: bytes, engine, **kwargs):
-    return file_import.import_file(actor, name, data, engine=engine, today=T, **kwargs)
+    return file_import.import_file(UnitOfWork(engine), actor, name, data, today=T, **kwargs)
 
 
 def all_errors(prepared, result) -> str:
@@ -96,7 +97,7 @@ def test_every_failing_import_leaves_the_database_unchanged(demo_engine):
 
 def test_locked_period_refuses_the_import(demo_engine):
     sn = official(org_id(demo_engine, "SN"))
-    locks.lock_period(ADMIN, "2026Q4", "Granskad", engine=demo_engine)
+    locks.lock_period(UnitOfWork(demo_engine), ADMIN, "2026Q4", "Granskad")
     before, audits = dump(demo_engine), non_refusal_audits(demo_engine)
     prepared, result = run_import(sn, "a.csv", csv_file("ARB05;2026Q4;;;25;"), demo_engine)
     assert "Rad 2, period: perioden 2026Q4 är låst; kontakta processtödet" in all_errors(prepared, result)
@@ -110,7 +111,7 @@ def test_locked_period_refuses_the_import(demo_engine):
 # --- successful imports -------------------------------------------------------------
 
 def test_export_then_import_is_all_unchanged(demo_engine):
-    rows = long_format.long_rows(demo_engine)
+    rows = long_format.long_rows(UnitOfWork(demo_engine))
     before, audits = dump(demo_engine), non_refusal_audits(demo_engine)
     prepared, result = run_import(ADMIN, "export.csv", long_format.to_csv_bytes(rows), demo_engine)
     assert prepared.ok and result.ok and not result.written
@@ -140,7 +141,7 @@ def test_import_overwrites_with_audit(demo_engine):
     new_text = values.plain_number(round(old.value * 1.1, 1))
     _, result = run_import(sn, "ny.csv", csv_file(f"ARB04;2025;;;{new_text};{old.comment}"), demo_engine)
     assert result.counts()["ändrad"] == 1
-    events = history.history("ARB04", engine=demo_engine)
+    events = history.history(UnitOfWork(demo_engine), "ARB04")
     assert events.iloc[0]["skäl"] == "import av ny.csv" and events.iloc[0]["före"] == values.plain_number(old.value)
     assert stored(demo_engine, "ARB04", "2025").version == old.version + 1
 
@@ -176,7 +177,7 @@ def test_xlsx_row_numbers_follow_the_sheet_and_all_row_errors_are_listed(demo_en
             sheet.cell(row=row, column=column, value=cell)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    prepared = file_import.preview(sn, "a.xlsx", buffer.getvalue(), engine=demo_engine, today=T)
+    prepared = file_import.preview(UnitOfWork(demo_engine), sn, "a.xlsx", buffer.getvalue(), today=T)
     assert prepared.errors == ["Rad 7, värde: formel utan värde (spara filen i Excel så att värdet räknas fram)",
                                "Rad 5, värde: 'abc' är inte ett tal"]
     assert list(prepared.table()["Rad"]) == [5, 9] and prepared.read.skipped == []
@@ -185,14 +186,13 @@ def test_xlsx_row_numbers_follow_the_sheet_and_all_row_errors_are_listed(demo_en
 def test_change_between_preview_and_apply_is_a_conflict(demo_engine):
     sn = official(org_id(demo_engine, "SN"))
     row = stored(demo_engine, "ARB04", "2025")
-    prepared = file_import.preview(sn, "a.csv", csv_file(f"ARB04;2025;;;{values.plain_number(row.value + 0.1)};"),
-                               engine=demo_engine, today=T)
+    prepared = file_import.preview(UnitOfWork(demo_engine), sn, "a.csv", csv_file(f"ARB04;2025;;;{values.plain_number(row.value + 0.1)};"), today=T)
     assert prepared.ok
-    changed = values.save_values(ADMIN, [{"indicator": "ARB04", "period": "2025", "value": row.value + 0.2,
-                                          "expected_version": row.version}], engine=demo_engine, today=T)
+    changed = values.save_values(UnitOfWork(demo_engine), ADMIN, [{"indicator": "ARB04", "period": "2025", "value": row.value + 0.2,
+                                          "expected_version": row.version}], today=T)
     assert changed.ok
     before = dump(demo_engine)
-    result = file_import.apply(sn, prepared, engine=demo_engine, today=T)
+    result = file_import.apply(UnitOfWork(demo_engine), sn, prepared, today=T)
     assert not result.ok and result.errors[0].kind == outcomes.CONFLICT
     assert str(result.errors[0]).startswith("Rad 2, värde: Värdet har ändrats av admin@test.invalid till")
     assert dump(demo_engine) == before
@@ -218,7 +218,7 @@ def test_template_is_prefilled_neutralised_and_imports_back(demo_engine):
     sn = official(org_id(demo_engine, "SN"))
     with session_scope(demo_engine, write=True) as session:
         session.execute(update(Indicator).where(Indicator.code == "BOS02").values(name="=HYPERLINK(\"x\")"))
-    data = file_import.template_xlsx(sn, "2026Q4", engine=demo_engine, today=T)
+    data = file_import.template_xlsx(UnitOfWork(demo_engine), sn, "2026Q4", today=T)
     sheet = load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0][:6]) == long_format.LONG_COLUMNS
@@ -241,7 +241,7 @@ def test_cli_import(demo_engine, tmp_path, capsys):
     import cli
     from indicators.access.users import create_user
 
-    create_user(ADMIN, "rapportor@exempel.invalid", "official", orgs=["SN"], engine=demo_engine)
+    create_user(UnitOfWork(demo_engine), ADMIN, "rapportor@exempel.invalid", "official", orgs=["SN"])
     good = tmp_path / "bra.csv"
     good.write_bytes(csv_file("ARB05;2026Q4;T;;25,5;"))
     bad = tmp_path / "fel.csv"

@@ -21,6 +21,7 @@ from indicators.access.permissions import Actor, PermissionDenied
 from tests.utils.actors import ADMIN, VIEWER, official
 from tests.utils.demo import DEMO_TODAY
 from tests.utils.measurements import dump, org_id, stored
+from indicators.unit_of_work import UnitOfWork
 
 T = DEMO_TODAY  # 2026-11-22: demo values exist up to 2026Q3, 2026H1 and 2025
 
@@ -46,7 +47,7 @@ def sn(demo_engine) -> Actor:
 # --- the sheet ----------------------------------------------------------------------
 
 def test_sheet_lists_own_indicators_missing_first(demo_engine, sn):
-    sheet = sheets.reporting_sheet(sn, "2026Q4", engine=demo_engine, today=T)
+    sheet = sheets.reporting_sheet(UnitOfWork(demo_engine), sn, "2026Q4", today=T)
     codes = [it.code for it in sheet.items]
     assert set(codes) == {"ARB04", "ARB05", "ARB06", "BOS02", "BOS03", "BOS04", "BRO03", "DEM06", "DEM07"}
     missing = [it.missing > 0 for it in sheet.items]
@@ -61,12 +62,12 @@ def test_sheet_lists_own_indicators_missing_first(demo_engine, sn):
 
 
 def test_sheet_for_admin_and_viewer(demo_engine):
-    assert len(sheets.reporting_sheet(ADMIN, "2026Q3", engine=demo_engine, today=T).items) == 32
-    assert sheets.reporting_sheet(VIEWER, "2026Q3", engine=demo_engine, today=T).items == []
+    assert len(sheets.reporting_sheet(UnitOfWork(demo_engine), ADMIN, "2026Q3", today=T).items) == 32
+    assert sheets.reporting_sheet(UnitOfWork(demo_engine), VIEWER, "2026Q3", today=T).items == []
 
 
 def test_sheet_for_a_past_quarter_shows_the_periods_due_then(demo_engine, sn):
-    sheet = sheets.reporting_sheet(sn, "2024 kv 2", engine=demo_engine, today=T)
+    sheet = sheets.reporting_sheet(UnitOfWork(demo_engine), sn, "2024 kv 2", today=T)
     periods = {it.code: it.period for it in sheet.items}
     assert periods["ARB05"] == "2024Q2" and periods["ARB04"] == "2023"
 
@@ -76,7 +77,7 @@ def test_sheet_for_a_past_quarter_shows_the_periods_due_then(demo_engine, sn):
 def test_new_value_is_created_with_audit_and_saving_again_changes_nothing(demo_engine, sn):
     previous = stored(demo_engine, "ARB05", "2026Q3").value
     text = values.plain_number(previous)
-    result = values.save_values(sn, [entry(value=text, comment="Första")], engine=demo_engine, today=T)
+    result = values.save_values(UnitOfWork(demo_engine), sn, [entry(value=text, comment="Första")], today=T)
     assert result.ok and result.written and result.counts() == {"ny": 1, "ändrad": 0, "oförändrad": 0}
     row = stored(demo_engine, "ARB05", "2026Q4")
     assert row.value == previous and row.version == 1 and row.updated_by == sn.email and row.comment == "Första"
@@ -85,7 +86,7 @@ def test_new_value_is_created_with_audit_and_saving_again_changes_nothing(demo_e
                                                           AuditEvent.entity_id == str(row.id))).scalars().all()
     assert {(e.action, e.field) for e in events} == {("create", "value"), ("create", "comment"), ("create", "status")}
     before = audit_count(demo_engine)
-    again = values.save_values(sn, [entry(value=text, comment="Första", expected=1)], engine=demo_engine, today=T)
+    again = values.save_values(UnitOfWork(demo_engine), sn, [entry(value=text, comment="Första", expected=1)], today=T)
     assert again.ok and not again.written and again.counts()["oförändrad"] == 1
     assert audit_count(demo_engine) == before and stored(demo_engine, "ARB05", "2026Q4").version == 1
 
@@ -93,20 +94,19 @@ def test_new_value_is_created_with_audit_and_saving_again_changes_nothing(demo_e
 def test_update_bumps_version_and_audits_old_and_new(demo_engine, sn):
     row = stored(demo_engine, "ARB04", "2025")
     new = round(row.value + 0.5, 1)
-    result = values.save_values(sn, [entry("ARB04", "2025", values.plain_number(new), expected=row.version,
-                                           comment=row.comment)], engine=demo_engine, today=T)
+    result = values.save_values(UnitOfWork(demo_engine), sn, [entry("ARB04", "2025", values.plain_number(new), expected=row.version,
+                                           comment=row.comment)], today=T)
     assert result.ok and result.counts()["ändrad"] == 1
     after = stored(demo_engine, "ARB04", "2025")
     assert after.value == new and after.version == row.version + 1
-    events = history.history("ARB04", engine=demo_engine)
+    events = history.history(UnitOfWork(demo_engine), "ARB04")
     latest = events.iloc[0]
     assert (latest["fält"], latest["före"], latest["efter"]) == ("value", values.plain_number(row.value), values.plain_number(new))
 
 
 def test_one_bad_row_means_nothing_is_written(demo_engine, sn):
     before, audits = dump(demo_engine), audit_count(demo_engine)
-    result = values.save_values(sn, [entry(value="12,5", comment="Ny metod"), entry(gender="K", value="abc", label="Rad 7")],
-                                engine=demo_engine, today=T)
+    result = values.save_values(UnitOfWork(demo_engine), sn, [entry(value="12,5", comment="Ny metod"), entry(gender="K", value="abc", label="Rad 7")], today=T)
     assert not result.ok and not result.written
     assert [str(e) for e in result.errors] == ["Rad 7, värde: 'abc' är inte ett tal"]
     assert dump(demo_engine) == before and audit_count(demo_engine) == audits
@@ -129,7 +129,7 @@ RULE_CASES = [
 
 def test_each_rule_gives_a_swedish_error_naming_row_and_field(demo_engine, sn):
     entries = [entry(**changes, label=f"Rad {n}") for n, (changes, _) in enumerate(RULE_CASES, start=2)]
-    result = values.save_values(sn, entries, engine=demo_engine, today=T)
+    result = values.save_values(UnitOfWork(demo_engine), sn, entries, today=T)
     expected = [message.replace("Rad 1", f"Rad {n}") for n, (_, message) in enumerate(RULE_CASES, start=2)]
     assert [str(e) for e in result.errors] == expected
 
@@ -140,35 +140,33 @@ def test_retired_indicator_takes_no_new_values_but_unchanged_rows_pass(demo_engi
     row = stored(demo_engine, "ARB04", "2025")
     with session_scope(demo_engine, write=True) as session:
         session.execute(update(Indicator).where(Indicator.code == "ARB04").values(active=False))
-    assert "ARB04" not in [it.code for it in sheets.reporting_sheet(sn, "2026Q4", engine=demo_engine, today=T).items]
-    changed = values.save_values(sn, [entry("ARB04", "2025", values.plain_number(row.value + 0.1), expected=row.version)],
-                                 engine=demo_engine, today=T)
+    assert "ARB04" not in [it.code for it in sheets.reporting_sheet(UnitOfWork(demo_engine), sn, "2026Q4", today=T).items]
+    changed = values.save_values(UnitOfWork(demo_engine), sn, [entry("ARB04", "2025", values.plain_number(row.value + 0.1), expected=row.version)], today=T)
     assert [str(e) for e in changed.errors] == ["Rad 1, indikator: ARB04 är inte aktiv för 2025"]
-    same = values.save_values(sn, [entry("ARB04", "2025", values.plain_number(row.value), comment=row.comment,
-                                         expected=row.version)], engine=demo_engine, today=T)
+    same = values.save_values(UnitOfWork(demo_engine), sn, [entry("ARB04", "2025", values.plain_number(row.value), comment=row.comment,
+                                         expected=row.version)], today=T)
     assert same.ok and same.counts()["oförändrad"] == 1
 
 
 def test_duplicate_rows_are_refused_naming_both(demo_engine, sn):
-    result = values.save_values(sn, [entry(gender="K", label="Rad 2", comment="c"),
-                                     entry(period="2026 kv 4", gender="kvinnor", label="Rad 5", comment="c")],
-                                engine=demo_engine, today=T)
+    result = values.save_values(UnitOfWork(demo_engine), sn, [entry(gender="K", label="Rad 2", comment="c"),
+                                     entry(period="2026 kv 4", gender="kvinnor", label="Rad 5", comment="c")], today=T)
     assert [str(e) for e in result.errors] == ["Rad 5: samma indikator, period, kön och område som Rad 2"]
 
 
 def test_values_only_in_measurement_years(demo_engine):
-    result = values.save_values(ADMIN, [{"indicator": "DEM01", "period": "2025", "gender": "T", "area": "HELA",
-                                         "value": "85", "expected_version": None}], engine=demo_engine, today=DEMO_TODAY)
+    result = values.save_values(UnitOfWork(demo_engine), ADMIN, [{"indicator": "DEM01", "period": "2025", "gender": "T", "area": "HELA",
+                                         "value": "85", "expected_version": None}], today=DEMO_TODAY)
     assert result.errors and "inget mätår" in result.errors[0].message
 
 
 def test_large_jump_needs_a_comment(demo_engine, sn):
     previous = stored(demo_engine, "ARB05", "2026Q3").value
     jump = values.plain_number(round(min(previous * 2, 99), 1))
-    without = values.save_values(sn, [entry(value=jump)], engine=demo_engine, today=T)
+    without = values.save_values(UnitOfWork(demo_engine), sn, [entry(value=jump)], today=T)
     assert [e.kind for e in without.errors] == [outcomes.JUMP]
     assert "skriv en kommentar" in str(without.errors[0]) and without.errors[0].field == "kommentar"
-    with_comment = values.save_values(sn, [entry(value=jump, comment="Ny mätmetod")], engine=demo_engine, today=T)
+    with_comment = values.save_values(UnitOfWork(demo_engine), sn, [entry(value=jump, comment="Ny mätmetod")], today=T)
     assert with_comment.ok and [w.kind for w in with_comment.warnings] == [outcomes.JUMP]
 
 
@@ -182,9 +180,8 @@ def test_jump_rule_is_a_ratio_either_way(previous, value, jump):
 def test_a_jump_needs_a_comment_written_with_the_new_value(demo_engine):
     """The old comment explains the old value: a big change needs its own explanation."""
     def save(value: str, comment):
-        return values.save_values(ADMIN, [{"indicator": "BOS04", "period": "2026Q3", "gender": "T", "area": "HELA",
-                                           "value": value, "comment": comment, "expected_version": outcomes.OVERWRITE}],
-                                  engine=demo_engine, today=DEMO_TODAY)
+        return values.save_values(UnitOfWork(demo_engine), ADMIN, [{"indicator": "BOS04", "period": "2026Q3", "gender": "T", "area": "HELA",
+                                           "value": value, "comment": comment, "expected_version": outcomes.OVERWRITE}], today=DEMO_TODAY)
 
     assert save("900", "ordinarie uppföljning").ok
     refused = save("5000", None)  # keeps the stored comment
@@ -199,13 +196,11 @@ def test_two_officials_save_the_same_value_exactly_one_wins(demo_engine):
     sn_id = org_id(demo_engine, "SN")
     anna = Actor("anna@test.invalid", "official", frozenset({sn_id}))
     bo = Actor("bo@test.invalid", "official", frozenset({sn_id}))
-    seen = [sheets.reporting_sheet(a, "2026Q4", engine=demo_engine, today=T) for a in (anna, bo)]
+    seen = [sheets.reporting_sheet(UnitOfWork(demo_engine), a, "2026Q4", today=T) for a in (anna, bo)]
     version = {a.email: next(it for it in s.items if it.code == "ARB04").cells[0].version for a, s in zip((anna, bo), seen)}
     current = stored(demo_engine, "ARB04", "2025").value
-    first = values.save_values(anna, [entry("ARB04", "2025", values.plain_number(current + 1), expected=version[anna.email])],
-                               engine=demo_engine, today=T)
-    second = values.save_values(bo, [entry("ARB04", "2025", values.plain_number(current + 2), expected=version[bo.email])],
-                                engine=demo_engine, today=T)
+    first = values.save_values(UnitOfWork(demo_engine), anna, [entry("ARB04", "2025", values.plain_number(current + 1), expected=version[anna.email])], today=T)
+    second = values.save_values(UnitOfWork(demo_engine), bo, [entry("ARB04", "2025", values.plain_number(current + 2), expected=version[bo.email])], today=T)
     assert first.ok and not second.ok
     assert str(second.errors[0]) == (f"Rad 1, värde: Värdet har ändrats av anna@test.invalid till {values.plain_number(current + 1)} "
                                      f"sedan du läste det (ditt värde: {values.plain_number(current + 2)})")
@@ -220,7 +215,7 @@ def test_concurrent_saves_in_threads_exactly_one_wins(demo_engine, sn):
 
     def save(value: str) -> None:
         barrier.wait()
-        results.append(values.save_values(sn, [entry("ARB04", "2025", value, expected=version)], engine=demo_engine, today=T))
+        results.append(values.save_values(UnitOfWork(demo_engine), sn, [entry("ARB04", "2025", value, expected=version)], today=T))
 
     threads = [threading.Thread(target=save, args=(v,)) for v in candidates]
     for thread in threads:
@@ -234,10 +229,10 @@ def test_concurrent_saves_in_threads_exactly_one_wins(demo_engine, sn):
 
 
 def test_new_value_entered_by_someone_else_meanwhile(demo_engine, sn):
-    assert values.save_values(sn, [entry(value="20", comment="ny mätmetod")], engine=demo_engine, today=T).ok
-    other = values.save_values(sn, [entry(value="25", comment="ny mätmetod")], engine=demo_engine, today=T)
+    assert values.save_values(UnitOfWork(demo_engine), sn, [entry(value="20", comment="ny mätmetod")], today=T).ok
+    other = values.save_values(UnitOfWork(demo_engine), sn, [entry(value="25", comment="ny mätmetod")], today=T)
     assert other.errors[0].kind == outcomes.CONFLICT and "ändrats av official@test.invalid till 20" in other.errors[0].message
-    same = values.save_values(sn, [entry(value="20,0", comment="ny mätmetod")], engine=demo_engine, today=T)
+    same = values.save_values(UnitOfWork(demo_engine), sn, [entry(value="20,0", comment="ny mätmetod")], today=T)
     assert same.ok and same.counts()["oförändrad"] == 1
 
 
@@ -248,7 +243,7 @@ def test_permission_matrix_for_saving(demo_engine, who, allowed):
     actor = {"admin": ADMIN, "own": official(org_id(demo_engine, "SN")), "other": official(org_id(demo_engine, "KS")),
              "viewer": VIEWER}[who]
     before, refusals = dump(demo_engine), audit_count(demo_engine, "refused")
-    result = values.save_values(actor, [entry(value="12,5", comment="Test")], engine=demo_engine, today=T)
+    result = values.save_values(UnitOfWork(demo_engine), actor, [entry(value="12,5", comment="Test")], today=T)
     assert result.ok is allowed
     if allowed:
         assert stored(demo_engine, "ARB05", "2026Q4").value == 12.5
@@ -261,37 +256,36 @@ def test_permission_matrix_for_saving(demo_engine, who, allowed):
 
 def test_period_lock_rules(demo_engine, sn):
     with pytest.raises(PermissionDenied):
-        locks.lock_period(sn, "2026Q4", "granskad")
+        locks.lock_period(UnitOfWork.for_app(), sn, "2026Q4", "granskad")
     with pytest.raises(outcomes.ValuesError):
-        locks.lock_period(ADMIN, "2026Q4", "", engine=demo_engine)
-    assert locks.lock_period(ADMIN, "2026 kv 4", "Granskad av processtödet", engine=demo_engine) == "2026Q4"
-    assert list(locks.locked_periods(demo_engine)["period"]) == ["2026Q4"]
-    refused = values.save_values(sn, [entry(comment="x")], engine=demo_engine, today=T)
+        locks.lock_period(UnitOfWork(demo_engine), ADMIN, "2026Q4", "")
+    assert locks.lock_period(UnitOfWork(demo_engine), ADMIN, "2026 kv 4", "Granskad av processtödet") == "2026Q4"
+    assert list(locks.locked_periods(UnitOfWork(demo_engine))["period"]) == ["2026Q4"]
+    refused = values.save_values(UnitOfWork(demo_engine), sn, [entry(comment="x")], today=T)
     assert refused.errors[0].kind == outcomes.LOCKED and "perioden 2026Q4 är låst" in str(refused.errors[0])
-    no_reason = values.save_values(ADMIN, [entry(comment="x")], engine=demo_engine, today=T)
+    no_reason = values.save_values(UnitOfWork(demo_engine), ADMIN, [entry(comment="x")], today=T)
     assert no_reason.needs_lock_reason() and "ange ett skäl" in str(no_reason.errors[0])
-    ok = values.save_values(ADMIN, [entry(comment="x")], engine=demo_engine, today=T, lock_reason="Rättelse efter granskning")
+    ok = values.save_values(UnitOfWork(demo_engine), ADMIN, [entry(comment="x")], today=T, lock_reason="Rättelse efter granskning")
     assert ok.ok
-    events = history.history("ARB05", engine=demo_engine)
+    events = history.history(UnitOfWork(demo_engine), "ARB05")
     assert set(events["skäl"]) == {"Rättelse efter granskning"}
-    assert locks.unlock_period(ADMIN, "2026Q4", "Öppnad igen", engine=demo_engine) == "2026Q4"
-    assert locks.locked_periods(demo_engine).empty
+    assert locks.unlock_period(UnitOfWork(demo_engine), ADMIN, "2026Q4", "Öppnad igen") == "2026Q4"
+    assert locks.locked_periods(UnitOfWork(demo_engine)).empty
     with pytest.raises(outcomes.ValuesError):
-        locks.unlock_period(ADMIN, "2026Q4", "igen", engine=demo_engine)
+        locks.unlock_period(UnitOfWork(demo_engine), ADMIN, "2026Q4", "igen")
 
 
 def test_locking_a_year_locks_its_quarters(demo_engine):
     with session_scope(demo_engine) as session:
         sn = crud.by_code(session, Organisation, "SN").id
-    locks.lock_period(ADMIN, "2025", "årsuppföljningen är klar", engine=demo_engine)
-    result = values.save_values(official(sn), [{"indicator": "ARB05", "period": "2025Q2", "gender": "T", "area": "HELA",
-                                                "value": "30", "comment": "rättelse", "expected_version": outcomes.OVERWRITE}],
-                                engine=demo_engine, today=DEMO_TODAY)
+    locks.lock_period(UnitOfWork(demo_engine), ADMIN, "2025", "årsuppföljningen är klar")
+    result = values.save_values(UnitOfWork(demo_engine), official(sn), [{"indicator": "ARB05", "period": "2025Q2", "gender": "T", "area": "HELA",
+                                                "value": "30", "comment": "rättelse", "expected_version": outcomes.OVERWRITE}], today=DEMO_TODAY)
     assert [e.kind for e in result.errors] == [outcomes.LOCKED]
 
 
 def test_entries_for_item_skips_cells_left_empty(demo_engine, sn):
-    sheet = sheets.reporting_sheet(sn, "2026Q4", engine=demo_engine, today=T)
+    sheet = sheets.reporting_sheet(UnitOfWork(demo_engine), sn, "2026Q4", today=T)
     item = next(it for it in sheet.items if it.code == "ARB05")
     entries = sheets.entries_for_item(item, {"K|HELA": {"value": "12,5", "comment": "", "status": "preliminär"}}, {})
     assert [(e["gender"], e["value"], e["expected_version"]) for e in entries] == [("K", "12,5", None)]

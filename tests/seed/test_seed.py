@@ -11,6 +11,7 @@ from db.models import Area, FocusArea, Indicator, IndicatorProgramGoal, ProgramG
 from indicators.catalogue import indicators as catalogue_indicators
 from tests.utils.actors import ADMIN
 from tests.utils.records import table_counts
+from indicators.unit_of_work import UnitOfWork
 
 
 def test_seed_and_demo_are_idempotent(demo_engine):
@@ -45,6 +46,6 @@ def test_deleted_catalogue_row_stays_deleted_after_restart(engine):
     with session_scope(engine) as session:
         ind_id = crud.by_code(session, Indicator, "ARB01").id
     before = indicator_count(engine)
-    catalogue_indicators.delete_indicator(ADMIN, ind_id, engine=engine)
+    catalogue_indicators.delete_indicator(UnitOfWork(engine), ADMIN, ind_id)
     initialise(engine)
     assert indicator_count(engine) == before - 1

@@ -24,6 +24,7 @@ from settings import reload_settings
 from tests.utils.actors import ADMIN, VIEWER, official
 from tests.utils.demo import DEMO_TODAY
 from tests.utils.kolada import FIXTURES, fixture, saved_pages
+from indicators.unit_of_work import UnitOfWork
 
 pytestmark = pytest.mark.usefixtures("kolada_env")
 
@@ -204,7 +205,7 @@ def test_attribution():
 # --- import ----------------------------------------------------------------------------
 
 def test_import_writes_own_values_by_gender_and_comparisons(engine):
-    report = import_pages(ADMIN, saved_pages(), engine=engine)
+    report = import_pages(UnitOfWork(engine), ADMIN, saved_pages())
     assert (report.new, report.changed, report.unchanged) == (12, 0, 0)
     assert report.skipped == 4  # ARB04 K/M (not by gender), 0584 and 9999 (not followed)
     arb01 = measurements(engine, "ARB01")
@@ -221,7 +222,7 @@ def test_import_writes_own_values_by_gender_and_comparisons(engine):
 
 
 def test_missing_values_stay_missing_with_status_flag(engine):
-    import_pages(ADMIN, saved_pages(), engine=engine)
+    import_pages(UnitOfWork(engine), ADMIN, saved_pages())
     missing = measurements(engine, "ARB01")[("2023", "T")]
     assert missing.value is None  # never 0
     assert missing.missing_reason == "saknas i Kolada (status B)"
@@ -231,12 +232,12 @@ def test_missing_values_stay_missing_with_status_flag(engine):
 
 
 def test_kolada_gap_never_erases_a_stored_value(engine):
-    saved = values.save_values(ADMIN, [{"indicator": "ARB01", "period": "2025", "gender": "T", "area": "HELA",
-                                        "value": "42", "expected_version": None}], engine=engine, today=DEMO_TODAY)
+    saved = values.save_values(UnitOfWork(engine), ADMIN, [{"indicator": "ARB01", "period": "2025", "gender": "T", "area": "HELA",
+                                        "value": "42", "expected_version": None}], today=DEMO_TODAY)
     assert saved.ok, saved.errors
     page = {"values": [{"kpi": "N00914", "municipality": "0583", "period": 2025,
                         "values": [{"gender": "T", "value": None, "count": None, "status": "Missing"}]}], "next_url": None}
-    kolada_import.import_pages(ADMIN, [page], engine=engine)
+    kolada_import.import_pages(UnitOfWork(engine), ADMIN, [page])
     with session_scope(engine) as session:
         ind = crud.by_code(session, Indicator, "ARB01")
         row = session.execute(select(Measurement).where(Measurement.indicator_id == ind.id,
@@ -245,7 +246,7 @@ def test_kolada_gap_never_erases_a_stored_value(engine):
 
 
 def test_audit_names_user_source_and_fetch_time(engine):
-    report = import_pages(ADMIN, saved_pages(), engine=engine)
+    report = import_pages(UnitOfWork(engine), ADMIN, saved_pages())
     with session_scope(engine) as session:
         events = session.execute(select(AuditEvent).where(AuditEvent.entity == "measurement")).scalars().all()
     assert len(events) == 8
@@ -254,19 +255,19 @@ def test_audit_names_user_source_and_fetch_time(engine):
 
 
 def test_reimport_is_idempotent(engine):
-    first = import_files(ADMIN, files(*ALL_FILES), engine=engine)
+    first = import_files(UnitOfWork(engine), ADMIN, files(*ALL_FILES))
     before = table_dump(engine)
-    second = import_files(ADMIN, files(*ALL_FILES), engine=engine)
+    second = import_files(UnitOfWork(engine), ADMIN, files(*ALL_FILES))
     assert first.new == 12
     assert (second.new, second.changed, second.unchanged) == (0, 0, 12)
     assert table_dump(engine) == before  # nothing written, not even an audit event
 
 
 def test_changed_value_is_updated_versioned_and_audited(engine):
-    import_pages(ADMIN, saved_pages(), engine=engine)
+    import_pages(UnitOfWork(engine), ADMIN, saved_pages())
     page = fixture("n03926.json")
     page["values"][0]["values"][2]["value"] = 3.7  # 0583 2022 T
-    report = import_pages(ADMIN, [page], engine=engine)
+    report = import_pages(UnitOfWork(engine), ADMIN, [page])
     assert (report.new, report.changed) == (0, 1)
     row = measurements(engine, "ARB04")[("2022", "T")]
     assert row.value == 3.7 and row.version == 2
@@ -284,7 +285,7 @@ def test_manual_value_is_replaced_but_audited(engine):
         total = session.execute(select(Area).where(Area.is_total)).scalars().one()
         session.add(Measurement(indicator_id=indicator_id(engine, "ARB04"), period="2022", gender="T",
                                 area_id=total.id, value=5.0, source="manuell", comment="inmatat för hand"))
-    report = import_pages(ADMIN, [fixture("n03926.json")], engine=engine)
+    report = import_pages(UnitOfWork(engine), ADMIN, [fixture("n03926.json")])
     assert report.manual_replaced == 1 and report.changed == 1
     row = measurements(engine, "ARB04")[("2022", "T")]
     assert row.value == 3.9 and row.source == "kolada" and row.version == 2
@@ -299,13 +300,13 @@ def test_manual_value_is_replaced_but_audited(engine):
 
 def test_locked_period_is_not_changed_by_kolada(engine):
     from db.models import PeriodLock
-    import_pages(ADMIN, saved_pages(), engine=engine)
+    import_pages(UnitOfWork(engine), ADMIN, saved_pages())
     with session_scope(engine, write=True) as session:
         session.add(PeriodLock(period="2022", locked_by=ADMIN.email, reason="årsuppföljning"))
     page = fixture("n03926.json")
     page["values"][0]["values"][2]["value"] = 3.7  # 2022: locked
     page["values"][1]["values"][0]["value"] = 4.0  # 2023: open
-    report = import_pages(ADMIN, [page], engine=engine)
+    report = import_pages(UnitOfWork(engine), ADMIN, [page])
     assert (report.changed, report.locked) == (1, 1) and "låsta perioder" in report.summary()
     rows = measurements(engine, "ARB04")
     assert rows[("2022", "T")].value == 3.9 and rows[("2023", "T")].value == 4.0
@@ -314,14 +315,14 @@ def test_locked_period_is_not_changed_by_kolada(engine):
 def test_unknown_kpi_is_an_error_and_nothing_is_written(engine):
     before = table_dump(engine)
     with pytest.raises(KoladaError, match="okänt KPI-id: N99999"):
-        import_files(ADMIN, files("unknown_kpi.json"), engine=engine)
+        import_files(UnitOfWork(engine), ADMIN, files("unknown_kpi.json"))
     assert table_dump(engine) == before
 
 
 def test_malformed_json_is_an_error_and_nothing_is_written(engine):
     before = table_dump(engine)
     with pytest.raises(KoladaError, match="malformed.json är inte giltig JSON"):
-        import_files(ADMIN, files("n03926.json", "malformed.json"), engine=engine)
+        import_files(UnitOfWork(engine), ADMIN, files("n03926.json", "malformed.json"))
     assert table_dump(engine) == before
 
 
@@ -335,9 +336,9 @@ def test_wrong_shape_is_an_error():
 def test_only_admin_may_import(engine, actor):
     before = counts(engine)
     with pytest.raises(PermissionDenied, match="hämta officiell statistik"):
-        import_pages(actor, saved_pages(), engine=engine)
+        import_pages(UnitOfWork(engine), actor, saved_pages())
     with pytest.raises(PermissionDenied):
-        fetch_and_import(actor, ["N00914"], client=KoladaClient(BASE, fetch_json=fake_api()), engine=engine)
+        fetch_and_import(UnitOfWork(engine), actor, ["N00914"], client=KoladaClient(BASE, fetch_json=fake_api()))
     after = counts(engine)
     assert after[:2] == before[:2]
     with session_scope(engine) as session:
@@ -348,7 +349,7 @@ def test_only_admin_may_import(engine, actor):
 def test_configured_comparison_municipality_is_created_and_imported(engine, monkeypatch):
     monkeypatch.setenv("KOLADA_COMPARE", "0000,0584")
     reload_settings()
-    report = import_pages(ADMIN, saved_pages(), engine=engine)
+    report = import_pages(UnitOfWork(engine), ADMIN, saved_pages())
     assert report.new == 13
     with session_scope(engine) as session:
         unit = session.execute(select(ComparisonUnit).where(ComparisonUnit.code == "0584")).scalars().one()
@@ -362,8 +363,7 @@ def test_fetch_and_import_online_with_injected_http(engine, monkeypatch):
     requested: list[str] = []
     client = KoladaClient(BASE, fetch_json=fake_api(requested))
     progress: list[tuple[int, int, str]] = []
-    report, fetched = fetch_and_import(ADMIN, ["N00914", "N03926"], client=client, years=[2022, 2023],
-                                       on_progress=lambda *a: progress.append(a), engine=engine)
+    report, fetched = fetch_and_import(UnitOfWork(engine), ADMIN, ["N00914", "N03926"], client=client, years=[2022, 2023], on_progress=lambda *a: progress.append(a))
     assert report.new == 13 and progress == [(1, 2, "N00914"), (2, 2, "N03926")]
     assert f"{BASE}data/kpi/N03926/municipality/0583,0000,0584/year/2022,2023" in requested
     assert "syntetisk" in report.titles["N00914"]
@@ -376,18 +376,18 @@ def test_fetch_offline_writes_nothing(engine):
     before = table_dump(engine)
     client = KoladaClient(BASE, session=FakeSession(requests.ConnectionError("offline")), sleep=lambda s: None)
     with pytest.raises(KoladaError, match="Kunde inte nå Kolada"):
-        fetch_and_import(ADMIN, ["N00914"], client=client, years=[2022], engine=engine)
+        fetch_and_import(UnitOfWork(engine), ADMIN, ["N00914"], client=client, years=[2022])
     assert table_dump(engine) == before
 
 
 def test_fetch_refuses_kpi_without_indicator(engine):
     with pytest.raises(KoladaError, match="okänt KPI-id: N99999"):
-        fetch_and_import(ADMIN, ["N99999"], client=KoladaClient(BASE, fetch_json=fake_api()), engine=engine)
+        fetch_and_import(UnitOfWork(engine), ADMIN, ["N99999"], client=KoladaClient(BASE, fetch_json=fake_api()))
 
 
 def test_last_fetch_table(engine):
-    report = import_pages(ADMIN, saved_pages(), engine=engine)
-    table = last_fetch_table(engine).set_index("kod")
+    report = import_pages(UnitOfWork(engine), ADMIN, saved_pages())
+    table = last_fetch_table(UnitOfWork(engine)).set_index("kod")
     assert table.loc["ARB01", "senast_hamtat"] == report.fetched_at.strftime("%Y-%m-%d %H:%M") + " UTC"
     assert table.loc["UTB01", "senast_hamtat"] == "–"
     assert table.loc["ARB01", "kpi_id"] == "N00914"

@@ -20,6 +20,7 @@ from indicators.views import matrices
 from indicators.files.long_format import is_suppressed
 from tests.utils.actors import ADMIN
 from tests.utils.demo import DEMO_TODAY, FOCUS_AREAS
+from indicators.unit_of_work import UnitOfWork
 
 PROGRAM_GOALS = ["1. Ett gemensamt språk", "2. Egen försörjning", "3. Delaktighet i samhället",
                  "4. Trygghet och säkerhet", "5. Jämställdhet"]
@@ -118,7 +119,7 @@ def test_gap_charts_leave_out_suppressed(small_frame):
 # --- demo data: detail, values table, matrices, responsibility ------------------------
 
 def test_values_table_shows_suppressed_demo_values_as_dash(demo_engine):
-    detail = indicator_detail.indicator_detail("UTB06", demo_engine)
+    detail = indicator_detail.indicator_detail(UnitOfWork(demo_engine), "UTB06")
     table = indicator_detail.values_table(detail["indicator"], detail["values"])
     hidden = table[table["Dold"]]
     assert not hidden.empty and set(hidden["Värde"]) == {"–"}
@@ -128,7 +129,7 @@ def test_values_table_shows_suppressed_demo_values_as_dash(demo_engine):
 
 
 def test_goal_matrices_count_indicators_and_actions(demo_engine):
-    result = matrices.goal_matrices(demo_engine)
+    result = matrices.goal_matrices(UnitOfWork(demo_engine))
     with session_scope(demo_engine) as session:
         from db import queries
         active = set(queries.indicators(session, include_retired=False)["id"])
@@ -150,7 +151,7 @@ def test_goal_matrices_count_indicators_and_actions(demo_engine):
 
 
 def test_responsibility_counts_ownership_and_missing_values(demo_engine):
-    before = matrices.responsibility(demo_engine, today=DEMO_TODAY)
+    before = matrices.responsibility(UnitOfWork(demo_engine), today=DEMO_TODAY)
     summary = before["missing_summary"].set_index("org_code")
     assert summary.loc["BN", "indicators"] == 10
     owners = before["indicators"]
@@ -165,7 +166,7 @@ def test_responsibility_counts_ownership_and_missing_values(demo_engine):
         total = crud.by_code(session, Area, "HELA")
         session.execute(delete(Measurement).where(Measurement.indicator_id == ind.id, Measurement.period == "2026Q3",
                                                   Measurement.area_id == total.id, Measurement.gender == "T"))
-    after = matrices.responsibility(demo_engine, today=DEMO_TODAY)
+    after = matrices.responsibility(UnitOfWork(demo_engine), today=DEMO_TODAY)
     assert set(after["missing"]["code"]) == {"ARB05"}
     assert after["missing"].set_index("code").loc["ARB05", "period"] == "2026Q3"
     assert after["missing_summary"].set_index("org_code").loc["SN", "missing"] == 1
@@ -174,8 +175,8 @@ def test_responsibility_counts_ownership_and_missing_values(demo_engine):
 def test_inactive_organisation_that_still_owns_indicators_stays_on_ansvar(demo_engine):
     with session_scope(demo_engine) as session:
         bn = crud.by_code(session, Organisation, "BN")
-        structure.edit_organisation(ADMIN, bn.id, name=bn.name, kind=bn.kind, active=False, engine=demo_engine)
-    table = matrices.responsibility(demo_engine, today=DEMO_TODAY)
+        structure.edit_organisation(UnitOfWork(demo_engine), ADMIN, bn.id, name=bn.name, kind=bn.kind, active=False)
+    table = matrices.responsibility(UnitOfWork(demo_engine), today=DEMO_TODAY)
     assert "BN" in set(table["missing_summary"]["org_code"])
 
 
@@ -190,7 +191,7 @@ def test_history_lists_audit_events_of_the_indicators_values(demo_engine):
                        entity_id=value.id, field="value", old="70,1", new="70,4", reason="Rättad efter ny körning")
         other = crud.by_code(session, Indicator, "ARB02")
         crud.add_audit(session, user_email="x@exempel.invalid", action="update", entity="indicator", entity_id=other.id)
-    history = indicator_detail.history_table(indicator_detail.indicator_detail("ARB01", demo_engine)["history"])
+    history = indicator_detail.history_table(indicator_detail.indicator_detail(UnitOfWork(demo_engine), "ARB01")["history"])
     assert len(history) == 1
     row = history.iloc[0]
     assert row["Vem"] == "handlaggare@exempel.invalid" and row["Före"] == "70,1" and row["Efter"] == "70,4"
@@ -211,12 +212,12 @@ def test_definition_change_is_marked_on_the_chart(demo_engine):
         ind = crud.by_code(session, Indicator, "ARB01")
         crud.add_audit(session, user_email="admin@test.invalid", action="update", entity="indicator",
                        entity_id=ind.id, field="definition", old="gammal", new="ny")
-    detail = indicator_detail.indicator_detail("ARB01", demo_engine)
+    detail = indicator_detail.indicator_detail(UnitOfWork(demo_engine), "ARB01")
     figure = charts.trend_figure(detail["indicator"], detail["values"], detail["targets"], detail["comparisons"],
                                  definition_changes=detail["definition_changes"])
     texts = [a.text for a in figure.layout.annotations]
     assert any(t.startswith("definition ändrad ") for t in texts)
-    data = indicator_detail.focus_area_data("arbetsmarknad", demo_engine)
+    data = indicator_detail.focus_area_data(UnitOfWork(demo_engine), "arbetsmarknad")
     figures = dict((i["code"], f) for i, f in charts.focus_area_figures(data, show_gender=False, show_areas=False))
     assert any(a.text.startswith("definition ändrad") for a in figures["ARB01"].layout.annotations)
     assert not any(a.text.startswith("definition ändrad") for a in figures["ARB02"].layout.annotations)
