@@ -108,8 +108,8 @@ def _org_ids_for(uow: UnitOfWork, codes: Iterable[str]) -> list[int]:
 
 def create_action(uow: UnitOfWork, actor: Actor, data: ActionData) -> int:
     """Admins, or officials for actions their own organisation is responsible for."""
-    require(uow, actor, "write_actions", _org_ids_for(uow, data.organisations), entity="action")
     with uow.write() as session:
+        require(uow, actor, "write_actions", _org_ids_for(uow, data.organisations), entity="action")
         clean = _clean_action(data, Refs.load(session))
         action = Action(**clean["columns"])
         session.add(action)
@@ -121,11 +121,12 @@ def create_action(uow: UnitOfWork, actor: Actor, data: ActionData) -> int:
 
 def update_action(uow: UnitOfWork, actor: Actor, action_id: int, data: ActionData, *,
                   expected_version: Optional[int]) -> int:
-    """An official must share an organisation with both the current and the new responsible ones."""
-    current_orgs = action_org_ids(uow, action_id)
-    require(uow, actor, "write_actions", current_orgs, entity="action", entity_id=action_id)
-    require(uow, actor, "write_actions", _org_ids_for(uow, data.organisations), entity="action", entity_id=action_id)
+    """An official must share an organisation with both the current and the new responsible ones;
+    checked in the transaction that writes, so the organisations cannot change in between."""
     with uow.write() as session:
+        require(uow, actor, "write_actions", action_org_ids(uow, action_id), entity="action", entity_id=action_id)
+        require(uow, actor, "write_actions", _org_ids_for(uow, data.organisations), entity="action",
+                entity_id=action_id)
         action = get_row(session, Action, action_id, "Insatsen")
         check_version(f"Insatsen '{action.name}'", expected_version, action.version)
         clean = _clean_action(data, Refs.load(session))
@@ -223,8 +224,8 @@ def action_totals(actions: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def delete_action(uow: UnitOfWork, actor: Actor, action_id: int) -> None:
-    require(uow, actor, "write_actions", action_org_ids(uow, action_id), entity="action", entity_id=action_id)
     with uow.write() as session:
+        require(uow, actor, "write_actions", action_org_ids(uow, action_id), entity="action", entity_id=action_id)
         action = get_row(session, Action, action_id, "Insatsen")
         for _name, table, _column, _key in _ACTION_LINKS:
             session.execute(delete(table).where(table.action_id == action_id))
