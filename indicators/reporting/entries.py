@@ -2,9 +2,9 @@
 problem naming its row and field; duplicates within one batch are refused."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any, Optional
+from typing import Any, Iterable, Mapping, Optional, Union
 
 from db.models import VALUE_STATUSES, Area, Indicator
 from errors import Problem
@@ -13,6 +13,32 @@ from indicators.reporting.context import ReportingContext
 from indicators.reporting.outcomes import MAX_COMMENT
 from indicators.rules import parsing, periods
 from indicators.rules.periods import Period
+
+
+@dataclass(frozen=True)
+class ValueEntry:
+    """One value as it was submitted, by the form, a file row or the CLI: text as typed
+    (or a number from a spreadsheet cell), parsed and checked by ``parse_entries``."""
+    indicator: str
+    period: str
+    value: object
+    gender: str = ""  # empty: the total (T)
+    area: str = ""  # empty: the whole municipality
+    comment: Optional[str] = None  # None keeps the stored comment
+    status: Optional[str] = None  # None keeps the stored status (preliminär for a new value)
+    expected_version: Any = None  # the version read; None for a new value; outcomes.OVERWRITE
+    label: str = ""  # how messages name the row: "Rad 7", "ARB04 2025 Kvinnor, Centrum"
+    row: Optional[int] = None  # the row in the file it came from
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> "ValueEntry":
+        """From a dict with the same keys (scripts and tests write entries that way)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def as_entries(entries: Iterable[Union[ValueEntry, Mapping[str, Any]]]) -> list[ValueEntry]:
+    return [e if isinstance(e, ValueEntry) else ValueEntry.from_mapping(e) for e in entries]
 
 
 @dataclass
@@ -44,22 +70,22 @@ def _status(text: object) -> Optional[str] | Problem:
     return Problem(-1, "", "status", f"'{text}' är ingen status; använd preliminär eller slutlig")
 
 
-def _label(entry: dict, index: int) -> str:
-    return str(entry.get("label") or f"Rad {index + 1}")
+def _label(entry: ValueEntry, index: int) -> str:
+    return str(entry.label or f"Rad {index + 1}")
 
 
-def _parse_entry(index: int, entry: dict, ctx: ReportingContext, today: date) -> ParsedEntry | list[Problem]:
+def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: date) -> ParsedEntry | list[Problem]:
     label = _label(entry, index)
     problems: list[Problem] = []
 
     def err(field_name: str, message: str) -> None:
         problems.append(Problem(index, label, field_name, message))
 
-    code = str(entry.get("indicator") or "").strip()
+    code = str(entry.indicator or "").strip()
     ind = ctx.indicators.get(code) or ctx.indicators.get(code.upper())
     if ind is None:
         err("indikator", f"'{code}' är ingen känd indikator" if code else "indikatorn saknas")
-    period = periods.parse_period(entry.get("period"))
+    period = periods.parse_period(entry.period)
     if not period.ok:
         err("period", period.error)
     elif ind is not None:
@@ -69,30 +95,30 @@ def _parse_entry(index: int, entry: dict, ctx: ReportingContext, today: date) ->
         elif not periods.is_measurement_year(period.value.year, ind.report_every_years, ind.report_anchor_year):
             err("period", f"{ind.code} mäts vart {ind.report_every_years}:e år (t.ex. {ind.report_anchor_year}); "
                           f"{period.value.code} är inget mätår")
-    gender = parsing.parse_gender(entry.get("gender"))
+    gender = parsing.parse_gender(entry.gender)
     if not gender.ok:
         err("kön", gender.error)
     elif ind is not None and gender.value != "T" and not ind.by_gender:
         err("kön", f"{ind.code} redovisas inte per kön; lämna kön tomt eller skriv T")
-    area = parsing.parse_area(entry.get("area"), ctx.area_lookup, ctx.total_code)
+    area = parsing.parse_area(entry.area, ctx.area_lookup, ctx.total_code)
     if not area.ok:
         err("område", area.error)
     elif ind is not None and area.value != ctx.total_code and not ind.by_area:
         err("område", f"{ind.code} redovisas inte per område; lämna området tomt")
-    value = parsing.parse_number(entry.get("value"))
+    value = parsing.parse_number(entry.value)
     if not value.ok:
         err("värde", value.error)
-    status = _status(entry.get("status"))
+    status = _status(entry.status)
     if isinstance(status, Problem):
         err("status", status.message)
-    comment = entry.get("comment")
+    comment = entry.comment
     comment = None if comment is None else str(comment).strip()
     if comment is not None and len(comment) > MAX_COMMENT:
         err("kommentar", f"kommentaren är för lång (högst {MAX_COMMENT} tecken)")
     if problems:
         return problems
     return ParsedEntry(index, label, ind, period.value, gender.value, ctx.areas[area.value], value.value,
-                   _typed(entry.get("value"), value.value), comment, status, entry.get("expected_version"))
+                   _typed(entry.value, value.value), comment, status, entry.expected_version)
 
 
 def _typed(raw: object, value: float) -> str:
@@ -100,7 +126,7 @@ def _typed(raw: object, value: float) -> str:
     return raw.strip() if isinstance(raw, str) else plain_number(value)
 
 
-def parse_entries(entries: list[dict], ctx: ReportingContext, today: date) -> tuple[list[ParsedEntry], list[Problem]]:
+def parse_entries(entries: list[ValueEntry], ctx: ReportingContext, today: date) -> tuple[list[ParsedEntry], list[Problem]]:
     parsed, problems, first_seen = [], [], {}
     for index, entry in enumerate(entries):
         result = _parse_entry(index, entry, ctx, today)

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Optional
 
@@ -21,7 +21,9 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from errors import Problem
 from indicators.reporting import outcomes
+from indicators.reporting.entries import ValueEntry
 from indicators.reporting import sheets
 from indicators.reporting import values
 from indicators.files.long_format import LONG_COLUMNS, plain_number
@@ -226,10 +228,10 @@ class ImportPreview:
             outcome = outcomes.get(index)
             failed = index in {e.index for e in self.check.errors}
             rows.append({
-                "Rad": entry["row"], "Indikator": entry["indicator"], "Period": entry["period"],
-                "Kön": entry["gender"], "Område": entry["area"], "Värde i filen": entry["value"],
+                "Rad": entry.row, "Indikator": entry.indicator, "Period": entry.period,
+                "Kön": entry.gender, "Område": entry.area, "Värde i filen": entry.value,
                 "Nuvarande värde": plain_number(outcome.old_value) if outcome and outcome.old_value is not None else "",
-                "Kommentar": entry["comment"] or "", "Åtgärd": "fel" if failed else (outcome.action if outcome else ""),
+                "Kommentar": entry.comment or "", "Åtgärd": "fel" if failed else (outcome.action if outcome else ""),
                 "Meddelande": "; ".join(problems.get(index, [])),
             })
         return pd.DataFrame(rows, columns=["Rad", "Indikator", "Period", "Kön", "Område", "Värde i filen",
@@ -244,18 +246,18 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _entries(read: ReadResult) -> list[dict]:
+def _entries(read: ReadResult) -> list[ValueEntry]:
     entries = []
     for row in read.rows:
         cells = row.cells
         value = cells.get("värde")
-        entries.append({
-            "indicator": _text(cells.get("indikator")), "period": _text(cells.get("period")),
-            "gender": _text(cells.get("kön")), "area": _text(cells.get("område")),
-            "value": value.strip() if isinstance(value, str) else value,
-            "comment": _text(cells.get("kommentar")) if read.has_comment_column else None,
-            "status": None, "expected_version": outcomes.OVERWRITE, "label": f"Rad {row.row}", "row": row.row,
-        })
+        entries.append(ValueEntry(
+            indicator=_text(cells.get("indikator")), period=_text(cells.get("period")),
+            gender=_text(cells.get("kön")), area=_text(cells.get("område")),
+            value=value.strip() if isinstance(value, str) else value,
+            comment=_text(cells.get("kommentar")) if read.has_comment_column else None,
+            expected_version=outcomes.OVERWRITE, label=f"Rad {row.row}", row=row.row,
+        ))
     return entries
 
 
@@ -268,7 +270,7 @@ def preview(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, today: Op
         return ImportPreview(filename, entries, read, outcomes.SaveResult())
     check = values.save_values(uow, actor, entries, today, lock_reason, dry_run=True, permission="import_values")
     for outcome in check.outcomes:
-        entries[outcome.index]["expected_version"] = outcome.current_version
+        entries[outcome.index] = replace(entries[outcome.index], expected_version=outcome.current_version)
     return ImportPreview(filename, entries, read, check)
 
 
@@ -276,7 +278,7 @@ def apply(uow: UnitOfWork, actor: Actor, prepared: ImportPreview, today: Optiona
           lock_reason: Optional[str] = None) -> outcomes.SaveResult:
     """Write the previewed file: all rows or none. Rows changed since the preview conflict."""
     if prepared.read.errors:
-        return outcomes.SaveResult(errors=[values.Problem(-1, "Filen", "", e) for e in prepared.read.errors])
+        return outcomes.SaveResult(errors=[Problem(-1, "Filen", "", e) for e in prepared.read.errors])
     return values.save_values(uow, actor, prepared.entries, today, lock_reason, permission="import_values",
                               source="import", note=f"import av {prepared.filename}")
 

@@ -13,6 +13,7 @@ from db import queries
 from db.models import Area, Indicator, Measurement
 from indicators.access.permissions import Actor, allowed
 from indicators.files.long_format import plain_number
+from indicators.reporting.entries import ValueEntry
 from indicators.reporting.context import ReportingContext, load_context, valid_in
 from indicators.reporting.outcomes import ValuesError
 from indicators.rules import periods
@@ -176,7 +177,8 @@ def sheet_overview(sheet: Sheet) -> pd.DataFrame:
                                        "Giltigt intervall", "Ansvarig", "Låst"])
 
 
-def entries_for_item(item: SheetItem, inputs: dict[str, dict], seen_versions: dict[str, Optional[int]]) -> list[dict]:
+def entries_for_item(item: SheetItem, inputs: dict[str, dict],
+                     seen_versions: dict[str, Optional[int]]) -> list[ValueEntry]:
     """Turn one indicator's form inputs into entries for ``save_values``. Cells left empty
     that had no value are not sent; ``seen_versions`` are the versions shown in the form."""
     entries = []
@@ -185,11 +187,11 @@ def entries_for_item(item: SheetItem, inputs: dict[str, dict], seen_versions: di
         text = str(given.get("value") or "").strip()
         if not text and cell.value is None:
             continue
-        entries.append({
-            "indicator": item.code, "period": item.period, "gender": cell.gender, "area": cell.area_code,
-            "value": text, "comment": given.get("comment", cell.comment), "status": given.get("status", cell.status),
-            "expected_version": seen_versions.get(cell.key, cell.version), "label": item.cell_label(cell),
-        })
+        entries.append(ValueEntry(
+            indicator=item.code, period=item.period, gender=cell.gender, area=cell.area_code, value=text,
+            comment=given.get("comment", cell.comment), status=given.get("status", cell.status),
+            expected_version=seen_versions.get(cell.key, cell.version), label=item.cell_label(cell),
+        ))
     return entries
 
 

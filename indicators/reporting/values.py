@@ -7,7 +7,7 @@ all; every changed field gets an audit row.
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
+from typing import Mapping, Optional, Sequence
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +19,7 @@ from settings import get_settings
 from indicators.access.permissions import Actor
 from indicators.files.long_format import plain_number
 from indicators.reporting.context import load_context
-from indicators.reporting.entries import ParsedEntry, parse_entries
+from indicators.reporting.entries import ParsedEntry, ValueEntry, as_entries, parse_entries
 from indicators.reporting.outcomes import CONFLICT, DENIED, UNCHANGED, RowOutcome, SaveResult
 from indicators.reporting.value_rules import check_permissions, classify, same_value
 from indicators.rules import periods
@@ -32,16 +32,15 @@ class _Abort(Exception):
 
 
 
-def save_values(uow: UnitOfWork, actor: Actor, entries: list[dict], today: Optional[date] = None,
+def save_values(uow: UnitOfWork, actor: Actor, entries: Sequence[ValueEntry | Mapping], today: Optional[date] = None,
                 lock_reason: Optional[str] = None, *, dry_run: bool = False, permission: str = "write_values",
                 source: str = "manuell", note: str = "") -> SaveResult:
     """Validate every entry, then write all of them in one transaction or none at all.
 
-    ``entries``: dicts with indicator, period, gender, area, value (text or number),
-    comment (None keeps the stored one), status (None keeps / preliminär), expected_version
-    (the version read; None for a new value; ``OVERWRITE`` to take the stored one) and an
-    optional label used in messages ("Rad 7"). ``dry_run`` validates without writing.
+    ``entries``: ``ValueEntry`` s (a mapping with the same keys is converted, for scripts).
+    ``dry_run`` validates without writing.
     """
+    entries = as_entries(entries)
     today = today or date.today()
     lock_reason = (lock_reason or "").strip()
     with uow.read() as session:
