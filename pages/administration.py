@@ -13,7 +13,7 @@ from indicators.meetings import records as meeting_records
 from indicators.catalogue.indicators import IndicatorData
 from indicators.meetings.records import Attendee, MeetingData
 from indicators.catalogue import workbook
-from indicators.catalogue import health as checks
+from indicators.catalogue import health
 from indicators.access import users
 from indicators.rules.vocabulary import (
     DIRECTION_LABELS, MEETING_KIND_LABELS, ORG_KIND_LABELS, PERIODICITY_LABELS, ROLE_LABELS, SOURCE_LABELS,
@@ -67,16 +67,16 @@ if message := st.session_state.pop(FLASH_KEY, None):
 
 # --- health panel ---------------------------------------------------------------------
 
-health = checks.health(uow, today=date.today())
-without_target = [p for p in health["problems"] if p.endswith("saknar målvärde")]
-without_org = [p for p in health["problems"] if p.endswith("saknar ansvarig organisation")]
-other_problems = [p for p in health["problems"] if p not in without_target + without_org]
+catalogue_health = health.health(uow, today=date.today())
+without_target = [p for p in catalogue_health["problems"] if p.endswith("saknar målvärde")]
+without_org = [p for p in catalogue_health["problems"] if p.endswith("saknar ansvarig organisation")]
+other_problems = [p for p in catalogue_health["problems"] if p not in without_target + without_org]
 with st.container(border=True):
     st.subheader("Katalogens hälsa")
     panels = [
         ("Utan målvärde", without_target), ("Utan ansvarig organisation", without_org),
-        ("Utan värde för de två senaste perioderna", health["stale"]),
-        ("Mål utan indikatorer", health["goals_without_indicators"]),
+        ("Utan värde för de två senaste perioderna", catalogue_health["stale"]),
+        ("Mål utan indikatorer", catalogue_health["goals_without_indicators"]),
     ]
     for column, (label, items) in zip(st.columns(len(panels)), panels):
         column.metric(label, len(items))

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from indicators.meetings import documents as meeting_docs
+from indicators.meetings import documents
 from indicators.annual import snapshot
 from ui import cache
 from ui.auth import page_actor
@@ -70,7 +70,7 @@ else:
         st.dataframe(changes, hide_index=True, width="stretch")
 
 st.header("Mötesdokument")
-meetings = meeting_docs.meeting_choices(uow)
+meetings = documents.meeting_choices(uow)
 if not meetings:
     st.info("Inga möten är registrerade.")
 else:
@@ -78,9 +78,9 @@ else:
     meeting_id = st.selectbox("Möte", list(meeting_labels), format_func=meeting_labels.get)
     c1, c2 = st.columns(2)
     with c1:
-        st.download_button("Underlag (PDF)", data=lambda: meeting_docs.meeting_underlag_pdf(uow, meeting_id),
+        st.download_button("Underlag (PDF)", data=lambda: documents.meeting_underlag_pdf(uow, meeting_id),
                            file_name=f"underlag-{meeting_labels[meeting_id][:10]}.pdf", mime="application/pdf", key=f"underlag_{meeting_id}")
     with c2:
-        st.download_button("Minnesanteckningar (PDF)", data=lambda: meeting_docs.meeting_notes_pdf(uow, meeting_id),
+        st.download_button("Minnesanteckningar (PDF)", data=lambda: documents.meeting_notes_pdf(uow, meeting_id),
                            file_name=f"minnesanteckningar-{meeting_labels[meeting_id][:10]}.pdf", mime="application/pdf",
                            key=f"notes_{meeting_id}")

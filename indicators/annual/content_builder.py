@@ -19,7 +19,7 @@ import pandas as pd
 from db import crud, queries
 from settings import get_settings
 from indicators.views import overview
-from indicators.files import long_format as exports
+from indicators.files import long_format
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.status import Target, choose_target, rule_from_settings
 from indicators.rules.vocabulary import GENDER_ORDER, STATUSES
@@ -107,7 +107,7 @@ def published_values(raw: dict, last_day: date, threshold: int) -> list[dict]:
     df = df.sort_values(["indicator", "key", "sort_order", "area_code", "gender_order"])
     rows = []
     for v in df.to_dict("records"):
-        hidden = exports.is_suppressed(v["gender"], bool(v["is_total"]), plain(v["count_n"]), threshold)
+        hidden = long_format.is_suppressed(v["gender"], bool(v["is_total"]), plain(v["count_n"]), threshold)
         rows.append({
             "indicator": v["indicator"], "period": v["period"], "gender": v["gender"], "area": v["area_code"],
             "value": None if hidden else _number(v["value"]),
@@ -261,7 +261,7 @@ def _method(year: int, threshold: int) -> dict:
         "suppression_text": (f"Värden uppdelade på kön eller område med ett underlag (n) under {threshold} "
                              "visas inte, så att ingen enskild person kan identifieras."),
         "period_rule": f"Med i årsuppföljningen: alla värden för perioder som slutar senast {year}-12-31.",
-        "long_format": exports.LONG_COLUMNS,
+        "long_format": long_format.LONG_COLUMNS,
     }
 
 
@@ -309,10 +309,10 @@ def build_content(uow: UnitOfWork, year: int, snapshot_date: Optional[date] = No
 def long_rows(content: dict) -> list[dict]:
     """The snapshot's values in the long format (indikator;period;kön;område;värde;kommentar)."""
     names = {a["code"]: a["name"] for a in content["areas"]}
-    note = exports.SUPPRESSED_NOTE.format(n=content["method"]["suppression_threshold"])
+    note = long_format.SUPPRESSED_NOTE.format(n=content["method"]["suppression_threshold"])
     return [
         {"indikator": v["indicator"], "period": v["period"], "kön": v["gender"], "område": names.get(v["area"], v["area"]),
-         "värde": exports.plain_number(v["value"]), "kommentar": note if v["suppressed"] else v["comment"]}
+         "värde": long_format.plain_number(v["value"]), "kommentar": note if v["suppressed"] else v["comment"]}
         for v in content["values"]
     ]
 

@@ -25,7 +25,7 @@ from db.models import Snapshot, SnapshotFile
 from errors import NotFound, Refused
 from indicators.annual import pdf_report, xlsx_report
 from indicators.annual.content_builder import build_content, canonical_json, content_hash, long_rows, published_values, read_all
-from indicators.files import long_format as exports
+from indicators.files import long_format
 from indicators.access import permissions
 from indicators.rules.periods import sort_key
 from indicators.rules.vocabulary import GENDER_ORDER
@@ -66,7 +66,7 @@ def render_files(content: dict, data: bytes, sha256: str) -> dict[str, bytes]:
     names = file_names(content["year"], content["snapshot_date"])
     return {
         names["json"]: data,  # exactly the hashed bytes: sha256sum of the file gives the hash
-        names["csv"]: exports.to_csv_bytes(long_rows(content)),
+        names["csv"]: long_format.to_csv_bytes(long_rows(content)),
         names["xlsx"]: xlsx_report.render(content, sha256),
         names["pdf"]: pdf_report.render(content, sha256),
     }
