@@ -28,6 +28,7 @@ from indicators.reporting import values
 from indicators.files.long_format import LONG_COLUMNS, plain_number
 from indicators.access.permissions import Actor
 from indicators.files.safety import neutralise
+from indicators.rules.results import CollectedErrors
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -46,9 +47,8 @@ class FileRow:
 
 
 @dataclass
-class ReadResult:
+class ReadResult(CollectedErrors[str]):
     rows: list[FileRow] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     has_comment_column: bool = True
 
