@@ -4,18 +4,15 @@ import streamlit as st
 from settings import get_settings
 from ui import cache
 from ui.components import md_escape, status_badge
-from ui.params import select_param
+from ui.params import select_one
 from ui.auth import page_actor
 
 page_actor()
 
 st.title("Fokusområden")
 areas = cache.structure()["focus_areas"]
-code = select_param("Fokusområde", "omrade", {r.code: f"{r.number}. {r.name}" for r in areas.itertuples()}, allow_all=False)
-data = cache.focus_area_data(code) if code else None
-if data is None:
-    st.info("Det finns inga fokusområden ännu.")
-    st.stop()
+code, data = select_one("Fokusområde", "omrade", {r.code: f"{r.number}. {r.name}" for r in areas.itertuples()},
+                        cache.focus_area_data, "Det finns inga fokusområden ännu.")
 
 focus = data["focus_area"]
 st.header(f"{focus['number']}. {md_escape(focus['name'])}")
