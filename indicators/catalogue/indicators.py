@@ -22,7 +22,7 @@ from db.models import (
 from indicators.access.audit import audit, set_fields
 from indicators.access.permissions import Actor, require
 from indicators.catalogue.editing import (
-    AdminError, Refs, check_version, clean_text, count_where, get_row, refuse_delete_if_used,
+    AdminError, Refs, check_version, clean_text, count_where, delete_unused, get_row,
 )
 from indicators.rules.periods import parse_period
 from indicators.rules.vocabulary import PERIODICITY_LABELS, PROGRAM_GOAL_RULE
@@ -299,18 +299,12 @@ def reactivate_indicator(actor: Actor, indicator_id: int, **kwargs) -> None:
 
 def delete_indicator(actor: Actor, indicator_id: int, engine: Optional[Engine] = None) -> None:
     """Only an unused indicator (no values, comparisons or actions) can be deleted."""
-    require(actor, "write_structure", entity="indicator", entity_id=indicator_id, engine=engine)
-    with session_scope(engine, write=True) as session:
-        indicator = get_row(session, Indicator, indicator_id, "Indikatorn")
-        refuse_delete_if_used(f"Indikatorn {indicator.code}", {
-            "värden": count_where(session, Measurement.indicator_id, indicator_id),
-            "jämförelsevärden": count_where(session, ComparisonValue.indicator_id, indicator_id),
-            "insatser": count_where(session, ActionIndicator.indicator_id, indicator_id),
-        }, "avveckla (inaktivera) den")
-        for table in (IndicatorProgramGoal, IndicatorResultGoal, Target):
-            session.execute(delete(table).where(table.indicator_id == indicator_id))
-        session.delete(indicator)
-        audit(session, actor, "delete", "indicator", indicator_id, old=f"{indicator.code} {indicator.name}")
+    delete_unused(actor, Indicator, "indicator", indicator_id, "Indikatorn",
+                  uses={"värden": Measurement.indicator_id, "jämförelsevärden": ComparisonValue.indicator_id,
+                        "insatser": ActionIndicator.indicator_id},
+                  alternative="avveckla (inaktivera) den",
+                  links=(IndicatorProgramGoal.indicator_id, IndicatorResultGoal.indicator_id, Target.indicator_id),
+                  engine=engine)
 
 
 def definition_changes(indicator_id: int, engine: Optional[Engine] = None) -> list[tuple[date, str]]:
