@@ -14,22 +14,31 @@ from indicators.unit_of_work import UnitOfWork
 
 st.set_page_config(page_title="Uppföljning – inkludering och social sammanhållning", page_icon="📊", layout="wide")
 
-# slug -> (title, icon, section). Sections group the sidebar by what people do there.
-PAGES = {
-    "oversikt": ("Översikt", ":material/dashboard:", "Uppföljning"),
-    "fokusomraden": ("Fokusområden", ":material/view_module:", "Uppföljning"),
-    "indikatorer": ("Indikatorer", ":material/monitoring:", "Uppföljning"),
-    "malmatris": ("Målmatris", ":material/grid_on:", "Uppföljning"),
-    "ansvar": ("Ansvar", ":material/account_tree:", "Uppföljning"),
-    "moten": ("Möten", ":material/groups:", "Uppföljning"),
-    "mal": ("Mål", ":material/flag:", "Uppföljning"),
-    "rapportera": ("Rapportera", ":material/edit_note:", "Rapportering"),
-    "importera": ("Importera", ":material/upload_file:", "Rapportering"),
-    "insatser": ("Insatser", ":material/task_alt:", "Rapportering"),
-    "arsuppfoljning": ("Årsuppföljning", ":material/inventory_2:", "Administration"),
-    "administration": ("Administration", ":material/settings:", "Administration"),
-    "hamta_statistik": ("Hämta officiell statistik", ":material/cloud_download:", "Administration"),
+# The sidebar's sections group the pages by what people do there: section -> [(slug, title, icon)].
+# The slugs are the pages' URLs.
+SECTIONS = {
+    "Uppföljning": [
+        ("oversikt", "Översikt", ":material/dashboard:"),
+        ("fokusomraden", "Fokusområden", ":material/view_module:"),
+        ("indikatorer", "Indikatorer", ":material/monitoring:"),
+        ("malmatris", "Målmatris", ":material/grid_on:"),
+        ("ansvar", "Ansvar", ":material/account_tree:"),
+        ("moten", "Möten", ":material/groups:"),
+        ("mal", "Mål", ":material/flag:"),
+    ],
+    "Rapportering": [
+        ("rapportera", "Rapportera", ":material/edit_note:"),
+        ("importera", "Importera", ":material/upload_file:"),
+        ("insatser", "Insatser", ":material/task_alt:"),
+    ],
+    "Administration": [
+        ("arsuppfoljning", "Årsuppföljning", ":material/inventory_2:"),
+        ("administration", "Administration", ":material/settings:"),
+        ("hamta_statistik", "Hämta officiell statistik", ":material/cloud_download:"),
+    ],
 }
+# slug -> (title, icon, section)
+PAGES = {slug: (title, icon, section) for section, pages in SECTIONS.items() for slug, title, icon in pages}
 
 
 @st.cache_resource(show_spinner="Förbereder databasen …")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from bootstrap import drop_everything, initialise
-from errors import NotFound, UppfoljningError
+from errors import Invalid, NotFound, UppfoljningError
 from db.engine import get_engine
 from indicators.catalogue import health
 from indicators.files import long_format
@@ -21,6 +21,15 @@ from settings import SettingsError, get_settings
 from indicators.unit_of_work import UnitOfWork
 
 CLI_ACTOR = Actor(email="cli", role="admin")
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of an input file; one that cannot be read ends the command as a refusal:
+    "Fel: …" on stderr, exit code 1 (``report_refusal``)."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise Invalid(str(exc)) from exc
 
 
 def cmd_init(args) -> int:
@@ -81,11 +90,7 @@ def cmd_import(args) -> int:
     if actor is None:
         print(f"Fel: ingen aktiv användare med e-post {args.user}.", file=sys.stderr)
         return 2
-    try:
-        data = Path(args.file).read_bytes()
-    except OSError as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
-        return 1
+    data = read_input(args.file)
     prepared, result = file_import.import_file(UnitOfWork(engine), actor, Path(args.file).name, data,
                                                dry_run=args.dry_run, lock_reason=args.lock_reason)
     for skipped in prepared.read.skipped:
@@ -153,7 +158,7 @@ def cmd_kolada(args) -> int:
     engine = get_engine()
     try:
         if args.from_file:
-            files = [(path, Path(path).read_bytes()) for path in args.from_file]
+            files = [(path, read_input(path)) for path in args.from_file]
             report = kolada_import.import_files(UnitOfWork(engine), CLI_ACTOR, files)
         else:
             report, fetched = kolada_import.fetch_and_import(
@@ -181,11 +186,7 @@ def cmd_catalogue(args) -> int:
         Path(args.file).write_bytes(workbook.export_catalogue_xlsx(UnitOfWork(engine)))
         print(f"Katalogen skriven till {args.file}")
         return 0
-    try:
-        data = Path(args.file).read_bytes()
-    except OSError as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
-        return 1
+    data = read_input(args.file)
     report = workbook.import_catalogue_xlsx(UnitOfWork(engine), CLI_ACTOR, data)
     for error in report.errors:
         print(error, file=sys.stderr)

@@ -7,6 +7,7 @@ indicator and action) are enforced in ``db.crud`` before commit, in one place.
 """
 from __future__ import annotations
 
+import types
 from datetime import date, datetime, timezone
 from typing import Optional
 
@@ -33,6 +34,20 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({quoted})"
 
 
+def _link_table(class_name: str, table: str, owner: str, linked: str, *, owner_table: str = "") -> type[SQLModel]:
+    """A link table between an owning row and a linked row, e.g. an action and a program goal:
+    the columns ``<owner>_id`` and ``<linked>_id`` are together the key. Deleting the owning
+    row deletes its links (ON DELETE CASCADE); a linked row cannot be deleted while linked.
+    ``owner_table`` names the owner's table where it is not ``owner`` (users: "app_user")."""
+    columns = {
+        f"{owner}_id": Field(foreign_key=f"{owner_table or owner}.id", primary_key=True, ondelete="CASCADE"),
+        f"{linked}_id": Field(foreign_key=f"{linked}.id", primary_key=True),
+    }
+    namespace = {"__module__": __name__, "__qualname__": class_name, "__tablename__": table,
+                 "__annotations__": dict.fromkeys(columns, int), **columns}
+    return types.new_class(class_name, (SQLModel,), {"table": True}, lambda body: body.update(namespace))
+
+
 # --- program structure -------------------------------------------------------------
 
 class Program(SQLModel, table=True):
@@ -45,24 +60,25 @@ class Program(SQLModel, table=True):
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
-class ProgramGoal(SQLModel, table=True):
-    __tablename__ = "program_goal"
-    __table_args__ = (UniqueConstraint("program_id", "number"),)
+class NumberedPart(SQLModel):
+    """The columns of a numbered part of the program: its program goals and its focus areas.
+    The numbers are the program's own, unique within it (each table's UniqueConstraint)."""
     id: Optional[int] = Field(default=None, primary_key=True)
     program_id: int = Field(foreign_key="program.id", index=True)
     number: int
     name: str
+
+
+class ProgramGoal(NumberedPart, table=True):
+    __tablename__ = "program_goal"
+    __table_args__ = (UniqueConstraint("program_id", "number"),)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
-class FocusArea(SQLModel, table=True):
+class FocusArea(NumberedPart, table=True):
     __tablename__ = "focus_area"
     __table_args__ = (UniqueConstraint("program_id", "number"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
-    program_id: int = Field(foreign_key="program.id", index=True)
     code: str = Field(unique=True)
-    number: int
-    name: str
     short_name: str = ""
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
@@ -108,16 +124,8 @@ class ComparisonUnit(SQLModel, table=True):
 
 # --- indicator catalogue -----------------------------------------------------------
 
-class IndicatorProgramGoal(SQLModel, table=True):
-    __tablename__ = "indicator_program_goal"
-    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True, ondelete="CASCADE")
-    program_goal_id: int = Field(foreign_key="program_goal.id", primary_key=True)
-
-
-class IndicatorResultGoal(SQLModel, table=True):
-    __tablename__ = "indicator_result_goal"
-    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True, ondelete="CASCADE")
-    result_goal_id: int = Field(foreign_key="result_goal.id", primary_key=True)
+IndicatorProgramGoal = _link_table("IndicatorProgramGoal", "indicator_program_goal", "indicator", "program_goal")
+IndicatorResultGoal = _link_table("IndicatorResultGoal", "indicator_result_goal", "indicator", "result_goal")
 
 
 class Indicator(SQLModel, table=True):
@@ -219,22 +227,9 @@ class PeriodLock(SQLModel, table=True):
 
 # --- actions and meetings ----------------------------------------------------------
 
-class ActionProgramGoal(SQLModel, table=True):
-    __tablename__ = "action_program_goal"
-    action_id: int = Field(foreign_key="action.id", primary_key=True, ondelete="CASCADE")
-    program_goal_id: int = Field(foreign_key="program_goal.id", primary_key=True)
-
-
-class ActionOrganisation(SQLModel, table=True):
-    __tablename__ = "action_organisation"
-    action_id: int = Field(foreign_key="action.id", primary_key=True, ondelete="CASCADE")
-    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
-
-
-class ActionIndicator(SQLModel, table=True):
-    __tablename__ = "action_indicator"
-    action_id: int = Field(foreign_key="action.id", primary_key=True, ondelete="CASCADE")
-    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True)
+ActionProgramGoal = _link_table("ActionProgramGoal", "action_program_goal", "action", "program_goal")
+ActionOrganisation = _link_table("ActionOrganisation", "action_organisation", "action", "organisation")
+ActionIndicator = _link_table("ActionIndicator", "action_indicator", "action", "indicator")
 
 
 class Action(SQLModel, table=True):
@@ -277,18 +272,13 @@ class MeetingAttendee(SQLModel, table=True):
     present: bool = True
 
 
-class MeetingDistribution(SQLModel, table=True):
-    __tablename__ = "meeting_distribution"
-    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True, ondelete="CASCADE")
-    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+MeetingDistribution = _link_table("MeetingDistribution", "meeting_distribution", "meeting", "organisation")
 
 
 # --- users, audit, meta ------------------------------------------------------------
 
-class UserOrganisation(SQLModel, table=True):
-    __tablename__ = "user_organisation"
-    user_id: int = Field(foreign_key="app_user.id", primary_key=True, ondelete="CASCADE")
-    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+UserOrganisation = _link_table("UserOrganisation", "user_organisation", "user", "organisation",
+                               owner_table="app_user")
 
 
 class User(SQLModel, table=True):

@@ -60,6 +60,38 @@ def optional_int(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
+def coded_rows_editor(label: str, frame: pd.DataFrame, key: str, new_label: str, noun: str, blank: dict, *,
+                      listed: bool = True, note: str = "", fields=None, active_label: str = "", widths=(1, 3, 1, 1),
+                      code_label: str = "Kod", create, edit, delete, delete_help: str) -> None:
+    """A list with code and name: its table (``listed``) and ``note``, then pick a row (or a
+    new one), edit it in a form, save or create it, or delete it. ``noun`` is the row in
+    definite form ("organisationen") for the buttons and messages; ``fields(row, columns)``
+    draws the list's own inputs in the columns after code and name and returns their values
+    for ``create`` and ``edit``; ``active_label`` adds the active checkbox in the last column
+    (it is set when editing, not creating)."""
+    if listed:
+        st.dataframe(frame.drop(columns="id"), hide_index=True)
+    if note:
+        st.caption(note)
+    chosen = picker(label, frame, lambda r: f"{r['code']} – {r['name']}", key, new_label)
+    row = frame.set_index("id").loc[chosen].to_dict() if chosen != NEW else blank
+    subject = noun[0].upper() + noun[1:]
+    with st.form(f"{key}_form_{chosen}"):
+        c1, c2, *columns = st.columns(list(widths))
+        code = c1.text_input(code_label, row["code"], disabled=chosen != NEW)
+        name = c2.text_input("Namn", row["name"])
+        values = fields(row, columns) if fields else {}
+        active = {"active": columns[-1].checkbox(active_label, bool(row["active"]), disabled=chosen == NEW)} \
+            if active_label else {}
+        if st.form_submit_button(f"Spara {noun}"):
+            if chosen == NEW:
+                run(lambda: create(uow, actor, code=code, name=name, **values), f"{subject} skapades.")
+            else:
+                run(lambda: edit(uow, actor, chosen, name=name, **values, **active), f"{subject} sparades.")
+    if chosen != NEW and st.button(f"Ta bort {noun}", help=delete_help):
+        run(lambda: delete(uow, actor, chosen), f"{subject} togs bort.")
+
+
 if message := st.session_state.pop(FLASH_KEY, None):
     st.success(message["message"])
     for warning in message["warnings"]:
@@ -190,123 +222,71 @@ with tabs[0]:
 
 # --- goals and focus areas ------------------------------------------------------------
 
+def numbered_texts_editor(frame: pd.DataFrame, key: str, edit, saved: str, *, short_name: bool = False) -> None:
+    """Program goals or focus areas, one form per row: the numbers are the program's own,
+    only the texts can change."""
+    for row in frame.to_dict("records"):
+        with st.expander(f"{row['number']}. {row['name']}"):
+            with st.form(f"{key}_{row['id']}"):
+                texts = {"name": st.text_input("Namn", row["name"])}
+                if short_name:
+                    texts["short_name"] = st.text_input("Kortnamn", row["short_name"])
+                texts["description"] = st.text_area("Beskrivning", row["description"])
+                if st.form_submit_button("Spara"):
+                    run(lambda: edit(uow, actor, row["id"], **texts), saved)
+
+
+def result_goal_fields(row: dict, columns: list) -> dict:
+    """A result goal's own inputs: the validity years beside code and name, the description below."""
+    valid_from = columns[0].number_input("Giltigt från år", 1900, 2200, optional_int(row["valid_from_year"]))
+    valid_to = columns[1].number_input("Giltigt till år", 1900, 2200, optional_int(row["valid_to_year"]))
+    description = st.text_area("Beskrivning", row["description"])
+    return {"description": description, "valid_from_year": optional_int(valid_from),
+            "valid_to_year": optional_int(valid_to)}
+
+
 with tabs[1]:
     st.subheader("Programmål")
     st.caption("Numren är programmets egna; bara texten kan ändras.")
-    for goal in ref["program_goals"].to_dict("records"):
-        with st.expander(f"{goal['number']}. {goal['name']}"):
-            with st.form(f"adm_goal_{goal['id']}"):
-                name = st.text_input("Namn", goal["name"])
-                description = st.text_area("Beskrivning", goal["description"])
-                if st.form_submit_button("Spara"):
-                    run(lambda: structure.edit_program_goal(uow, actor, goal["id"], name=name, description=description),
-                        "Programmålet sparades.")
+    numbered_texts_editor(ref["program_goals"], "adm_goal", structure.edit_program_goal, "Programmålet sparades.")
     st.subheader("Fokusområden")
-    for area in ref["focus_areas"].to_dict("records"):
-        with st.expander(f"{area['number']}. {area['name']}"):
-            with st.form(f"adm_focus_{area['id']}"):
-                name = st.text_input("Namn", area["name"])
-                short_name = st.text_input("Kortnamn", area["short_name"])
-                description = st.text_area("Beskrivning", area["description"])
-                if st.form_submit_button("Spara"):
-                    run(lambda: structure.edit_focus_area(uow, actor, area["id"], name=name, short_name=short_name, description=description),
-                        "Fokusområdet sparades.")
+    numbered_texts_editor(ref["focus_areas"], "adm_focus", structure.edit_focus_area, "Fokusområdet sparades.",
+                          short_name=True)
     st.subheader("Resultatmål")
-    st.caption("Resultatmål revideras varje mandatperiod: avsluta ett mål genom att ange giltigt till-år.")
-    goals_frame = ref["result_goals"]
-    chosen_goal = picker("Resultatmål", goals_frame, lambda r: f"{r['code']} – {r['name']}", "adm_rg",
-                         "Nytt resultatmål …")
-    row = goals_frame.set_index("id").loc[chosen_goal].to_dict() if chosen_goal != NEW else {
-        "code": "", "name": "", "description": "", "valid_from_year": date.today().year, "valid_to_year": None}
-    with st.form(f"adm_rg_form_{chosen_goal}"):
-        c1, c2, c3, c4 = st.columns([1, 3, 1, 1])
-        code = c1.text_input("Kod", row["code"], disabled=chosen_goal != NEW)
-        name = c2.text_input("Namn", row["name"])
-        valid_from = c3.number_input("Giltigt från år", 1900, 2200, optional_int(row["valid_from_year"]))
-        valid_to = c4.number_input("Giltigt till år", 1900, 2200, optional_int(row["valid_to_year"]))
-        description = st.text_area("Beskrivning", row["description"])
-        if st.form_submit_button("Spara resultatmålet"):
-            years = {"valid_from_year": optional_int(valid_from), "valid_to_year": optional_int(valid_to)}
-            if chosen_goal == NEW:
-                run(lambda: structure.create_result_goal(uow, actor, code=code, name=name, description=description, **years),
-                    "Resultatmålet skapades.")
-            else:
-                run(lambda: structure.edit_result_goal(uow, actor, chosen_goal, name=name, description=description, **years),
-                    "Resultatmålet sparades.")
-    if chosen_goal != NEW and st.button("Ta bort resultatmålet", help="Bara ett mål utan indikatorer kan tas bort."):
-        run(lambda: structure.delete_result_goal(uow, actor, chosen_goal), "Resultatmålet togs bort.")
+    coded_rows_editor("Resultatmål", ref["result_goals"], "adm_rg", "Nytt resultatmål …", "resultatmålet",
+                      {"code": "", "name": "", "description": "", "valid_from_year": date.today().year,
+                       "valid_to_year": None}, listed=False,
+                      note="Resultatmål revideras varje mandatperiod: avsluta ett mål genom att ange giltigt till-år.",
+                      fields=result_goal_fields, create=structure.create_result_goal, edit=structure.edit_result_goal,
+                      delete=structure.delete_result_goal, delete_help="Bara ett mål utan indikatorer kan tas bort.")
 
 # --- organisations, areas, comparison units --------------------------------------------
 
 with tabs[2]:
-    frame = ref["organisations"]
-    st.dataframe(frame.drop(columns="id"), hide_index=True)
-    chosen_org = picker("Organisation", frame, lambda r: f"{r['code']} – {r['name']}", "adm_org", "Ny organisation …")
-    row = frame.set_index("id").loc[chosen_org].to_dict() if chosen_org != NEW else {"code": "", "name": "",
-                          "kind": "nämnd", "active": True}
-    with st.form(f"adm_org_form_{chosen_org}"):
-        c1, c2, c3, c4 = st.columns([1, 3, 1, 1])
-        code = c1.text_input("Kod", row["code"], disabled=chosen_org != NEW)
-        name = c2.text_input("Namn", row["name"])
-        kind = c3.selectbox("Typ", list(ORG_KIND_LABELS), list(ORG_KIND_LABELS).index(row["kind"]),
-                            format_func=ORG_KIND_LABELS.get)
-        active = c4.checkbox("Aktiv", bool(row["active"]), disabled=chosen_org == NEW)
-        if st.form_submit_button("Spara organisationen"):
-            if chosen_org == NEW:
-                run(lambda: structure.create_organisation(uow, actor, code=code, name=name, kind=kind),
-                    "Organisationen skapades.")
-            else:
-                run(lambda: structure.edit_organisation(uow, actor, chosen_org, name=name, kind=kind, active=active),
-                    "Organisationen sparades.")
-    if chosen_org != NEW and st.button("Ta bort organisationen", help="Bara en oanvänd organisation kan tas bort."):
-        run(lambda: structure.delete_organisation(uow, actor, chosen_org), "Organisationen togs bort.")
+    coded_rows_editor(
+        "Organisation", ref["organisations"], "adm_org", "Ny organisation …", "organisationen",
+        {"code": "", "name": "", "kind": "nämnd", "active": True},
+        fields=lambda row, columns: {"kind": columns[0].selectbox(
+            "Typ", list(ORG_KIND_LABELS), list(ORG_KIND_LABELS).index(row["kind"]), format_func=ORG_KIND_LABELS.get)},
+        active_label="Aktiv", create=structure.create_organisation, edit=structure.edit_organisation,
+        delete=structure.delete_organisation, delete_help="Bara en oanvänd organisation kan tas bort.")
 
 with tabs[3]:
-    frame = ref["areas"]
-    st.dataframe(frame.drop(columns="id"), hide_index=True)
-    st.caption("Det finns alltid exakt ett totalområde (hela kommunen). Använd neutrala namn på områden.")
-    chosen_area = picker("Område", frame, lambda r: f"{r['code']} – {r['name']}", "adm_area", "Nytt område …")
-    row = frame.set_index("id").loc[chosen_area].to_dict() if chosen_area != NEW else {"code": "", "name": "",
-                          "sort_order": len(frame), "active": True}
-    with st.form(f"adm_area_form_{chosen_area}"):
-        c1, c2, c3, c4 = st.columns([1, 3, 1, 1])
-        code = c1.text_input("Kod", row["code"], disabled=chosen_area != NEW)
-        name = c2.text_input("Namn", row["name"])
-        sort_order = c3.number_input("Ordning", 0, 1000, int(row["sort_order"]))
-        active = c4.checkbox("Aktivt", bool(row["active"]), disabled=chosen_area == NEW)
-        if st.form_submit_button("Spara området"):
-            if chosen_area == NEW:
-                run(lambda: structure.create_area(uow, actor, code=code, name=name, sort_order=int(sort_order)),
-                    "Området skapades.")
-            else:
-                run(lambda: structure.edit_area(uow, actor, chosen_area, name=name, sort_order=int(sort_order), active=active),
-                    "Området sparades.")
-    if chosen_area != NEW and st.button("Ta bort området", help="Bara ett område utan värden kan tas bort."):
-        run(lambda: structure.delete_area(uow, actor, chosen_area), "Området togs bort.")
+    coded_rows_editor(
+        "Område", ref["areas"], "adm_area", "Nytt område …", "området",
+        {"code": "", "name": "", "sort_order": len(ref["areas"]), "active": True},
+        note="Det finns alltid exakt ett totalområde (hela kommunen). Använd neutrala namn på områden.",
+        fields=lambda row, columns: {"sort_order": int(columns[0].number_input("Ordning", 0, 1000, int(row["sort_order"])))},
+        active_label="Aktivt", create=structure.create_area, edit=structure.edit_area,
+        delete=structure.delete_area, delete_help="Bara ett område utan värden kan tas bort.")
 
 with tabs[4]:
-    frame = ref["comparison_units"]
-    st.dataframe(frame.drop(columns="id"), hide_index=True)
-    chosen_unit = picker("Jämförelseenhet", frame, lambda r: f"{r['code']} – {r['name']}", "adm_unit",
-                         "Ny jämförelseenhet …")
-    row = frame.set_index("id").loc[chosen_unit].to_dict() if chosen_unit != NEW else {"code": "", "name": "",
-                          "active": True}
-    with st.form(f"adm_unit_form_{chosen_unit}"):
-        c1, c2, c3 = st.columns([1, 3, 1])
-        code = c1.text_input("Kod (Koladas kommun-id, t.ex. 0000 för riket)", row["code"],
-                             disabled=chosen_unit != NEW)
-        name = c2.text_input("Namn", row["name"])
-        active = c3.checkbox("Aktiv", bool(row["active"]), disabled=chosen_unit == NEW)
-        if st.form_submit_button("Spara jämförelseenheten"):
-            if chosen_unit == NEW:
-                run(lambda: structure.create_comparison_unit(uow, actor, code=code, name=name),
-                    "Jämförelseenheten skapades.")
-            else:
-                run(lambda: structure.edit_comparison_unit(uow, actor, chosen_unit, name=name, active=active),
-                    "Jämförelseenheten sparades.")
-    if chosen_unit != NEW and st.button("Ta bort jämförelseenheten",
-                                        help="Bara en enhet utan jämförelsevärden kan tas bort."):
-        run(lambda: structure.delete_comparison_unit(uow, actor, chosen_unit), "Jämförelseenheten togs bort.")
+    coded_rows_editor(
+        "Jämförelseenhet", ref["comparison_units"], "adm_unit", "Ny jämförelseenhet …", "jämförelseenheten",
+        {"code": "", "name": "", "active": True}, widths=(1, 3, 1),
+        code_label="Kod (Koladas kommun-id, t.ex. 0000 för riket)", active_label="Aktiv",
+        create=structure.create_comparison_unit, edit=structure.edit_comparison_unit,
+        delete=structure.delete_comparison_unit, delete_help="Bara en enhet utan jämförelsevärden kan tas bort.")
 
 # --- users ------------------------------------------------------------------------------
 

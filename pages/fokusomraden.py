@@ -4,18 +4,15 @@ import streamlit as st
 from settings import get_settings
 from ui import cache
 from ui.components import md_escape, status_badge
-from ui.params import select_param
+from ui.params import select_one
 from ui.auth import page_actor
 
 page_actor()
 
 st.title("Fokusområden")
 areas = cache.structure()["focus_areas"]
-code = select_param("Fokusområde", "omrade", {r.code: f"{r.number}. {r.name}" for r in areas.itertuples()}, allow_all=False)
-data = cache.focus_area_data(code) if code else None
-if data is None:
-    st.info("Det finns inga fokusområden ännu.")
-    st.stop()
+code, data = select_one("Fokusområde", "omrade", {r.code: f"{r.number}. {r.name}" for r in areas.itertuples()},
+                        cache.focus_area_data, "Det finns inga fokusområden ännu.")
 
 focus = data["focus_area"]
 st.header(f"{focus['number']}. {md_escape(focus['name'])}")
@@ -46,7 +43,8 @@ for start in range(0, len(charts), 2):
             st.markdown(f"{badge} **{indicator['code']}** {md_escape(indicator['name'])}")
             st.plotly_chart(figure, key=f"chart_{indicator['code']}", theme=None, config={"displaylogo": False},
                             alt=f"Diagram över {indicator['code']} {indicator['name']}")
-            st.page_link("pages/indikatorer.py", label=f"Mer om {indicator['code']}", query_params={"indikator": indicator["code"]})
+            st.page_link("pages/indikatorer.py", label=f"Mer om {indicator['code']}",
+                         query_params={"indikator": indicator["code"]})
 
 st.subheader("Insatser")
 if data["actions"].empty:

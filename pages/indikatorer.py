@@ -11,7 +11,7 @@ from indicators.files.long_format import long_rows, to_csv_bytes
 from indicators.files.xlsx import to_xlsx_bytes
 from ui import cache
 from ui.components import md_escape
-from ui.params import select_param
+from ui.params import select_one
 from ui.auth import page_actor
 from indicators.unit_of_work import UnitOfWork
 
@@ -21,12 +21,8 @@ page_actor()
 
 st.title("Indikatorer")
 catalogue = cache.structure()["indicators"]
-code = select_param("Indikator", "indikator", {r.code: f"{r.code} – {r.name}" for r in catalogue.itertuples()},
-                    allow_all=False)
-detail = cache.indicator_detail(code) if code else None
-if detail is None:
-    st.info("Det finns inga aktiva indikatorer ännu.")
-    st.stop()
+_code, detail = select_one("Indikator", "indikator", {r.code: f"{r.code} – {r.name}" for r in catalogue.itertuples()},
+                           cache.indicator_detail, "Det finns inga aktiva indikatorer ännu.")
 
 indicator, values = detail["indicator"], detail["values"]
 threshold = get_settings().suppress_below

@@ -72,22 +72,14 @@ def _number(value: Any) -> Optional[float]:
 
 def read_all(uow: UnitOfWork) -> dict[str, Any]:
     with uow.read() as session:
-        prog = queries.program(session)
-        inds = queries.indicators(session)
+        frames = overview.structure_in(session, include_retired=True)
         return {
-            "program": prog.model_dump() if prog else {},
+            **frames,
             "demo": crud.is_demo(session),
-            "program_goals": queries.program_goals(session),
-            "focus_areas": queries.focus_areas(session),
-            "result_goals": queries.result_goals(session),
-            "organisations": queries.organisations(session),
             "areas": queries.areas(session),
-            "indicators": inds,
             "validity": queries.indicator_validity(session),
-            "indicator_program_goals": queries.indicator_program_goals(session),
-            "indicator_result_goals": queries.indicator_result_goals(session),
             "targets": queries.targets(session),
-            "values": queries.measurements(session, list(inds["id"])),
+            "values": queries.measurements(session, list(frames["indicators"]["id"])),
             "actions": queries.actions(session),
             "action_links": queries.action_links(session),
         }

@@ -4,15 +4,18 @@ user text into ids)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from db import crud, queries
 from db.models import FocusArea, Indicator, Organisation, ProgramGoal, ResultGoal
 from errors import Conflict, Invalid, NotFound
+from indicators.access.audit import audit
+from indicators.access.permissions import Actor, require
 from indicators.rules.parsing import area_lookup
+from indicators.unit_of_work import UnitOfWork
 
 
 class AdminError(Invalid):
@@ -50,6 +53,28 @@ def get_row(session: Session, model, row_id: int, what: str):
     if row is None:
         raise NotFound(f"{what} finns inte (id {row_id}).")
     return row
+
+
+def delete_unused(uow: UnitOfWork, actor: Actor, model, entity: str, row_id: int, what: str, *, uses: dict,
+                  alternative: str, named_by: str = "code", check: Optional[Callable] = None,
+                  links: tuple = ()) -> None:
+    """Delete a row of the catalogue or the structure, only when nothing uses it: needs
+    ``write_structure``; ``uses`` maps a Swedish word to the column that would point at the
+    row (its count refuses the delete, naming the row by ``what`` and its ``named_by``
+    field, and suggests ``alternative``); ``check(row)`` may refuse first; the rows
+    owned by it (``links``: their column pointing at it) go with it; audited."""
+    with uow.write() as session:
+        require(uow, actor, "write_structure", entity=entity, entity_id=row_id)
+        row = get_row(session, model, row_id, what)
+        if check:
+            check(row)
+        refuse_delete_if_used(f"{what} {getattr(row, named_by)}",
+                              {word: count_where(session, column, row_id) for word, column in uses.items()},
+                              alternative)
+        for column in links:
+            session.execute(delete(column.class_).where(column == row_id))
+        session.delete(row)
+        audit(session, actor, "delete", entity, row_id, old=f"{row.code} {row.name}")
 
 
 @dataclass

@@ -4,7 +4,7 @@ in one transaction and audits each changed field; an indicator with values is re
 never deleted."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, field, make_dataclass, replace
 from datetime import date
 from typing import Optional
 
@@ -20,42 +20,42 @@ from db.models import (
 from indicators.access.audit import audit, set_fields
 from indicators.access.permissions import Actor, require
 from indicators.catalogue.editing import (
-    AdminError, Refs, check_version, clean_text, count_where, get_row, refuse_delete_if_used,
+    AdminError, Refs, check_version, clean_text, count_where, delete_unused, get_row,
 )
 from indicators.rules.periods import parse_period
 from indicators.rules.vocabulary import PERIODICITY_LABELS, PROGRAM_GOAL_RULE
 from indicators.unit_of_work import UnitOfWork
 
 
-@dataclass
-class IndicatorData:
-    """Everything an administrator can set on an indicator, by codes (as in the XLSX)."""
-    code: str
-    name: str
-    focus_area: str  # focus area code
-    responsible: str  # organisation code
-    program_goals: list[int]  # program goal numbers
-    result_goals: list[str] = field(default_factory=list)  # result goal codes
-    definition: str = ""
-    unit: str = ""
-    decimals: int = 1
-    direction: str = "higher"
-    periodicity: str = "year"
-    source_kind: str = "own"
-    source_ref: str = ""
-    source_note: str = ""
-    by_gender: bool = False
-    by_area: bool = False
-    valid_min: Optional[float] = None
-    valid_max: Optional[float] = None
-    baseline_period: Optional[str] = None
-    baseline_value: Optional[float] = None
-    targets: dict[int, float] = field(default_factory=dict)
-    valid_from_year: Optional[int] = None
-    valid_to_year: Optional[int] = None
-    active: bool = True
-    report_every_years: int = 1  # yearly indicators measured every N years (elections: 4)
-    report_anchor_year: Optional[int] = None  # a measurement year, e.g. 2018
+# An indicator's plain settings are its own columns, stored as given: their types and
+# defaults are declared once, on the table (db.models.Indicator), and IndicatorData takes them
+# from there. The settings in the order of IndicatorData (and of the XLSX columns):
+_SETTINGS = ("definition", "unit", "decimals", "direction", "periodicity", "source_kind", "source_ref", "source_note",
+             "by_gender", "by_area", "valid_min", "valid_max", "baseline_period", "baseline_value")
+_VALIDITY = ("valid_from_year", "valid_to_year", "active", "report_every_years", "report_anchor_year")
+_PLAIN_FIELDS = ("name",) + _SETTINGS + _VALIDITY
+
+
+def _column(name: str) -> tuple:
+    """A field of IndicatorData that is a column of the indicator: the column's type and default."""
+    column = Indicator.model_fields[name]
+    return name, column.annotation, field(default=MISSING if column.is_required() else column.default)
+
+
+IndicatorData = make_dataclass("IndicatorData", [
+    ("code", str),
+    _column("name"),
+    ("focus_area", str),  # focus area code
+    ("responsible", str),  # organisation code
+    ("program_goals", list[int]),  # program goal numbers
+    ("result_goals", list[str], field(default_factory=list)),  # result goal codes
+    *map(_column, _SETTINGS),
+    ("targets", dict[int, float], field(default_factory=dict)),  # year -> target value
+    *map(_column, _VALIDITY),
+], namespace={
+    "__module__": __name__,
+    "__doc__": "Everything an administrator can set on an indicator, by codes (as in the XLSX).",
+})
 
 
 # Swedish field labels: form labels, XLSX column names and error prefixes.
@@ -69,12 +69,6 @@ INDICATOR_LABELS = {
     "valid_to_year": "aktiv till år", "active": "aktiv",
     "report_every_years": "mäts vart n:e år", "report_anchor_year": "mätår att räkna från",
 }
-
-
-_PLAIN_FIELDS = ("name", "definition", "unit", "decimals", "direction", "periodicity", "source_kind", "source_ref",
-                 "source_note", "by_gender", "by_area", "valid_min", "valid_max", "baseline_period",
-                 "baseline_value", "valid_from_year", "valid_to_year", "active", "report_every_years",
-                 "report_anchor_year")
 
 
 _TEXT_FIELDS = ("code", "name", "definition", "unit", "source_ref", "source_note")
@@ -300,18 +294,11 @@ def reactivate_indicator(uow: UnitOfWork, actor: Actor, indicator_id: int, *, ex
 
 def delete_indicator(uow: UnitOfWork, actor: Actor, indicator_id: int) -> None:
     """Only an unused indicator (no values, comparisons or actions) can be deleted."""
-    require(uow, actor, "write_structure", entity="indicator", entity_id=indicator_id)
-    with uow.write() as session:
-        indicator = get_row(session, Indicator, indicator_id, "Indikatorn")
-        refuse_delete_if_used(f"Indikatorn {indicator.code}", {
-            "värden": count_where(session, Measurement.indicator_id, indicator_id),
-            "jämförelsevärden": count_where(session, ComparisonValue.indicator_id, indicator_id),
-            "insatser": count_where(session, ActionIndicator.indicator_id, indicator_id),
-        }, "avveckla (inaktivera) den")
-        for table in (IndicatorProgramGoal, IndicatorResultGoal, Target):
-            session.execute(delete(table).where(table.indicator_id == indicator_id))
-        session.delete(indicator)
-        audit(session, actor, "delete", "indicator", indicator_id, old=f"{indicator.code} {indicator.name}")
+    delete_unused(uow, actor, Indicator, "indicator", indicator_id, "Indikatorn",
+                  uses={"värden": Measurement.indicator_id, "jämförelsevärden": ComparisonValue.indicator_id,
+                        "insatser": ActionIndicator.indicator_id},
+                  alternative="avveckla (inaktivera) den",
+                  links=(IndicatorProgramGoal.indicator_id, IndicatorResultGoal.indicator_id, Target.indicator_id))
 
 
 def definition_changes(uow: UnitOfWork, indicator_id: int) -> list[tuple[date, str]]:

@@ -15,7 +15,7 @@ from db.models import (
 )
 from indicators.access.audit import audit, set_fields
 from indicators.access.permissions import Actor, require
-from indicators.catalogue.editing import AdminError, clean_text, count_where, get_row, refuse_delete_if_used
+from indicators.catalogue.editing import AdminError, clean_text, delete_unused, get_row
 from indicators.unit_of_work import UnitOfWork
 
 
@@ -79,14 +79,9 @@ def edit_result_goal(uow: UnitOfWork, actor: Actor, goal_id: int, *, name: str, 
 
 
 def delete_result_goal(uow: UnitOfWork, actor: Actor, goal_id: int) -> None:
-    require(uow, actor, "write_structure", entity="result_goal", entity_id=goal_id)
-    with uow.write() as session:
-        goal = get_row(session, ResultGoal, goal_id, "Resultatmålet")
-        refuse_delete_if_used(f"Resultatmålet {goal.code}", {
-            "indikatorer": count_where(session, IndicatorResultGoal.result_goal_id, goal_id)},
-            "avsluta det med ett giltigt till-år")
-        session.delete(goal)
-        audit(session, actor, "delete", "result_goal", goal_id, old=f"{goal.code} {goal.name}")
+    delete_unused(uow, actor, ResultGoal, "result_goal", goal_id, "Resultatmålet",
+                  uses={"indikatorer": IndicatorResultGoal.result_goal_id},
+                  alternative="avsluta det med ett giltigt till-år")
 
 
 def _create_coded(uow: UnitOfWork, actor: Actor, model, entity: str, values: dict) -> int:
@@ -134,18 +129,10 @@ def edit_organisation(uow: UnitOfWork, actor: Actor, org_id: int, *, name: str, 
 
 
 def delete_organisation(uow: UnitOfWork, actor: Actor, org_id: int) -> None:
-    require(uow, actor, "write_structure", entity="organisation", entity_id=org_id)
-    with uow.write() as session:
-        org = get_row(session, Organisation, org_id, "Organisationen")
-        refuse_delete_if_used(f"Organisationen {org.code}", {
-            "indikatorer": count_where(session, Indicator.responsible_org_id, org_id),
-            "insatser": count_where(session, ActionOrganisation.organisation_id, org_id),
-            "användare": count_where(session, UserOrganisation.organisation_id, org_id),
-            "mötesdeltagare": count_where(session, MeetingAttendee.organisation_id, org_id),
-            "sändlistor": count_where(session, MeetingDistribution.organisation_id, org_id),
-        }, "inaktivera den")
-        session.delete(org)
-        audit(session, actor, "delete", "organisation", org_id, old=f"{org.code} {org.name}")
+    delete_unused(uow, actor, Organisation, "organisation", org_id, "Organisationen", uses={"indikatorer": Indicator.responsible_org_id, "insatser": ActionOrganisation.organisation_id,
+                        "användare": UserOrganisation.organisation_id,
+                        "mötesdeltagare": MeetingAttendee.organisation_id,
+                        "sändlistor": MeetingDistribution.organisation_id}, alternative="inaktivera den")
 
 
 def create_area(uow: UnitOfWork, actor: Actor, *, code: str, name: str, sort_order: int = 0) -> int:
@@ -164,15 +151,11 @@ def edit_area(uow: UnitOfWork, actor: Actor, area_id: int, *, name: str, sort_or
 
 
 def delete_area(uow: UnitOfWork, actor: Actor, area_id: int) -> None:
-    require(uow, actor, "write_structure", entity="area", entity_id=area_id)
-    with uow.write() as session:
-        area = get_row(session, Area, area_id, "Området")
+    def keep_total(area: Area) -> None:
         if area.is_total:
             raise AdminError(f"{area.name} är totalen och kan inte tas bort; det ska finnas exakt ett totalområde.")
-        refuse_delete_if_used(f"Området {area.name}", {"värden": count_where(session, Measurement.area_id, area_id)},
-                               "inaktivera det")
-        session.delete(area)
-        audit(session, actor, "delete", "area", area_id, old=f"{area.code} {area.name}")
+    delete_unused(uow, actor, Area, "area", area_id, "Området", uses={"värden": Measurement.area_id},
+                  alternative="inaktivera det", named_by="name", check=keep_total)
 
 
 def create_comparison_unit(uow: UnitOfWork, actor: Actor, *, code: str, name: str) -> int:
@@ -184,13 +167,8 @@ def edit_comparison_unit(uow: UnitOfWork, actor: Actor, unit_id: int, *, name: s
 
 
 def delete_comparison_unit(uow: UnitOfWork, actor: Actor, unit_id: int) -> None:
-    require(uow, actor, "write_structure", entity="comparison_unit", entity_id=unit_id)
-    with uow.write() as session:
-        unit = get_row(session, ComparisonUnit, unit_id, "Jämförelseenheten")
-        refuse_delete_if_used(f"Jämförelseenheten {unit.name}", {
-            "jämförelsevärden": count_where(session, ComparisonValue.unit_id, unit_id)}, "inaktivera den")
-        session.delete(unit)
-        audit(session, actor, "delete", "comparison_unit", unit_id, old=f"{unit.code} {unit.name}")
+    delete_unused(uow, actor, ComparisonUnit, "comparison_unit", unit_id, "Jämförelseenheten",
+                  uses={"jämförelsevärden": ComparisonValue.unit_id}, alternative="inaktivera den", named_by="name")
 
 
 def reference_data(uow: UnitOfWork) -> dict[str, pd.DataFrame]:

@@ -26,6 +26,7 @@ from indicators.catalogue.editing import Refs
 from indicators.catalogue.indicators import INDICATOR_LABELS, IndicatorData
 from indicators.files.long_format import plain_number
 from indicators.rules.parsing import parse_number
+from indicators.rules.results import CollectedErrors
 from indicators.rules.vocabulary import CATALOGUE_FILE_WORDS
 from indicators.access.permissions import Actor, require
 from indicators.files.safety import FORMULA_STARTS, neutralise
@@ -40,15 +41,10 @@ YES, NO = ("ja", "j", "x", "true", "1", "sant"), ("nej", "n", "false", "0", "fal
 
 
 @dataclass
-class ImportReport:
+class ImportReport(CollectedErrors[str]):
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def summary(self) -> str:
         if self.errors:

@@ -29,6 +29,7 @@ from indicators.reporting import values
 from indicators.files.long_format import LONG_COLUMNS, plain_number
 from indicators.access.permissions import Actor
 from indicators.files.safety import neutralise
+from indicators.rules.results import CollectedErrors
 from indicators.unit_of_work import UnitOfWork
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -48,9 +49,8 @@ class FileRow:
 
 
 @dataclass
-class ReadResult:
+class ReadResult(CollectedErrors[str]):
     rows: list[FileRow] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     has_comment_column: bool = True
 

@@ -7,6 +7,7 @@ from typing import Optional
 
 from db.models import VALUE_STATUSES
 from errors import Invalid, Problem
+from indicators.rules.results import CollectedErrors
 
 STATUSES = VALUE_STATUSES  # a value's status: preliminär / slutlig
 OVERWRITE = "current"  # expected_version for an explicit overwrite (import preview)
@@ -38,15 +39,10 @@ class RowOutcome:
 
 
 @dataclass
-class SaveResult:
+class SaveResult(CollectedErrors[Problem]):
     outcomes: list[RowOutcome] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def _with(self, action: str) -> list[RowOutcome]:
         return [o for o in self.outcomes if o.action == action]

@@ -247,11 +247,7 @@ class _Importer:
             row = Measurement(indicator_id=indicator.id, period=item.period, gender=item.gender, area_id=area_id,
                               created_by=self.actor.email, updated_by=self.actor.email, updated_at=self.fetched_at,
                               **wanted)
-            self.session.add(row)
-            self.session.flush()
-            existing[key] = row
-            self._audit("create", "measurement", row.id, indicator, item, "value", None, row.value)
-            self.report.new += 1
+            self._add(existing, key, row, "measurement", indicator, item)
             return
         manual = row.source != SOURCE and "value" in changes
         for name, (old, new) in changes.items():
@@ -270,11 +266,7 @@ class _Importer:
         if row is None:
             row = ComparisonValue(indicator_id=indicator.id, unit_id=unit.id, period=item.period, gender=item.gender,
                                   fetched_at=self.fetched_at, **wanted)
-            self.session.add(row)
-            self.session.flush()
-            existing[key] = row
-            self._audit("create", "comparison_value", row.id, indicator, item, "value", None, row.value)
-            self.report.new += 1
+            self._add(existing, key, row, "comparison_value", indicator, item)
             return
         changes = _changes(row, wanted)
         if not changes:
@@ -285,6 +277,15 @@ class _Importer:
             self._audit("update", "comparison_value", row.id, indicator, item, name, old, new)
         row.fetched_at = self.fetched_at
         self.report.changed += 1
+
+    def _add(self, existing: dict, key: tuple, row: Measurement | ComparisonValue, entity: str, indicator: Indicator,
+             item: KoladaValue) -> None:
+        """A value we did not hold: stored, remembered under its key, audited and counted as new."""
+        self.session.add(row)
+        self.session.flush()
+        existing[key] = row
+        self._audit("create", entity, row.id, indicator, item, "value", None, row.value)
+        self.report.new += 1
 
     def _audit(self, action: str, entity: str, entity_id: object, indicator: Indicator, item: KoladaValue,
                field_name: str, old: object, new: object, note: str = "") -> None:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
+from typing import Any, Optional
 
 import pandas as pd
+from sqlmodel import Session
 
 from db import crud, queries
 from indicators.rules.formatting import format_number
@@ -113,17 +114,24 @@ def overview(uow: UnitOfWork) -> pd.DataFrame:
 def structure(uow: UnitOfWork) -> dict[str, pd.DataFrame]:
     """Program, goals, focus areas, result goals and organisations for filters and trees."""
     with uow.read() as session:
-        prog = queries.program(session)
-        return {
-            "program": prog.model_dump() if prog else {},
-            "program_goals": queries.program_goals(session),
-            "focus_areas": queries.focus_areas(session),
-            "result_goals": queries.result_goals(session),
-            "organisations": queries.organisations(session),
-            "indicators": queries.indicators(session, include_retired=False),
-            "indicator_program_goals": queries.indicator_program_goals(session),
-            "indicator_result_goals": queries.indicator_result_goals(session),
-        }
+        return structure_in(session)
+
+
+def structure_in(session: Session, include_retired: bool = False) -> dict[str, Any]:
+    """The program (as a dict) and its structure as frames, read in the caller's session: goals,
+    focus areas, result goals, organisations, the indicators (retired ones only when asked for)
+    and their links to the goals. The dashboards' filters and the annual follow-up read it."""
+    prog = queries.program(session)
+    return {
+        "program": prog.model_dump() if prog else {},
+        "program_goals": queries.program_goals(session),
+        "focus_areas": queries.focus_areas(session),
+        "result_goals": queries.result_goals(session),
+        "organisations": queries.organisations(session),
+        "indicators": queries.indicators(session, include_retired=include_retired),
+        "indicator_program_goals": queries.indicator_program_goals(session),
+        "indicator_result_goals": queries.indicator_result_goals(session),
+    }
 
 
 def filter_overview(df: pd.DataFrame, program_goal: Optional[int] = None, result_goal: Optional[int] = None,
