@@ -35,8 +35,9 @@ if submitted:
         done, created = attempt(lambda: snapshot.create_snapshot(uow, actor, int(year)))
     if done:
         snapshot_id, sha256, files = created
-        st.success(f"Årsuppföljning {int(year)} är sparad (nr {snapshot_id}). Kontrollsumma:")
-        st.code(sha256, language=None)
+        # The new one is chosen below, so its files are the ones downloaded next.
+        st.session_state["arsuppfoljning_vald"] = snapshot_id
+        st.success(f"Årsuppföljning {int(year)} är sparad (nr {snapshot_id}).")
 
 st.header("Sparade årsuppföljningar")
 snapshots = snapshot.list_snapshots(uow)
@@ -53,8 +54,13 @@ else:
         },
     )
     labels = {int(r.id): f"{r.year} – {r.snapshot_date} – {r.sha256[:12]}" for r in snapshots.itertuples()}
-    chosen = st.selectbox("Årsuppföljning", list(labels), format_func=labels.get)
+    if st.session_state.get("arsuppfoljning_vald") not in labels:
+        st.session_state.pop("arsuppfoljning_vald", None)
+    chosen = st.selectbox("Årsuppföljning", list(labels), format_func=labels.get, key="arsuppfoljning_vald")
     row = snapshots[snapshots["id"] == chosen].iloc[0]
+    # The hash stays in view whatever is downloaded: it is what a reader checks the files against.
+    st.markdown(f"**Kontrollsumma (SHA-256) för årsuppföljning {row['year']}**")
+    st.code(row["sha256"], language=None)
     st.subheader("Frysta filer")
     columns = st.columns(max(len(row["files"]), 1))
     for column, name in zip(columns, row["files"]):

@@ -93,8 +93,12 @@ class KoladaClient:
                 self._sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))  # 1 s, 2 s, …
             try:
                 response = session.get(url, timeout=TIMEOUT, headers={"Accept": "application/json"})
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                problem = f"{type(exc).__name__}: {exc}"
+            except requests.Timeout:
+                problem = "inget svar inom tidsgränsen"
+                continue
+            except requests.ConnectionError:
+                # The library's text (NameResolutionError …) means nothing to a reader; say what happened.
+                problem = "ingen förbindelse (nätverket saknas eller adressen kunde inte slås upp)"
                 continue
             if response.status_code in RETRY_STATUSES:
                 problem = f"HTTP {response.status_code} efter {attempt + 1} försök"
@@ -105,8 +109,8 @@ class KoladaClient:
                 raise KoladaError(f"Kolada ({self.host}) svarade HTTP {response.status_code} för {url}.")
             return _decode(response, url)
         raise KoladaError(
-            f"Kunde inte nå Kolada ({self.host}): {problem}. Kontrollera nätverket eller använd --from-file "
-            "(en sparad svarsfil)."
+            f"Kunde inte nå Kolada ({self.host}): {problem}. Kontrollera nätverket eller läs in en sparad "
+            "svarsfil (på sidan: fliken ”Läs in sparad svarsfil”; på kommandoraden: --from-file)."
         )
 
     # paged resources

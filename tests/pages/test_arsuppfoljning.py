@@ -30,6 +30,23 @@ def test_admin_page_creates_a_snapshot_and_shows_its_hash(demo_engine):
     assert len(at.dataframe) >= 1
 
 
+def test_the_year_just_created_is_chosen_and_its_hash_stays_visible(demo_engine):
+    at = _app_as("admin", demo_engine)
+    at.run()
+    at.switch_page("pages/arsuppfoljning.py").run()
+    at.number_input[0].set_value(YEAR)
+    at.button[0].click().run()
+    at.number_input[0].set_value(YEAR - 1)
+    at.button[0].click().run()
+    assert not at.exception
+    newest = snapshot.list_snapshots(UnitOfWork(demo_engine)).set_index("year").loc[YEAR - 1]
+    assert at.selectbox(key="arsuppfoljning_vald").value == int(newest["id"])  # its files are the ones offered
+    snapshot_buttons = [b for b in at.get("download_button") if b.proto.id and "dl_" in b.proto.id]
+    assert snapshot_buttons and all(f"dl_{int(newest['id'])}_" in b.proto.id for b in snapshot_buttons)
+    at.run()  # any later rerun (a download is one) keeps the hash in view
+    assert newest["sha256"] in [c.value for c in at.code]
+
+
 def test_page_itself_refuses_a_viewer(demo_engine):
     """The navigation hides the page from viewers; the page also guards itself."""
     from datetime import datetime as dt
