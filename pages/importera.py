@@ -81,11 +81,11 @@ else:
 
 if actor.is_admin:
     with st.expander("Låsta perioder (processtöd)"):
-        locks = locks.locked_periods(uow)
-        if locks.empty:
+        locked = locks.locked_periods(uow)
+        if locked.empty:
             st.caption("Inga perioder är låsta.")
         else:
-            st.dataframe(locks.rename(columns={"period": "Period", "locked_by": "Låst av", "locked_at": "Låst",
+            st.dataframe(locked.rename(columns={"period": "Period", "locked_by": "Låst av", "locked_at": "Låst",
                                                "reason": "Skäl"}), hide_index=True)
         with st.form("importera_lock"):
             lock_period = st.text_input("Period (t.ex. 2025 eller 2025Q4)", key="importera_lock_period")
@@ -95,6 +95,6 @@ if actor.is_admin:
             do_unlock = c2.form_submit_button("Lås upp perioden")
         if do_lock or do_unlock:
             action = locks.lock_period if do_lock else locks.unlock_period
-            done, code = attempt(lambda: action(actor, lock_period, lock_reason))
+            done, code = attempt(lambda: action(uow, actor, lock_period, lock_reason))
             if done:
                 st.success(f"Perioden {code} är {'låst' if do_lock else 'upplåst'}.")

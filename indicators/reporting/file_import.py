@@ -218,14 +218,14 @@ class ImportPreview:
 
     def table(self) -> pd.DataFrame:
         """One line per file row with what would happen to it, for the preview."""
-        outcomes = {o.index: o for o in self.check.outcomes}
+        by_row = {o.index: o for o in self.check.outcomes}
         problems: dict[int, list[str]] = {}
         for problem in self.check.errors + self.check.warnings:
             problems.setdefault(problem.index, []).append(
                 (f"{problem.field}: " if problem.field else "") + problem.message)
         rows = []
         for index, entry in enumerate(self.entries):
-            outcome = outcomes.get(index)
+            outcome = by_row.get(index)
             failed = index in {e.index for e in self.check.errors}
             rows.append({
                 "Rad": entry.row, "Indikator": entry.indicator, "Period": entry.period,

@@ -24,3 +24,25 @@ def test_importera_page_previews_and_applies(demo_engine):
     assert not at.exception
     assert any("Importerat: 1 nya" in s.value for s in at.success)
     assert stored(demo_engine, "ARB05", "2026Q4").value == 25.5
+
+
+def test_importera_page_locks_and_unlocks_a_period_with_a_reason(demo_engine):
+    from indicators.access.users import create_user
+    from indicators.reporting import locks
+    from tests.utils.apptest import logged_in_app
+
+    create_user(UnitOfWork(demo_engine), ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord")
+    at = logged_in_app("admin")
+    at.run()
+    at.switch_page("pages/importera.py").run()
+    at.text_input(key="importera_lock_period").input("2024")
+    at.text_input(key="importera_lock_reason").input("Granskad")
+    next(b for b in at.button if b.label == "Lås perioden").click().run()
+    assert not at.exception and not at.error
+    assert any("Perioden 2024 är låst." in s.value for s in at.success)
+    assert "2024" in list(locks.locked_periods(UnitOfWork(demo_engine))["period"])
+    at.text_input(key="importera_lock_period").input("2024")
+    at.text_input(key="importera_lock_reason").input("Rättelse")
+    next(b for b in at.button if b.label == "Lås upp perioden").click().run()
+    assert not at.exception and not at.error
+    assert locks.locked_periods(UnitOfWork(demo_engine)).empty
