@@ -121,6 +121,19 @@ def cmd_snapshot(args) -> int:
     return 0
 
 
+def cmd_publish(args) -> int:
+    """Build the public site of a year from its newest frozen snapshot (never from live data)."""
+    from indicators.annual import publication, snapshot
+
+    uow = UnitOfWork(get_engine())
+    snapshot_id = snapshot.newest_of_year(uow, args.year)
+    pages = publication.build_site(*snapshot.frozen_material(uow, snapshot_id))
+    written = publication.write_site(pages, Path(args.out))
+    print(f"Publicering {args.year} (årsuppföljning nr {snapshot_id}): {len(written)} filer i {args.out}; "
+          f"öppna {Path(args.out) / 'index.html'}")
+    return 0
+
+
 def cmd_user(args) -> int:
     engine = get_engine()
     if args.user_cmd == "add":
@@ -250,6 +263,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="katalog för filerna")
     p.add_argument("--date", help="ögonblicksbildens datum ÅÅÅÅ-MM-DD (standard: i dag)")
     p.set_defaults(func=cmd_snapshot)
+
+    p = sub.add_parser("publish", help="bygg den publicerade årsuppföljningen (statisk webbplats) ur en fryst årsuppföljning")
+    p.add_argument("--year", type=int, required=True, help="uppföljningsåret, t.ex. 2025")
+    p.add_argument("--out", required=True, help="katalog för webbplatsen")
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("user", help="hantera användare")
     user_sub = p.add_subparsers(dest="user_cmd", required=True)

@@ -137,6 +137,26 @@ def list_snapshots(uow: UnitOfWork) -> pd.DataFrame:
     return df
 
 
+def newest_of_year(uow: UnitOfWork, year: int) -> int:
+    """The id of the newest snapshot of the year (a later snapshot supersedes an earlier one)."""
+    frame = list_snapshots(uow)
+    chosen = frame[frame["year"] == year]
+    if chosen.empty:
+        raise NotFound(f"Det finns ingen årsuppföljning för {year}; skapa den först (Årsuppföljning eller cli.py snapshot).")
+    return int(chosen["id"].max())
+
+
+def frozen_material(uow: UnitOfWork, snapshot_id: int) -> tuple[dict, dict[str, bytes], str]:
+    """Content, files and hash of one snapshot: everything a publication is built from."""
+    with uow.read() as session:
+        row = queries.snapshot(session, snapshot_id)
+        names = queries.snapshot_file_names(session, snapshot_id)
+    if row is None:
+        raise NotFound(f"Årsuppföljning {snapshot_id} finns inte")
+    files = {name: snapshot_file(uow, snapshot_id, name) for name in names}
+    return json.loads(row.content_json), files, row.sha256
+
+
 def snapshot_content(uow: UnitOfWork, snapshot_id: int) -> dict:
     with uow.read() as session:
         row = queries.snapshot(session, snapshot_id)

@@ -1,0 +1,121 @@
+"""The published årsuppföljning: built from a frozen snapshot only, the same bytes twice,
+every internal link resolves, hashes verify, Swedish and titled pages, no internal notes."""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from indicators.annual import publication, snapshot
+from indicators.unit_of_work import UnitOfWork
+from tests.utils.actors import ADMIN
+from tests.utils.demo import FOLLOW_UP_YEAR as YEAR
+
+DAY = "2026-02-01"
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.title = ""
+        self._in_title = False
+        self.lang = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if tag == "title":
+            self._in_title = True
+        for name in ("href", "src"):
+            if attrs.get(name):
+                self.links.append(attrs[name])
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+@pytest.fixture
+def site(demo_engine):
+    from datetime import date
+    uow = UnitOfWork(demo_engine)
+    snapshot_id, _sha, _files = snapshot.create_snapshot(uow, ADMIN, YEAR, snapshot_date=date.fromisoformat(DAY))
+    return publication.build_site(*snapshot.frozen_material(uow, snapshot_id))
+
+
+def _parsed(site) -> dict[str, _Links]:
+    out = {}
+    for path, data in site.items():
+        if path.endswith(".html"):
+            parser = _Links()
+            parser.feed(data.decode("utf-8"))
+            out[path] = parser
+    return out
+
+
+def test_every_internal_link_resolves_and_every_page_is_swedish_with_its_own_title(site):
+    pages = _parsed(site)
+    assert {"index.html", "metod.html", "nedladdning.html", "om-uppgifterna.html", "mal.html", "insatser.html",
+            "ansvar.html"} <= set(pages)
+    assert len([p for p in pages if p.startswith("fokusomraden/")]) == 5
+    assert len([p for p in pages if p.startswith("indikatorer/")]) >= 30
+    broken = []
+    for path, parsed in pages.items():
+        assert parsed.lang == "sv", path
+        for link in parsed.links:
+            if re.match(r"^[a-z]+:", link):
+                continue  # the licence's own page
+            file_part, _, fragment = link.partition("#")
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), file_part)) if file_part else path
+            if target not in site or (fragment and f'id="{fragment}"' not in site[target].decode("utf-8")):
+                broken.append(f"{path} → {link}")
+    assert not broken
+    titles = [parsed.title for parsed in pages.values()]
+    assert len(set(titles)) == len(titles)
+
+
+def test_two_builds_give_the_same_bytes(demo_engine, site):
+    uow = UnitOfWork(demo_engine)
+    again = publication.build_site(*snapshot.frozen_material(uow, snapshot.newest_of_year(uow, YEAR)))
+    assert again == site
+
+
+def test_published_hashes_verify_and_the_frozen_files_are_unchanged(demo_engine, site):
+    uow = UnitOfWork(demo_engine)
+    snapshot_id = snapshot.newest_of_year(uow, YEAR)
+    _content, files, sha = snapshot.frozen_material(uow, snapshot_id)
+    for name, data in files.items():
+        assert site[f"filer/{name}"] == data
+    json_name = next(n for n in files if n.endswith(".json"))
+    assert hashlib.sha256(site[f"filer/{json_name}"]).hexdigest() == sha
+    downloads = site["nedladdning.html"].decode("utf-8")
+    for path, data in site.items():
+        if path.startswith(("filer/", "data/arsuppfoljning")):
+            assert hashlib.sha256(data).hexdigest() in downloads, path
+
+
+def test_the_indicator_page_says_how_it_is_doing_in_a_sentence_with_a_table_for_the_chart(site):
+    page = site["indikatorer/ARB01.html"].decode("utf-8")
+    assert re.search(rf"{YEAR} var värdet [0-9]+,[0-9]\u00a0%; målet för 2027 är 80,0\u00a0%; bedömning: ", page)
+    assert "<svg" in page and 'role="img"' in page and "<table>" in page and "<caption>" in page
+    assert "kontrollerat mot Kolada" not in page  # internal notes on KPI ids are for admins only
+
+
+def test_withheld_values_are_published_as_a_dash_with_an_explanation(site):
+    pages = "".join(data.decode("utf-8") for path, data in site.items() if path.startswith("indikatorer/"))
+    assert 'title="Skyddas: underlaget är för litet">–</abbr>' in pages
+
+
+def test_publishing_a_year_without_a_snapshot_is_refused_in_swedish(engine):
+    from errors import NotFound
+    with pytest.raises(NotFound, match="Det finns ingen årsuppföljning för 2025"):
+        snapshot.newest_of_year(UnitOfWork(engine), 2025)
