@@ -14,10 +14,12 @@ from typing import Iterable, Optional
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.annual.content_builder import long_rows  # the one long-format view of the content
 from indicators.files.safety import neutralise
+from indicators.rules.periods import period_from_code
 from indicators.rules.vocabulary import DIRECTION_LABELS, STATUS_ICONS, STATUSES, label
 
 HEADER_FONT = Font(bold=True)
@@ -51,7 +53,19 @@ def _header(ws: Worksheet, names: list[str]) -> None:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = ws.cell(row=ws.max_row + 1, column=1)
+    # A coordinate, not ws.cell(): asking for the cell below would create it, and the data
+    # would then start one row further down, leaving an empty row under the header.
+    ws.freeze_panes = f"A{ws.max_row + 1}"
+
+
+def _as_table(ws: Worksheet, header_row: int = 1) -> None:
+    """The header and its rows as an Excel table, so filters, sorting and pivots take all of it."""
+    if ws.max_row <= header_row:
+        return
+    name = "Tabell_" + "".join(ch if ch.isalnum() else "_" for ch in ws.title)
+    table = Table(displayName=name, ref=f"A{header_row}:{get_column_letter(ws.max_column)}{ws.max_row}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
 
 
 def _widths(ws: Worksheet, minimum: int = 8) -> None:
@@ -115,11 +129,12 @@ def _focus_sheet(wb: Workbook, area: dict, content: dict, lk: dict) -> None:
         s = lk["statuses"][ind["code"]]
         fmt = number_format(ind["decimals"])
         _append(ws, [
-            ind["code"], ind["name"], ind["unit"], ind["responsible"], s["period"] or "", s["value"], s["previous_value"],
+            ind["code"], ind["name"], ind["unit"], ind["responsible"], _period(s["period"]), s["value"], s["previous_value"],
             s["trend"], f"{STATUS_ICONS[s['status']]} {s['status']}", s["target_year"], s["target_value"],
             ind["baseline_period"] or "", ind["baseline_value"], label(DIRECTION_LABELS, ind["direction"]),
             ", ".join(f"{n}. {lk['goals'].get(n, '')}" for n in ind["program_goals"]), comments.get(ind["code"], ""),
         ], {6: fmt, 7: fmt, 11: fmt, 13: fmt})
+    _as_table(ws)
     _widths(ws)
 
 
@@ -129,7 +144,7 @@ def _latest_total_comments(content: dict) -> dict[str, str]:
     out: dict[str, str] = {}
     for v in content["values"]:  # ordered by period, so the newest comment wins
         if v["area"] == total and v["gender"] == "T" and v["comment"]:
-            out[v["indicator"]] = f"{v['period']}: {v['comment']}"
+            out[v["indicator"]] = f"{_period(v['period'])}: {v['comment']}"
     return out
 
 
@@ -141,6 +156,7 @@ def _raw_sheet(wb: Workbook, content: dict, lk: dict) -> None:
     for row, v in zip(long_rows(content), content["values"]):
         _append(ws, [row["indikator"], row["period"], row["kön"], row["område"], v["value"], row["kommentar"]],
                 {5: formats.get(v["indicator"], "General")})
+    _as_table(ws)
     _widths(ws)
 
 
@@ -155,6 +171,7 @@ def _actions_sheet(wb: Workbook, content: dict, lk: dict) -> None:
             ", ".join(lk["orgs"].get(o, o) for o in a["organisations"]), a["cost_estimate"], a["priority"],
             _date(a["start_date"]), _date(a["end_date"]), ", ".join(a["indicators"]), a["description"],
         ], {6: "#,##0", 8: "yyyy-mm-dd", 9: "yyyy-mm-dd"})
+    _as_table(ws)
     _widths(ws)
 
 
@@ -164,7 +181,12 @@ def _responsibility_sheet(wb: Workbook, content: dict, lk: dict) -> None:
     for r in content["responsibility"]:
         _append(ws, [lk["focus"][r["focus_area"]]["name"], lk["orgs"].get(r["organisation"], r["organisation"]),
                      ", ".join(r["indicators"]), "; ".join(r["actions"])])
+    _as_table(ws)
     _widths(ws)
+
+
+def _period(code: Optional[str]) -> str:
+    return period_from_code(code).label if code else ""
 
 
 def _date(text: Optional[str]) -> Optional[date]:

@@ -119,3 +119,22 @@ def test_publishing_a_year_without_a_snapshot_is_refused_in_swedish(engine):
     from errors import NotFound
     with pytest.raises(NotFound, match="Det finns ingen årsuppföljning för 2025"):
         snapshot.newest_of_year(UnitOfWork(engine), 2025)
+
+
+def test_every_sheet_of_the_snapshot_workbook_is_a_table_without_an_empty_row_under_its_header(demo_engine):
+    import io
+
+    from openpyxl import load_workbook
+
+    uow = UnitOfWork(demo_engine)
+    from datetime import date
+    snapshot_id, _sha, files = snapshot.create_snapshot(uow, ADMIN, YEAR, snapshot_date=date.fromisoformat(DAY))
+    name = next(f for f in files if f.endswith(".xlsx"))
+    book = load_workbook(io.BytesIO(snapshot.snapshot_file(uow, snapshot_id, name)))
+    for sheet in book.worksheets[1:]:
+        assert [c.value for c in sheet[2]] != [None] * sheet.max_column, sheet.title  # data right under the header
+        assert len(sheet.tables) == 1, sheet.title
+        table = next(iter(sheet.tables.values()))
+        assert table.ref.startswith("A1:") and table.ref.endswith(str(sheet.max_row)), sheet.title
+    focus = book.worksheets[1]
+    assert all(" kv " in str(c.value) or str(c.value).isdigit() for c in list(focus.columns)[4][1:] if c.value)
