@@ -331,6 +331,18 @@ class Snapshot(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class Publication(SQLModel, table=True):
+    """An årsuppföljning made public by process support; withdrawing keeps the row."""
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    snapshot_id: int = Field(foreign_key="snapshot.id", index=True)
+    published_by: str
+    published_at: datetime = Field(default_factory=utcnow)
+    withdrawn_by: Optional[str] = None
+    withdrawn_at: Optional[datetime] = None
+    withdrawn_reason: str = ""
+
+
 class SnapshotFile(SQLModel, table=True):
     __tablename__ = "snapshot_file"
     id: Optional[int] = Field(default=None, primary_key=True)

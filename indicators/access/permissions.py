@@ -24,6 +24,7 @@ RULES: dict[str, dict[str, str]] = {
     "lock_periods": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
     "manage_users": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
     "create_snapshot": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
+    "publish_followup": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
     "fetch_statistics": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
 }
 PERMISSION_TEXT = {
@@ -35,6 +36,7 @@ PERMISSION_TEXT = {
     "lock_periods": "låsa perioder",
     "manage_users": "hantera användare",
     "create_snapshot": "skapa årsuppföljning",
+    "publish_followup": "publicera årsuppföljningen",
     "fetch_statistics": "hämta officiell statistik",
 }
 

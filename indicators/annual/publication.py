@@ -181,6 +181,11 @@ class Site:
                 for path, data in sorted(self.out.items()) if path.startswith(("filer/", "data/arsuppfoljning"))]
 
 
+def render_index(years: list[int]) -> bytes:
+    """The list of published years (the public entry page)."""
+    return _ENV.get_template("published_index.html").render(years=years).encode("utf-8")
+
+
 def _period(code: Optional[str]) -> str:
     return period_from_code(code).label if code else ""
 

@@ -64,6 +64,7 @@ AUDIT_ACTION_LABELS = {
     "create": "skapad", "update": "ändrad", "delete": "borttagen", "refused": "nekad",
     "login": "inloggning", "login_failed": "misslyckad inloggning",
     "lock": "period låst", "unlock": "period upplåst", "import": "import",
+    "publish": "publicerad", "withdraw": "tillbakadragen",
 }
 
 # --- the long format (files officials fill in) -------------------------------------------

@@ -47,6 +47,24 @@ def test_the_year_just_created_is_chosen_and_its_hash_stays_visible(demo_engine)
     assert newest["sha256"] in [c.value for c in at.code]
 
 
+def test_admin_publishes_and_withdraws_the_chosen_year(demo_engine):
+    from indicators.annual import published
+
+    at = _app_as("admin", demo_engine)
+    at.run()
+    at.switch_page("pages/arsuppfoljning.py").run()
+    at.number_input[0].set_value(YEAR)
+    at.button[0].click().run()
+    next(b for b in at.button if b.label == f"Publicera årsuppföljning {YEAR}").click().run()
+    assert not at.exception and not at.error
+    assert YEAR in published.published_snapshots(UnitOfWork(demo_engine))
+    assert any(f"/publicerat/{YEAR}/" in s.value for s in at.success)
+    at.text_input(key=next(t.key for t in at.text_input if t.key.startswith("withdraw_reason_"))).input("Fel")
+    next(b for b in at.button if b.label == "Dra tillbaka publiceringen").click().run()
+    assert not at.exception and not at.error
+    assert published.published_snapshots(UnitOfWork(demo_engine)) == {}
+
+
 def test_page_itself_refuses_a_viewer(demo_engine):
     """The navigation hides the page from viewers; the page also guards itself."""
     from datetime import datetime as dt
