@@ -39,15 +39,14 @@ _ENV = Environment(loader=FileSystemLoader(SITE_DIR), autoescape=select_autoesca
                    undefined=StrictUndefined, keep_trailing_newline=True)
 
 
-def build_site(content: dict, files: dict[str, bytes], sha256: str) -> dict[str, bytes]:
-    """Every file of the published year, by relative path."""
-    site = Site(content, files, sha256)
-    return site.build()
+def build_site(content: dict, files: dict[str, bytes], sha256: str, *, print_version: bool = True) -> dict[str, bytes]:
+    """Every file of the published year, by relative path (``print_version``: with the tagged PDF)."""
+    return Site(content, files, sha256, print_version).build()
 
 
 class Site:
-    def __init__(self, content: dict, files: dict[str, bytes], sha256: str):
-        self.c, self.frozen, self.sha256 = content, files, sha256
+    def __init__(self, content: dict, files: dict[str, bytes], sha256: str, print_version: bool = True):
+        self.c, self.frozen, self.sha256, self.print_version = content, files, sha256, print_version
         self.areas = {a["code"]: a["name"] for a in content["areas"]}
         self.total_area = next((a["code"] for a in content["areas"] if a["is_total"]), "")
         self.focus = {f["code"]: f for f in content["focus_areas"]}
@@ -64,6 +63,8 @@ class Site:
         self.out["stil.css"] = (SITE_DIR / "stil.css").read_bytes()
         self._data_files()
         indicators = [self._indicator_row(i) for i in self.c["indicators"] if i["active"]]
+        if self.print_version:  # before the downloads page, which lists it with its hash
+            self.out[f"arsuppfoljning-{self.c['year']}.pdf"] = self._print_version(indicators)
         summaries = {s["focus_area"]: s["counts"] for s in self.c["summary"]}
         focus_rows = [{**f, "counts": [(STATUS_ICONS[s], s, summaries.get(f["code"], {}).get(s, 0)) for s in STATUSES
                                        if summaries.get(f["code"], {}).get(s, 0)]}
@@ -82,7 +83,9 @@ class Site:
                    focus_names={c: f["name"] for c, f in self.focus.items()})
         self._page("ansvar.html", "responsibility.html", "Ansvar", table=self._responsibility())
         self._page("metod.html", "method.html", "Metod", method=self.c["method"])
-        self._page("nedladdning.html", "downloads.html", "Ladda ner", downloads=self._downloads())
+        pdf_name = f"arsuppfoljning-{self.c['year']}.pdf"
+        self._page("nedladdning.html", "downloads.html", "Ladda ner", downloads=self._downloads(),
+                   print_pdf=pdf_name if pdf_name in self.out else "")
         self._page("om-uppgifterna.html", "about.html", "Om uppgifterna", licence=LICENCE,
                    dictionary=DATA_DICTIONARY)
         return dict(sorted(self.out.items()))
@@ -93,6 +96,18 @@ class Site:
             snapshot_date=self.c["snapshot_date"], demo=self.c["demo"], focus_areas_nav=self.c["focus_areas"],
             sha256=self.sha256, **context)
         self.out[path] = html.encode("utf-8")
+
+    def _print_version(self, indicators: list[dict]) -> bytes:
+        """The same content as one tagged PDF (PDF/UA-1, Swedish): structure tree, reading order,
+        alternative texts from the charts' titles; dated by the snapshot, so the bytes repeat."""
+        from weasyprint import HTML  # imported here: only publishing needs it
+
+        focus_areas = [{**f, "indicators": [r for r in indicators if r["focus_area"] == f["code"]]}
+                       for f in self.c["focus_areas"]]
+        html = _ENV.get_template("print.html").render(
+            program=self.c["program"], year=self.c["year"], snapshot_date=self.c["snapshot_date"],
+            demo=self.c["demo"], sha256=self.sha256, focus_areas=focus_areas, method=self.c["method"])
+        return HTML(string=html, base_url=str(SITE_DIR)).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
     # --- indicators --------------------------------------------------------------------------
     def _indicator_row(self, ind: dict) -> dict:
@@ -112,6 +127,7 @@ class Site:
             "latest": shown(status.get("value")), "latest_period": _period(status.get("period")),
             "trend": status.get("trend") or "", "sentence": self._sentence(ind, status, shown),
             "chart": self._chart(ind, values), "table": [self._value_row(v, shown) for v in values],
+            "print_rows": self._print_rows(ind, values, shown),
         }
 
     def _sentence(self, ind: dict, status: dict, shown) -> str:
@@ -137,6 +153,14 @@ class Site:
         return line_chart(f"{ind['name']} ({label(GENDER_LABELS, 'T').lower()} för hela kommunen)",
                           [_period(p) for p in periods], series, decimals=int(ind["decimals"]),
                           unit=ind["unit"] or "", target=target, element_id=f"diagram-{ind['code']}")
+
+    def _print_rows(self, ind: dict, values: list[dict], shown) -> list[tuple[str, list[str]]]:
+        """Whole-municipality values, one row per period with a column per gender (print version)."""
+        genders = ["T", "K", "M"] if ind["by_gender"] else ["T"]
+        by_key = {(v["period"], v["gender"]): v for v in values if v["area"] == self.total_area}
+        periods = sorted({p for p, _g in by_key}, key=sort_key)
+        cell = lambda v: "" if v is None else SUPPRESSED if v["suppressed"] else shown(v["value"])  # noqa: E731
+        return [(_period(p), [cell(by_key.get((p, g))) for g in genders]) for p in periods]
 
     def _value_row(self, v: dict, shown) -> dict:
         return {"period": _period(v["period"]), "gender": GENDER_LABELS[v["gender"]],
@@ -178,7 +202,8 @@ class Site:
     def _downloads(self) -> list[dict]:
         return [{"path": path, "name": path.rsplit("/", 1)[-1], "size": _size(len(data)),
                  "sha256": hashlib.sha256(data).hexdigest()}
-                for path, data in sorted(self.out.items()) if path.startswith(("filer/", "data/arsuppfoljning"))]
+                for path, data in sorted(self.out.items())
+                if path.startswith(("filer/", "data/arsuppfoljning")) or path.endswith(".pdf")]
 
 
 def render_index(years: list[int]) -> bytes:

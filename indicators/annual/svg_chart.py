@@ -11,7 +11,7 @@ from typing import Optional, Sequence
 from indicators.rules.formatting import format_number
 
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 40, 40
+LEFT, RIGHT, TOP, BOTTOM = 64, 28, 40, 40
 # Okabe–Ito colours with at least 4.5:1 contrast on white; dashes tell the series apart without colour.
 SERIES_STYLES = [("#0072B2", ""), ("#B35900", "6 4"), ("#007A5A", "2 3"), ("#8A3F72", "10 4 2 4")]
 TARGET_STYLE = ("#333333", "4 4")
@@ -88,7 +88,7 @@ def _legend(names: Sequence[str], with_target: bool) -> str:
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(f'<line x1="{x}" x2="{x + 28}" y1="16" y2="16" stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
                    f'<text x="{x + 34}" y="20">{escape(name)}</text>')
-        x += 44 + 8 * len(name)
+        x += 48 + 9 * len(name)
     return "".join(out)
 
 
