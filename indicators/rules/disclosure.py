@@ -233,3 +233,15 @@ def withheld_mask(values: pd.DataFrame, threshold: int) -> pd.Series:
     return pd.Series([(i, p, g, a) in keys for i, p, g, a in
                       zip(values["indicator_id"], values["period"], values["gender"], values["area_id"])],
                      index=values.index, dtype=bool)
+
+
+def hide(values: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """A copy of a measurements frame with ``suppressed`` set (primary or complementary)
+    and the value blanked (NaN) there: what a chart, a table or a file may show."""
+    out = values.copy()
+    if out.empty:
+        out["suppressed"] = pd.Series(dtype=bool)
+        return out
+    out["suppressed"] = withheld_mask(out, threshold)
+    out["value"] = out["value"].astype(float).where(~out["suppressed"], np.nan)
+    return out
