@@ -53,3 +53,16 @@ def test_setting_round_trips_through_the_catalogue_workbook(engine):
     old = catalogue_io.import_catalogue_xlsx(UnitOfWork(engine), ADMIN,
                                              edited_workbook(engine, lambda ws: ws.delete_cols(column("breakdown_needs_count"))))
     assert old.ok, old.errors  # a workbook from before the column: the default (off) is used
+
+
+def test_reporting_sheet_shows_real_values_marked_protected(demo_engine):
+    """UTB06 2025H2: the men's value in Landsbygd rests on too few (demo data); the official
+    sees the real numbers, with the withheld ones marked, and the total is never marked."""
+    from indicators.reporting import sheets
+
+    sheet = sheets.reporting_sheet(UnitOfWork(demo_engine), ADMIN, "2025H2", today=T)
+    item = next(it for it in sheet.items if it.code == "UTB06")
+    marked = {(c.gender, c.area_name): c for c in item.cells if c.protected}
+    assert ("M", "Landsbygd") in marked and marked[("M", "Landsbygd")].value is not None
+    assert len(marked) >= 2  # complementary cells too: never one withheld cell alone in its group
+    assert not any(c.gender == "T" and c.is_total for c in marked.values())
