@@ -49,7 +49,7 @@ class Cell:
 
     @property
     def published(self) -> bool:
-        return self.value is not None and not _isnan(self.value)
+        return self.value is not None and self.value == self.value  # NaN is not a value
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,13 @@ class Finding:
 
 
 def _isnan(x) -> bool:
+    """None, NaN or pandas' NA."""
+    if x is None:
+        return True
     try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
+        return bool(x != x) or x is pd.NA
+    except TypeError:  # pd.NA refuses to be a bool
+        return True
 
 
 def is_additive(unit) -> bool:
@@ -215,12 +218,12 @@ def cells_from_frame(values: pd.DataFrame, additive_ids: Optional[set] = None) -
     gender, area_id, is_total, value, count_n and, when present, unit)."""
     if values.empty:
         return []
-    units = values["unit"] if "unit" in values else pd.Series(COUNT_UNIT, index=values.index)
+    units = values["unit"].tolist() if "unit" in values else [COUNT_UNIT] * len(values)
+    columns = [values[c].tolist() for c in ("indicator_id", "period", "gender", "area_id", "is_total", "value", "count_n")]
     return [
         Cell(i, p, g, a, None if _isnan(v) else float(v), None if _isnan(n) else int(n), bool(t),
              (i in additive_ids) if additive_ids is not None else is_additive(u))
-        for i, p, g, a, t, v, n, u in zip(values["indicator_id"], values["period"], values["gender"], values["area_id"],
-                                          values["is_total"], values["value"], values["count_n"], units)
+        for i, p, g, a, t, v, n, u in zip(*columns, units)
     ]
 
 
