@@ -16,10 +16,11 @@ depends_on = None
 
 def upgrade() -> None:
     # Existing indicators keep accepting breakdowns without n (off): nothing stored changes.
-    with op.batch_alter_table('indicator', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('breakdown_needs_count', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # A plain ADD COLUMN (not batch mode): on SQLite a batch would copy and drop the
+    # indicator table, which the foreign keys of the stored values refuse.
+    op.add_column('indicator', sa.Column('breakdown_needs_count', sa.Boolean(), server_default=sa.false(),
+                                         nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('indicator', schema=None) as batch_op:
-        batch_op.drop_column('breakdown_needs_count')
+    op.drop_column('indicator', 'breakdown_needs_count')  # SQLite 3.35+ drops a column in place
