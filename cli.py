@@ -134,6 +134,29 @@ def cmd_publish(args) -> int:
     return 0
 
 
+def cmd_disclosure_check(args) -> int:
+    """Audit export and snapshot files: exit 1 with every withheld value that can be worked out."""
+    from indicators.files import disclosure_audit
+    from indicators.rules.periods import period_from_code
+    from indicators.rules.vocabulary import GENDER_LABELS
+
+    catalogue = disclosure_audit.catalogue_of(UnitOfWork(get_engine()))
+    failed = False
+    for name in args.files:
+        findings = disclosure_audit.audit_file(name, read_input(name), catalogue)
+        if not findings:
+            print(f"{name}: inget dolt värde kan räknas fram.")
+            continue
+        failed = True
+        print(f"{name}: {len(findings)} dolda värden kan räknas fram eller står ensamma i sin grupp:")
+        for finding in findings:
+            code, period, gender, area = finding.key
+            how = (f"kan räknas fram: {long_format.plain_number(finding.value)}" if finding.value is not None
+                   else "enda dolda värdet i sin grupp")
+            print(f"  {code} {period_from_code(period).label} {GENDER_LABELS.get(gender, gender)} {area}: {how}")
+    return 1 if failed else 0
+
+
 def cmd_user(args) -> int:
     engine = get_engine()
     if args.user_cmd == "add":
@@ -268,6 +291,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True, help="uppföljningsåret, t.ex. 2025")
     p.add_argument("--out", required=True, help="katalog för webbplatsen")
     p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("disclosure-check",
+                       help="granska export- och årsuppföljningsfiler: avslutar med 1 om ett dolt värde kan räknas fram")
+    p.add_argument("files", nargs="+", metavar="FIL")
+    p.set_defaults(func=cmd_disclosure_check)
 
     p = sub.add_parser("user", help="hantera användare")
     user_sub = p.add_subparsers(dest="user_cmd", required=True)

@@ -11,7 +11,7 @@ import types
 from datetime import date, datetime, timezone
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, LargeBinary, Text, UniqueConstraint, false
 from sqlmodel import Column, Field, SQLModel
 
 GENDERS = ("T", "K", "M")
@@ -149,6 +149,9 @@ class Indicator(SQLModel, table=True):
     focus_area_id: int = Field(foreign_key="focus_area.id", index=True)
     by_gender: bool = False
     by_area: bool = False
+    # "antal krävs för uppdelningar": a breakdown value without a count basis n is refused,
+    # so the disclosure rule can judge every published breakdown.
+    breakdown_needs_count: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     valid_min: Optional[float] = None
     valid_max: Optional[float] = None
     baseline_period: Optional[str] = None

@@ -116,14 +116,17 @@ def total_series(session: Session, indicator_ids: Optional[Sequence[int]] = None
 
 
 def measurements(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
-    """Every breakdown of the given indicators, with area names."""
+    """Every breakdown of the given indicators, with area names and the indicator's unit
+    (the disclosure rule treats counts as additive)."""
     stmt = (
         select(Measurement.id, Measurement.indicator_id, Measurement.period, Measurement.gender,
                Measurement.area_id, Area.code.label("area_code"), Area.name.label("area_name"),
                Area.is_total, Area.sort_order, Measurement.value, Measurement.count_n,
                Measurement.missing_reason, Measurement.comment, Measurement.status,
-               Measurement.source, Measurement.version, Measurement.updated_by, Measurement.updated_at)
+               Measurement.source, Measurement.version, Measurement.updated_by, Measurement.updated_at,
+               Indicator.unit)
         .join(Area, Area.id == Measurement.area_id)
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
         .where(Measurement.indicator_id.in_(list(indicator_ids)))
     )
     return frame(session, stmt)
@@ -261,8 +264,8 @@ def values_updated_between(session: Session, start: datetime, end: datetime) -> 
     stmt = (
         select(Measurement.indicator_id, Indicator.code, Indicator.name, Indicator.decimals, Indicator.unit,
                FocusArea.number.label("focus_number"), FocusArea.name.label("focus_name"),
-               Measurement.period, Measurement.gender, Area.name.label("area_name"), Area.is_total,
-               Area.sort_order, Measurement.value, Measurement.count_n, Measurement.comment,
+               Measurement.period, Measurement.gender, Measurement.area_id, Area.name.label("area_name"),
+               Area.is_total, Area.sort_order, Measurement.value, Measurement.count_n, Measurement.comment,
                Measurement.created_at, Measurement.updated_at)
         .join(Indicator, Indicator.id == Measurement.indicator_id)
         .join(FocusArea, FocusArea.id == Indicator.focus_area_id)
@@ -281,7 +284,7 @@ def measurement_history(session: Session, indicator_id: int) -> pd.DataFrame:
     stmt = (
         select(AuditEvent.at, AuditEvent.user_email, AuditEvent.action, AuditEvent.field,
                AuditEvent.old, AuditEvent.new, AuditEvent.reason, Measurement.period,
-               Measurement.gender, Area.name.label("area_name"))
+               Measurement.gender, Measurement.area_id, Area.name.label("area_name"))
         .join(Measurement, AuditEvent.entity_id == cast(Measurement.id, String))
         .join(Area, Area.id == Measurement.area_id)
         .where(AuditEvent.entity == "measurement", Measurement.indicator_id == indicator_id)

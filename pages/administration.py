@@ -172,6 +172,9 @@ with tabs[0]:
         baseline_value = c2.number_input("Utgångsvärde", value=data.baseline_value, format="%g")
         valid_from = c3.number_input("Aktiv från år", 1900, 2200, value=data.valid_from_year)
         valid_to = c4.number_input("Aktiv till år", 1900, 2200, value=data.valid_to_year)
+        needs_count = st.checkbox(
+            "Antal krävs för uppdelningar", data.breakdown_needs_count,
+            help="Ett värde per kön eller område utan antal i underlaget (n) nekas, så att små tal kan skyddas.")
         c1, c2 = st.columns(2)
         every = c1.number_input("Mäts vart n:e år", 1, 10, value=int(data.report_every_years or 1),
                                 help="1 = varje period. Valdeltagande mäts vart 4:e år.")
@@ -192,7 +195,7 @@ with tabs[0]:
             code=code, name=name, definition=definition, unit=unit, decimals=int(decimals), direction=direction,
             periodicity=periodicity, source_kind=source_kind, source_ref=source_ref, source_note=source_note,
             responsible=responsible, focus_area=focus_area, program_goals=program_goals, result_goals=result_goals,
-            by_gender=by_gender, by_area=by_area, valid_min=valid_min, valid_max=valid_max,
+            by_gender=by_gender, by_area=by_area, breakdown_needs_count=needs_count, valid_min=valid_min, valid_max=valid_max,
             baseline_period=baseline_period or None, baseline_value=baseline_value,
             targets={int(y): float(v) for y,
                      v in zip(targets["år"], targets["målvärde"]) if pd.notna(y) and pd.notna(v)},

@@ -28,7 +28,8 @@ for param, on in (("kon", show_gender), ("omraden", show_areas)):
     else:
         st.query_params.pop(param, None)
 st.caption(f"Grå streckade linjer är jämförelser (t.ex. Riket). Värden per kön eller område med färre än "
-           f"{get_settings().suppress_below} i underlaget visas inte, så att ingen enskild kan identifieras.")
+           f"{get_settings().suppress_below} i underlaget visas inte, så att ingen enskild kan identifieras – "
+           "inte heller värden som skulle avslöja dem.")
 
 indicators = data["indicators"]
 if indicators.empty:

@@ -48,7 +48,8 @@ if indicator["by_gender"]:
                     config={"displaylogo": False}, alt="Stapeldiagram: kvinnor minus män per period")
     st.dataframe(indicator_detail.gender_gap_table(indicator, gender), hide_index=True, width="stretch")
     if gender["suppressed"].any():
-        st.caption(f"– = skillnaden visas inte eftersom underlaget är för litet (färre än {threshold}).")
+        st.caption(f"– = skillnaden visas inte eftersom ett av värdena inte visas (underlag färre än {threshold}, "
+                   "eller värdet skulle avslöja ett sådant).")
 
 if indicator["by_area"] and not gaps.area_gap_meaningful(indicator["unit"]):
     st.subheader("Skillnad mellan områden och hela kommunen")
@@ -66,7 +67,8 @@ table = indicator_detail.values_table(indicator, values)
 st.dataframe(table.drop(columns=["Dold"]), hide_index=True, width="stretch")
 if table["Dold"].any():
     st.caption(f"– = värdet visas inte: underlaget är för litet (färre än {threshold}) för att redovisas per kön "
-               "eller område utan risk att enskilda kan identifieras.")
+               "eller område utan risk att enskilda kan identifieras, eller värdet skulle tillsammans med "
+               "de visade värdena avslöja ett sådant värde.")
 
 rows = long_rows(uow, indicator_ids=[int(indicator["id"])])
 c1, c2 = st.columns(2)
@@ -75,7 +77,7 @@ c2.download_button("Ladda ned Excel", to_xlsx_bytes(rows), file_name=f"{indicato
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 with st.expander("Historik"):
-    history = indicator_detail.history_table(detail["history"])
+    history = indicator_detail.history_table(detail["history"], detail["values"], threshold)
     if history.empty:
         st.caption("Inga ändringar av värdena är registrerade.")
     else:

@@ -90,6 +90,8 @@ with st.container(border=True):
         for cell in item.cells:
             c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 4, 2])
             c1.text(cell.label)
+            if cell.protected:  # the official sees the real value; outside the organisation it is withheld
+                c1.caption("🔒 skyddas vid publicering")
             c2.text(plain_number(cell.previous_value) if cell.previous_value is not None else "–")
             inputs[cell.key] = {
                 "value": c3.text_input(f"Värde, {cell.label}", value=cell.value_text, key=widget_key(cell, "v"),
@@ -104,6 +106,10 @@ with st.container(border=True):
             reason = st.text_input("Skäl för ändring i låst period",
                                    key=f"rapportera_reason|{item.code}|{item.period}")
         submitted = st.form_submit_button("Spara", type="primary")
+    if any(cell.protected for cell in item.cells):
+        st.caption("Värden märkta *skyddas vid publicering* visas för dig men inte för andra: underlaget är "
+                   "för litet, eller värdet skulle avslöja ett sådant värde. På sidor, i exporter och i "
+                   "årsuppföljningen står de som –.")
 
 if submitted:
     entries = sheets.entries_for_item(item, inputs, st.session_state[seen_key])

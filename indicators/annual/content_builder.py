@@ -20,6 +20,7 @@ from db import crud, queries
 from settings import get_settings
 from indicators.views import overview
 from indicators.files import long_format
+from indicators.rules import disclosure
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.status import Target, choose_target, rule_from_settings
 from indicators.rules.vocabulary import GENDER_ORDER, STATUSES
@@ -86,8 +87,9 @@ def read_all(uow: UnitOfWork) -> dict[str, Any]:
 
 
 def published_values(raw: dict, last_day: date, threshold: int) -> list[dict]:
-    """All values whose period ends by ``last_day``; breakdowns below the threshold carry
-    no value, count, comment or missing reason."""
+    """All values whose period ends by ``last_day``; withheld breakdowns (the disclosure
+    rule: small counts and the cells that would reveal them) carry no value, count, comment
+    or missing reason."""
     df = raw["values"]
     if df.empty:
         return []
@@ -97,9 +99,10 @@ def published_values(raw: dict, last_day: date, threshold: int) -> list[dict]:
     df["key"] = df["period"].map(sort_key)
     df["gender_order"] = df["gender"].map(GENDER_ORDER)
     df = df.sort_values(["indicator", "key", "sort_order", "area_code", "gender_order"])
+    df["hidden"] = disclosure.withheld_mask(df, threshold)
     rows = []
     for v in df.to_dict("records"):
-        hidden = long_format.is_suppressed(v["gender"], bool(v["is_total"]), plain(v["count_n"]), threshold)
+        hidden = bool(v["hidden"])
         rows.append({
             "indicator": v["indicator"], "period": v["period"], "gender": v["gender"], "area": v["area_code"],
             "value": None if hidden else _number(v["value"]),
@@ -251,7 +254,9 @@ def _method(year: int, threshold: int) -> dict:
                          f"slutar senast {year}-12-31, mot målet för det året eller närmast följande målår."),
         "suppression_threshold": threshold,
         "suppression_text": (f"Värden uppdelade på kön eller område med ett underlag (n) under {threshold} "
-                             "visas inte, så att ingen enskild person kan identifieras."),
+                             "visas inte, så att ingen enskild person kan identifieras. Därtill döljs de "
+                             "värden som annars skulle avslöja dem (till exempel kvinnor när totalen och "
+                             "män visas)."),
         "period_rule": f"Med i årsuppföljningen: alla värden för perioder som slutar senast {year}-12-31.",
         "long_format": long_format.LONG_COLUMNS,
     }

@@ -31,7 +31,7 @@ from indicators.unit_of_work import UnitOfWork
 # defaults are declared once, on the table (db.models.Indicator), and IndicatorData takes them
 # from there. The settings in the order of IndicatorData (and of the XLSX columns):
 _SETTINGS = ("definition", "unit", "decimals", "direction", "periodicity", "source_kind", "source_ref", "source_note",
-             "by_gender", "by_area", "valid_min", "valid_max", "baseline_period", "baseline_value")
+             "by_gender", "by_area", "breakdown_needs_count", "valid_min", "valid_max", "baseline_period", "baseline_value")
 _VALIDITY = ("valid_from_year", "valid_to_year", "active", "report_every_years", "report_anchor_year")
 _PLAIN_FIELDS = ("name",) + _SETTINGS + _VALIDITY
 
@@ -64,6 +64,7 @@ INDICATOR_LABELS = {
     "direction": "riktning", "periodicity": "periodicitet", "source_kind": "källa", "source_ref": "källreferens",
     "source_note": "källkommentar", "responsible": "ansvarig", "focus_area": "fokusområde",
     "program_goals": "programmål", "result_goals": "resultatmål", "by_gender": "per kön", "by_area": "per område",
+    "breakdown_needs_count": "antal krävs för uppdelningar",
     "valid_min": "lägsta värde", "valid_max": "högsta värde", "baseline_period": "utgångsperiod",
     "baseline_value": "utgångsvärde", "targets": "målvärden", "valid_from_year": "aktiv från år",
     "valid_to_year": "aktiv till år", "active": "aktiv",

@@ -35,6 +35,8 @@ from indicators.unit_of_work import UnitOfWork
 SHEET = "Indikatorer"
 COLUMNS = [f.name for f in fields(IndicatorData)]
 HEADERS = [INDICATOR_LABELS[name] for name in COLUMNS]
+# Columns added after the first release: a workbook exported before them still imports (default).
+OPTIONAL_HEADERS = {INDICATOR_LABELS["breakdown_needs_count"]}
 
 CHOICES = CATALOGUE_FILE_WORDS
 YES, NO = ("ja", "j", "x", "true", "1", "sant"), ("nej", "n", "false", "0", "falskt", "")
@@ -210,7 +212,7 @@ PARSERS: dict[str, Callable[[object], tuple]] = {
     "decimals": _required_int, "valid_min": _optional_number, "valid_max": _optional_number,
     "baseline_value": _optional_number, "valid_from_year": _optional_int, "valid_to_year": _optional_int,
     "report_every_years": _required_int, "report_anchor_year": _optional_int,
-    "by_gender": _bool(False), "by_area": _bool(False), "active": _bool(True),
+    "by_gender": _bool(False), "by_area": _bool(False), "breakdown_needs_count": _bool(False), "active": _bool(True),
     "program_goals": _numbers, "result_goals": _codes, "targets": _targets,
 }
 
@@ -235,10 +237,10 @@ def _rows(data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
         return [], [f"Bladet '{SHEET}' saknas i filen."]
     lines = workbook[SHEET].iter_rows(values_only=True)
     header = [_text(h).lower() for h in next(lines, ())]
-    missing = [h for h in HEADERS if h not in header]
+    missing = [h for h in HEADERS if h not in header and h not in OPTIONAL_HEADERS]
     if missing:
         return [], [f"Kolumnen '{h}' saknas på bladet {SHEET}." for h in missing]
-    position = {name: header.index(label) for name, label in zip(COLUMNS, HEADERS)}
+    position = {name: header.index(label) for name, label in zip(COLUMNS, HEADERS) if label in header}
     rows = []
     for number, line in enumerate(lines, start=2):
         if all(_text(v) == "" for v in line):

@@ -2,7 +2,8 @@
 
 CSV files are written the way Swedish Excel opens them cleanly: semicolon separated,
 decimal comma, UTF-8 with BOM. Text cells are neutralised against formula injection and
-breakdown values below the suppression threshold are left out.
+withheld breakdown values (``indicators.rules.disclosure``: small counts and the cells that
+would reveal them) are left out.
 """
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ import pandas as pd
 
 from db import queries
 from settings import get_settings
+from indicators.rules import disclosure
 from indicators.rules.periods import sort_key
 from indicators.rules.vocabulary import GENDER_ORDER, PERIODICITY_LABELS
 from indicators.files.safety import neutralise
 from indicators.unit_of_work import UnitOfWork
 
 LONG_COLUMNS = ["indikator", "period", "kön", "område", "värde", "kommentar"]
-SUPPRESSED_NOTE = "Värdet visas inte: underlaget är för litet (färre än {n})."
+SUPPRESSED_NOTE = ("Värdet visas inte: underlaget är för litet (färre än {n}) "
+                   "eller värdet skulle avslöja ett sådant värde.")
 
 
 def plain_number(value: Optional[float]) -> str:
@@ -30,14 +33,6 @@ def plain_number(value: Optional[float]) -> str:
         return ""
     text = f"{float(value):.10f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if text not in ("-0", "") else "0"
-
-
-def is_suppressed(gender: str, is_total_area: bool, count_n, threshold: Optional[int] = None) -> bool:
-    """Breakdown values (by gender or area) with a count basis below the threshold."""
-    threshold = get_settings().suppress_below if threshold is None else threshold
-    if gender == "T" and is_total_area:
-        return False
-    return count_n is not None and not pd.isna(count_n) and int(count_n) < threshold
 
 
 def long_rows(uow: UnitOfWork, indicator_ids: Optional[Iterable[int]] = None,
@@ -54,15 +49,28 @@ def long_rows(uow: UnitOfWork, indicator_ids: Optional[Iterable[int]] = None,
     values["gender_order"] = values["gender"].map(GENDER_ORDER)
     values = values.sort_values(["code", "key", "sort_order", "gender_order"])
     threshold = get_settings().suppress_below
+    values["suppressed"] = disclosure.withheld_mask(values, threshold)
     rows = []
     for v in values.to_dict("records"):
-        suppressed = is_suppressed(v["gender"], bool(v["is_total"]), v["count_n"], threshold)
+        suppressed = v["suppressed"]
         rows.append({
             "indikator": v["code"], "period": v["period"], "kön": v["gender"], "område": v["area_name"],
             "värde": "" if suppressed else plain_number(v["value"]),
             "kommentar": SUPPRESSED_NOTE.format(n=threshold) if suppressed else (v["comment"] or ""),
         })
     return rows
+
+
+def withheld_keys(uow: UnitOfWork, indicator_ids: Iterable[int]) -> set[tuple]:
+    """(indicator_id, period, gender, area_id) of every withheld value of these indicators,
+    decided on their full tables (a part of a table cannot be protected on its own)."""
+    with uow.read() as session:
+        values = queries.measurements(session, [int(i) for i in indicator_ids])
+    if values.empty:
+        return set()
+    mask = disclosure.withheld_mask(values, get_settings().suppress_below)
+    hidden = values[mask]
+    return set(zip(hidden["indicator_id"], hidden["period"], hidden["gender"], hidden["area_id"]))
 
 
 def to_csv_bytes(rows: list[dict], columns: list[str] = LONG_COLUMNS) -> bytes:

@@ -13,7 +13,6 @@ import pandas as pd
 
 from db import queries
 from errors import NotFound
-from settings import get_settings
 from indicators.files import long_format
 from indicators.meetings import changes
 from indicators.rules.formatting import format_number
@@ -45,7 +44,7 @@ def meeting_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
 def changed_totals(uow: UnitOfWork, meeting_id: int) -> pd.DataFrame:
     """The values changed in the meeting's window (meetings_view: end of the previous
     meeting's day to the end of this one's), with their numbers. Breakdowns below the
-    suppression threshold keep their key but lose value and comment. Empty for a first
+    (the disclosure rule, applied to the indicators' full tables) keep their key but lose value and comment. Empty for a first
     meeting, whose window has no start."""
     with uow.read() as session:
         meeting = _meeting(session, meeting_id)
@@ -56,10 +55,9 @@ def changed_totals(uow: UnitOfWork, meeting_id: int) -> pd.DataFrame:
         df = queries.values_updated_between(session, start.to_pydatetime(), end.to_pydatetime())
     if df.empty:
         return df
-    threshold = get_settings().suppress_below
-    hidden = [long_format.is_suppressed(g, bool(t), n, threshold) for g, t,
-              n in zip(df["gender"], df["is_total"], df["count_n"])]
-    df = df.assign(suppressed=hidden)
+    hidden = long_format.withheld_keys(uow, set(df["indicator_id"]))
+    df = df.assign(suppressed=[k in hidden for k in
+                               zip(df["indicator_id"], df["period"], df["gender"], df["area_id"])])
     df.loc[df["suppressed"], "value"] = None
     df.loc[df["suppressed"], "comment"] = ""
     df["key"] = df["period"].map(sort_key)

@@ -54,6 +54,7 @@ class ParsedEntry:
     comment: Optional[str]
     status: Optional[str]
     expected_version: Any
+    count_n: Optional[int] = None  # the count basis n, when one was entered
 
     @property
     def key(self) -> tuple:

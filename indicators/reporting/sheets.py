@@ -16,7 +16,8 @@ from indicators.files.long_format import plain_number
 from indicators.reporting.entries import ValueEntry
 from indicators.reporting.context import ReportingContext, load_context, valid_in
 from indicators.reporting.outcomes import ValuesError
-from indicators.rules import periods
+from indicators.rules import disclosure, periods
+from settings import get_settings
 from indicators.rules.periods import Period
 from indicators.rules.vocabulary import GENDER_LABELS
 from indicators.unit_of_work import UnitOfWork
@@ -35,6 +36,7 @@ class SheetCell:
     version: Optional[int]
     previous_value: Optional[float]
     updated_by: str = ""
+    protected: bool = False  # the stored value is withheld when published ("skyddas vid publicering")
 
     @property
     def label(self) -> str:
@@ -143,9 +145,20 @@ def breakdown(ind: Indicator, areas: list[Area]) -> list[tuple[str, Area]]:
     return [(g, a) for a in sorted(used, key=lambda a: a.sort_order) for g in genders]
 
 
+def _withheld(ind: Indicator, period: str, areas: list[Area], rows: dict) -> set[tuple]:
+    """(gender, area_id) of the indicator's stored values for the period that the disclosure
+    rule withholds from anyone outside the reporting organisation."""
+    total = {a.id for a in areas if a.is_total}
+    cells = [disclosure.Cell(ind.id, period, m.gender, m.area_id, m.value, m.count_n, m.area_id in total,
+                             disclosure.is_additive(ind.unit))
+             for (i, p, _g, _a), m in rows.items() if i == ind.id and p == period]
+    return {(g, a) for _i, _p, g, a in disclosure.withheld(cells, get_settings().suppress_below)}
+
+
 def _sheet_item(ind: Indicator, due: Period, areas: list[Area], rows: dict, org_code: str,
                 locks: set[str]) -> SheetItem:
     previous = due.previous().code
+    protected = _withheld(ind, due.code, areas, rows)
     cells = []
     for gender, area in breakdown(ind, areas):
         row = rows.get((ind.id, due.code, gender, area.id))
@@ -155,6 +168,7 @@ def _sheet_item(ind: Indicator, due: Period, areas: list[Area], rows: dict, org_
             is_total=area.is_total, value=row.value if row else None, comment=row.comment if row else "",
             status=row.status if row else "preliminär", version=row.version if row else None,
             previous_value=prev.value if prev else None, updated_by=row.updated_by if row else "",
+            protected=(gender, area.id) in protected,
         ))
     return SheetItem(
         code=ind.code, name=ind.name, unit=ind.unit, decimals=ind.decimals, periodicity=ind.periodicity,

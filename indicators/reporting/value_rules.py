@@ -1,5 +1,6 @@
 """The rules a new or changed value must pass: permission per indicator, optimistic
-locking, valid range, the jump rule and period locks."""
+locking, valid range, the count basis for breakdowns (when the indicator asks for it), the
+jump rule and period locks."""
 from __future__ import annotations
 
 import math
@@ -41,6 +42,13 @@ def is_jump(previous: Optional[float], value: float, factor: float) -> bool:
     if high == 0:
         return False
     return low == 0 or high / low > factor
+
+
+def needs_count(p: ParsedEntry) -> bool:
+    """The indicator setting "antal krävs för uppdelningar": a breakdown value (by gender or
+    area) without a count basis n is refused."""
+    breakdown = p.gender != "T" or not p.area.is_total
+    return bool(p.indicator.breakdown_needs_count) and breakdown and p.count_n is None
 
 
 def same_value(a: Optional[float], b: Optional[float]) -> bool:
@@ -96,6 +104,10 @@ def _value_rules(p: ParsedEntry, row, previous, comment: str, factor: float) -> 
         message = f"'{p.value_text}' ligger utanför det giltiga intervallet {range_text(ind.valid_min, ind.valid_max)}"
         return [Problem(p.index, p.label, "värde", message)], []
     value_changes = row is None or not same_value(row.value, p.value)
+    if value_changes and needs_count(p):
+        message = (f"{ind.code} kräver antal i underlaget (n) för värden per kön eller område, "
+                   "så att små tal kan skyddas vid publicering")
+        return [Problem(p.index, p.label, "antal", message)], []
     prev = previous.value if previous else None
     if not value_changes or not is_jump(prev, p.value, factor):
         return [], []

@@ -1,9 +1,9 @@
 """Gaps between groups: women and men, each area and the whole municipality.
 
-Input is a measurements frame as ``db.queries.measurements`` returns it. Breakdown values
-(by gender or by area) whose count basis is below the suppression threshold are blanked
-here, flagged ``suppressed``, and never reach a chart or a table as a number; the rule
-itself is ``exports.is_suppressed`` (one rule for files, tables and charts).
+Input is a measurements frame as ``db.queries.measurements`` returns it. Withheld values
+(``indicators.rules.disclosure``: small counts and the cells that would reveal them) are
+blanked, flagged ``suppressed``, and never reach a chart or a table as a number (one rule
+for files, tables and charts).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from settings import get_settings
-from indicators.files.long_format import is_suppressed
+from indicators.rules import disclosure
 from indicators.rules.periods import sort_key
 
 GENDER_GAP_COLUMNS = ["period", "K", "M", "difference", "ratio", "suppressed"]
@@ -21,17 +21,9 @@ AREA_GAP_COLUMNS = ["period", "area_code", "area_name", "sort_order", "value", "
 
 
 def apply_suppression(values: pd.DataFrame, threshold: Optional[int] = None) -> pd.DataFrame:
-    """A copy with ``suppressed`` set and the value blanked (NaN) where the count is too small."""
-    threshold = get_settings().suppress_below if threshold is None else threshold
-    out = values.copy()
-    if out.empty:
-        out["suppressed"] = pd.Series(dtype=bool)
-        return out
-    out["suppressed"] = [
-        is_suppressed(g, bool(t), n, threshold) for g, t, n in zip(out["gender"], out["is_total"], out["count_n"])
-    ]
-    out["value"] = out["value"].astype(float).where(~out["suppressed"], np.nan)
-    return out
+    """A copy with ``suppressed`` set and the value blanked (NaN) where the disclosure rule
+    withholds it."""
+    return disclosure.hide(values, get_settings().suppress_below if threshold is None else threshold)
 
 
 def _by_period(frame: pd.DataFrame) -> pd.DataFrame:

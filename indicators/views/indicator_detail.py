@@ -122,10 +122,20 @@ def area_gap_table(indicator: dict, latest: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def history_table(history: pd.DataFrame) -> pd.DataFrame:
-    """Who changed which value, when and why, newest first."""
+def history_table(history: pd.DataFrame, values: Optional[pd.DataFrame] = None,
+                  threshold: Optional[int] = None) -> pd.DataFrame:
+    """Who changed which value, when and why, newest first. With the indicator's values,
+    the before/after of every cell the disclosure rule withholds now reads '–' (value,
+    count and comment alike), as in the values table."""
     if history.empty:
         return pd.DataFrame(columns=["Tid (UTC)", "Vem", "Händelse", "Värde", "Fält", "Före", "Efter", "Motivering"])
+    if values is not None and not values.empty:
+        shown = apply_suppression(values, threshold)
+        hidden = set(zip(*(shown.loc[shown["suppressed"], c] for c in ("period", "gender", "area_id"))))
+        mask = pd.Series([k in hidden for k in zip(history["period"], history["gender"], history["area_id"])],
+                         index=history.index, dtype=bool)
+        history = history.assign(old=history["old"].where(~mask, SUPPRESSED),
+                                 new=history["new"].where(~mask, SUPPRESSED))
     at = pd.to_datetime(history["at"], utc=True)
     return pd.DataFrame({
         "Tid (UTC)": at.dt.strftime("%Y-%m-%d %H:%M").to_numpy(),

@@ -56,3 +56,34 @@ def test_notes_list_attendees_decisions_and_default_distribution(demo_engine):
         session.add(MeetingDistribution(meeting_id=meeting.id, organisation_id=crud.by_code(session, Organisation, "KF").id))
     assert meeting_docs.distribution_list(UnitOfWork(demo_engine), meeting.id) == [("KF", "Kommunfullmäktige")]
     assert "Kommunfullmäktige (KF)" in _pdf_text(meeting_docs.meeting_notes_pdf(UnitOfWork(demo_engine), meeting.id))
+
+
+def test_underlag_withholds_complementary_cells_too(demo_engine):
+    """A changed breakdown that would reveal a small count (T = K + M) is withheld in the
+    underlag as well, not only the small count itself."""
+    from sqlalchemy import update
+
+    from db.models import Indicator, Measurement
+    from indicators.files.long_format import withheld_keys
+
+    _first, second = _meetings(demo_engine)
+    with session_scope(demo_engine) as session:
+        dem04 = crud.by_code(session, Indicator, "DEM04")
+        rows = session.execute(select(Measurement).where(Measurement.indicator_id == dem04.id)).scalars().all()
+        small = {(m.period, m.gender, m.area_id) for m in rows if m.count_n is not None and m.count_n < 5}
+    hidden = withheld_keys(UnitOfWork(demo_engine), [dem04.id])
+    complementary = sorted(k[1:] for k in hidden if k[1:] not in small)
+    assert complementary  # the demo data has small counts whose neighbours must hide too
+    period = complementary[0][0]
+    with session_scope(demo_engine, write=True) as session:
+        session.execute(update(Measurement).where(Measurement.indicator_id == dem04.id, Measurement.period == period)
+                        .values(updated_at=datetime(2026, 4, 15, 8, tzinfo=timezone.utc)))
+    changes = meeting_docs.changed_totals(UnitOfWork(demo_engine), second.id)
+    mine = changes[(changes["code"] == "DEM04") & (changes["period"] == period)]
+    flagged = {(g, a) for g, a, s in zip(mine["gender"], mine["area_id"], mine["suppressed"]) if s}
+    assert flagged == {(g, a) for p, g, a in hidden_for(hidden, period)}
+    assert mine.loc[mine["suppressed"], "value"].isna().all()
+
+
+def hidden_for(hidden: set, period: str) -> list[tuple]:
+    return [k[1:] for k in hidden if k[1] == period]

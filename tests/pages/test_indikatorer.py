@@ -46,3 +46,26 @@ def test_catalogue_text_is_escaped_in_headers(demo_engine):
     headers = [h.value for h in at.header]
     assert any("ARB01" in h and "FET" in h for h in headers)
     assert not any("![x](" in h for h in headers)
+
+
+def test_historik_shows_a_dash_for_withheld_cells_to_a_viewer(demo_engine, viewer_app):
+    """The values table hides a cell; Historik on the same page does not give its before/after away."""
+    from db.models import AuditEvent
+    from indicators.files.long_format import withheld_keys
+    from indicators.views import indicator_detail
+    from settings import get_settings
+
+    detail = indicator_detail.indicator_detail(UnitOfWork(demo_engine), "UTB06")
+    values = detail["values"]
+    hidden = withheld_keys(UnitOfWork(demo_engine), [int(detail["indicator"]["id"])])
+    is_hidden = [k in hidden for k in zip(values["indicator_id"], values["period"], values["gender"], values["area_id"])]
+    secret, open_ = values[is_hidden].iloc[0], values[[not h for h in is_hidden]].iloc[0]
+    assert get_settings().suppress_below == 5
+    with session_scope(demo_engine, write=True) as session:
+        for row, old, new in ((secret, "71,3", "72,9"), (open_, "64,1", "65,2")):
+            session.add(AuditEvent(user_email="official@exempel.invalid", action="update", entity="measurement",
+                                   entity_id=str(int(row["id"])), field="value", old=old, new=new))
+    at = open_page(viewer_app, "pages/indikatorer.py", indikator="UTB06")
+    assert not at.exception
+    history = next(df.value for df in at.dataframe if "Före" in df.value.columns)
+    assert set(zip(history["Före"], history["Efter"])) == {("–", "–"), ("64,1", "65,2")}

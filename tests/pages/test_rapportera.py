@@ -42,3 +42,15 @@ def test_rapportera_page_shows_swedish_error_and_saves_nothing(engine):
     assert any("Inget sparades" in e.value for e in at.error)
     assert any("värde: 'abc' är inte ett tal" in t.value for t in at.text)
     assert dump(engine) == []
+
+
+def test_rapportera_marks_values_protected_at_publication(admin_app):
+    """The reporter sees the real value of a withheld cell, marked "skyddas vid publicering"."""
+    from tests.utils.apptest import all_text, open_page
+    at = open_page(admin_app, "pages/rapportera.py")
+    at.selectbox(key="rapportera_period").set_value("2025H2").run()
+    at.selectbox(key="rapportera_indicator").set_value("UTB06").run()
+    assert not at.exception
+    text = all_text(at)
+    assert "🔒 skyddas vid publicering" in text and "visas för dig men inte för andra" in text
+    assert at.text_input(key="rap|UTB06|2025H2|M|A08|v").value != ""
