@@ -25,6 +25,7 @@ RULES: dict[str, dict[str, str]] = {
     "manage_users": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
     "create_snapshot": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
     "fetch_statistics": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
+    "manage_rounds": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
 }
 PERMISSION_TEXT = {
     "write_values": "rapportera värden",
@@ -36,6 +37,7 @@ PERMISSION_TEXT = {
     "manage_users": "hantera användare",
     "create_snapshot": "skapa årsuppföljning",
     "fetch_statistics": "hämta officiell statistik",
+    "manage_rounds": "öppna, godkänna eller återöppna rapportomgångar",
 }
 
 
@@ -90,5 +92,5 @@ PAGES_BY_ROLE = {
     VIEWER: COMMON_PAGES,
     OFFICIAL: COMMON_PAGES + ["rapportera", "importera", "insatser"],
     ADMIN: COMMON_PAGES + ["rapportera", "importera", "insatser", "arsuppfoljning", "administration",
-                           "hamta_statistik"],
+                           "hamta_statistik", "rapportering"],
 }
