@@ -23,8 +23,8 @@ from indicators.access.permissions import Actor, require
 from indicators.reporting.context import ReportingContext, load_context, valid_in
 from indicators.reporting.sheets import breakdown
 from indicators.rules import periods
-from indicators.rules.formatting import local_time
-from indicators.rules.vocabulary import GENDER_LABELS
+from indicators.rules.formatting import format_number, format_time, local_time
+from indicators.rules.vocabulary import GENDER_LABELS, SUBMISSION_STATE_LABELS
 from indicators.unit_of_work import UnitOfWork
 from settings import get_settings
 
@@ -196,6 +196,19 @@ def history(rounds: list[RoundStatus]) -> pd.DataFrame:
     columns = ["period", "Omgång", "Nämnd", "Fullständighet (%)", "I tid (%)", "sort"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["sort", "Nämnd"]).drop(columns="sort").reset_index(drop=True)
+
+
+def board_table(status: RoundStatus, org_ids: Optional[set[int]] = None) -> pd.DataFrame:
+    """The boards of a round in Swedish, for Rapportering, Rapportera and Ansvar."""
+    rows = [{
+        "Nämnd": b.org_code, "Namn": b.org_name, "Värden": f"{b.present} av {b.expected}",
+        "Fullständighet": format_number(100 * b.completeness, 1, "%"), "Status": SUBMISSION_STATE_LABELS[b.state],
+        "Klarmarkerad": format_time(b.submitted_at),
+        "I tid": ("ja" if on_time(b.first_submitted_at, status.due_date) else "nej") if b.first_submitted_at else "–",
+        "Godkänd": format_time(b.approved_at),
+    } for b in status.boards if org_ids is None or b.org_id in org_ids]
+    return pd.DataFrame(rows, columns=["Nämnd", "Namn", "Värden", "Fullständighet", "Status", "Klarmarkerad",
+                                       "I tid", "Godkänd"])
 
 
 # --- writing ---------------------------------------------------------------------------------
