@@ -185,3 +185,27 @@ def test_approval_sends_a_confirmation(demo_engine, smtp_server):
         (["tsn.rapportor@exempel.invalid"], "Godkänt: TSN 2026 kv 3")]
     with session_scope(demo_engine) as session:
         assert session.execute(select(func.count()).select_from(OutboxMessage)).scalar_one() == 1
+
+
+def test_cli_remind_dry_run_writes_nothing_then_sends(demo_engine, db_url, smtp_server):
+    import os
+    import subprocess
+    import sys
+
+    from tests.utils.paths import ROOT
+
+    def cli(*args):
+        env = {**os.environ, "DATABASE_URL": db_url}
+        return subprocess.run([sys.executable, str(ROOT / "cli.py"), "remind", *args], capture_output=True, text=True,
+                              env=env, cwd=ROOT, timeout=120)
+
+    add_official(demo_engine, "sn.rapportor@exempel.invalid", "SN")
+    rounds.open_round(UnitOfWork(demo_engine), ADMIN, PERIOD, today=DEMO_TODAY)
+    remove_board_values(demo_engine, "SN", 1)
+    dry = cli("--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "2 nya meddelanden skulle köas" in dry.stdout and "inbjudan till sn.rapportor@exempel.invalid" in dry.stdout
+    assert outbox_states(demo_engine) == [] and smtp_server.messages == []
+    sent = cli()
+    assert sent.returncode == 0 and "2 skickade, 0 misslyckades" in sent.stdout and len(smtp_server.messages) == 2
+    assert "0 nya meddelanden köade" in cli().stdout and len(smtp_server.messages) == 2
