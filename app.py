@@ -35,6 +35,7 @@ SECTIONS = {
         ("arsuppfoljning", "Årsuppföljning", ":material/inventory_2:"),
         ("administration", "Administration", ":material/settings:"),
         ("hamta_statistik", "Hämta officiell statistik", ":material/cloud_download:"),
+        ("rapportering", "Rapportering", ":material/event_available:"),
     ],
 }
 # slug -> (title, icon, section)

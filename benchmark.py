@@ -96,11 +96,18 @@ def generate(engine: Engine, size: str) -> int:
     quarters = [FIRST_QUARTER]
     while len(quarters) < n_quarters:
         quarters.append(quarters[-1].next())
+    ids, areas = _bench_catalogue(engine, n_munis, n_ind, quarters[0].code)
+    return _write_values(engine, ids, quarters, areas)
+
+
+def _bench_catalogue(engine: Engine, n_boards: int, n_ind: int, baseline: str) -> tuple[list[int], list[int]]:
+    """``n_boards`` boards (one per municipality) with ``n_ind`` quarterly indicators each, by
+    gender and area; returns the indicator ids and the area ids."""
     with session_scope(engine, write=True) as session:
         areas = [a.id for a in session.execute(select(Area).order_by(Area.sort_order)).scalars()]
         focus = [f.id for f in session.execute(select(FocusArea).order_by(FocusArea.number)).scalars()]
         goals = [g.id for g in session.execute(select(ProgramGoal).order_by(ProgramGoal.number)).scalars()]
-        for muni in range(n_munis):
+        for muni in range(n_boards):
             org = Organisation(code=f"B{muni:03d}", name=f"Bänkkommun {muni:03d}", kind="nämnd")
             session.add(org)
             session.flush()
@@ -108,14 +115,14 @@ def generate(engine: Engine, size: str) -> int:
                 ind = Indicator(code=f"B{muni:03d}-{i:03d}", name=f"Bänkindikator {i}", unit="%", periodicity="quarter",
                                 direction="higher" if i % 3 else "lower", by_gender=True, by_area=True,
                                 responsible_org_id=org.id, focus_area_id=focus[i % len(focus)], valid_min=0, valid_max=100,
-                                baseline_period=quarters[0].code, baseline_value=50.0)
+                                baseline_period=baseline, baseline_value=50.0)
                 session.add(ind)
                 session.flush()
                 session.add(IndicatorProgramGoal(indicator_id=ind.id, program_goal_id=goals[i % len(goals)]))
                 session.add(Target(indicator_id=ind.id, year=2027, value=60.0 if i % 3 else 40.0))
         session.flush()
         ids = [i.id for i in session.execute(select(Indicator).where(Indicator.code.like("B%-%")).order_by(Indicator.id)).scalars()]
-    return _write_values(engine, ids, quarters, areas)
+    return ids, areas
 
 
 def _value_rows(ids, quarters, areas):
@@ -361,6 +368,8 @@ def run_bench(size: str, url: Optional[str] = None, runs: int = 5,
         else:
             render_figure(url, report, runs)
             write_figures(engine, report)
+            from benchmark_remind import remind_figures
+            report.figures.extend(remind_figures())
         if extra is not None:
             extra(engine, report, runs)
         return report

@@ -230,6 +230,15 @@ def cmd_catalogue(args) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_remind(args) -> int:
+    """Queue the round e-mails that are due and send what is pending (safe to run every hour)."""
+    from indicators.reporting import reminders
+
+    report = reminders.remind(UnitOfWork(get_engine()), dry_run=args.dry_run)
+    print("\n".join(report.lines()))
+    return 0
+
+
 def cmd_bench(args) -> int:
     """Synthetic data at the chosen sizes, timings beside their floors, optional load test."""
     import benchmark
@@ -323,6 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
     cat_sub.add_parser("import", help="läs in en .xlsx-fil; allt eller inget, avslutar med 1 vid fel") \
         .add_argument("file", metavar="FIL.xlsx")
     p.set_defaults(func=cmd_catalogue)
+    p = sub.add_parser("remind", help="köa och skicka e-post för rapportomgångarna (inbjudan, påminnelse, "
+                                      "försenad, bekräftelse); säker att köra varje timme")
+    p.add_argument("--dry-run", action="store_true", help="visa vad som skulle köas; skriv och skicka inget")
+    p.set_defaults(func=cmd_remind)
+
     p = sub.add_parser("bench", help="prestandamätning med syntetiska data (kvoter mot handskrivna golv)")
     p.add_argument("--size", action="append", choices=list(("XS", "S", "M", "L")),
                    help="storlek (kan upprepas); standard S. L kräver --url till PostgreSQL")

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = Field(SecretStr(""), validation_alias="UPPFOLJNING_SMTP_PASSWORD")
     smtp_sender: str = Field("", validation_alias="UPPFOLJNING_SMTP_SENDER")
 
+    # --- reporting rounds and reminders -------------------------------------------------
+    round_due_days: int = Field(30, validation_alias="UPPFOLJNING_ROUND_DUE_DAYS")
+    remind_days_before: int = Field(7, validation_alias="UPPFOLJNING_REMIND_DAYS_BEFORE")
+    app_base_url: str = Field("http://localhost:8501/", validation_alias="UPPFOLJNING_APP_URL")
+
     def __init__(self, **values: Any) -> None:
         try:
             super().__init__(**values)
@@ -78,7 +83,7 @@ class Settings(BaseSettings):
                 return value  # let the int validation report it
         return value
 
-    @field_validator("kolada_base_url")
+    @field_validator("kolada_base_url", "app_base_url")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"

@@ -23,6 +23,9 @@ ACTION_STATUSES = ("planerad", "pågående", "genomförd", "pausad")
 MEETING_KINDS = ("ordinarie", "extra")
 ORG_KINDS = ("nämnd", "förvaltning", "fullmäktige")
 ROLES = ("admin", "official", "viewer")
+SUBMISSION_STATES = ("open", "submitted", "approved")
+MESSAGE_KINDS = ("invitation", "reminder", "overdue", "confirmation")
+OUTBOX_STATES = ("pending", "sent")
 
 
 def utcnow() -> datetime:
@@ -226,6 +229,55 @@ class PeriodLock(SQLModel, table=True):
     locked_by: str
     locked_at: datetime = Field(default_factory=utcnow)
     reason: str = ""
+
+
+class ReportingRound(SQLModel, table=True):
+    """A reporting round for one period (2026Q3), opened by an admin with a due date."""
+    __tablename__ = "reporting_round"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    period: str = Field(unique=True)
+    due_date: date
+    opened_by: str
+    opened_at: datetime = Field(default_factory=utcnow)
+
+
+class BoardSubmission(SQLModel, table=True):
+    """One board's state in a round: klarmarkerad (submitted), godkänd (approved, locks its
+    values for the round) or open again after Återöppna."""
+    __tablename__ = "board_submission"
+    __table_args__ = (UniqueConstraint("round_id", "organisation_id"),
+                      CheckConstraint(_in("state", SUBMISSION_STATES), name="ck_submission_state"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="reporting_round.id", index=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id")
+    state: str = "open"
+    first_submitted_at: Optional[datetime] = None  # timeliness counts the first submission
+    submitted_at: Optional[datetime] = None
+    submitted_by: str = ""
+    approved_at: Optional[datetime] = None
+    approved_by: str = ""
+    reopen_reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail to send: written once per key (never the same message twice), sent by
+    ``cli.py remind``; a failed send stays pending with its error and is retried."""
+    __tablename__ = "outbox_message"
+    __table_args__ = (CheckConstraint(_in("kind", MESSAGE_KINDS), name="ck_outbox_kind"),
+                      CheckConstraint(_in("state", OUTBOX_STATES), name="ck_outbox_state"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    kind: str
+    round_id: int = Field(foreign_key="reporting_round.id", index=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id")
+    recipient: str
+    subject: str
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = "pending"
+    attempts: int = 0
+    last_error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: Optional[datetime] = None
 
 
 # --- actions and meetings ----------------------------------------------------------

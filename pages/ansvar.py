@@ -3,6 +3,9 @@ from datetime import date
 
 import streamlit as st
 
+from indicators.reporting import rounds
+from indicators.rules.formatting import format_number
+from indicators.unit_of_work import UnitOfWork
 from ui import cache
 from ui.auth import page_actor
 
@@ -49,3 +52,15 @@ else:
             "period": st.column_config.TextColumn("Period"),
         },
     )
+
+st.header("Rapportomgångar: fullständighet och punktlighet")
+st.caption("Fullständighet: andel av nämndens förväntade värden som är inmatade. I tid: klarmarkerad senast sista dagen.")
+all_rounds = rounds.all_rounds(UnitOfWork.for_app())
+if not all_rounds:
+    st.caption("Ingen rapportomgång är öppnad ännu.")
+else:
+    latest = all_rounds[0]
+    st.markdown(f"**{latest.label}** · sista dag {latest.due_date.isoformat()} · fullständighet "
+                f"{format_number(100 * rounds.completeness(latest.boards), 1, '%')} · i tid "
+                f"{format_number(100 * rounds.timeliness(latest.boards, latest.due_date), 1, '%')}")
+    st.dataframe(rounds.board_table(latest), hide_index=True, width="stretch")

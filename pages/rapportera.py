@@ -11,8 +11,9 @@ from indicators.reporting import history
 from indicators.reporting import outcomes
 from indicators.reporting import sheets
 from indicators.reporting import values
+from indicators.reporting import rounds
 from indicators.files.long_format import plain_number
-from ui.components import md_escape
+from ui.components import attempt, md_escape
 from ui.auth import page_actor
 from indicators.unit_of_work import UnitOfWork
 
@@ -26,6 +27,28 @@ actor = ACTOR
 today = date.today()
 st.title("Rapportera")
 st.caption("Skriv värden med decimalkomma, t.ex. 12,5. Alla värden för indikatorn sparas tillsammans – eller inget.")
+
+current = rounds.current_round(uow)
+if current is not None:
+    with st.container(border=True):
+        mine = None if actor.is_admin else set(actor.org_ids)
+        st.markdown(f"**Rapportomgång {current.label}** · sista dag {current.due_date.isoformat()}")
+        table = rounds.board_table(current, mine)
+        if table.empty:
+            st.caption("Dina nämnder har inga indikatorer i den här omgången.")
+        else:
+            st.dataframe(table, hide_index=True, width="stretch")
+        for board in current.boards:
+            if (mine is not None and board.org_id not in mine) or board.state != rounds.OPEN:
+                continue
+            if st.button(f"Klarmarkera {board.org_code}", key=f"rapportera_submit|{current.period}|{board.org_code}",
+                         disabled=not board.complete,
+                         help="Möjligt när alla förväntade värden är inmatade eller har ett skäl till att de saknas."):
+                done, _ = attempt(lambda: rounds.submit(uow, actor, current.period, board.org_code))
+                if done:
+                    st.session_state[FLASH_KEY] = {"message": f"{board.org_code} är klarmarkerad för {current.label}.",
+                                                   "rows": [], "warnings": []}
+                    st.rerun()
 
 choices = sheets.period_choices(uow, today)
 default = periods.current_reporting_period(today).code

@@ -145,3 +145,20 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
         if reporter:
             reporter.write_line(f"CI: {skipped} test(s) skipped – a skip in CI is a failure.", red=True)
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    """A real SMTP server (aiosmtpd) on a loopback port; the settings point at it."""
+    from tests.utils.smtp import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    monkeypatch.setenv("UPPFOLJNING_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("UPPFOLJNING_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("UPPFOLJNING_SMTP_STARTTLS", "false")
+    monkeypatch.setenv("UPPFOLJNING_SMTP_SENDER", "uppfoljning@exempel.invalid")
+    monkeypatch.setenv("UPPFOLJNING_APP_URL", "http://uppfoljning.exempel.invalid")
+    reload_settings()
+    yield server
+    server.stop()

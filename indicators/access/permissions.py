@@ -26,6 +26,7 @@ RULES: dict[str, dict[str, str]] = {
     "create_snapshot": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
     "publish_followup": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
     "fetch_statistics": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
+    "manage_rounds": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
 }
 PERMISSION_TEXT = {
     "write_values": "rapportera värden",
@@ -38,6 +39,7 @@ PERMISSION_TEXT = {
     "create_snapshot": "skapa årsuppföljning",
     "publish_followup": "publicera årsuppföljningen",
     "fetch_statistics": "hämta officiell statistik",
+    "manage_rounds": "öppna, godkänna eller återöppna rapportomgångar",
 }
 
 
@@ -92,5 +94,5 @@ PAGES_BY_ROLE = {
     VIEWER: COMMON_PAGES,
     OFFICIAL: COMMON_PAGES + ["rapportera", "importera", "insatser"],
     ADMIN: COMMON_PAGES + ["rapportera", "importera", "insatser", "arsuppfoljning", "administration",
-                           "hamta_statistik"],
+                           "hamta_statistik", "rapportering"],
 }

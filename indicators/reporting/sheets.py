@@ -3,7 +3,7 @@ per gender and area, missing values first; and turning the form's inputs into en
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Iterable, Optional
 
 import pandas as pd
@@ -87,14 +87,7 @@ def range_text(low: Optional[float], high: Optional[float]) -> str:
     return f"{plain_number(low) if low is not None else '−∞'}–{plain_number(high) if high is not None else '∞'}"
 
 
-def due_period(indicator: Indicator, chosen: Period, today: date) -> Period:
-    """The chosen period for indicators of its kind; for other kinds the newest period
-    that had ended when the chosen one ended (for the current quarter: the period due now),
-    skipping the years between measurements for indicators measured every few years."""
-    if chosen.kind == indicator.periodicity:
-        return chosen
-    as_of = min(today, chosen.end + timedelta(days=1))
-    return periods.expected_periods(indicator, as_of, 1)[0]
+due_period = periods.due_period  # the period an indicator reports when this one is chosen
 
 
 def responsible_indicators(actor: Actor, ctx: ReportingContext) -> list[Indicator]:
@@ -120,7 +113,7 @@ def reporting_sheet(uow: UnitOfWork, actor: Actor, period_code: str, today: Opti
         rows = _rows_for(session,
                          [(i.id, p.code) for i, p in wanted] + [(i.id, p.previous().code) for i, p in wanted])
     areas = [a for a in ctx.areas.values() if a.active]
-    items = [_sheet_item(ind, due, areas, rows, orgs.get(ind.responsible_org_id, ""), ctx.locks) for ind,
+    items = [_sheet_item(ind, due, areas, rows, orgs.get(ind.responsible_org_id, ""), ctx.locks, ctx.board_locks) for ind,
              due in wanted]
     items.sort(key=lambda it: (it.missing == 0, it.code))
     return Sheet(period=chosen.value.code, items=items)
@@ -156,7 +149,7 @@ def _withheld(ind: Indicator, period: str, areas: list[Area], rows: dict) -> set
 
 
 def _sheet_item(ind: Indicator, due: Period, areas: list[Area], rows: dict, org_code: str,
-                locks: set[str]) -> SheetItem:
+                locks: set[str], board_locks: set[tuple[int, str]] = frozenset()) -> SheetItem:
     previous = due.previous().code
     protected = _withheld(ind, due.code, areas, rows)
     cells = []
@@ -173,7 +166,8 @@ def _sheet_item(ind: Indicator, due: Period, areas: list[Area], rows: dict, org_
     return SheetItem(
         code=ind.code, name=ind.name, unit=ind.unit, decimals=ind.decimals, periodicity=ind.periodicity,
         period=due.code, period_label=due.label, previous_period=previous, valid_min=ind.valid_min,
-        valid_max=ind.valid_max, org_code=org_code, locked=periods.is_locked(due, locks), cells=cells,
+        valid_max=ind.valid_max, org_code=org_code, locked=periods.is_locked(due, locks) or (ind.id, due.code) in board_locks,
+        cells=cells,
     )
 
 

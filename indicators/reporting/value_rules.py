@@ -119,12 +119,19 @@ def _value_rules(p: ParsedEntry, row, previous, comment: str, factor: float) -> 
     return [Problem(p.index, p.label, "kommentar", message + "; skriv en kommentar som förklarar förändringen", JUMP)], []
 
 
+def is_locked(p: ParsedEntry, ctx: ReportingContext) -> bool:
+    """A locked period, or the board's values approved in a reporting round (Godkänn)."""
+    return periods.is_locked(p.period, ctx.locks) or (p.indicator.id, p.period.code) in ctx.board_locks
+
+
 def _lock_rule(p: ParsedEntry, actor: Actor, ctx: ReportingContext, lock_reason: str) -> list[Problem]:
-    if not periods.is_locked(p.period, ctx.locks):
+    if not is_locked(p, ctx):
         return []
+    what = (f"perioden {p.period.code} är låst" if periods.is_locked(p.period, ctx.locks)
+            else f"{p.indicator.code} {p.period.code} är godkänd i rapportomgången och låst")
     if not actor.is_admin:
-        return [Problem(p.index, p.label, "period", f"perioden {p.period.code} är låst; kontakta processtödet", LOCKED)]
+        return [Problem(p.index, p.label, "period", f"{what}; kontakta processtödet", LOCKED)]
     if not lock_reason:
-        return [Problem(p.index, p.label, "period", f"perioden {p.period.code} är låst; ange ett skäl för att ändra", LOCKED)]
+        return [Problem(p.index, p.label, "period", f"{what}; ange ett skäl för att ändra", LOCKED)]
     return []
 

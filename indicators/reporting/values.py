@@ -21,8 +21,7 @@ from indicators.files.long_format import plain_number
 from indicators.reporting.context import load_context
 from indicators.reporting.entries import ParsedEntry, ValueEntry, as_entries, parse_entries
 from indicators.reporting.outcomes import CONFLICT, DENIED, UNCHANGED, RowOutcome, SaveResult
-from indicators.reporting.value_rules import check_permissions, classify, same_value
-from indicators.rules import periods
+from indicators.reporting.value_rules import check_permissions, classify, is_locked, same_value
 from indicators.unit_of_work import UnitOfWork
 
 
@@ -88,7 +87,7 @@ def _plan_and_write(session, actor: Actor, parsed: list[ParsedEntry], result: Sa
     for p, outcome in plan:
         if outcome.action == UNCHANGED:
             continue
-        reason = "; ".join(r for r in (note, lock_reason if periods.is_locked(p.period, ctx.locks) else "") if r)
+        reason = "; ".join(r for r in (note, lock_reason if is_locked(p, ctx) else "") if r)
         row = rows.get(p.key)
         if row is None:
             creates.append((p, outcome, reason))

@@ -38,3 +38,24 @@ def format_kronor(value: Optional[int]) -> str:
 def plotly_separators() -> str:
     """Plotly's ``separators`` layout setting: decimal comma, space for thousands."""
     return ", "
+
+
+LOCAL_ZONE = "Europe/Stockholm"
+
+
+def local_time(moment) -> Optional["datetime"]:
+    """A stored moment (UTC; naive values from SQLite are UTC) in Swedish local time."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(ZoneInfo(LOCAL_ZONE))
+
+
+def format_time(moment) -> str:
+    """'2026-10-12 14:05' in local time, '–' for none."""
+    local = local_time(moment)
+    return local.strftime("%Y-%m-%d %H:%M") if local else SUPPRESSED

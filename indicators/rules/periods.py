@@ -209,6 +209,17 @@ def expected_periods(indicator: object, today: date, count: int = 2) -> list[Per
     return out
 
 
+def due_period(indicator: object, chosen: Period, today: date) -> Period:
+    """The chosen period for indicators of its kind; for other kinds the newest period
+    that had ended when the chosen one ended (for the current quarter: the period due now),
+    skipping the years between measurements for indicators measured every few years."""
+    kind = indicator.get("periodicity") if isinstance(indicator, dict) else getattr(indicator, "periodicity")
+    if chosen.kind == kind:
+        return chosen
+    as_of = min(today, date.fromordinal(chosen.end.toordinal() + 1))
+    return expected_periods(indicator, as_of, 1)[0]
+
+
 def covering_codes(period: Period) -> set[str]:
     """The period itself and the longer periods that contain it (a quarter lies in a
     half-year and a year): locking 2025 also locks 2025H1 and 2025Q3."""

@@ -65,7 +65,14 @@ AUDIT_ACTION_LABELS = {
     "login": "inloggning", "login_failed": "misslyckad inloggning",
     "lock": "period låst", "unlock": "period upplåst", "import": "import",
     "publish": "publicerad", "withdraw": "tillbakadragen",
+    "open_round": "rapportomgång öppnad", "submit": "klarmarkerad", "approve": "godkänd", "reopen": "återöppnad",
 }
+
+# --- reporting rounds and e-mail ---------------------------------------------------------
+SUBMISSION_STATE_LABELS = {"open": "pågår", "submitted": "klarmarkerad", "approved": "godkänd"}
+MESSAGE_KIND_LABELS = {"invitation": "inbjudan", "reminder": "påminnelse", "overdue": "försenad",
+                       "confirmation": "bekräftelse"}
+OUTBOX_STATE_LABELS = {"pending": "väntar på att skickas", "sent": "skickad"}
 
 # --- the long format (files officials fill in) -------------------------------------------
 LONG_COLUMNS = ["indikator", "period", "kön", "område", "värde", "kommentar"]

@@ -17,6 +17,7 @@ def test_bench_smoke(tmp_path, monkeypatch):
                             capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "översikt: data" in result.stdout and "Samtidighet" in result.stdout
+    assert "remind: 7 nämnder × 40 indikatorer" in result.stdout
     payload = json.loads(out.read_text(encoding="utf-8"))
     ratios = [f["ratio"] for f in payload["sizes"][0]["figures"] if f["ratio"] is not None]
     assert ratios and all(math.isfinite(r) and r > 0 for r in ratios)

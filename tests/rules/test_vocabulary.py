@@ -21,6 +21,8 @@ CODE_SETS = {
     "source": set(models.SOURCE_KINDS), "role": set(models.ROLES), "meeting kind": set(models.MEETING_KINDS),
     "organisation kind": set(models.ORG_KINDS), "action status": set(models.ACTION_STATUSES),
     "status": set(vocabulary.STATUSES), "audit action": set(vocabulary.AUDIT_ACTION_LABELS),
+    "submission state": set(models.SUBMISSION_STATES), "message kind": set(models.MESSAGE_KINDS),
+    "outbox state": set(models.OUTBOX_STATES),
 }
 LABEL_MAPPINGS = [getattr(vocabulary, name) for name in dir(vocabulary)
                   if name.endswith("_LABELS") and isinstance(getattr(vocabulary, name), dict)]
@@ -74,7 +76,10 @@ def test_every_code_of_the_schema_has_a_label_and_an_order():
     for codes, labels in ((models.DIRECTIONS, vocabulary.DIRECTION_LABELS), (models.ROLES, vocabulary.ROLE_LABELS),
                           (models.PERIODICITIES, vocabulary.PERIODICITY_LABELS),
                           (models.SOURCE_KINDS, vocabulary.SOURCE_LABELS),
-                          (models.MEETING_KINDS, vocabulary.MEETING_KIND_LABELS)):
+                          (models.MEETING_KINDS, vocabulary.MEETING_KIND_LABELS),
+                          (models.SUBMISSION_STATES, vocabulary.SUBMISSION_STATE_LABELS),
+                          (models.MESSAGE_KINDS, vocabulary.MESSAGE_KIND_LABELS),
+                          (models.OUTBOX_STATES, vocabulary.OUTBOX_STATE_LABELS)):
         assert set(codes) == set(labels)
     assert set(vocabulary.STATUS_ICONS) == set(vocabulary.STATUSES)
 

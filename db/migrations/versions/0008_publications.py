@@ -1,7 +1,7 @@
 """publications: which frozen årsuppföljning is public, and when it was withdrawn
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-23 15:00:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = '0008'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
