@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Optional
 
 THOUSANDS = "\u00a0"  # no-break space keeps "1 234" on one line in tables
@@ -43,7 +44,7 @@ def plotly_separators() -> str:
 LOCAL_ZONE = "Europe/Stockholm"
 
 
-def local_time(moment) -> Optional["datetime"]:
+def local_time(moment) -> Optional[datetime]:
     """A stored moment (UTC; naive values from SQLite are UTC) in Swedish local time."""
     from datetime import timezone
     from zoneinfo import ZoneInfo
