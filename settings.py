@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = Field(SecretStr(""), validation_alias="UPPFOLJNING_SMTP_PASSWORD")
     smtp_sender: str = Field("", validation_alias="UPPFOLJNING_SMTP_SENDER")
 
+    # --- sign-in sessions -----------------------------------------------------------------
+    session_idle_minutes: int = Field(60, validation_alias="UPPFOLJNING_SESSION_IDLE_MINUTES", gt=0)
+    session_max_hours: int = Field(8, validation_alias="UPPFOLJNING_SESSION_MAX_HOURS", gt=0)
+    cookie_secure: bool = Field(False, validation_alias="UPPFOLJNING_COOKIE_SECURE")
+
     def __init__(self, **values: Any) -> None:
         try:
             super().__init__(**values)

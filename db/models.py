@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 from typing import Optional
 
 from sqlalchemy import CheckConstraint, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Column, Field, SQLModel
 
 GENDERS = ("T", "K", "M")
@@ -294,8 +295,21 @@ class User(SQLModel, table=True):
     locked_until: Optional[datetime] = None
     last_login_at: Optional[datetime] = None
     is_demo: bool = False
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginSession(SQLModel, table=True):
+    """A server-side sign-in session; the browser holds the random token, the table its sha256."""
+    __tablename__ = "login_session"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime  # absolute end, whatever the activity
+    revoked_at: Optional[datetime] = None
 
 
 class AuditEvent(SQLModel, table=True):

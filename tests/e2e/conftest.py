@@ -21,7 +21,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.utils.browser import ARTIFACTS, VIEWPORT, wait_for_app
+from tests.utils.browser import ARTIFACTS, VIEWPORT
 from indicators.unit_of_work import UnitOfWork
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -222,8 +222,8 @@ def page(browser, server, request):
     # download that Playwright can catch (headless Chromium cannot answer a save dialog).
     context.add_init_script("delete Window.prototype.showSaveFilePicker; delete window.showSaveFilePicker;")
     page = context.new_page()
-    page.goto(server.base_url)
-    wait_for_app(page)
+    page.goto(server.base_url)  # without a session: the web sign-in form at /logga-in
+    page.wait_for_load_state()
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:

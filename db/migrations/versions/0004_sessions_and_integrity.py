@@ -1,0 +1,68 @@
+"""server-side sign-in sessions, forced password change, append-only audit and snapshots
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-23 14:55:00
+
+The audit trail and the frozen snapshots refuse UPDATE and DELETE in the database itself
+(triggers on SQLite and PostgreSQL), so plain SQL cannot rewrite them either.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+APPEND_ONLY = ("audit_event", "snapshot", "snapshot_file")
+
+
+def upgrade() -> None:
+    op.create_table(
+        'login_session',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('token_hash', sa.String(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('last_seen_at', sa.DateTime(), nullable=False),
+        sa.Column('expires_at', sa.DateTime(), nullable=False),
+        sa.Column('revoked_at', sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], ),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('token_hash'),
+    )
+    with op.batch_alter_table('login_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_session_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE OR REPLACE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                   "RAISE EXCEPTION 'Tabellen % får inte ändras eller raderas (%).', TG_TABLE_NAME, TG_OP; "
+                   "END $$")
+        for table in APPEND_ONLY:
+            op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                       "FOR EACH ROW EXECUTE FUNCTION refuse_change()")
+    else:
+        for table in APPEND_ONLY:
+            for operation in ("UPDATE", "DELETE"):
+                op.execute(f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
+                           f"BEGIN SELECT RAISE(ABORT, 'Tabellen {table} får inte ändras eller raderas.'); END")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in APPEND_ONLY:
+            op.execute(f"DROP TRIGGER {table}_append_only ON {table}")
+        op.execute("DROP FUNCTION refuse_change()")
+    else:
+        for table in APPEND_ONLY:
+            for operation in ("update", "delete"):
+                op.execute(f"DROP TRIGGER {table}_no_{operation}")
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.drop_column('must_change_password')
+    with op.batch_alter_table('login_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_session_user_id'))
+    op.drop_table('login_session')
