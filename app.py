@@ -88,10 +88,11 @@ def _not_for_role() -> None:
     st.error("Ingen behörighet till den här sidan.")
 
 
-def _signed_out_navigation(page) -> list:
-    """Without a session every page's URL shows the same sign-in prompt (no English pop-up)."""
-    return [st.Page(page, title="Logga in", icon=":material/login:", default=True)] + [
-        st.Page(page, title="Logga in", url_path=slug, visibility="hidden") for slug in PAGES]
+def _signed_out_navigation(page, title: str = "Logga in") -> list:
+    """Every page's URL shows the same page (sign-in prompt, new password): no English pop-up,
+    and the URL is kept for after."""
+    return [st.Page(page, title=title, icon=":material/login:", default=True)] + [
+        st.Page(page, title=title, url_path=slug, visibility="hidden") for slug in PAGES]
 
 
 def _run(navigation) -> None:
@@ -115,6 +116,9 @@ def main() -> None:
         st.caption(f"Inloggad: {actor.email}")
         st.caption(ROLE_LABELS[actor.role])
         st.button("Logga ut", on_click=auth.logout, key="logout")
+    if actor.must_change_password:
+        _run(st.navigation(_signed_out_navigation(auth.change_password_page, "Byt lösenord"), position="hidden"))
+        return
     demo_banner(is_demo(UnitOfWork.for_app()))
     _run(st.navigation(_navigation_for(actor.role), expanded=True))
 

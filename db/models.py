@@ -351,3 +351,4 @@ class SnapshotFile(SQLModel, table=True):
     snapshot_id: int = Field(foreign_key="snapshot.id", index=True)
     filename: str
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sha256: Optional[str] = None  # of content; checked whenever the file is served

@@ -55,19 +55,21 @@ else:
     labels = {int(r.id): f"{r.year} – {r.snapshot_date} – {r.sha256[:12]}" for r in snapshots.itertuples()}
     chosen = st.selectbox("Årsuppföljning", list(labels), format_func=labels.get)
     row = snapshots[snapshots["id"] == chosen].iloc[0]
-    st.subheader("Frysta filer")
-    columns = st.columns(max(len(row["files"]), 1))
-    for column, name in zip(columns, row["files"]):
-        with column:
-            st.download_button(f"Ladda ner {name.rsplit('.', 1)[-1].upper()}", data=lambda n=name: snapshot.snapshot_file(uow, chosen, n),
-                               file_name=name, mime=MIME.get(name.rsplit(".", 1)[-1]), key=f"dl_{chosen}_{name}")
-    st.subheader("Jämför med nuläget")
-    changes = snapshot.compare_with_now(uow, chosen)
-    if changes.empty:
-        st.success("Inga värden har rättats eller tillkommit sedan årsuppföljningen.")
-    else:
-        st.caption(f"{len(changes)} värden skiljer sig från årsuppföljningen (perioder till och med {row['year']}).")
-        st.dataframe(changes, hide_index=True, width="stretch")
+    intact, _ = attempt(lambda: snapshot.verify(uow, chosen))  # a changed snapshot is never served
+    if intact:
+        st.subheader("Frysta filer")
+        columns = st.columns(max(len(row["files"]), 1))
+        for column, name in zip(columns, row["files"]):
+            with column:
+                st.download_button(f"Ladda ner {name.rsplit('.', 1)[-1].upper()}", data=lambda n=name: snapshot.snapshot_file(uow, chosen, n),
+                                   file_name=name, mime=MIME.get(name.rsplit(".", 1)[-1]), key=f"dl_{chosen}_{name}")
+        st.subheader("Jämför med nuläget")
+        changes = snapshot.compare_with_now(uow, chosen)
+        if changes.empty:
+            st.success("Inga värden har rättats eller tillkommit sedan årsuppföljningen.")
+        else:
+            st.caption(f"{len(changes)} värden skiljer sig från årsuppföljningen (perioder till och med {row['year']}).")
+            st.dataframe(changes, hide_index=True, width="stretch")
 
 st.header("Mötesdokument")
 meetings = documents.meeting_choices(uow)

@@ -73,6 +73,27 @@ def login_page() -> None:
     st.link_button("Logga in", target, type="primary")
 
 
+def change_password_page() -> None:
+    """After an admin's reset: the user must choose a new password before anything else."""
+    actor = current_actor()
+    st.title("Byt lösenord")
+    st.info(f"Lösenordet har återställts. Välj ett nytt lösenord med minst {users.MIN_PASSWORD_LENGTH} tecken.")
+    with st.form("change_password"):
+        current = st.text_input("Nuvarande lösenord", type="password", autocomplete="current-password")
+        new = st.text_input("Nytt lösenord", type="password", autocomplete="new-password")
+        again = st.text_input("Upprepa nytt lösenord", type="password", autocomplete="new-password")
+        submitted = st.form_submit_button("Byt lösenord", type="primary")
+    if submitted and actor is not None:
+        if new != again:
+            st.error("De två nya lösenorden är inte lika.")
+            return
+        from ui.components import attempt
+
+        done, _ = attempt(lambda: users.change_own_password(UnitOfWork.for_app(), actor, current, new))
+        if done:
+            st.rerun()
+
+
 def no_access_page() -> None:
     st.title("Ingen behörighet")
     email = st.session_state.get("sso_email") or st.user.get("email", "")

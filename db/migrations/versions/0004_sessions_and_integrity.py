@@ -7,6 +7,8 @@ Create Date: 2026-11-23 14:55:00
 The audit trail and the frozen snapshots refuse UPDATE and DELETE in the database itself
 (triggers on SQLite and PostgreSQL), so plain SQL cannot rewrite them either.
 """
+import hashlib
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -38,7 +40,17 @@ def upgrade() -> None:
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
-    if op.get_bind().dialect.name == "postgresql":
+    # Each stored file gets its own content hash (the snapshot row already has one), computed
+    # from what is stored now, before the rows become unchangeable.
+    with op.batch_alter_table('snapshot_file', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('sha256', sa.String(), nullable=True))
+    bind = op.get_bind()
+    files = sa.table('snapshot_file', sa.column('id', sa.Integer()), sa.column('content', sa.LargeBinary()),
+                     sa.column('sha256', sa.String()))
+    for file_id, content in bind.execute(sa.select(files.c.id, files.c.content)).all():
+        bind.execute(files.update().where(files.c.id == file_id)
+                     .values(sha256=hashlib.sha256(bytes(content)).hexdigest()))
+    if bind.dialect.name == "postgresql":
         op.execute("CREATE OR REPLACE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                    "RAISE EXCEPTION 'Tabellen % får inte ändras eller raderas (%).', TG_TABLE_NAME, TG_OP; "
                    "END $$")
@@ -61,6 +73,8 @@ def downgrade() -> None:
         for table in APPEND_ONLY:
             for operation in ("update", "delete"):
                 op.execute(f"DROP TRIGGER {table}_no_{operation}")
+    with op.batch_alter_table('snapshot_file', schema=None) as batch_op:
+        batch_op.drop_column('sha256')
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.drop_column('must_change_password')
     with op.batch_alter_table('login_session', schema=None) as batch_op:
