@@ -34,9 +34,10 @@ def current_actor() -> Optional[Actor]:
         return None
     if sso_configured() and getattr(st.user, "is_logged_in", False):
         email = st.user.get("email") or ""
-        actor = users.actor_for_email(UnitOfWork.for_app(), email)
-        st.session_state["sso_email"] = email
-        return actor
+        if st.session_state.get("sso_email") != email:  # first run of this sign-in: audited once
+            st.session_state["sso_email"] = email
+            return users.sso_sign_in(UnitOfWork.for_app(), email)
+        return users.actor_for_email(UnitOfWork.for_app(), email)
     token = _token()
     if token:
         return sessions.actor_for_token(UnitOfWork.for_app(), token)

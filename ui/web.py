@@ -92,8 +92,12 @@ def _secure(request: Request) -> bool:
 def _form_page(request: Request, *, next_path: str, message: str = "", kind: str = "fel", email: str = "",
                status: int = 200) -> Response:
     csrf = secrets.token_urlsafe(24)
-    sso = ('<p><a class="sso" href="/auth/login">Logga in med organisationens konto</a></p>'
-           '<p class="liten">Eller med lokalt konto:</p>') if _sso_configured() else ""
+    sso = ""
+    if _sso_configured():  # Streamlit's own OIDC route, with the signed provider token st.login would send
+        from streamlit.auth_util import encode_provider_token
+
+        sso = (f'<p><a class="sso" href="/auth/login?provider={quote(encode_provider_token("default"))}">'
+               'Logga in med organisationens konto</a></p><p class="liten">Eller med lokalt konto:</p>')
     body = _PAGE.format(
         message=f'<p class="{kind}" role="alert">{html.escape(message)}</p>' if message else "",
         sso=sso, action=LOGIN_PATH, csrf=csrf, next=html.escape(next_path), email=html.escape(email))

@@ -105,6 +105,17 @@ def actor_for_email(uow: UnitOfWork, email: str) -> Optional[Actor]:
         return _actor(session, user)
 
 
+def sso_sign_in(uow: UnitOfWork, email: str) -> Optional[Actor]:
+    """A sign-in through the organisation's provider (verified e-mail): mapped to an active
+    user, or refused; both are written to the audit trail."""
+    actor = actor_for_email(uow, email)
+    with uow.write() as session:
+        crud.add_audit(session, user_email=normalise_email(email), action="login" if actor else "login_failed",
+                       entity="user", entity_id=actor.user_id if actor else "",
+                       reason="SSO" if actor else "SSO: ingen behörighet")
+    return actor
+
+
 def refresh_actor(uow: UnitOfWork, actor: Actor) -> Optional[Actor]:
     """Re-read role and organisations on each page run, so a disabled user is out at once."""
     return actor_for_email(uow, actor.email)

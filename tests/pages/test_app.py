@@ -41,6 +41,8 @@ def test_sso_maps_verified_email_to_user(demo_engine):
     at.run()
     assert not at.exception
     assert "Etablering på arbetsmarknaden" in all_text(at)
+    at.run()  # audited once per sign-in, not per click
+    assert _audit(demo_engine, "sso@test.invalid") == [("login", "SSO")]
 
 
 def test_sso_unknown_email_gets_no_access_page(demo_engine):
@@ -51,6 +53,17 @@ def test_sso_unknown_email_gets_no_access_page(demo_engine):
     at.run()
     assert "Ingen behörighet" in all_text(at)
     assert "Etablering på arbetsmarknaden" not in all_text(at)
+    assert _audit(demo_engine, "okand@test.invalid") == [("login_failed", "SSO: ingen behörighet")]
+
+
+def _audit(engine, email: str) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from db.engine import session_scope
+    from db.models import AuditEvent
+    with session_scope(engine) as session:
+        return [(e.action, e.reason) for e in session.execute(
+            select(AuditEvent).where(AuditEvent.user_email == email).order_by(AuditEvent.id)).scalars()]
 
 
 def test_disabled_user_is_logged_out_on_next_run(demo_engine):
