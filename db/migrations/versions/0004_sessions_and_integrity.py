@@ -11,6 +11,7 @@ import hashlib
 
 from alembic import op
 import sqlalchemy as sa
+import sqlmodel
 
 
 revision = '0004'
@@ -25,12 +26,12 @@ def upgrade() -> None:
     op.create_table(
         'login_session',
         sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('token_hash', sa.String(), nullable=False),
+        sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column('user_id', sa.Integer(), nullable=False),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
-        sa.Column('last_seen_at', sa.DateTime(), nullable=False),
-        sa.Column('expires_at', sa.DateTime(), nullable=False),
-        sa.Column('revoked_at', sa.DateTime(), nullable=True),
+        sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column('last_seen_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column('revoked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], ),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('token_hash'),
@@ -43,7 +44,7 @@ def upgrade() -> None:
     # Each stored file gets its own content hash (the snapshot row already has one), computed
     # from what is stored now, before the rows become unchangeable.
     with op.batch_alter_table('snapshot_file', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sha256', sa.String(), nullable=True))
+        batch_op.add_column(sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
     bind = op.get_bind()
     files = sa.table('snapshot_file', sa.column('id', sa.Integer()), sa.column('content', sa.LargeBinary()),
                      sa.column('sha256', sa.String()))
