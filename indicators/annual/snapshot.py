@@ -93,13 +93,19 @@ def count(uow: UnitOfWork) -> int:
         return session.execute(select(func.count()).select_from(Snapshot)).scalar_one()
 
 
+def _verified(session: Session, snapshot_id: int) -> Snapshot:
+    """The snapshot row, or a refusal (TamperedSnapshotError) when it or any file was changed."""
+    row = queries.snapshot(session, snapshot_id)
+    if row is None:
+        raise NotFound(f"Årsuppföljning {snapshot_id} finns inte")
+    _check(snapshot_id, _problems(session, row))
+    return row
+
+
 def verify(uow: UnitOfWork, snapshot_id: int) -> None:
     """Refuses (TamperedSnapshotError) when the snapshot or any of its files was changed."""
     with uow.read() as session:
-        row = queries.snapshot(session, snapshot_id)
-        if row is None:
-            raise NotFound(f"Årsuppföljning {snapshot_id} finns inte")
-        _check(snapshot_id, _problems(session, row))
+        _verified(session, snapshot_id)
 
 
 # --- canonical form -------------------------------------------------------------------
@@ -194,11 +200,7 @@ def list_snapshots(uow: UnitOfWork) -> pd.DataFrame:
 
 def snapshot_content(uow: UnitOfWork, snapshot_id: int) -> dict:
     with uow.read() as session:
-        row = queries.snapshot(session, snapshot_id)
-        if row is None:
-            raise NotFound(f"Årsuppföljning {snapshot_id} finns inte")
-        _check(snapshot_id, _problems(session, row))
-        return json.loads(row.content_json)
+        return json.loads(_verified(session, snapshot_id).content_json)
 
 
 def snapshot_file(uow: UnitOfWork, snapshot_id: int, filename: str) -> bytes:
