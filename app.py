@@ -1,4 +1,9 @@
-"""Uppföljning – Streamlit entry point: first-start set-up, login gate, role navigation."""
+"""Uppföljning – entry point: first-start set-up, sign-in gate, role navigation.
+
+`streamlit run app.py` finds the st.App below and serves it (Starlette + uvicorn): the
+web sign-in routes and middleware of ui/web.py beside Streamlit, which runs this same file
+as its script (there `__name__ == "__main__"`).
+"""
 from __future__ import annotations
 
 import streamlit as st
@@ -12,7 +17,7 @@ from ui import auth
 from ui.components import demo_banner
 from indicators.unit_of_work import UnitOfWork
 
-st.set_page_config(page_title="Uppföljning – inkludering och social sammanhållning", page_icon="📊", layout="wide")
+APP_NAME = "Uppföljning"
 
 # The sidebar's sections group the pages by what people do there: section -> [(slug, title, icon)].
 # The slugs are the pages' URLs.
@@ -62,6 +67,8 @@ def _implemented(slug: str) -> bool:
 
 
 def _navigation_for(role: str) -> dict[str, list]:
+    """The role's pages; every other page's URL stays known (hidden), so a link to it answers
+    in Swedish instead of Streamlit's English "Page not found"."""
     sections: dict[str, list] = {}
     for slug in PAGES_BY_ROLE[role]:
         if slug not in PAGES or not _implemented(slug):
@@ -70,7 +77,29 @@ def _navigation_for(role: str) -> dict[str, list]:
         sections.setdefault(section, []).append(
             st.Page(f"pages/{slug}.py", title=title, icon=icon, default=slug == "oversikt")
         )
+    hidden = [st.Page(_not_for_role, title=PAGES[slug][0], url_path=slug, visibility="hidden")
+              for slug in PAGES if slug not in PAGES_BY_ROLE[role] and _implemented(slug)]
+    if hidden:
+        next(iter(sections.values())).extend(hidden)
     return sections
+
+
+def _not_for_role() -> None:
+    st.title("Ingen behörighet")
+    st.error("Ingen behörighet till den här sidan.")
+
+
+def _signed_out_navigation(page, title: str = "Logga in") -> list:
+    """Every page's URL shows the same page (sign-in prompt, new password): no English pop-up,
+    and the URL is kept for after."""
+    return [st.Page(page, title=title, icon=":material/login:", default=True)] + [
+        st.Page(page, title=title, url_path=slug, visibility="hidden") for slug in PAGES]
+
+
+def _run(navigation) -> None:
+    """Each page has its own browser title."""
+    st.set_page_config(page_title=f"{navigation.title} – {APP_NAME}", page_icon="📊", layout="wide")
+    navigation.run()
 
 
 def main() -> None:
@@ -79,17 +108,25 @@ def main() -> None:
     _startup(get_settings().database_url)
     actor = auth.current_actor()
     if actor is None:
-        if auth.sso_configured() and getattr(st.user, "is_logged_in", False):
-            st.navigation([st.Page(auth.no_access_page, title="Ingen behörighet")]).run()
+        if auth.sso_configured() and getattr(st.user, "is_logged_in", False) and not st.session_state.get("logged_out"):
+            _run(st.navigation(_signed_out_navigation(auth.no_access_page), position="hidden"))
         else:
-            st.navigation([st.Page(auth.login_page, title="Logga in", icon=":material/login:")]).run()
+            _run(st.navigation(_signed_out_navigation(auth.login_page), position="hidden"))
         return
     with st.sidebar:
         st.caption(f"Inloggad: {actor.email}")
         st.caption(ROLE_LABELS[actor.role])
         st.button("Logga ut", on_click=auth.logout, key="logout")
+    if actor.must_change_password:
+        _run(st.navigation(_signed_out_navigation(auth.change_password_page, "Byt lösenord"), position="hidden"))
+        return
     demo_banner(is_demo(UnitOfWork.for_app()))
-    st.navigation(_navigation_for(actor.role), expanded=True).run()
+    _run(st.navigation(_navigation_for(actor.role), expanded=True))
 
 
-main()
+if __name__ == "__main__":  # the Streamlit script run
+    main()
+else:  # imported by `streamlit run` / uvicorn: the ASGI app
+    from ui import public_site, web
+
+    app = st.App(__file__, routes=web.ROUTES + public_site.routes(), middleware=web.MIDDLEWARE)

@@ -15,6 +15,7 @@ from errors import Invalid, NotFound, UppfoljningError
 from db.engine import get_engine
 from indicators.catalogue import health
 from indicators.files import long_format
+from indicators.files.safety import neutralise
 from indicators.access import users
 from indicators.access.permissions import Actor
 from settings import SettingsError, get_settings
@@ -66,12 +67,16 @@ def cmd_check(_args) -> int:
     return 0
 
 
+def _print_csv(rows: list[dict], fieldnames: list[str]) -> None:
+    """Semicolon CSV on stdout; every text cell a spreadsheet would run as a formula is neutralised."""
+    writer = csv.DictWriter(sys.stdout, fieldnames=fieldnames, delimiter=";", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
+
+
 def cmd_indicators(_args) -> int:
     rows = long_format.catalogue_rows(UnitOfWork(get_engine()))
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0].keys()) if rows else ["kod"], delimiter=";",
-                            lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    _print_csv(rows, list(rows[0].keys()) if rows else ["kod"])
     return 0
 
 
@@ -157,6 +162,21 @@ def cmd_disclosure_check(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_verify(_args) -> int:
+    """Check every stored annual follow-up against its hashes; exit 1 on any mismatch."""
+    from indicators.annual import snapshot
+
+    failed = snapshot.verify_all(UnitOfWork(get_engine()))
+    for snapshot_id, problems in failed.items():
+        print(f"Fel: årsuppföljning {snapshot_id} har ändrats efter att den sparades.", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+    if failed:
+        return 1
+    print(f"Alla årsuppföljningar stämmer med sina kontrollsummor ({snapshot.count(UnitOfWork(get_engine()))} st).")
+    return 0
+
+
 def cmd_user(args) -> int:
     engine = get_engine()
     if args.user_cmd == "add":
@@ -165,11 +185,14 @@ def cmd_user(args) -> int:
                           password=password)
         print(f"Användare {args.email} skapad ({args.role}).")
     elif args.user_cmd == "list":
-        rows = users.list_users(UnitOfWork(engine))
-        writer = csv.DictWriter(sys.stdout, fieldnames=["e-post", "roll", "organisationer", "aktiv", "senast inloggad", "exempelkonto"],
-                                delimiter=";", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        _print_csv(users.list_users(UnitOfWork(engine)),
+                   ["e-post", "roll", "organisationer", "aktiv", "senast inloggad", "exempelkonto"])
+    elif args.user_cmd == "set-password":
+        if not args.password_stdin:
+            raise users.UserError("Ange --password-stdin och skriv lösenordet på standard in.")
+        users.update_user(UnitOfWork(engine), CLI_ACTOR, args.email, password=_read_password(True),
+                          must_change_password=args.must_change)
+        print(f"Nytt lösenord för {args.email}; användarens sessioner är avslutade.")
     elif args.user_cmd == "disable":
         users.update_user(UnitOfWork(engine), CLI_ACTOR, args.email, active=False)
         print(f"Användare {args.email} inaktiverad.")
@@ -314,9 +337,15 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--org", action="append", help="organisationskod, t.ex. SN (kan upprepas)")
     add.add_argument("--password-stdin", action="store_true", help="läs lösenordet från standard in")
     user_sub.add_parser("list", help="lista användare")
+    reset = user_sub.add_parser("set-password", help="sätt ett nytt lösenord (läses från standard in)")
+    reset.add_argument("email")
+    reset.add_argument("--password-stdin", action="store_true", help="läs lösenordet från standard in")
+    reset.add_argument("--must-change", action="store_true", help="användaren måste byta lösenord vid inloggning")
     dis = user_sub.add_parser("disable", help="inaktivera en användare")
     dis.add_argument("email")
     p.set_defaults(func=cmd_user)
+    p = sub.add_parser("verify", help="kontrollera alla årsuppföljningar mot sina kontrollsummor; 1 vid avvikelse")
+    p.set_defaults(func=cmd_verify)
     p = sub.add_parser("kolada", help="hämta officiell statistik från Kolada (eller läs in sparade svar)")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--from-file", action="append", metavar="SVAR.json",

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     round_due_days: int = Field(30, validation_alias="UPPFOLJNING_ROUND_DUE_DAYS")
     remind_days_before: int = Field(7, validation_alias="UPPFOLJNING_REMIND_DAYS_BEFORE")
     app_base_url: str = Field("http://localhost:8501/", validation_alias="UPPFOLJNING_APP_URL")
+    # --- sign-in sessions -----------------------------------------------------------------
+    session_idle_minutes: int = Field(60, validation_alias="UPPFOLJNING_SESSION_IDLE_MINUTES", gt=0)
+    session_max_hours: int = Field(8, validation_alias="UPPFOLJNING_SESSION_MAX_HOURS", gt=0)
+    cookie_secure: bool = Field(False, validation_alias="UPPFOLJNING_COOKIE_SECURE")
 
     def __init__(self, **values: Any) -> None:
         try:

@@ -349,8 +349,21 @@ class User(SQLModel, table=True):
     locked_until: Optional[datetime] = None
     last_login_at: Optional[datetime] = None
     is_demo: bool = False
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginSession(SQLModel, table=True):
+    """A server-side sign-in session; the browser holds the random token, the table its sha256."""
+    __tablename__ = "login_session"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime  # absolute end, whatever the activity
+    revoked_at: Optional[datetime] = None
 
 
 class AuditEvent(SQLModel, table=True):
@@ -404,3 +417,4 @@ class SnapshotFile(SQLModel, table=True):
     snapshot_id: int = Field(foreign_key="snapshot.id", index=True)
     filename: str
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sha256: Optional[str] = None  # of content; checked whenever the file is served

@@ -227,11 +227,6 @@ def snapshot_file_names(session: Session, snapshot_id: int) -> list[str]:
     return list(session.execute(stmt).scalars().all())
 
 
-def snapshot_file_content(session: Session, snapshot_id: int, filename: str) -> Optional[bytes]:
-    stmt = select(SnapshotFile.content).where(SnapshotFile.snapshot_id == snapshot_id, SnapshotFile.filename == filename)
-    return session.execute(stmt).scalars().first()
-
-
 def meeting_row(session: Session, meeting_id: int) -> Optional[Meeting]:
     return session.get(Meeting, meeting_id)
 

@@ -301,7 +301,8 @@ with tabs[5]:
         c1, c2 = st.columns(2)
         email = c1.text_input("E-post")
         display_name = c2.text_input("Visningsnamn (valfritt)")
-        role = c1.selectbox("Roll", users.ROLES, format_func=ROLE_LABELS.get)
+        role = c1.selectbox("Roll", users.ROLES, users.ROLES.index(users.LEAST_PRIVILEGED_ROLE),
+                            format_func=ROLE_LABELS.get)
         orgs = c2.multiselect("Organisationer (krävs för tjänsteperson)", org_codes,
                               placeholder="Välj organisationer")
         password = st.text_input("Första lösenord (tomt: bara inloggning med organisationens konto)", type="password")
@@ -319,9 +320,13 @@ with tabs[5]:
             role = c1.selectbox("Roll", users.ROLES, users.ROLES.index(user["roll"]), format_func=ROLE_LABELS.get)
             orgs = c2.multiselect("Organisationer", org_codes, current_orgs, placeholder="Välj organisationer")
             active = c3.checkbox("Aktiv", bool(user["aktiv"]))
-            password = st.text_input("Nytt lösenord (tomt: oförändrat)", type="password")
+            password = st.text_input(f"Nytt lösenord (tomt: oförändrat; minst {users.MIN_PASSWORD_LENGTH} tecken)",
+                                     type="password")
+            must_change = st.checkbox("Måste bytas vid nästa inloggning", True,
+                                      help="Återställning: användaren loggas ut och väljer ett eget lösenord.")
             if st.form_submit_button("Spara användaren"):
-                run(lambda: users.update_user(uow, actor, email, role=role, orgs=orgs, active=active, password=password or None),
+                run(lambda: users.update_user(uow, actor, email, role=role, orgs=orgs, active=active,
+                                              password=password or None, must_change_password=must_change),
                     "Användaren sparades.")
 
 # --- meetings -----------------------------------------------------------------------------

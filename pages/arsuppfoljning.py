@@ -61,37 +61,40 @@ else:
     # The hash stays in view whatever is downloaded: it is what a reader checks the files against.
     st.markdown(f"**Kontrollsumma (SHA-256) för årsuppföljning {row['year']}**")
     st.code(row["sha256"], language=None)
-    st.subheader("Frysta filer")
-    columns = st.columns(max(len(row["files"]), 1))
-    for column, name in zip(columns, row["files"]):
-        with column:
-            st.download_button(f"Ladda ner {name.rsplit('.', 1)[-1].upper()}", data=lambda n=name: snapshot.snapshot_file(uow, chosen, n),
-                               file_name=name, mime=MIME.get(name.rsplit(".", 1)[-1]), key=f"dl_{chosen}_{name}")
-    st.subheader("Publicering")
-    public = published.published_snapshots(uow)
-    if public.get(int(row["year"])) == chosen:
-        st.success(f"Årsuppföljning {row['year']} är publicerad och kan läsas utan inloggning på "
-                   f"/publicerat/{row['year']}/.")
-        with st.form(f"withdraw_{chosen}"):
-            reason = st.text_input("Skäl för att dra tillbaka publiceringen", key=f"withdraw_reason_{chosen}")
-            if st.form_submit_button("Dra tillbaka publiceringen"):
-                done, _ = attempt(lambda: published.withdraw(uow, actor, int(row["year"]), reason))
+    intact, _ = attempt(lambda: snapshot.verify(uow, chosen))  # a changed snapshot is never served or published
+    if intact:
+        st.subheader("Frysta filer")
+        columns = st.columns(max(len(row["files"]), 1))
+        for column, name in zip(columns, row["files"]):
+            with column:
+                st.download_button(f"Ladda ner {name.rsplit('.', 1)[-1].upper()}",
+                                   data=lambda n=name: snapshot.snapshot_file(uow, chosen, n),
+                                   file_name=name, mime=MIME.get(name.rsplit(".", 1)[-1]), key=f"dl_{chosen}_{name}")
+        st.subheader("Publicering")
+        public = published.published_snapshots(uow)
+        if public.get(int(row["year"])) == chosen:
+            st.success(f"Årsuppföljning {row['year']} är publicerad och kan läsas utan inloggning på "
+                       f"/publicerat/{row['year']}/.")
+            with st.form(f"withdraw_{chosen}"):
+                reason = st.text_input("Skäl för att dra tillbaka publiceringen", key=f"withdraw_reason_{chosen}")
+                if st.form_submit_button("Dra tillbaka publiceringen"):
+                    done, _ = attempt(lambda: published.withdraw(uow, actor, int(row["year"]), reason))
+                    if done:
+                        st.rerun()
+        else:
+            st.caption("Publicera gör den frysta årsuppföljningen läsbar för alla, utan inloggning, som webbsidor och "
+                       "öppna data. En tidigare publicering av samma år ersätts; den finns kvar i loggen.")
+            if st.button(f"Publicera årsuppföljning {row['year']}", key=f"publish_{chosen}"):
+                done, _ = attempt(lambda: published.publish(uow, actor, chosen))
                 if done:
                     st.rerun()
-    else:
-        st.caption("Publicera gör den frysta årsuppföljningen läsbar för alla, utan inloggning, som webbsidor och "
-                   "öppna data. En tidigare publicering av samma år ersätts; den finns kvar i loggen.")
-        if st.button(f"Publicera årsuppföljning {row['year']}", key=f"publish_{chosen}"):
-            done, _ = attempt(lambda: published.publish(uow, actor, chosen))
-            if done:
-                st.rerun()
-    st.subheader("Jämför med nuläget")
-    changes = snapshot.compare_with_now(uow, chosen)
-    if changes.empty:
-        st.success("Inga värden har rättats eller tillkommit sedan årsuppföljningen.")
-    else:
-        st.caption(f"{len(changes)} värden skiljer sig från årsuppföljningen (perioder till och med {row['year']}).")
-        st.dataframe(changes, hide_index=True, width="stretch")
+        st.subheader("Jämför med nuläget")
+        changes = snapshot.compare_with_now(uow, chosen)
+        if changes.empty:
+            st.success("Inga värden har rättats eller tillkommit sedan årsuppföljningen.")
+        else:
+            st.caption(f"{len(changes)} värden skiljer sig från årsuppföljningen (perioder till och med {row['year']}).")
+            st.dataframe(changes, hide_index=True, width="stretch")
 
 st.header("Mötesdokument")
 meetings = documents.meeting_choices(uow)

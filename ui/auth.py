@@ -1,17 +1,19 @@
-"""Login gate: local e-mail/password form, or Streamlit's OIDC when secrets hold [auth]."""
+"""Sign-in gate inside the Streamlit script: the session cookie (set by ui/web.py's POST
+/logga-in) is read through st.context.cookies and checked against the session table on every
+run; or Streamlit's OIDC (st.login) when secrets hold [auth]."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Optional
+from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
-from indicators.access import users
+from indicators.access import sessions, users
 from indicators.access.permissions import Actor
 from indicators.unit_of_work import UnitOfWork
 
-ACTOR_KEY = "actor"  # set at login
-LOGGED_IN_AT_KEY = "logged_in_at"
+ACTOR_KEY = "actor"  # set only by the AppTest harness (tests/utils/apptest.py): a browser has the cookie
+LOGIN_PATH = "/logga-in"
 
 
 def sso_configured() -> bool:
@@ -21,57 +23,75 @@ def sso_configured() -> bool:
         return False
 
 
+def _token() -> Optional[str]:
+    token = st.context.cookies.get(sessions.COOKIE_NAME)
+    return token if isinstance(token, str) else None  # AppTest has no browser, hence no cookies
+
+
 def current_actor() -> Optional[Actor]:
-    """The logged-in user, re-read from the database; None when not (or no longer) allowed."""
+    """The signed-in user, re-read from the database; None when not (or no longer) allowed."""
+    if st.session_state.get("logged_out"):
+        return None
     if sso_configured() and getattr(st.user, "is_logged_in", False):
         email = st.user.get("email") or ""
-        actor = users.actor_for_email(UnitOfWork.for_app(), email)
-        st.session_state["sso_email"] = email
-        return actor
+        if st.session_state.get("sso_email") != email:  # first run of this sign-in: audited once
+            st.session_state["sso_email"] = email
+            return users.sso_sign_in(UnitOfWork.for_app(), email)
+        return users.actor_for_email(UnitOfWork.for_app(), email)
+    token = _token()
+    if token:
+        return sessions.actor_for_token(UnitOfWork.for_app(), token)
     actor: Optional[Actor] = st.session_state.get(ACTOR_KEY)
-    if actor is None:
-        return None
-    logged_in_at: datetime = st.session_state.get(LOGGED_IN_AT_KEY) or datetime.now(timezone.utc)
-    if users.session_expired(logged_in_at):
-        logout()
-        st.session_state["login_message"] = "Sessionen har gått ut. Logga in igen."
-        return None
-    fresh = users.refresh_actor(UnitOfWork.for_app(), actor)
-    if fresh is None:
-        logout()
-    return fresh
+    return users.refresh_actor(UnitOfWork.for_app(), actor) if actor is not None else None
 
 
 def logout() -> None:
-    for key in (ACTOR_KEY, LOGGED_IN_AT_KEY):
-        st.session_state.pop(key, None)
+    """Revoke the server-side session: the cookie never works again, not even after Back."""
+    sessions.revoke(UnitOfWork.for_app(), _token())
+    st.session_state.pop(ACTOR_KEY, None)
+    st.session_state["logged_out"] = True
     if sso_configured() and getattr(st.user, "is_logged_in", False):
         st.logout()
 
 
+def _here() -> str:
+    """The current page and query, for returning there after sign-in."""
+    url = st.context.url
+    path = (urlsplit(url).path if isinstance(url, str) else "") or "/"
+    query = "&".join(f"{quote(k)}={quote(v)}" for k, v in st.query_params.items())
+    return path + (f"?{query}" if query else "")
+
+
 def login_page() -> None:
+    """Shown when the script runs without a live session (expired, revoked, logged out)."""
     st.title("Uppföljning")
-    st.caption("Program för inkludering och social sammanhållning – logga in för att se uppföljningen.")
-    if message := st.session_state.pop("login_message", None):
-        st.info(message)
-    if sso_configured():
-        if getattr(st.user, "is_logged_in", False):
-            no_access_page()
+    if st.session_state.get("logged_out"):
+        st.info("Du är utloggad.")
+        target = LOGIN_PATH + "?utloggad=1"
+    else:
+        st.info("Du är inte inloggad, eller så har sessionen gått ut.")
+        target = f"{LOGIN_PATH}?nasta={quote(_here(), safe='')}"
+    st.link_button("Logga in", target, type="primary")
+
+
+def change_password_page() -> None:
+    """After an admin's reset: the user must choose a new password before anything else."""
+    actor = current_actor()
+    st.title("Byt lösenord")
+    st.info(f"Lösenordet har återställts. Välj ett nytt lösenord med minst {users.MIN_PASSWORD_LENGTH} tecken.")
+    with st.form("change_password"):
+        current = st.text_input("Nuvarande lösenord", type="password", autocomplete="current-password")
+        new = st.text_input("Nytt lösenord", type="password", autocomplete="new-password")
+        again = st.text_input("Upprepa nytt lösenord", type="password", autocomplete="new-password")
+        submitted = st.form_submit_button("Byt lösenord", type="primary")
+    if submitted and actor is not None:
+        if new != again:
+            st.error("De två nya lösenorden är inte lika.")
             return
-        st.button("Logga in med organisationens konto", type="primary", on_click=st.login)
-        st.divider()
-        st.caption("Eller med lokalt konto:")
-    with st.form("login"):
-        email = st.text_input("E-post", autocomplete="username")
-        password = st.text_input("Lösenord", type="password", autocomplete="current-password")
-        submitted = st.form_submit_button("Logga in", type="primary")
-    if submitted:
-        result = users.authenticate(UnitOfWork.for_app(), email, password)
-        if result.actor is None:
-            st.error(result.message)
-        else:
-            st.session_state[ACTOR_KEY] = result.actor
-            st.session_state[LOGGED_IN_AT_KEY] = datetime.now(timezone.utc)
+        from ui.components import attempt
+
+        done, _ = attempt(lambda: users.change_own_password(UnitOfWork.for_app(), actor, current, new))
+        if done:
             st.rerun()
 
 
@@ -91,7 +111,7 @@ def page_actor(roles: Optional[set[str]] = None) -> Actor:
     from the database, so a disabled account loses access at its next click."""
     actor = current_actor()
     if actor is None:
-        st.info("Du är inte inloggad. Ladda om sidan och logga in.")
+        login_page()
         st.stop()
     if roles is not None and actor.role not in roles:
         st.error("Ingen behörighet till den här sidan.")

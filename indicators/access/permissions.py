@@ -50,6 +50,7 @@ class Actor:
     role: str
     org_ids: frozenset[int] = field(default_factory=frozenset)
     user_id: Optional[int] = None
+    must_change_password: bool = False  # after an admin's reset: only "Byt lösenord" until changed
 
     @property
     def is_admin(self) -> bool:

@@ -9,10 +9,10 @@ from typing import Iterable, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from db import crud
-from db.models import ROLES, Organisation, User, UserOrganisation, utcnow
+from db.models import ROLES, LoginSession, Organisation, User, UserOrganisation, utcnow
 from errors import Invalid
 from indicators.access.permissions import Actor, require
 from indicators.unit_of_work import UnitOfWork
@@ -20,8 +20,8 @@ from indicators.unit_of_work import UnitOfWork
 _hasher = PasswordHasher()
 FREE_ATTEMPTS = 3  # failures before back-off starts
 MAX_LOCK = timedelta(minutes=30)
-SESSION_MAX_AGE = timedelta(hours=8)
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+LEAST_PRIVILEGED_ROLE = "viewer"  # what a new account gets unless someone chooses more
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # A dummy hash so an unknown e-mail costs as much time as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
@@ -45,7 +45,8 @@ def _actor(session, user: User) -> Actor:
     org_ids = session.execute(
         select(UserOrganisation.organisation_id).where(UserOrganisation.user_id == user.id)
     ).scalars().all()
-    return Actor(email=user.email, role=user.role, org_ids=frozenset(org_ids), user_id=user.id)
+    return Actor(email=user.email, role=user.role, org_ids=frozenset(org_ids), user_id=user.id,
+                 must_change_password=bool(user.must_change_password))
 
 
 def _lock_delay(failures: int) -> timedelta:
@@ -67,15 +68,17 @@ def authenticate(uow: UnitOfWork, email: str, password: str, *, now: Optional[da
                            reason="okänd eller inaktiv")
             return LoginResult(None, generic)
         if user.locked_until and user.locked_until > now:
-            wait = int((user.locked_until - now).total_seconds()) + 1
-            return LoginResult(None, f"För många misslyckade försök. Försök igen om {wait} sekunder.")
+            # The same answer (and the same work) as for an unknown address: the login never
+            # tells whether an account exists.
+            _verify(_DUMMY_HASH, password)
+            crud.add_audit(session, user_email=email, action="login_failed", entity="user", entity_id=user.id,
+                           reason="spärrat efter misslyckade försök")
+            return LoginResult(None, generic)
         if not _verify(user.password_hash, password):
             user.failed_logins += 1
             delay = _lock_delay(user.failed_logins)
             user.locked_until = now + delay if delay else None
             crud.add_audit(session, user_email=email, action="login_failed", entity="user", entity_id=user.id)
-            if delay:
-                return LoginResult(None, f"{generic} Kontot är spärrat i {int(delay.total_seconds())} sekunder.")
             return LoginResult(None, generic)
         user.failed_logins = 0
         user.locked_until = None
@@ -102,13 +105,20 @@ def actor_for_email(uow: UnitOfWork, email: str) -> Optional[Actor]:
         return _actor(session, user)
 
 
+def sso_sign_in(uow: UnitOfWork, email: str) -> Optional[Actor]:
+    """A sign-in through the organisation's provider (verified e-mail): mapped to an active
+    user, or refused; both are written to the audit trail."""
+    actor = actor_for_email(uow, email)
+    with uow.write() as session:
+        crud.add_audit(session, user_email=normalise_email(email), action="login" if actor else "login_failed",
+                       entity="user", entity_id=actor.user_id if actor else "",
+                       reason="SSO" if actor else "SSO: ingen behörighet")
+    return actor
+
+
 def refresh_actor(uow: UnitOfWork, actor: Actor) -> Optional[Actor]:
     """Re-read role and organisations on each page run, so a disabled user is out at once."""
     return actor_for_email(uow, actor.email)
-
-
-def session_expired(logged_in_at: datetime, now: Optional[datetime] = None) -> bool:
-    return (now or utcnow()) - logged_in_at > SESSION_MAX_AGE
 
 
 def _check_password(password: str) -> None:
@@ -156,7 +166,9 @@ def create_user(
 
 
 def update_user(
-    uow: UnitOfWork, actor: Actor, email: str, *, role: Optional[str] = None, orgs: Optional[Iterable[str]] = None, active: Optional[bool] = None, password: Optional[str] = None) -> None:
+    uow: UnitOfWork, actor: Actor, email: str, *, role: Optional[str] = None, orgs: Optional[Iterable[str]] = None, active: Optional[bool] = None, password: Optional[str] = None, must_change_password: bool = False) -> None:
+    """Change a user; a new password (an admin's reset) ends the user's sessions, and with
+    must_change_password the user has to choose a new one at the next sign-in."""
     require(uow, actor, "manage_users", entity="user", entity_id=email)
     email = normalise_email(email)
     with uow.write() as session:
@@ -180,7 +192,11 @@ def update_user(
             _check_password(password)
             user.password_hash = _hasher.hash(password)
             user.failed_logins, user.locked_until = 0, None
-            audit("password", None, "(ändrat)")
+            user.must_change_password = must_change_password
+            audit("password", None, "(ändrat, måste bytas)" if must_change_password else "(ändrat)")
+        if password is not None or active is False:
+            session.execute(update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+                            .values(revoked_at=utcnow()))
         if orgs is not None:
             new_ids = _org_ids(session, orgs)
             old = session.execute(select(UserOrganisation.organisation_id).where(UserOrganisation.user_id == user.id)).scalars().all()
@@ -191,6 +207,22 @@ def update_user(
         if (role or user.role) == "official" and orgs is not None and not list(orgs):
             raise UserError("En tjänsteperson måste knytas till minst en organisation.")
         user.version += 1
+
+
+def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -> None:
+    """The signed-in user chooses a new password (required after an admin's reset)."""
+    _check_password(new)
+    with uow.write() as session:
+        user = session.execute(select(User).where(User.email == actor.email)).scalars().first()
+        if user is None or not user.password_hash or not _verify(user.password_hash, current):
+            raise UserError("Det nuvarande lösenordet stämmer inte.")
+        if _verify(user.password_hash, new):
+            raise UserError("Välj ett annat lösenord än det nuvarande.")
+        user.password_hash = _hasher.hash(new)
+        user.must_change_password = False
+        user.version += 1
+        crud.add_audit(session, user_email=actor.email, action="update", entity="user", entity_id=user.id,
+                       field="password", new="(bytt av användaren)")
 
 
 def list_users(uow: UnitOfWork) -> list[dict]:

@@ -8,6 +8,7 @@ correction of a value changes today's dashboards, not a delivered annual follow-
 """
 from __future__ import annotations
 
+import hashlib
 import json
 
 from dataclasses import dataclass
@@ -16,13 +17,13 @@ from pathlib import Path
 from typing import Optional
 
 import pandas as pd
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from db import crud, queries
 from db.models import Snapshot, SnapshotFile
-from errors import NotFound, Refused
+from errors import NotFound, Problem, Refused
 from indicators.annual import pdf_report, xlsx_report
 from indicators.annual.content_builder import build_content, canonical_json, content_hash, long_rows, published_values, read_all
 from indicators.files import long_format
@@ -46,6 +47,65 @@ def _refuse_changes_to_snapshots(session: Session, _flush_context, _instances) -
     deleted = [o for o in session.deleted if isinstance(o, frozen)]
     if changed or deleted:
         raise FrozenSnapshotError("En årsuppföljning ändras aldrig i efterhand; skapa en ny i stället.")
+
+
+class TamperedSnapshotError(Refused):
+    """Stored content no longer matches its hash: it is not served."""
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _problem(snapshot_id: int, field: str, message: str) -> Problem:
+    return Problem(-1, f"Årsuppföljning {snapshot_id}", field, message)
+
+
+def _check(snapshot_id: int, problems: list[Problem]) -> None:
+    if problems:
+        raise TamperedSnapshotError(
+            f"Årsuppföljning {snapshot_id} har ändrats i databasen efter att den sparades och visas inte: "
+            "innehållet stämmer inte med kontrollsumman.", problems)
+
+
+def _problems(session: Session, row: Snapshot) -> list[Problem]:
+    """Every stored piece of one snapshot whose bytes do not match the hash taken when it was saved."""
+    problems = []
+    if _sha(row.content_json.encode("utf-8")) != row.sha256:
+        problems.append(_problem(row.id, "innehåll", f"stämmer inte med kontrollsumman {row.sha256}"))
+    files = session.execute(select(SnapshotFile).where(SnapshotFile.snapshot_id == row.id)
+                            .order_by(SnapshotFile.id)).scalars()
+    for file in files:
+        if file.sha256 is None or _sha(bytes(file.content)) != file.sha256:
+            problems.append(_problem(row.id, file.filename, "stämmer inte med sin kontrollsumma"))
+    return problems
+
+
+def verify_all(uow: UnitOfWork) -> dict[int, list[Problem]]:
+    """`cli.py verify`: every snapshot checked; {snapshot id: problems} for those that fail."""
+    with uow.read() as session:
+        rows = session.execute(select(Snapshot).order_by(Snapshot.id)).scalars().all()
+        return {row.id: found for row in rows if (found := _problems(session, row))}
+
+
+def count(uow: UnitOfWork) -> int:
+    with uow.read() as session:
+        return session.execute(select(func.count()).select_from(Snapshot)).scalar_one()
+
+
+def _verified(session: Session, snapshot_id: int) -> Snapshot:
+    """The snapshot row, or a refusal (TamperedSnapshotError) when it or any file was changed."""
+    row = queries.snapshot(session, snapshot_id)
+    if row is None:
+        raise NotFound(f"Årsuppföljning {snapshot_id} finns inte")
+    _check(snapshot_id, _problems(session, row))
+    return row
+
+
+def verify(uow: UnitOfWork, snapshot_id: int) -> None:
+    """Refuses (TamperedSnapshotError) when the snapshot or any of its files was changed."""
+    with uow.read() as session:
+        _verified(session, snapshot_id)
 
 
 # --- canonical form -------------------------------------------------------------------
@@ -109,7 +169,8 @@ def _create(uow: UnitOfWork, actor: permissions.Actor, year: int, snapshot_date:
                            created_by=actor.email)
             session.add(row)
             session.flush()
-            session.add_all([SnapshotFile(snapshot_id=row.id, filename=n, content=b) for n, b in files.items()])
+            session.add_all([SnapshotFile(snapshot_id=row.id, filename=n, content=b, sha256=_sha(b))
+                             for n, b in files.items()])
             crud.add_audit(session, user_email=actor.email, action="create", entity="snapshot", entity_id=row.id,
                            field="sha256", new=sha, reason=f"Årsuppföljning {year} per {snapshot_date.isoformat()}")
             snapshot_id = row.id
@@ -159,18 +220,19 @@ def frozen_material(uow: UnitOfWork, snapshot_id: int) -> tuple[dict, dict[str, 
 
 def snapshot_content(uow: UnitOfWork, snapshot_id: int) -> dict:
     with uow.read() as session:
-        row = queries.snapshot(session, snapshot_id)
-        if row is None:
-            raise NotFound(f"Årsuppföljning {snapshot_id} finns inte")
-        return json.loads(row.content_json)
+        return json.loads(_verified(session, snapshot_id).content_json)
 
 
 def snapshot_file(uow: UnitOfWork, snapshot_id: int, filename: str) -> bytes:
     with uow.read() as session:
-        data = queries.snapshot_file_content(session, snapshot_id, filename)
-    if data is None:
-        raise NotFound(f"Filen {filename} finns inte i årsuppföljning {snapshot_id}")
-    return bytes(data)
+        file = session.execute(select(SnapshotFile).where(SnapshotFile.snapshot_id == snapshot_id,
+                                                          SnapshotFile.filename == filename)).scalars().first()
+        if file is None:
+            raise NotFound(f"Filen {filename} finns inte i årsuppföljning {snapshot_id}")
+        data = bytes(file.content)
+        if file.sha256 is None or _sha(data) != file.sha256:
+            _check(snapshot_id, [_problem(snapshot_id, filename, "stämmer inte med sin kontrollsumma")])
+    return data
 
 
 def write_files(uow: UnitOfWork, snapshot_id: int, out_dir: Path) -> list[Path]:

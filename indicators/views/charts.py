@@ -33,6 +33,39 @@ KOLADA_NOTE = SOURCE_ATTRIBUTIONS["kolada"]
 HOVER = "%{customdata[0]}<br>%{fullData.name}: %{customdata[1]}<extra></extra>"
 
 
+def plain(text):
+    """Plotly reads a subset of HTML in every label (<a href>, <b>, <br>); text from the
+    database (names, units, areas) is escaped so it is shown literally, never as markup."""
+    if not isinstance(text, str):
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _plain_figure(figure: go.Figure) -> go.Figure:
+    """Every label a user can have written, escaped once: titles, axis titles, legend names,
+    hover data, category labels and annotations (the hover template itself is ours)."""
+    for trace in figure.data:
+        if trace.name:
+            trace.name = plain(trace.name)
+        if trace.customdata is not None:
+            trace.customdata = [[plain(cell) for cell in row] for row in trace.customdata]
+        for axis in ("x", "y"):
+            points = getattr(trace, axis, None)
+            if points is not None and any(isinstance(p, str) for p in points):
+                setattr(trace, axis, [plain(p) for p in points])
+    layout = figure.layout
+    if layout.title.text:
+        layout.title.text = plain(layout.title.text)
+    for axis in (layout.xaxis, layout.yaxis):
+        if axis.title.text:
+            axis.title.text = plain(axis.title.text)
+        if axis.categoryarray is not None:
+            axis.categoryarray = [plain(c) for c in axis.categoryarray]
+    for note in layout.annotations:
+        note.text = plain(note.text)
+    return figure
+
+
 def difference_unit(unit: str) -> str:
     """A difference between two percentages is in percentage points."""
     return "procentenheter" if unit == "%" else unit
@@ -197,8 +230,8 @@ def trend_figure(
     _year_axis(figure)
     _mark_definition_changes(figure, indicator, definition_changes)
     shows_kolada = indicator.get("source_kind") == "kolada" or (comparisons is not None and not comparisons.empty)
-    return _layout(figure, title if title is not None else f"{indicator['code']} {indicator['name']}", unit,
-                   compact, KOLADA_NOTE if shows_kolada else "")
+    return _plain_figure(_layout(figure, title if title is not None else f"{indicator['code']} {indicator['name']}",
+                                 unit, compact, KOLADA_NOTE if shows_kolada else ""))
 
 
 def gender_gap_figure(indicator: Mapping, gaps: pd.DataFrame) -> go.Figure:
@@ -214,7 +247,7 @@ def gender_gap_figure(indicator: Mapping, gaps: pd.DataFrame) -> go.Figure:
     ))
     figure.add_hline(y=0, line_color="#555555", line_width=1)
     figure.update_xaxes(type="category")
-    return _layout(figure, "Skillnad kvinnor − män (hela kommunen)", unit, compact=False)
+    return _plain_figure(_layout(figure, "Skillnad kvinnor − män (hela kommunen)", unit, compact=False))
 
 
 def area_gap_figure(indicator: Mapping, latest: pd.DataFrame) -> go.Figure:
@@ -234,7 +267,7 @@ def area_gap_figure(indicator: Mapping, latest: pd.DataFrame) -> go.Figure:
     figure.update_yaxes(type="category", autorange="reversed", categoryorder="array", categoryarray=names)
     figure = _layout(figure, f"Skillnad mot hela kommunen, {period}".rstrip(", "), "", compact=False)
     figure.update_xaxes(tickformat=",~f")
-    return figure.update_layout(xaxis_title=unit or None, showlegend=False)
+    return _plain_figure(figure.update_layout(xaxis_title=unit or None, showlegend=False))
 
 
 def focus_area_figures(data: Mapping, *, show_gender: bool, show_areas: bool) -> list[tuple[dict, go.Figure]]:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -21,7 +22,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.utils.browser import ARTIFACTS, VIEWPORT, wait_for_app
+from tests.utils.browser import ARTIFACTS, VIEWPORT
 from indicators.unit_of_work import UnitOfWork
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -178,23 +179,31 @@ def server(tmp_path_factory) -> Iterator[Server]:
 
     plan = _prepare_values(env["DATABASE_URL"], accounts["official"].email)
 
-    port = _free_port()
-    log = workdir / "streamlit.log"
+    with serve(env, workdir) as base_url:
+        yield Server(base_url, env, accounts, plan)
+
+
+@contextmanager
+def serve(env: dict, workdir: Path, *extra: str, log_name: str = "streamlit.log",
+          port: int | None = None) -> Iterator[str]:
+    """`streamlit run app.py` on a (free) loopback port; yields its base URL, stops it after."""
+    port = port or _free_port()
+    log = workdir / log_name
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true",
                "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-               "--browser.gatherUsageStats", "false"]
+               "--browser.gatherUsageStats", "false", *extra]
     with open(log, "w") as log_file:
         proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log_file,
                                 stderr=subprocess.STDOUT, start_new_session=True)
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base_url, proc, log)
-        yield Server(base_url, env, accounts, plan)
+        yield base_url
     finally:
         _stop(proc)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        (ARTIFACTS / "streamlit.log").write_text(log.read_text())
+        (ARTIFACTS / log_name).write_text(log.read_text())
 
 
 @pytest.fixture(scope="session")
@@ -222,8 +231,8 @@ def page(browser, server, request):
     # download that Playwright can catch (headless Chromium cannot answer a save dialog).
     context.add_init_script("delete Window.prototype.showSaveFilePicker; delete window.showSaveFilePicker;")
     page = context.new_page()
-    page.goto(server.base_url)
-    wait_for_app(page)
+    page.goto(server.base_url)  # without a session: the web sign-in form at /logga-in
+    page.wait_for_load_state()
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:

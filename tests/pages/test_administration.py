@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from db.models import Indicator
+from indicators.access.users import LEAST_PRIVILEGED_ROLE
 from indicators.catalogue import indicators as catalogue_indicators
 from indicators.meetings import records as meeting_records
 from tests.utils.apptest import all_text, button
@@ -37,3 +38,10 @@ def test_administration_page_health_panel_and_indicator_form(admin_app, demo_eng
     assert not at.exception and len(meeting_records.meeting_list(UnitOfWork(demo_engine))) == meetings + 1
     data, _version = meeting_records.meeting_data(UnitOfWork(demo_engine), int(meeting_records.meeting_list(UnitOfWork(demo_engine))["id"].max()))
     assert len(data.attendees) == 7 and data.distribution == sorted(["KS", "BN", "SBN", "SN", "TSN", "VAN"])
+
+
+def test_add_user_form_defaults_to_the_least_privileged_role(admin_app):
+    at = admin_app.run()
+    at.switch_page("pages/administration.py").run()
+    role = next(s for s in at.selectbox if s.label == "Roll")
+    assert role.value == LEAST_PRIVILEGED_ROLE == "viewer"

@@ -11,37 +11,25 @@ from tests.utils.paths import ROOT
 from indicators.unit_of_work import UnitOfWork
 
 
-def test_not_logged_in_sees_only_login(demo_engine):
+def test_not_logged_in_sees_only_the_way_to_sign_in(demo_engine):
+    """Without a session the script shows a link to the web sign-in (/logga-in, tested in
+    tests/e2e/test_sessions.py) and no data, on every page's URL."""
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert [t.label for t in at.text_input] == ["E-post", "Lösenord"]
-    assert "Logga in" in [b.label for b in at.button]
+    assert [t.label for t in at.text_input] == []
     assert "Etablering på arbetsmarknaden" not in all_text(at)
     assert len(at.dataframe) == 0
+    assert any(b.proto.url.startswith("/logga-in?nasta=") for b in at.get("link_button"))
 
 
-def test_login_form_labels_and_wrong_password(demo_engine):
-    users.create_user(UnitOfWork(demo_engine), ADMIN_ACTOR, "f@test.invalid", "viewer", password="ett-langt-losenord")
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    email, password = at.text_input
-    email.input("f@test.invalid")
-    password.input("fel-losenord")
-    at.button[0].click().run()
-    assert "Fel e-post eller lösenord." in [e.value for e in at.error]
-    assert "Etablering på arbetsmarknaden" not in all_text(at)
-
-
-def test_login_then_logout(demo_engine):
-    users.create_user(UnitOfWork(demo_engine), ADMIN_ACTOR, "g@test.invalid", "viewer", password="ett-langt-losenord")
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    email, password = at.text_input
-    email.input("g@test.invalid")
-    password.input("ett-langt-losenord")
-    at.button[0].click().run()
+def test_logout_shows_nothing(demo_engine):
+    users.create_user(UnitOfWork(demo_engine), ADMIN_ACTOR, "admin@exempel.invalid", "admin", password="ett-langt-losenord")
+    at = logged_in_app("admin").run()
     assert "Etablering på arbetsmarknaden" in all_text(at)
     at.button(key="logout").click().run()
     assert "actor" not in at.session_state
     assert "Etablering på arbetsmarknaden" not in all_text(at)
+    assert "Du är utloggad." in [e.value for e in at.info]
 
 
 def test_sso_maps_verified_email_to_user(demo_engine):
@@ -53,6 +41,8 @@ def test_sso_maps_verified_email_to_user(demo_engine):
     at.run()
     assert not at.exception
     assert "Etablering på arbetsmarknaden" in all_text(at)
+    at.run()  # audited once per sign-in, not per click
+    assert _audit(demo_engine, "sso@test.invalid") == [("login", "SSO")]
 
 
 def test_sso_unknown_email_gets_no_access_page(demo_engine):
@@ -63,6 +53,17 @@ def test_sso_unknown_email_gets_no_access_page(demo_engine):
     at.run()
     assert "Ingen behörighet" in all_text(at)
     assert "Etablering på arbetsmarknaden" not in all_text(at)
+    assert _audit(demo_engine, "okand@test.invalid") == [("login_failed", "SSO: ingen behörighet")]
+
+
+def _audit(engine, email: str) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from db.engine import session_scope
+    from db.models import AuditEvent
+    with session_scope(engine) as session:
+        return [(e.action, e.reason) for e in session.execute(
+            select(AuditEvent).where(AuditEvent.user_email == email).order_by(AuditEvent.id)).scalars()]
 
 
 def test_disabled_user_is_logged_out_on_next_run(demo_engine):

@@ -83,3 +83,21 @@ def test_page_itself_refuses_a_viewer(demo_engine):
     assert not at.exception
     assert "Ingen behörighet" in " ".join(e.value for e in at.error)
     assert not at.number_input and not at.button
+
+
+def test_a_changed_snapshot_is_not_served_and_the_page_says_so(demo_engine):
+    from datetime import date
+
+    from tests.annual.test_integrity import _tamper
+
+    snapshot_id, _sha, _names = snapshot.create_snapshot(UnitOfWork(demo_engine), ADMIN, YEAR,
+                                                         snapshot_date=date(YEAR + 1, 2, 15))
+    _tamper(demo_engine, "snapshot", "UPDATE snapshot SET content_json = content_json || ' ' WHERE id = :id",
+            id=snapshot_id)
+    at = _app_as("admin", demo_engine)
+    at.run()
+    at.switch_page("pages/arsuppfoljning.py").run()
+    assert not at.exception
+    assert any("har ändrats i databasen" in e.value for e in at.error)
+    assert "Jämför med nuläget" not in all_text(at)
+    assert not [b for b in at.get("download_button") if b.label.startswith("Ladda ner")]

@@ -60,6 +60,7 @@ def nav_link(page, title: str):
 
 
 def login(page, email: str, password: str) -> None:
+    """Sign in on the web form at /logga-in (a POST); the browser returns to the page asked for."""
     page.get_by_label("E-post").fill(email)
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
@@ -83,10 +84,14 @@ def assert_no_exception(page) -> None:
 
 
 def screenshot(page, name: str) -> Path:
-    """Whole page: Streamlit scrolls inside stMain, so grow the viewport to its height first."""
-    wait_for_app(page)
+    """Whole page: Streamlit scrolls inside stMain, so grow the viewport to its height first.
+    The web sign-in form (/logga-in) is a plain page and is taken as it is."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    if not page.locator("[data-testid='stApp']").count():
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    wait_for_app(page)
     height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(height, 12_000))})
     page.wait_for_timeout(300)  # let the charts and grids re-layout to the taller window
