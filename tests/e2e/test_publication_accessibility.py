@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
 from bootstrap import initialise
 from db.engine import make_engine
@@ -34,17 +33,8 @@ def site_dir(tmp_path_factory):
     return out
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # the one place the browser is configured
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def test_axe_finds_no_violation_on_any_published_page(site_dir, chromium):
-    page = chromium.new_page(viewport={"width": 1366, "height": 768}, locale="sv-SE")
+def test_axe_finds_no_violation_on_any_published_page(site_dir, browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="sv-SE")
     axe = Axe()
     failures = {}
     pages = sorted(site_dir.rglob("*.html"))
@@ -57,8 +47,8 @@ def test_axe_finds_no_violation_on_any_published_page(site_dir, chromium):
     assert not failures
 
 
-def test_the_site_reads_offline_and_the_keyboard_starts_at_the_skip_link(site_dir, chromium):
-    page = chromium.new_page(viewport={"width": 1920, "height": 1080}, locale="sv-SE")
+def test_the_site_reads_offline_and_the_keyboard_starts_at_the_skip_link(site_dir, browser):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="sv-SE")
     page.goto((site_dir / "index.html").as_uri())
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Hoppa till innehållet"
@@ -68,3 +58,27 @@ def test_the_site_reads_offline_and_the_keyboard_starts_at_the_skip_link(site_di
     assert page.locator("svg.diagram title").text_content().startswith("Förvärvsarbetande")
     page.set_viewport_size({"width": 1366, "height": 768})
     page.screenshot(path=str(ARTIFACTS / "publicering_indikator_1366.png"), full_page=True)
+
+
+def test_a_signed_out_browser_reads_the_published_year_and_nothing_else(browser, server):
+    """Through the real app (st.App route beside Streamlit): published → readable without
+    sign-in; a year not published and the app's own pages stay closed."""
+    from db.engine import get_engine
+    from indicators.annual import published
+
+    uow = UnitOfWork(get_engine(server.env["DATABASE_URL"]))
+    snapshot_id, _sha, _files = snapshot.create_snapshot(uow, ADMIN, FOLLOW_UP_YEAR, snapshot_date=date(2026, 2, 1))
+    published.publish(uow, ADMIN, snapshot_id)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="sv-SE")  # no cookies
+    page = context.new_page()
+    response = page.goto(f"{server.base_url}/publicerat/{FOLLOW_UP_YEAR}/")
+    assert response.status == 200 and page.locator("h1").inner_text() == f"Årsuppföljning {FOLLOW_UP_YEAR}"
+    page.get_by_role("link", name="Skola").first.click()
+    assert page.locator("h1").inner_text().endswith("Skola")
+    assert page.goto(f"{server.base_url}/publicerat/").status == 200
+    assert page.goto(f"{server.base_url}/publicerat/{FOLLOW_UP_YEAR - 1}/").status == 404
+    page.goto(f"{server.base_url}/oversikt")
+    assert "/logga-in" in page.url  # the app itself still asks for sign-in
+    published.withdraw(uow, ADMIN, FOLLOW_UP_YEAR, "Test klart")
+    assert page.goto(f"{server.base_url}/publicerat/{FOLLOW_UP_YEAR}/").status == 404
+    context.close()
