@@ -368,8 +368,10 @@ def run_bench(size: str, url: Optional[str] = None, runs: int = 5,
         else:
             render_figure(url, report, runs)
             write_figures(engine, report)
+            from benchmark_publish import publish_figures
             from benchmark_remind import remind_figures
             report.figures.extend(remind_figures())
+            report.figures.extend(publish_figures())
         if extra is not None:
             extra(engine, report, runs)
         return report
