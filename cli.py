@@ -159,10 +159,11 @@ def cmd_kolada(args) -> int:
     try:
         if args.from_file:
             files = [(path, read_input(path)) for path in args.from_file]
-            report = kolada_import.import_files(UnitOfWork(engine), CLI_ACTOR, files)
+            report = kolada_import.import_files(UnitOfWork(engine), CLI_ACTOR, files, skip_invalid=args.skip_invalid)
         else:
             report, fetched = kolada_import.fetch_and_import(
-                UnitOfWork(engine), CLI_ACTOR, args.kpi, on_progress=lambda done, total, kpi: print(f"Hämtat {kpi} ({done}/{total})", file=sys.stderr))
+                UnitOfWork(engine), CLI_ACTOR, args.kpi, skip_invalid=args.skip_invalid,
+                on_progress=lambda done, total, kpi: print(f"Hämtat {kpi} ({done}/{total})", file=sys.stderr))
             if args.save:
                 Path(args.save).write_text(json.dumps(fetched.pages, ensure_ascii=False, indent=1), encoding="utf-8")
                 print(f"Svaren sparade i {args.save} (kan läsas in med --from-file).")
@@ -269,6 +270,8 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--fetch", action="store_true", help="hämta från api.kolada.se (kräver nätverk)")
     p.add_argument("--kpi", action="append", metavar="ID", help="bara detta KPI-id (kan upprepas; med --fetch)")
     p.add_argument("--save", metavar="FIL.json", help="spara de hämtade svaren för senare --from-file")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="hoppa över rader som bryter mot reglerna för värden (loggas) i stället för att avvisa allt")
     p.set_defaults(func=cmd_kolada)
 
     p = sub.add_parser("catalogue", help="indikatorkatalogen som Excel-fil (export/import)")

@@ -11,6 +11,7 @@ from errors import Problem
 from indicators.files.long_format import plain_number
 from indicators.reporting.context import ReportingContext
 from indicators.reporting.outcomes import MAX_COMMENT
+from indicators.reporting.value_checks import period_problem
 from indicators.rules import parsing, periods
 from indicators.rules.periods import Period
 
@@ -89,12 +90,9 @@ def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: da
     if not period.ok:
         err("period", period.error)
     elif ind is not None:
-        checked = periods.check_period_for(period.value, ind.periodicity, ctx.first_year, ctx.last_year, today)
-        if not checked.ok:
-            err("period", checked.error)
-        elif not periods.is_measurement_year(period.value.year, ind.report_every_years, ind.report_anchor_year):
-            err("period", f"{ind.code} mäts vart {ind.report_every_years}:e år (t.ex. {ind.report_anchor_year}); "
-                          f"{period.value.code} är inget mätår")
+        wrong = period_problem(ind, period.value, ctx.first_year, ctx.last_year, today)
+        if wrong:
+            err("period", wrong)
     gender = parsing.parse_gender(entry.gender)
     if not gender.ok:
         err("kön", gender.error)

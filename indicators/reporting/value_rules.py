@@ -14,7 +14,7 @@ from indicators.reporting.entries import ParsedEntry
 from indicators.reporting.outcomes import (
     CONFLICT, CREATED, DENIED, JUMP, LOCKED, OVERWRITE, UNCHANGED, UPDATED, RowOutcome,
 )
-from indicators.reporting.sheets import range_text
+from indicators.reporting.value_checks import range_problem
 from indicators.rules import periods
 from indicators.unit_of_work import UnitOfWork
 
@@ -89,12 +89,9 @@ def classify(p: ParsedEntry, row: Optional[Measurement], previous: Optional[Meas
 
 
 def _value_rules(p: ParsedEntry, row, previous, comment: str, factor: float) -> tuple[list[Problem], list[Problem]]:
-    ind = p.indicator
-    low = ind.valid_min if ind.valid_min is not None else -math.inf
-    high = ind.valid_max if ind.valid_max is not None else math.inf
-    if not low <= p.value <= high:
-        message = f"'{p.value_text}' ligger utanför det giltiga intervallet {range_text(ind.valid_min, ind.valid_max)}"
-        return [Problem(p.index, p.label, "värde", message)], []
+    out_of_range = range_problem(p.indicator, p.value, p.value_text)
+    if out_of_range:
+        return [Problem(p.index, p.label, "värde", out_of_range)], []
     value_changes = row is None or not same_value(row.value, p.value)
     prev = previous.value if previous else None
     if not value_changes or not is_jump(prev, p.value, factor):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Optional, Sequence
 from urllib.parse import urlparse
 
@@ -191,6 +191,7 @@ class KoladaValue:
     value: Optional[float]  # None: missing in Kolada, never 0
     count: Optional[int]
     status: str  # Kolada's status flag, verbatim
+    where: str = field(default="", compare=False)  # "svar.json, sida 1, rad 3": how messages name the row
 
 
 def load_pages(text: str | bytes, name: str = "svarsfilen") -> list[dict]:
@@ -214,7 +215,7 @@ def parse_pages(pages: Iterable[dict]) -> list[KoladaValue]:
         for row_no, row in enumerate(page.get("values") or [], start=1):
             where = f"sida {page_no}, rad {row_no}"
             try:
-                out.extend(_parse_row(row))
+                out.extend(replace(v, where=where) for v in _parse_row(row))
             except ValueError as exc:
                 problems.append(f"{where}: {exc}")
     if problems:
