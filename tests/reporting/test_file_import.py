@@ -73,7 +73,7 @@ ERROR_CASES = [
     ("too large", "a.csv", b"x" * (file_import.MAX_BYTES + 1), "Filen är för stor"),
     ("formula without value", "a.xlsx", xlsx_file([HEADER.split(";"), ["ARB05", "2026Q4", "T", "", "=12+13", ""]]),
      "Rad 2, värde: formel utan värde"),
-    ("not a spreadsheet", "a.xlsx", b"hello", "Filen kunde inte läsas som Excel-fil (.xlsx)."),
+    ("not a spreadsheet", "a.xlsx", b"hello", "Filen är skadad eller inte en Excel-fil (.xlsx)."),
     ("wrong file type", "a.pdf", b"%PDF", "Välj en fil av typen .xlsx eller .csv."),
 ]
 
