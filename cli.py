@@ -200,8 +200,15 @@ def cmd_bench(args) -> int:
     import benchmark
     import loadtest
 
+    if args.refused:
+        import benchmark_files
+
+        refusals = benchmark_files.measure()
+        print(benchmark_files.table(refusals), end="\n\n")
+        if not all(r.within_budget for r in refusals):
+            return 1
     reports = []
-    for size in args.size:
+    for size in args.size or []:
         report = benchmark.run_bench(size, url=args.url, runs=args.runs)
         print(report.table(), end="\n\n")
         reports.append(report)
@@ -289,6 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--writers", type=int, default=0, help="kör också lasttestet med så många parallella skrivare")
     p.add_argument("--writes", type=int, default=10, help="sparningar per skrivare i lasttestet")
     p.add_argument("--json", help="skriv resultatet som JSON till filen")
+    p.add_argument("--refused", action="store_true",
+                   help="mät avvisade fientliga filer (budget 2 s och 300 MB per fil); utan --size bara dessa")
     p.set_defaults(func=cmd_bench)
     return parser
 
@@ -317,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"Fel: {error}", file=sys.stderr)
         return 2
-    if args.command == "bench" and not args.size:
+    if args.command == "bench" and not args.size and not args.refused:
         args.size = ["S"]
     if args.command not in ("init", "bench"):
         initialise(get_engine())  # migrate on any command: an old database still works

@@ -32,7 +32,7 @@ from indicators.unit_of_work import UnitOfWork
 
 MAX_BYTES = workbook_reader.MAX_UPLOAD_BYTES
 TEMPLATE_SHEET = "Värden"
-MAX_ROWS = 20_000
+MAX_ROWS = workbook_reader.MAX_ROWS
 REQUIRED = ("indikator", "period", "värde")
 ALIASES = {"kon": "kön", "omrade": "område", "varde": "värde", "indikatorkod": "indikator"}
 # Help columns in the template; accepted and ignored on import.
@@ -161,7 +161,7 @@ def _csv_records(text: str, delimiter: str) -> list[list[str]]:
 
 def _check_row_count(count: int) -> None:
     if count > MAX_ROWS:
-        raise _FileError(f"Filen har fler än {MAX_ROWS:,} rader; dela upp den i flera filer.".replace(",", "\u00a0"))
+        raise _FileError(workbook_reader.too_many_rows(MAX_ROWS))
 
 
 def _xlsx_rows(data: bytes) -> tuple[list[object], list[tuple[int, list[object]]], list[tuple[int, str]]]:
