@@ -26,7 +26,7 @@ from indicators.reporting import values
 from indicators.files.long_format import LONG_COLUMNS, plain_number
 from indicators.access.permissions import Actor
 from indicators.files import workbook_reader
-from indicators.files.safety import neutralise
+from indicators.files.safety import neutralise, restore
 from indicators.rules.results import CollectedErrors
 from indicators.unit_of_work import UnitOfWork
 
@@ -229,7 +229,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(restore(value)).strip()  # exactly the apostrophe our export adds is removed
 
 
 def _entries(read: ReadResult) -> list[ValueEntry]:

@@ -4,6 +4,7 @@ them for reported values, ``indicators.sources.kolada_rules`` for Kolada's value
 from __future__ import annotations
 
 import math
+import unicodedata
 from datetime import date
 from typing import Optional
 
@@ -37,3 +38,15 @@ def range_problem(ind: Indicator, value: float, value_text: str) -> Optional[str
     if low <= value <= high:
         return None
     return f"'{value_text}' ligger utanför det giltiga intervallet {range_text(ind.valid_min, ind.valid_max)}"
+
+
+def control_character(text: object, allow_line_breaks: bool = False) -> Optional[str]:
+    """NUL and other control characters are refused in every text field (PostgreSQL cannot
+    store NUL; the others are invisible); line breaks are allowed where ``allow_line_breaks``."""
+    if not isinstance(text, str):
+        return None
+    for char in text:
+        if unicodedata.category(char) == "Cc" and not (allow_line_breaks and char in "\n\r"):
+            name = "NUL" if char == "\0" else f"U+{ord(char):04X}"
+            return f"innehåller ett osynligt styrtecken ({name}); ta bort det"
+    return None
