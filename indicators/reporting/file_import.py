@@ -37,6 +37,9 @@ REQUIRED = ("indikator", "period", "värde")
 ALIASES = {"kon": "kön", "omrade": "område", "varde": "värde", "indikatorkod": "indikator"}
 # Help columns in the template; accepted and ignored on import.
 INFO_COLUMNS = ("namn", "enhet", "föregående värde", "giltigt intervall")
+# The template records the version of each value it was made from: importing it after the
+# stored value changed is a conflict naming both values (empty: there was no value).
+VERSION_COLUMN = "version"
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
 SKIPPED_TEXT = "tomt värde, hoppas över"
 
@@ -82,7 +85,7 @@ def read_file(filename: str, data: bytes) -> ReadResult:
     formula_rows = {row for row, _ in formula_errors}
     for number, cells in raw_rows:
         mapped = {name: cells[i] if i < len(cells) else None for i, name in columns.items()}
-        if all(_blank(v) for v in mapped.values()) or number in formula_rows:
+        if all(_blank(v) for k, v in mapped.items() if k != VERSION_COLUMN) or number in formula_rows:
             continue
         if _blank(mapped.get("värde")):
             result.skipped.append(f"Rad {number}: {SKIPPED_TEXT}")
@@ -103,7 +106,7 @@ def _columns(header: list[object]) -> tuple[dict[int, str], bool]:
     names = [ALIASES.get(str(h or "").strip().lower(), str(h or "").strip().lower()) for h in header]
     while names and names[-1] == "":
         names.pop()
-    unknown = [n for n in names if n not in LONG_COLUMNS and n not in INFO_COLUMNS]
+    unknown = [n for n in names if n not in LONG_COLUMNS and n not in INFO_COLUMNS and n != VERSION_COLUMN]
     if unknown:
         shown = ", ".join(f"'{n}'" if n else "(tom rubrik)" for n in unknown)
         raise _FileError(f"Okända kolumner: {shown}. Rubrikraden ska vara {expected}.")
@@ -113,7 +116,7 @@ def _columns(header: list[object]) -> tuple[dict[int, str], bool]:
     missing = [n for n in REQUIRED if n not in names]
     if missing:
         raise _FileError(f"Kolumner saknas: {', '.join(missing)}. Rubrikraden ska vara {expected}.")
-    columns = {i: n for i, n in enumerate(names) if n in LONG_COLUMNS}
+    columns = {i: n for i, n in enumerate(names) if n in LONG_COLUMNS or n == VERSION_COLUMN}
     return columns, "kommentar" in names
 
 
@@ -232,6 +235,15 @@ def _text(value: object) -> str:
     return str(restore(value)).strip()  # exactly the apostrophe our export adds is removed
 
 
+def _expected_version(cells: dict[str, object]):
+    """A plain long-format file overwrites (explicitly, audited); a template row expects the
+    version it was made from (none: the value did not exist)."""
+    if VERSION_COLUMN not in cells:
+        return outcomes.OVERWRITE
+    text = _text(cells[VERSION_COLUMN])
+    return int(text) if text.isdigit() else None
+
+
 def _entries(read: ReadResult) -> list[ValueEntry]:
     entries = []
     for row in read.rows:
@@ -242,7 +254,7 @@ def _entries(read: ReadResult) -> list[ValueEntry]:
             gender=_text(cells.get("kön")), area=_text(cells.get("område")),
             value=value.strip() if isinstance(value, str) else value,
             comment=_text(cells.get("kommentar")) if read.has_comment_column else None,
-            expected_version=outcomes.OVERWRITE, label=f"Rad {row.row}", row=row.row,
+            expected_version=_expected_version(cells), label=f"Rad {row.row}", row=row.row,
         ))
     return entries
 
@@ -281,7 +293,7 @@ def import_file(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, *, dr
 
 # --- template -----------------------------------------------------------------------
 
-TEMPLATE_COLUMNS = LONG_COLUMNS + ["namn", "enhet", "föregående värde", "giltigt intervall"]
+TEMPLATE_COLUMNS = LONG_COLUMNS + ["namn", "enhet", "föregående värde", "giltigt intervall", VERSION_COLUMN]
 
 
 def template_xlsx(uow: UnitOfWork, actor: Actor, period: str, today: Optional[date] = None) -> bytes:
@@ -296,9 +308,11 @@ def template_xlsx(uow: UnitOfWork, actor: Actor, period: str, today: Optional[da
             ws.append([neutralise(v) for v in (
                 item.code, item.period, cell.gender, cell.area_name, cell.value, cell.comment, item.name, item.unit,
                 plain_number(cell.previous_value) if cell.previous_value is not None else "", item.range_text,
+                cell.version,
             )])
     for letter, width in zip("ABCDEFGHIJ", (11, 9, 6, 18, 10, 40, 50, 12, 16, 16)):
         ws.column_dimensions[letter].width = width
+    ws.column_dimensions["K"].hidden = True  # the versions: not for editing
     ws.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
