@@ -55,8 +55,8 @@ def _conflict(p: ParsedEntry, row: Optional[Measurement]) -> Optional[str]:
         return None
     if row is None:
         return None if expected is None else f"Värdet har tagits bort sedan du läste det (ditt värde: {p.value_text})"
-    if expected is None and same_value(row.value, p.value):
-        return None
+    if expected is None and same_value(row.value, p.value) and p.comment in (None, row.comment):
+        return None  # the same new value saved twice: nothing of the first is lost
     if expected is not None and row.version == expected:
         return None
     who = row.updated_by or "någon annan"
