@@ -28,7 +28,7 @@ from indicators.rules.parsing import parse_number
 from indicators.rules.results import CollectedErrors
 from indicators.rules.vocabulary import CATALOGUE_FILE_WORDS
 from indicators.access.permissions import Actor, require
-from indicators.files.safety import FORMULA_STARTS, neutralise
+from indicators.files.safety import neutralise, restore
 from indicators.unit_of_work import UnitOfWork
 
 SHEET = "Indikatorer"
@@ -62,7 +62,7 @@ def _cell_value(name: str, value: object) -> object:
         return ", ".join(map(str, value))
     if name == "targets":
         return ";".join(f"{year}:{plain_number(v)}" for year, v in sorted(value.items()))
-    return neutralise(value) if isinstance(value, str) else value
+    return value  # text is neutralised once, when the sheet is written
 
 
 def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[object]]) -> None:
@@ -125,10 +125,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
-    if text.startswith("'") and text[1:2] and text[1] in FORMULA_STARTS:
-        text = text[1:]  # undo the export's formula neutralising
-    return text
+    return str(restore(value)).strip()  # exactly the export's formula neutralising is undone
 
 
 def _choice(name: str) -> Callable[[object], tuple]:
