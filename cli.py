@@ -218,10 +218,11 @@ def cmd_kolada(args) -> int:
     try:
         if args.from_file:
             files = [(path, read_input(path)) for path in args.from_file]
-            report = kolada_import.import_files(UnitOfWork(engine), CLI_ACTOR, files)
+            report = kolada_import.import_files(UnitOfWork(engine), CLI_ACTOR, files, skip_invalid=args.skip_invalid)
         else:
             report, fetched = kolada_import.fetch_and_import(
-                UnitOfWork(engine), CLI_ACTOR, args.kpi, on_progress=lambda done, total, kpi: print(f"Hämtat {kpi} ({done}/{total})", file=sys.stderr))
+                UnitOfWork(engine), CLI_ACTOR, args.kpi, skip_invalid=args.skip_invalid,
+                on_progress=lambda done, total, kpi: print(f"Hämtat {kpi} ({done}/{total})", file=sys.stderr))
             if args.save:
                 Path(args.save).write_text(json.dumps(fetched.pages, ensure_ascii=False, indent=1), encoding="utf-8")
                 print(f"Svaren sparade i {args.save} (kan läsas in med --from-file).")
@@ -267,8 +268,15 @@ def cmd_bench(args) -> int:
     import benchmark
     import loadtest
 
+    if args.refused:
+        import benchmark_files
+
+        refusals = benchmark_files.measure()
+        print(benchmark_files.table(refusals), end="\n\n")
+        if not all(r.within_budget for r in refusals):
+            return 1
     reports = []
-    for size in args.size:
+    for size in args.size or []:
         report = benchmark.run_bench(size, url=args.url, runs=args.runs)
         print(report.table(), end="\n\n")
         reports.append(report)
@@ -353,6 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--fetch", action="store_true", help="hämta från api.kolada.se (kräver nätverk)")
     p.add_argument("--kpi", action="append", metavar="ID", help="bara detta KPI-id (kan upprepas; med --fetch)")
     p.add_argument("--save", metavar="FIL.json", help="spara de hämtade svaren för senare --from-file")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="hoppa över rader som bryter mot reglerna för värden (loggas) i stället för att avvisa allt")
     p.set_defaults(func=cmd_kolada)
 
     p = sub.add_parser("catalogue", help="indikatorkatalogen som Excel-fil (export/import)")
@@ -375,6 +385,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--writers", type=int, default=0, help="kör också lasttestet med så många parallella skrivare")
     p.add_argument("--writes", type=int, default=10, help="sparningar per skrivare i lasttestet")
     p.add_argument("--json", help="skriv resultatet som JSON till filen")
+    p.add_argument("--refused", action="store_true",
+                   help="mät avvisade fientliga filer (budget 2 s och 300 MB per fil); utan --size bara dessa")
     p.set_defaults(func=cmd_bench)
     return parser
 
@@ -403,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"Fel: {error}", file=sys.stderr)
         return 2
-    if args.command == "bench" and not args.size:
+    if args.command == "bench" and not args.size and not args.refused:
         args.size = ["S"]
     if args.command not in ("init", "bench"):
         initialise(get_engine())  # migrate on any command: an old database still works

@@ -39,6 +39,14 @@ def show_report(report) -> None:
         st.warning(f"{kpi_id} finns inte i Kolada – kontrollera indikatorns KPI-id.")
 
 
+skip_invalid = st.checkbox(
+    "Hoppa över rader som bryter mot reglerna för värden",
+    value=False, key="kolada_skip_invalid",
+    help="Kolada-värden prövas mot samma regler som inrapporterade värden (giltigt intervall, programmets år, "
+         "perioder som inte börjat, mätår, motstridiga rader). Normalt avvisas hela hämtningen och varje rad "
+         "namnges; med detta val sparas resten och de överhoppade raderna loggas.",
+)
+
 fetch_tab, file_tab = st.tabs(["Hämta från Kolada", "Läs in sparad svarsfil"])
 with fetch_tab:
     kpis = kolada_kpi_ids(uow)
@@ -49,7 +57,8 @@ with fetch_tab:
         def progress(done: int, total: int, kpi_id: str) -> None:
             bar.progress(done / total, text=f"Hämtat {kpi_id} ({done} av {total})")
 
-        done, fetched = attempt(lambda: fetch_and_import(uow, actor, chosen, on_progress=progress))
+        done, fetched = attempt(lambda: fetch_and_import(uow, actor, chosen, on_progress=progress,
+                                                            skip_invalid=skip_invalid))
         if done:
             show_report(fetched[0])
         else:
@@ -60,7 +69,8 @@ with file_tab:
                "t.ex. från `python cli.py kolada --fetch --save svar.json`.")
     uploads = st.file_uploader("Svarsfil (JSON)", type=["json"], accept_multiple_files=True, key="kolada_files")
     if st.button("Läs in", disabled=not uploads, key="kolada_import"):
-        done, report = attempt(lambda: import_files(uow, actor, [(u.name, u.getvalue()) for u in uploads]))
+        done, report = attempt(lambda: import_files(uow, actor, [(u.name, u.getvalue()) for u in uploads],
+                                                         skip_invalid=skip_invalid))
         if done:
             show_report(report)
 

@@ -52,6 +52,8 @@ else:
     st.subheader("Förhandsgranskning")
     st.caption(f"{counts[outcomes.CREATED]} nya · {counts[outcomes.UPDATED]} ändrade · "
                f"{counts[outcomes.UNCHANGED]} oförändrade · {len(prepared.read.skipped)} tomma rader hoppas över")
+    if prepared.read.sheet:
+        st.caption(f"Värdena lästes från bladet ”{prepared.read.sheet}”.")
     if prepared.errors:
         st.error(f"Filen har {len(prepared.errors)} fel. Inget importeras förrän alla är rättade.")
         shown = prepared.errors[:SHOWN_ERRORS]

@@ -9,13 +9,11 @@ error means nothing is written. Rows are matched on the indicator code.
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field, fields
 from typing import Callable, Optional
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from db import crud
 from db.models import Indicator
@@ -24,12 +22,13 @@ from indicators.catalogue import indicators as catalogue_indicators
 from indicators.catalogue import structure
 from indicators.catalogue.editing import Refs
 from indicators.catalogue.indicators import INDICATOR_LABELS, IndicatorData
+from indicators.files import workbook_reader
 from indicators.files.long_format import plain_number
 from indicators.rules.parsing import parse_number
 from indicators.rules.results import CollectedErrors
 from indicators.rules.vocabulary import CATALOGUE_FILE_WORDS
 from indicators.access.permissions import Actor, require
-from indicators.files.safety import FORMULA_STARTS, neutralise
+from indicators.files.safety import neutralise, restore
 from indicators.unit_of_work import UnitOfWork
 
 SHEET = "Indikatorer"
@@ -65,7 +64,7 @@ def _cell_value(name: str, value: object) -> object:
         return ", ".join(map(str, value))
     if name == "targets":
         return ";".join(f"{year}:{plain_number(v)}" for year, v in sorted(value.items()))
-    return neutralise(value) if isinstance(value, str) else value
+    return value  # text is neutralised once, when the sheet is written
 
 
 def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[object]]) -> None:
@@ -128,10 +127,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
-    if text.startswith("'") and text[1:2] and text[1] in FORMULA_STARTS:
-        text = text[1:]  # undo the export's formula neutralising
-    return text
+    return str(restore(value)).strip()  # exactly the export's formula neutralising is undone
 
 
 def _choice(name: str) -> Callable[[object], tuple]:
@@ -229,25 +225,23 @@ def _parse_row(cells: dict[str, object]) -> tuple[Optional[IndicatorData], list[
 
 
 def _rows(data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
+    """The rows of the sheet SHEET, read by the same safe reader as the value import."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return [], ["Filen kan inte läsas som en Excel-fil (.xlsx)."]
-    if SHEET not in workbook.sheetnames:
+        read = workbook_reader.read_sheet(data, SHEET)
+    except workbook_reader.FileRefused as exc:
+        return [], [str(exc)]
+    if read.sheet != SHEET:
         return [], [f"Bladet '{SHEET}' saknas i filen."]
-    lines = workbook[SHEET].iter_rows(values_only=True)
-    header = [_text(h).lower() for h in next(lines, ())]
+    header = [_text(h).lower() for h in (read.rows[0][1] if read.rows else [])]
     missing = [h for h in HEADERS if h not in header and h not in OPTIONAL_HEADERS]
     if missing:
         return [], [f"Kolumnen '{h}' saknas på bladet {SHEET}." for h in missing]
+    formulas = workbook_reader.formula_messages(read)
+    if formulas:
+        return [], [message for _, message in formulas]
     position = {name: header.index(label) for name, label in zip(COLUMNS, HEADERS) if label in header}
-    rows = []
-    for number, line in enumerate(lines, start=2):
-        if all(_text(v) == "" for v in line):
-            continue
-        rows.append((number, {name: line[i] if i < len(line) else None for name, i in position.items()}))
-    workbook.close()
-    return rows, []
+    return [(number, {name: line[i] if i < len(line) else None for name, i in position.items()})
+            for number, line in read.rows[1:]], []
 
 
 def _plan(uow: UnitOfWork, rows: list[tuple[int, dict]]) -> tuple[list[tuple[int, IndicatorData, bool]],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -31,7 +32,9 @@ def plain_number(value: Optional[float]) -> str:
     """Exact decimal-comma text for a stored value (no rounding, no exponent)."""
     if value is None or pd.isna(value):
         return ""
-    text = f"{float(value):.10f}".rstrip("0").rstrip(".")
+    text = format(Decimal(repr(float(value))), "f")  # the shortest text that reads back as the same float
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",") if text not in ("-0", "") else "0"
 
 

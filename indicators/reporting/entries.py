@@ -2,7 +2,8 @@
 problem naming its row and field; duplicates within one batch are refused."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import unicodedata
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any, Iterable, Mapping, Optional, Union
 
@@ -11,6 +12,7 @@ from errors import Problem
 from indicators.files.long_format import plain_number
 from indicators.reporting.context import ReportingContext
 from indicators.reporting.outcomes import MAX_COMMENT
+from indicators.reporting.value_checks import control_character, period_problem
 from indicators.rules import parsing, periods
 from indicators.rules.periods import Period
 
@@ -71,6 +73,11 @@ def _status(text: object) -> Optional[str] | Problem:
     return Problem(-1, "", "status", f"'{text}' är ingen status; använd preliminär eller slutlig")
 
 
+# The submitted text fields and how messages name them.
+TEXT_FIELDS = {"indicator": "indikator", "period": "period", "gender": "kön", "area": "område", "value": "värde",
+               "comment": "kommentar", "status": "status"}
+
+
 def _label(entry: ValueEntry, index: int) -> str:
     return str(entry.label or f"Rad {index + 1}")
 
@@ -82,6 +89,14 @@ def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: da
     def err(field_name: str, message: str) -> None:
         problems.append(Problem(index, label, field_name, message))
 
+    for name, field_name in TEXT_FIELDS.items():
+        wrong = control_character(getattr(entry, name), allow_line_breaks=name == "comment")
+        if wrong:
+            err(field_name, wrong)
+    if problems:
+        return problems  # the other messages would quote the invisible character
+    entry = replace(entry, **{name: unicodedata.normalize("NFC", getattr(entry, name))
+                              for name in TEXT_FIELDS if isinstance(getattr(entry, name), str)})
     code = str(entry.indicator or "").strip()
     ind = ctx.indicators.get(code) or ctx.indicators.get(code.upper())
     if ind is None:
@@ -90,12 +105,9 @@ def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: da
     if not period.ok:
         err("period", period.error)
     elif ind is not None:
-        checked = periods.check_period_for(period.value, ind.periodicity, ctx.first_year, ctx.last_year, today)
-        if not checked.ok:
-            err("period", checked.error)
-        elif not periods.is_measurement_year(period.value.year, ind.report_every_years, ind.report_anchor_year):
-            err("period", f"{ind.code} mäts vart {ind.report_every_years}:e år (t.ex. {ind.report_anchor_year}); "
-                          f"{period.value.code} är inget mätår")
+        wrong = period_problem(ind, period.value, ctx.first_year, ctx.last_year, today)
+        if wrong:
+            err("period", wrong)
     gender = parsing.parse_gender(entry.gender)
     if not gender.ok:
         err("kön", gender.error)

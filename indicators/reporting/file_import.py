@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Optional
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from errors import Problem
 from indicators.reporting import outcomes
@@ -28,16 +25,21 @@ from indicators.reporting import sheets
 from indicators.reporting import values
 from indicators.files.long_format import LONG_COLUMNS, plain_number
 from indicators.access.permissions import Actor
-from indicators.files.safety import neutralise
+from indicators.files import workbook_reader
+from indicators.files.safety import neutralise, restore
 from indicators.rules.results import CollectedErrors
 from indicators.unit_of_work import UnitOfWork
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
+MAX_BYTES = workbook_reader.MAX_UPLOAD_BYTES
+TEMPLATE_SHEET = "Värden"
+MAX_ROWS = workbook_reader.MAX_ROWS
 REQUIRED = ("indikator", "period", "värde")
 ALIASES = {"kon": "kön", "omrade": "område", "varde": "värde", "indikatorkod": "indikator"}
 # Help columns in the template; accepted and ignored on import.
 INFO_COLUMNS = ("namn", "enhet", "föregående värde", "giltigt intervall")
+# The template records the version of each value it was made from: importing it after the
+# stored value changed is a conflict naming both values (empty: there was no value).
+VERSION_COLUMN = "version"
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
 SKIPPED_TEXT = "tomt värde, hoppas över"
 
@@ -53,10 +55,10 @@ class ReadResult(CollectedErrors[str]):
     rows: list[FileRow] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     has_comment_column: bool = True
+    sheet: str = ""  # the workbook sheet that was read (empty for CSV)
 
 
-class _FileError(Exception):
-    """The file as a whole cannot be read (Swedish message)."""
+_FileError = workbook_reader.FileRefused  # the file as a whole cannot be read (Swedish message)
 
 
 # --- reading ------------------------------------------------------------------------
@@ -64,26 +66,26 @@ class _FileError(Exception):
 def read_file(filename: str, data: bytes) -> ReadResult:
     """Rows of the file with their spreadsheet row numbers; never raises."""
     try:
-        if len(data) > MAX_BYTES:
-            raise _FileError(f"Filen är för stor ({len(data) / 1024 / 1024:.1f} MB); högst {MAX_BYTES // 1024 // 1024} MB.".replace(".", ",", 1))
+        workbook_reader.check_size(data, MAX_BYTES)
         if not data.strip():
             raise _FileError("Filen är tom.")
         name = (filename or "").lower()
         if name.endswith(".xlsx"):
-            header, raw_rows, formula_errors = _xlsx_rows(data)
+            header, raw_rows, formula_errors, sheet = _xlsx_rows(data)
         elif name.endswith(".csv") or name.endswith(".txt"):
             header, raw_rows = _csv_rows(data)
-            formula_errors = []
+            formula_errors, sheet = [], ""
         else:
             raise _FileError("Välj en fil av typen .xlsx eller .csv.")
         columns, has_comment = _columns(header)
     except _FileError as exc:
         return ReadResult(errors=[str(exc)])
-    result = ReadResult(errors=[message for _, message in formula_errors], has_comment_column=has_comment)
+    result = ReadResult(errors=[message for _, message in formula_errors], has_comment_column=has_comment,
+                        sheet=sheet)
     formula_rows = {row for row, _ in formula_errors}
     for number, cells in raw_rows:
         mapped = {name: cells[i] if i < len(cells) else None for i, name in columns.items()}
-        if all(_blank(v) for v in mapped.values()) or number in formula_rows:
+        if all(_blank(v) for k, v in mapped.items() if k != VERSION_COLUMN) or number in formula_rows:
             continue
         if _blank(mapped.get("värde")):
             result.skipped.append(f"Rad {number}: {SKIPPED_TEXT}")
@@ -104,7 +106,7 @@ def _columns(header: list[object]) -> tuple[dict[int, str], bool]:
     names = [ALIASES.get(str(h or "").strip().lower(), str(h or "").strip().lower()) for h in header]
     while names and names[-1] == "":
         names.pop()
-    unknown = [n for n in names if n not in LONG_COLUMNS and n not in INFO_COLUMNS]
+    unknown = [n for n in names if n not in LONG_COLUMNS and n not in INFO_COLUMNS and n != VERSION_COLUMN]
     if unknown:
         shown = ", ".join(f"'{n}'" if n else "(tom rubrik)" for n in unknown)
         raise _FileError(f"Okända kolumner: {shown}. Rubrikraden ska vara {expected}.")
@@ -114,7 +116,7 @@ def _columns(header: list[object]) -> tuple[dict[int, str], bool]:
     missing = [n for n in REQUIRED if n not in names]
     if missing:
         raise _FileError(f"Kolumner saknas: {', '.join(missing)}. Rubrikraden ska vara {expected}.")
-    columns = {i: n for i, n in enumerate(names) if n in LONG_COLUMNS}
+    columns = {i: n for i, n in enumerate(names) if n in LONG_COLUMNS or n == VERSION_COLUMN}
     return columns, "kommentar" in names
 
 
@@ -131,67 +133,54 @@ def _csv_rows(data: bytes) -> tuple[list[object], list[tuple[int, list[object]]]
     text = _decode(data)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise _FileError(f"Filen kunde inte läsas som CSV: {exc}.") from exc
+    records = _csv_records(text, delimiter)
     if not records:
         raise _FileError("Filen är tom.")
-    _check_row_count(sum(1 for row in records[1:] if any(cell.strip() for cell in row)))
     return records[0], [(i + 2, row) for i, row in enumerate(records[1:])]
+
+
+def _csv_records(text: str, delimiter: str) -> list[list[str]]:
+    """Strict CSV quoting: an unbalanced quote is refused with the row it starts on, never
+    allowed to swallow the following rows into one field."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            records.append(record)
+            swallowed = [cell for cell in record if "\n" in cell and delimiter in cell.split("\n", 1)[1]]
+            if swallowed:
+                raise _FileError(f"Rad {len(records)}: ett fält inom citattecken sträcker sig över flera rader som "
+                                 "liknar egna rader; kontrollera att varje citattecken (\") stängs.")
+            _check_row_count(len(records) - 1)
+    except csv.Error as exc:
+        row = len(records) + 1
+        if "field limit" in str(exc):
+            raise _FileError(f"Rad {row}: ett fält är längre än {csv.field_size_limit():,} tecken."
+                             .replace(",", "\u00a0")) from exc
+        raise _FileError(f"Rad {row}: ett citattecken (\") stängs inte, eller följs av annan text än "
+                         f"'{delimiter}'; kontrollera citattecknen på raden.") from exc
+    return records
 
 
 def _check_row_count(count: int) -> None:
     if count > MAX_ROWS:
-        raise _FileError(f"Filen har fler än {MAX_ROWS:,} rader; dela upp den i flera filer.".replace(",", "\u00a0"))
-
-
-def _has_formulas(data: bytes) -> bool:
-    """Whether any worksheet holds a formula (an <f> element), read from the zip directly."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return any(re.search(rb"<(?:\w+:)?f[ >/]", archive.read(name))
-                       for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml"))
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return False
+        raise _FileError(workbook_reader.too_many_rows(MAX_ROWS))
 
 
 def _xlsx_rows(data: bytes) -> tuple[list[object], list[tuple[int, list[object]]], list[tuple[int, str]]]:
-    """Cached values of the first sheet; formula cells without a cached value are row errors.
-    The formula text is read only when the file has formulas at all (a second full read)."""
-    try:
-        cached = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False) if _has_formulas(data) else None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise _FileError("Filen kunde inte läsas som Excel-fil (.xlsx).") from exc
-    try:
-        value_rows = cached.worksheets[0].iter_rows(values_only=True)
-        formula_rows = formulas.worksheets[0].iter_rows(values_only=True) if formulas else None
-        rows, errors = [], []
-        for number, values_ in enumerate(value_rows, start=1):
-            cells = list(values_)
-            texts = list(next(formula_rows)) if formula_rows is not None else []
-            is_formula = [isinstance(t, str) and t.startswith("=") for t in texts]
-            if all(_blank(v) for v in cells) and not any(is_formula):
-                continue  # Excel keeps formatted empty rows; they do not count
-            _check_row_count(len(rows))
-            errors += [(number, position) for position, formula in enumerate(is_formula)
-                       if formula and (position >= len(cells) or cells[position] is None)]
-            rows.append((number, cells))
-    finally:
-        cached.close()
-        if formulas:
-            formulas.close()
-    if not rows:
+    """The template's sheet "Värden", else the active visible sheet (``workbook_reader``);
+    formula cells without a cached value and dates in the value column are row errors."""
+    read = workbook_reader.read_sheet(data, TEMPLATE_SHEET)
+    if not read.rows:
         raise _FileError("Filen är tom.")
-    header_row, header = rows[0]
-    return header, rows[1:], _formula_messages(header, [(r, c) for r, c in errors if r != header_row])
-
-
-def _formula_messages(header: list[object], positions: list[tuple[int, int]]) -> list[tuple[int, str]]:
-    names = [str(h or "").strip().lower() for h in header]
-    return [(row, f"Rad {row}, {names[col] if col < len(names) and names[col] else f'kolumn {col + 1}'}: formel utan "
-             "värde (spara filen i Excel så att värdet räknas fram)") for row, col in positions]
+    (header_row, header), rows = read.rows[0], read.rows[1:]
+    _check_row_count(len(rows))
+    names = [ALIASES.get(str(h or "").strip().lower(), str(h or "").strip().lower()) for h in header]
+    dates = [(r, c) for r, c in read.dates if r != header_row and c < len(names) and names[c] == "värde"]
+    errors = workbook_reader.formula_messages(read)
+    errors += [(r, f"Rad {r}, värde: ett datum är inget värde; skriv talet (cellen är formaterad som datum)")
+               for r, _ in dates]
+    return header, rows, sorted(errors), read.sheet
 
 
 # --- preview and apply --------------------------------------------------------------
@@ -243,7 +232,16 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(restore(value)).strip()  # exactly the apostrophe our export adds is removed
+
+
+def _expected_version(cells: dict[str, object]):
+    """A plain long-format file overwrites (explicitly, audited); a template row expects the
+    version it was made from (none: the value did not exist)."""
+    if VERSION_COLUMN not in cells:
+        return outcomes.OVERWRITE
+    text = _text(cells[VERSION_COLUMN])
+    return int(text) if text.isdigit() else None
 
 
 def _entries(read: ReadResult) -> list[ValueEntry]:
@@ -256,7 +254,7 @@ def _entries(read: ReadResult) -> list[ValueEntry]:
             gender=_text(cells.get("kön")), area=_text(cells.get("område")),
             value=value.strip() if isinstance(value, str) else value,
             comment=_text(cells.get("kommentar")) if read.has_comment_column else None,
-            expected_version=outcomes.OVERWRITE, label=f"Rad {row.row}", row=row.row,
+            expected_version=_expected_version(cells), label=f"Rad {row.row}", row=row.row,
         ))
     return entries
 
@@ -295,7 +293,7 @@ def import_file(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, *, dr
 
 # --- template -----------------------------------------------------------------------
 
-TEMPLATE_COLUMNS = LONG_COLUMNS + ["namn", "enhet", "föregående värde", "giltigt intervall"]
+TEMPLATE_COLUMNS = LONG_COLUMNS + ["namn", "enhet", "föregående värde", "giltigt intervall", VERSION_COLUMN]
 
 
 def template_xlsx(uow: UnitOfWork, actor: Actor, period: str, today: Optional[date] = None) -> bytes:
@@ -303,16 +301,18 @@ def template_xlsx(uow: UnitOfWork, actor: Actor, period: str, today: Optional[da
     sheet = sheets.reporting_sheet(uow, actor, period, today)
     workbook = Workbook()
     ws = workbook.active
-    ws.title = "Värden"
+    ws.title = TEMPLATE_SHEET
     ws.append(TEMPLATE_COLUMNS)
     for item in sheet.items:
         for cell in item.cells:
             ws.append([neutralise(v) for v in (
                 item.code, item.period, cell.gender, cell.area_name, cell.value, cell.comment, item.name, item.unit,
                 plain_number(cell.previous_value) if cell.previous_value is not None else "", item.range_text,
+                cell.version,
             )])
     for letter, width in zip("ABCDEFGHIJ", (11, 9, 6, 18, 10, 40, 50, 12, 16, 16)):
         ws.column_dimensions[letter].width = width
+    ws.column_dimensions["K"].hidden = True  # the versions: not for editing
     ws.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

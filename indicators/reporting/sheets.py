@@ -16,6 +16,7 @@ from indicators.files.long_format import plain_number
 from indicators.reporting.entries import ValueEntry
 from indicators.reporting.context import ReportingContext, load_context, valid_in
 from indicators.reporting.outcomes import ValuesError
+from indicators.reporting.value_checks import range_text
 from indicators.rules import disclosure, periods
 from settings import get_settings
 from indicators.rules.periods import Period
@@ -79,12 +80,6 @@ class SheetItem:
 class Sheet:
     period: str
     items: list[SheetItem]
-
-
-def range_text(low: Optional[float], high: Optional[float]) -> str:
-    if low is None and high is None:
-        return ""
-    return f"{plain_number(low) if low is not None else '−∞'}–{plain_number(high) if high is not None else '∞'}"
 
 
 due_period = periods.due_period  # the period an indicator reports when this one is chosen

@@ -15,7 +15,7 @@ from indicators.reporting.entries import ParsedEntry
 from indicators.reporting.outcomes import (
     CONFLICT, CREATED, DENIED, JUMP, LOCKED, OVERWRITE, UNCHANGED, UPDATED, RowOutcome,
 )
-from indicators.reporting.sheets import range_text
+from indicators.reporting.value_checks import range_problem
 from indicators.rules import periods
 from indicators.unit_of_work import UnitOfWork
 
@@ -63,8 +63,8 @@ def _conflict(p: ParsedEntry, row: Optional[Measurement]) -> Optional[str]:
         return None
     if row is None:
         return None if expected is None else f"Värdet har tagits bort sedan du läste det (ditt värde: {p.value_text})"
-    if expected is None and same_value(row.value, p.value):
-        return None
+    if expected is None and same_value(row.value, p.value) and p.comment in (None, row.comment):
+        return None  # the same new value saved twice: nothing of the first is lost
     if expected is not None and row.version == expected:
         return None
     who = row.updated_by or "någon annan"
@@ -97,15 +97,12 @@ def classify(p: ParsedEntry, row: Optional[Measurement], previous: Optional[Meas
 
 
 def _value_rules(p: ParsedEntry, row, previous, comment: str, factor: float) -> tuple[list[Problem], list[Problem]]:
-    ind = p.indicator
-    low = ind.valid_min if ind.valid_min is not None else -math.inf
-    high = ind.valid_max if ind.valid_max is not None else math.inf
-    if not low <= p.value <= high:
-        message = f"'{p.value_text}' ligger utanför det giltiga intervallet {range_text(ind.valid_min, ind.valid_max)}"
-        return [Problem(p.index, p.label, "värde", message)], []
+    out_of_range = range_problem(p.indicator, p.value, p.value_text)
+    if out_of_range:
+        return [Problem(p.index, p.label, "värde", out_of_range)], []
     value_changes = row is None or not same_value(row.value, p.value)
     if value_changes and needs_count(p):
-        message = (f"{ind.code} kräver antal i underlaget (n) för värden per kön eller område, "
+        message = (f"{p.indicator.code} kräver antal i underlaget (n) för värden per kön eller område, "
                    "så att små tal kan skyddas vid publicering")
         return [Problem(p.index, p.label, "antal", message)], []
     prev = previous.value if previous else None

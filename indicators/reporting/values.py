@@ -48,17 +48,25 @@ def save_values(uow: UnitOfWork, actor: Actor, entries: Sequence[ValueEntry | Ma
     errors += check_permissions(uow, actor, parsed, permission)
     denied = {e.index for e in errors if e.kind == DENIED}
     parsed = [p for p in parsed if p.index not in denied]
-    result = SaveResult(errors=errors)
     if not entries:
-        result.errors.append(Problem(-1, "Inmatningen", "", "inga värden att spara"))
-    try:
-        with uow.transaction(write=not (dry_run or result.errors)) as session:
-            _plan_and_write(session, actor, parsed, result, lock_reason, dry_run, source, note)
-    except _Abort:
-        pass
-    except IntegrityError:
-        result.errors.append(Problem(-1, "Sparandet", "", "någon annan sparade samma värde samtidigt; läs in sidan på nytt", CONFLICT))
-        result.written = False
+        errors.append(Problem(-1, "Inmatningen", "", "inga värden att spara"))
+    for attempt in range(2):
+        result = SaveResult(errors=list(errors))
+        try:
+            with uow.transaction(write=not (dry_run or result.errors)) as session:
+                _plan_and_write(session, actor, parsed, result, lock_reason, dry_run, source, note)
+        except _Abort:
+            pass
+        except IntegrityError:
+            # Someone created the same new value between our read and our insert (PostgreSQL
+            # does not lock rows that do not exist yet): check again against what is stored
+            # now, so the answer is the same conflict an edit gets, naming both values.
+            result.written = False
+            if attempt == 0:
+                continue
+            result.errors.append(Problem(-1, "Sparandet", "", "någon annan sparade samma värde samtidigt; "
+                                         "läs in sidan på nytt", CONFLICT))
+        break
     result.errors.sort(key=lambda e: e.index)
     return result
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Optional, Sequence
 from urllib.parse import urlparse
 
@@ -195,18 +195,63 @@ class KoladaValue:
     value: Optional[float]  # None: missing in Kolada, never 0
     count: Optional[int]
     status: str  # Kolada's status flag, verbatim
+    where: str = field(default="", compare=False)  # "svar.json, sida 1, rad 3": how messages name the row
 
 
 def load_pages(text: str | bytes, name: str = "svarsfilen") -> list[dict]:
     """A saved response: one page dict or a list of pages, the same shape as the API."""
+    if len(text) > MAX_FILE_BYTES:
+        raise KoladaError(f"{name} är för stor ({len(text) // 1024 // 1024} MB); högst "
+                          f"{MAX_FILE_BYTES // 1024 // 1024} MB per svarsfil. Inget har sparats.")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_float=_bounded_float, parse_int=_bounded_int, parse_constant=_no_constant)
+    except RecursionError as exc:
+        raise KoladaError(f"{name} är för djupt nästlad för att vara ett svar från Kolada; inget har sparats.") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise KoladaError(f"{name} är inte giltig JSON ({exc}); inget har sparats.") from exc
+    if _depth(data) > MAX_DEPTH:
+        raise KoladaError(f"{name} är nästlad djupare än {MAX_DEPTH} nivåer, vilket Koladas svar aldrig är; "
+                          "inget har sparats.")
     pages = data if isinstance(data, list) else [data]
     if not pages or not all(isinstance(p, dict) and isinstance(p.get("values"), list) for p in pages):
         raise KoladaError(f"{name} har inte Koladas form: varje sida ska vara ett objekt med listan \"values\".")
     return pages
+
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 8  # page -> values -> row -> values -> value -> field: 6 in Kolada's answers
+MAX_NUMBER = 1e15
+MAX_INT_DIGITS = 18
+
+
+def _bounded_float(text: str) -> float:
+    number = float(text)
+    if not -MAX_NUMBER <= number <= MAX_NUMBER:
+        raise ValueError(f"talet {text[:20]} ligger utanför det tillåtna intervallet ±10^15")
+    return number
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"talet {text[:20]}… har fler än {MAX_INT_DIGITS} siffror")
+    return int(text)
+
+
+def _no_constant(text: str) -> float:
+    raise ValueError(f"{text} är inget tal")
+
+
+def _depth(data: Any) -> int:
+    """Nesting depth, iteratively (the data already parsed, so it is bounded)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def parse_pages(pages: Iterable[dict]) -> list[KoladaValue]:
@@ -218,7 +263,7 @@ def parse_pages(pages: Iterable[dict]) -> list[KoladaValue]:
         for row_no, row in enumerate(page.get("values") or [], start=1):
             where = f"sida {page_no}, rad {row_no}"
             try:
-                out.extend(_parse_row(row))
+                out.extend(replace(v, where=where) for v in _parse_row(row))
             except ValueError as exc:
                 problems.append(f"{where}: {exc}")
     if problems:

@@ -14,7 +14,10 @@ Rules (one place):
 - Kolada is the authority for official statistics: a value entered by hand for the same
   key is replaced, never silently: the audit trail keeps the old and the new value;
 - a locked period is not changed (the same rule as for hand-entered values): such values
-  are counted as ``locked`` and left out until the period is unlocked.
+  are counted as ``locked`` and left out until the period is unlocked;
+- the value rules every door applies (``kolada_rules``): a batch with rule breaks is
+  refused whole with every row named, unless an admin explicitly skips those rows
+  (``skip_invalid``; the skipped rows are audited).
 """
 from __future__ import annotations
 
@@ -29,7 +32,9 @@ from sqlmodel import Session
 
 from db import crud, queries
 from db.models import Area, ComparisonUnit, ComparisonValue, Indicator, Measurement, PeriodLock, utcnow
+from errors import Invalid, Refused
 from indicators.access import permissions
+from indicators.sources import kolada_rules
 from indicators.files.long_format import plain_number
 from indicators.rules.periods import is_locked, period_from_code
 from indicators.access.permissions import Actor
@@ -53,6 +58,7 @@ class ImportReport:
     skipped: int = 0  # genders or municipalities this installation does not follow
     manual_replaced: int = 0  # hand-entered values replaced by Kolada's (audited)
     locked: int = 0  # new or changed own values in locked periods, not written
+    rule_skipped: int = 0  # rows breaking the value rules that an admin chose to skip (audited)
     fetched_at: Optional[datetime] = None
     titles: dict[str, str] = field(default_factory=dict)
     not_found: list[str] = field(default_factory=list)
@@ -65,37 +71,47 @@ class ImportReport:
             text += f"; {self.locked} värden i låsta perioder togs inte in (lås upp perioden först)"
         if self.skipped:
             text += f"; {self.skipped} hoppades över (kön eller kommun som inte följs)"
+        if self.rule_skipped:
+            text += f"; {self.rule_skipped} rader som bröt mot reglerna hoppades över (loggade)"
         return text + "."
 
 
 # --- public entry points ------------------------------------------------------------
 
 def import_pages(uow: UnitOfWork, actor: Actor, pages: Sequence[dict], *, fetched_at: Optional[datetime] = None,
-                 unit_names: Optional[dict[str, str]] = None) -> ImportReport:
-    """Import API pages (live or saved) in one transaction; returns the counts."""
+                 unit_names: Optional[dict[str, str]] = None, skip_invalid: bool = False,
+                 today: Optional[date] = None) -> ImportReport:
+    """Import API pages (live or saved) in one transaction; returns the counts.
+
+    Rows breaking the value rules refuse the whole batch (``errors.Invalid`` naming every
+    row) unless ``skip_invalid``: an admin's explicit choice, audited."""
     permissions.require(uow, actor, "fetch_statistics", entity="kolada")
+    if skip_invalid and not actor.is_admin:
+        raise Refused("Bara processtödet (admin) kan välja att hoppa över rader som bryter mot reglerna.")
     values = parse_pages(pages)  # malformed input fails here, before any write
     fetched_at = fetched_at or utcnow()
+    importer_rules = (skip_invalid, today or date.today())
     try:
         with uow.write() as session:
-            report = _Importer(session, actor, fetched_at, unit_names or {}).run(values)
+            report = _Importer(session, actor, fetched_at, unit_names or {}).run(values, *importer_rules)
     except IntegrityError as exc:
         raise KoladaError("Någon annan sparade samma värden samtidigt; inget har sparats. Försök igen.") from exc
     return report
 
 
-def import_files(uow: UnitOfWork, actor: Actor, files: Iterable[tuple[str, bytes | str]]) -> ImportReport:
+def import_files(uow: UnitOfWork, actor: Actor, files: Iterable[tuple[str, bytes | str]], *,
+                 skip_invalid: bool = False) -> ImportReport:
     """Saved responses (name, content); every file is read before anything is written."""
     pages: list[dict] = []
     for name, content in files:
         pages.extend(load_pages(content, name))
-    return import_pages(uow, actor, pages)
+    return import_pages(uow, actor, pages, skip_invalid=skip_invalid)
 
 
 def fetch_and_import(uow: UnitOfWork, actor: Actor, kpi_ids: Optional[Sequence[str]] = None, *,
                      client: Optional[KoladaClient] = None, years: Optional[Sequence[int]] = None,
-                     on_progress: Optional[Callable[[int, int, str], None]] = None) -> tuple[ImportReport,
-                     FetchResult]:
+                     on_progress: Optional[Callable[[int, int, str], None]] = None,
+                     skip_invalid: bool = False) -> tuple[ImportReport, FetchResult]:
     """Fetch the given KPI ids (default: every active Kolada indicator) online and import."""
     permissions.require(uow, actor, "fetch_statistics", entity="kolada")
     client = client or KoladaClient()
@@ -105,7 +121,8 @@ def fetch_and_import(uow: UnitOfWork, actor: Actor, kpi_ids: Optional[Sequence[s
     _check_known(uow, kpis)
     fetched_at = utcnow()
     result = fetch_kpis(client, kpis, [municipality_id(), *compare_ids()], years or default_years(uow), on_progress)
-    report = import_pages(uow, actor, result.pages, fetched_at=fetched_at, unit_names=_names_if_needed(uow, client))
+    report = import_pages(uow, actor, result.pages, fetched_at=fetched_at, unit_names=_names_if_needed(uow, client),
+                          skip_invalid=skip_invalid)
     report.titles, report.not_found = result.titles, result.not_found
     return report, result
 
@@ -163,11 +180,12 @@ class _Importer:
         self.report = ImportReport(fetched_at=fetched_at)
         self.reason = f"Källa Kolada, hämtat {fetched_at.strftime('%Y-%m-%d %H:%M')} UTC"
 
-    def run(self, values: list[KoladaValue]) -> ImportReport:
+    def run(self, values: list[KoladaValue], skip_invalid: bool, today: date) -> ImportReport:
         by_kpi = self._indicators(values)
         total = self.session.execute(select(Area).where(Area.is_total)).scalars().first()
         if total is None:
             raise KoladaError("Området \"Hela kommunen\" saknas i databasen; kör python cli.py init.")
+        values = self._checked(values, by_kpi, skip_invalid, today)
         own, units = municipality_id(), self._units()
         self.locks = set(self.session.execute(select(PeriodLock.period)).scalars())
         measurements = self._existing_measurements([i.id for ii in by_kpi.values() for i in ii], total.id)
@@ -186,6 +204,24 @@ class _Importer:
             crud.add_audit(self.session, user_email=self.actor.email, action="import", entity="kolada",
                            new=self.report.summary(), reason=self.reason)
         return self.report
+
+    def _checked(self, values: list[KoladaValue], by_kpi: dict[str, list[Indicator]], skip_invalid: bool,
+                 today: date) -> list[KoladaValue]:
+        """The value rules (``kolada_rules``): refuse the batch, or leave out the rows an admin skips."""
+        program = queries.program(self.session)
+        years = kolada_rules.ProgramYears(program.start_year, program.end_year) if program else \
+            kolada_rules.ProgramYears(1900, 2200)
+        problems = kolada_rules.check_values(values, by_kpi, years, today)
+        if not problems:
+            return values
+        if not skip_invalid:
+            raise Invalid(kolada_rules.refusal_message(problems, self.actor.is_admin), problems)
+        bad = {p.index for p in problems}
+        self.report.rule_skipped = len(bad)
+        crud.add_audit(self.session, user_email=self.actor.email, action="import", entity="kolada",
+                       field="överhoppade rader", new=kolada_rules.skipped_note(problems),
+                       reason=self.reason + "; processtödet valde att hoppa över rader som bryter mot reglerna")
+        return [v for i, v in enumerate(values) if i not in bad]
 
     def _indicators(self, values: list[KoladaValue]) -> dict[str, list[Indicator]]:
         rows = self.session.execute(select(Indicator).where(Indicator.source_kind == SOURCE)).scalars().all()

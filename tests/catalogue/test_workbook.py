@@ -58,7 +58,7 @@ def test_catalogue_import_with_a_bad_row_writes_nothing(engine):
     assert report.errors[0].startswith("Rad 4, periodicitet: 'månad' är ingen periodicitet; välj år, halvår, kvartal")
     assert report.errors[1] == "Rad 5, målvärden: '2027=80' ska skrivas år:värde, t.ex. 2027:80"
     assert catalogue_io.import_catalogue_xlsx(UnitOfWork(engine), ADMIN, b"inte en excelfil").errors == [
-        "Filen kan inte läsas som en Excel-fil (.xlsx)."]
+        "Filen är skadad eller inte en Excel-fil (.xlsx)."]
     assert dump(engine) == before
 
 

@@ -213,3 +213,18 @@ def test_every_admin_page_renders_and_is_screenshotted(page, server):
 
 def _slug(title: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in title.lower())
+
+
+def test_damaged_workbook_is_refused_in_swedish_without_traceback(page, server, tmp_path):
+    from tests.utils.hostile import CORPUS
+
+    path = tmp_path / "skadad.xlsx"
+    path.write_bytes((CORPUS / "truncated_sheet.xlsx").read_bytes())
+    login(page, *server.login("official"))
+    goto_page(page, "Importera")
+    main_area(page).locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
+    expect_text(page, "Filen har 1 fel")
+    expect_text(page, "Filen är skadad eller inte en Excel-fil (.xlsx).")
+    assert_no_exception(page)
+    expect(main_area(page).get_by_role("button", name="Importera", exact=True)).to_be_disabled()
+    screenshot(page, "importera_skadad_fil")

@@ -26,3 +26,35 @@ def test_page_shows_last_fetch_table_for_admin(engine):
     table = at.dataframe[-1].value
     assert "N00914" in set(table["kpi_id"]) and (table["senast_hamtat"] != "–").sum() == 2
     assert "Källa: Kolada" in "\n".join(c.value for c in at.caption)
+
+
+OUT_OF_RANGE = {"values": [
+    {"kpi": "N03926", "municipality": "0583", "period": 2023, "values": [{"gender": "T", "status": "", "value": 4.1}]},
+    {"kpi": "N03926", "municipality": "0583", "period": 2022, "values": [{"gender": "T", "status": "", "value": 150}]},
+]}
+
+
+def test_rule_breaks_are_refused_with_rows_named_and_skipped_only_on_explicit_choice(engine, monkeypatch):
+    """Every data request answers with a page whose 2022 row breaks the valid range 0–100."""
+    from indicators.access.users import create_user
+    from tests.utils.apptest import button, logged_in_app
+
+    def get_json(self, url: str) -> dict:
+        if url.endswith("/kpi/N03926"):
+            return {"values": [{"id": "N03926", "title": "Långtidsarbetslöshet (test)"}]}
+        return OUT_OF_RANGE if "/data/kpi/N03926/" in url else {"values": []}
+
+    monkeypatch.setattr("indicators.sources.kolada.KoladaClient.get_json", get_json)
+    create_user(UnitOfWork(engine), ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord")
+    at = logged_in_app("admin").run()
+    at.switch_page("pages/hamta_statistik.py").run()
+    button(at, "Hämta nu").click().run()
+    assert not at.exception
+    assert "1 rader som bryter mot reglerna" in at.error[0].value
+    shown = "\n".join(str(e.value) for e in at.text)
+    assert "sida 1, rad 2 (N03926 2022 Totalt, kommun 0583), värde: ARB04: '150' ligger utanför" in shown
+    assert not at.success
+    at.checkbox(key="kolada_skip_invalid").check().run()
+    button(at, "Hämta nu").click().run()
+    assert not at.exception
+    assert "1 rader som bröt mot reglerna hoppades över (loggade)" in at.success[0].value

@@ -46,3 +46,25 @@ def test_importera_page_locks_and_unlocks_a_period_with_a_reason(demo_engine):
     next(b for b in at.button if b.label == "Lås upp perioden").click().run()
     assert not at.exception and not at.error
     assert locks.locked_periods(UnitOfWork(demo_engine)).empty
+
+
+def test_every_file_of_the_hostile_corpus_gives_a_swedish_answer_without_traceback(demo_engine):
+    from indicators.access.users import create_user
+    from tests.utils.apptest import logged_in_app
+    from tests.utils.hostile import corpus, expected
+
+    create_user(UnitOfWork(demo_engine), ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord")
+    at = logged_in_app("admin")
+    at.run()
+    at.switch_page("pages/importera.py").run()
+    for name, data in corpus():
+        kind = "text/csv" if name.endswith(".csv") else "application/octet-stream"
+        at.file_uploader(key="importera_fil").set_value((name, data, kind)).run()
+        assert not at.exception, name
+        want = expected()[name]
+        if "refused" in want:
+            assert at.error and want["refused"] in at.text[-1].value, name
+            assert at.button(key="importera_apply").disabled, name
+        else:
+            assert not at.error, name
+            assert f"bladet ”{want['sheet']}”" in "\n".join(c.value for c in at.caption), name

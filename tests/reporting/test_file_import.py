@@ -73,7 +73,7 @@ ERROR_CASES = [
     ("too large", "a.csv", b"x" * (file_import.MAX_BYTES + 1), "Filen är för stor"),
     ("formula without value", "a.xlsx", xlsx_file([HEADER.split(";"), ["ARB05", "2026Q4", "T", "", "=12+13", ""]]),
      "Rad 2, värde: formel utan värde"),
-    ("not a spreadsheet", "a.xlsx", b"hello", "Filen kunde inte läsas som Excel-fil (.xlsx)."),
+    ("not a spreadsheet", "a.xlsx", b"hello", "Filen är skadad eller inte en Excel-fil (.xlsx)."),
     ("wrong file type", "a.pdf", b"%PDF", "Välj en fil av typen .xlsx eller .csv."),
 ]
 
@@ -254,3 +254,25 @@ def test_cli_import(demo_engine, tmp_path, capsys):
     assert cli.main(["import", str(good), "--user", "rapportor@exempel.invalid"]) == 0
     assert "Importerat: 1 nya, 0 ändrade, 0 oförändrade." in capsys.readouterr().out
     assert stored(demo_engine, "ARB05", "2026Q4").value == 25.5
+
+
+def test_a_stale_template_is_a_conflict_naming_both_values_and_nothing_is_written(demo_engine):
+    sn = official(org_id(demo_engine, "SN"))
+    data = file_import.template_xlsx(UnitOfWork(demo_engine), sn, "2026Q4", today=T)
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-1] == "version" and sheet.column_dimensions["K"].hidden
+    target = next(i for i, r in enumerate(rows, start=1) if r[0] == "ARB04" and r[2] == "T" and r[4] is not None)
+    period, old = rows[target - 1][1], rows[target - 1][4]
+    # someone corrects the value after the template was downloaded
+    corrected = values.save_values(UnitOfWork(demo_engine), ADMIN, [{"indicator": "ARB04", "period": period,
+                                   "value": old + 0.5, "comment": "rättat", "expected_version": outcomes.OVERWRITE}],
+                                   T)
+    assert corrected.ok, corrected.errors
+    before = dump(demo_engine)
+    prepared, result = run_import(sn, "mall.xlsx", data, demo_engine)
+    assert not prepared.ok
+    message = next(e for e in prepared.errors if e.startswith(f"Rad {target}"))
+    assert f"till {long_format.plain_number(old + 0.5)}" in message
+    assert f"ditt värde: {long_format.plain_number(old)}" in message
+    assert dump(demo_engine) == before
