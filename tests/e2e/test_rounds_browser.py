@@ -22,8 +22,8 @@ def _new_page(browser, server):
     context = browser.new_context(viewport=VIEWPORT, locale="sv-SE")
     context.set_default_timeout(RUN_TIMEOUT_MS)
     page = context.new_page()
-    page.goto(server.base_url)
-    wait_for_app(page)
+    page.goto(server.base_url)  # without a session: the web sign-in form at /logga-in
+    page.wait_for_load_state()
     return context, page
 
 
@@ -101,9 +101,8 @@ def test_round_opened_submitted_approved_and_reminders_delivered(page, browser, 
     assert f"Rapportera {label}: SN" in [m["subject"] for m in sn], first
     assert all(missing_code in m["body"] and "/rapportera" in m["body"] for m in sn)
 
-    page.goto(server.base_url)  # a new session: the page shows the outbox as it is now
+    page.reload()  # still signed in (the session survives a reload): the outbox as it is now
     wait_for_app(page)
-    login(page, *server.login("admin"))
     goto_page(page, "Rapportering")
     expect(main_area(page).get_by_text("E-post", exact=True)).to_be_visible()
     screenshot(page, "20_rapportering")
