@@ -26,7 +26,8 @@ FLASH_KEY = "rapportera_flash"
 actor = ACTOR
 today = date.today()
 st.title("Rapportera")
-st.caption("Skriv värden med decimalkomma, t.ex. 12,5. Alla värden för indikatorn sparas tillsammans – eller inget.")
+st.caption("Skriv värden med decimalkomma, t.ex. 12,5. Alla värden för indikatorn sparas tillsammans – eller inget. "
+           "Saknas ett värde? Lämna värdet tomt och skriv skälet i kommentaren: då räknas det som rapporterat.")
 
 current = rounds.current_round(uow)
 if current is not None:
@@ -119,7 +120,8 @@ with st.container(border=True):
             inputs[cell.key] = {
                 "value": c3.text_input(f"Värde, {cell.label}", value=cell.value_text, key=widget_key(cell, "v"),
                                        placeholder="t.ex. 12,5", label_visibility="collapsed"),
-                "comment": c4.text_input(f"Kommentar, {cell.label}", value=cell.comment, key=widget_key(cell, "c"),
+                "comment": c4.text_input(f"Kommentar, {cell.label}", value=cell.comment or cell.missing_reason,
+                                         key=widget_key(cell, "c"),
                                          label_visibility="collapsed"),
                 "status": c5.selectbox(f"Status, {cell.label}", outcomes.STATUSES, index=outcomes.STATUSES.index(cell.status),
                                        key=widget_key(cell, "s"), label_visibility="collapsed"),

@@ -15,6 +15,7 @@ from indicators.reporting.outcomes import MAX_COMMENT
 from indicators.reporting.value_checks import control_character, period_problem
 from indicators.rules import parsing, periods
 from indicators.rules.periods import Period
+from indicators.rules.results import Ok
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class ValueEntry:
     expected_version: Any = None  # the version read; None for a new value; outcomes.OVERWRITE
     label: str = ""  # how messages name the row: "Rad 7", "ARB04 2025 Kvinnor, Centrum"
     row: Optional[int] = None  # the row in the file it came from
+    missing_reason: Optional[str] = None  # with an empty value: why the value is missing (reported as such)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "ValueEntry":
@@ -57,6 +59,7 @@ class ParsedEntry:
     status: Optional[str]
     expected_version: Any
     count_n: Optional[int] = None  # the count basis n, when one was entered
+    missing_reason: str = ""  # the value is reported missing for this reason (value is None)
 
     @property
     def key(self) -> tuple:
@@ -75,7 +78,7 @@ def _status(text: object) -> Optional[str] | Problem:
 
 # The submitted text fields and how messages name them.
 TEXT_FIELDS = {"indicator": "indikator", "period": "period", "gender": "kön", "area": "område", "value": "värde",
-               "comment": "kommentar", "status": "status"}
+               "comment": "kommentar", "status": "status", "missing_reason": "skäl"}
 
 
 def _label(entry: ValueEntry, index: int) -> str:
@@ -118,9 +121,13 @@ def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: da
         err("område", area.error)
     elif ind is not None and area.value != ctx.total_code and not ind.by_area:
         err("område", f"{ind.code} redovisas inte per område; lämna området tomt")
-    value = parsing.parse_number(entry.value)
+    missing = str(entry.missing_reason or "").strip()
+    blank = entry.value is None or (isinstance(entry.value, str) and not entry.value.strip())
+    value = Ok(None) if missing and blank else parsing.parse_number(entry.value)
     if not value.ok:
         err("värde", value.error)
+    if len(missing) > MAX_COMMENT:
+        err("skäl", f"skälet är för långt (högst {MAX_COMMENT} tecken)")
     status = _status(entry.status)
     if isinstance(status, Problem):
         err("status", status.message)
@@ -131,7 +138,8 @@ def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: da
     if problems:
         return problems
     return ParsedEntry(index, label, ind, period.value, gender.value, ctx.areas[area.value], value.value,
-                   _typed(entry.value, value.value), comment, status, entry.expected_version)
+                   _typed(entry.value, value.value), comment, status, entry.expected_version,
+                   missing_reason=missing if value.value is None else "")
 
 
 def _typed(raw: object, value: float) -> str:

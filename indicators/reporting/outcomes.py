@@ -36,6 +36,7 @@ class RowOutcome:
     status: str
     current_version: Optional[int]  # version when read, None for a new row
     measurement_id: Optional[int] = None
+    missing_reason: str = ""  # the value is reported missing (new_value is None) for this reason
 
 
 @dataclass

@@ -38,6 +38,7 @@ class SheetCell:
     previous_value: Optional[float]
     updated_by: str = ""
     protected: bool = False  # the stored value is withheld when published ("skyddas vid publicering")
+    missing_reason: str = ""  # reported missing for this reason (no value)
 
     @property
     def label(self) -> str:
@@ -156,7 +157,7 @@ def _sheet_item(ind: Indicator, due: Period, areas: list[Area], rows: dict, org_
             is_total=area.is_total, value=row.value if row else None, comment=row.comment if row else "",
             status=row.status if row else "preliminär", version=row.version if row else None,
             previous_value=prev.value if prev else None, updated_by=row.updated_by if row else "",
-            protected=(gender, area.id) in protected,
+            protected=(gender, area.id) in protected, missing_reason=row.missing_reason if row else "",
         ))
     return SheetItem(
         code=ind.code, name=ind.name, unit=ind.unit, decimals=ind.decimals, periodicity=ind.periodicity,
@@ -182,13 +183,21 @@ def sheet_overview(sheet: Sheet) -> pd.DataFrame:
 
 def entries_for_item(item: SheetItem, inputs: dict[str, dict],
                      seen_versions: dict[str, Optional[int]]) -> list[ValueEntry]:
-    """Turn one indicator's form inputs into entries for ``save_values``. Cells left empty
-    that had no value are not sent; ``seen_versions`` are the versions shown in the form."""
+    """Turn one indicator's form inputs into entries for ``save_values``. A cell left empty
+    that had no value is not sent, unless it has a comment: then the value is reported
+    missing with the comment as its reason. ``seen_versions`` are the versions shown."""
     entries = []
     for cell in item.cells:
         given = inputs.get(cell.key, {})
         text = str(given.get("value") or "").strip()
         if not text and cell.value is None:
+            reason = str(given.get("comment") or "").strip()
+            if reason and reason != cell.missing_reason:
+                entries.append(ValueEntry(
+                    indicator=item.code, period=item.period, gender=cell.gender, area=cell.area_code, value="",
+                    missing_reason=reason, comment="", status=given.get("status", cell.status),
+                    expected_version=seen_versions.get(cell.key, cell.version), label=item.cell_label(cell),
+                ))
             continue
         entries.append(ValueEntry(
             indicator=item.code, period=item.period, gender=cell.gender, area=cell.area_code, value=text,

@@ -78,13 +78,14 @@ def classify(p: ParsedEntry, row: Optional[Measurement], previous: Optional[Meas
         return None, [Problem(p.index, p.label, "värde", conflict, CONFLICT)], []
     comment = p.comment if p.comment is not None else (row.comment if row else "")
     status = p.status or (row.status if row else "preliminär")
-    if row is not None and same_value(row.value, p.value) and row.comment == comment and row.status == status:
+    if (row is not None and same_value(row.value, p.value) and row.comment == comment and row.status == status
+            and row.missing_reason == p.missing_reason):
         action = UNCHANGED
     else:
         action = UPDATED if row is not None else CREATED
     outcome = RowOutcome(p.index, p.label, p.indicator.code, p.period.code, p.gender, p.area.code, action,
                          row.value if row else None, p.value, comment, status, row.version if row else None,
-                         row.id if row else None)
+                         row.id if row else None, missing_reason=p.missing_reason)
     if action == UNCHANGED:
         return outcome, [], []
     # A jump is explained only by a comment written with this value, not by the old one.
@@ -97,6 +98,8 @@ def classify(p: ParsedEntry, row: Optional[Measurement], previous: Optional[Meas
 
 
 def _value_rules(p: ParsedEntry, row, previous, comment: str, factor: float) -> tuple[list[Problem], list[Problem]]:
+    if p.value is None:  # reported missing, with its reason: no number to check
+        return [], []
     out_of_range = range_problem(p.indicator, p.value, p.value_text)
     if out_of_range:
         return [Problem(p.index, p.label, "värde", out_of_range)], []

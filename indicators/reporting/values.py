@@ -108,7 +108,8 @@ def _plan_and_write(session, actor: Actor, parsed: list[ParsedEntry], result: Sa
 
 
 _ROW_COLUMNS = (Measurement.id, Measurement.indicator_id, Measurement.period, Measurement.gender, Measurement.area_id,
-                Measurement.value, Measurement.comment, Measurement.status, Measurement.version, Measurement.updated_by)
+                Measurement.value, Measurement.comment, Measurement.status, Measurement.version, Measurement.updated_by,
+                Measurement.missing_reason)
 
 
 def _locked_rows(session, pairs: set[tuple[int, str]]) -> dict[tuple, object]:
@@ -123,7 +124,8 @@ def _locked_rows(session, pairs: set[tuple[int, str]]) -> dict[tuple, object]:
 
 
 def _fields(outcome: RowOutcome) -> dict:
-    return {"value": outcome.new_value, "comment": outcome.comment, "status": outcome.status}
+    return {"value": outcome.new_value, "comment": outcome.comment, "status": outcome.status,
+            "missing_reason": outcome.missing_reason}
 
 
 def _audit(actor: Actor, action: str, measurement_id: int, name: str, old, new, reason: str) -> dict:
@@ -164,6 +166,7 @@ def _update_rows(session, updates: list[dict]) -> None:
         return
     stmt = (update(Measurement).where(Measurement.id == bindparam("_id"))
             .values(value=bindparam("value"), comment=bindparam("comment"), status=bindparam("status"),
+                    missing_reason=bindparam("missing_reason"),
                     version=bindparam("_version"), updated_by=bindparam("_by"), updated_at=bindparam("_at"),
                     source=bindparam("_source")))
     session.connection().execute(stmt, updates)

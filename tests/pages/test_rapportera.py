@@ -33,6 +33,16 @@ def test_rapportera_page_saves_a_missing_value(engine):
     assert stored(engine, item.code, item.period, cell.gender, cell.area_code).value == 12.5
 
 
+def test_rapportera_page_reports_a_value_missing_with_its_reason(engine):
+    at, item = _official_app(engine)
+    cell = item.cells[0]
+    at.text_input(key=f"rap|{item.code}|{item.period}|{cell.key}|c").input("Uppgiften finns inte för perioden")
+    next(b for b in at.button if b.label == "Spara").click().run()
+    assert not at.exception and not at.error
+    row = stored(engine, item.code, item.period, cell.gender, cell.area_code)
+    assert row.value is None and row.missing_reason == "Uppgiften finns inte för perioden"
+
+
 def test_rapportera_page_shows_swedish_error_and_saves_nothing(engine):
     at, item = _official_app(engine)
     cell = item.cells[0]

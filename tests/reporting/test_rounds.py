@@ -117,6 +117,29 @@ def test_submit_approve_lock_and_reopen(demo_engine):
     assert actions[-1].reason == "rättelse från förvaltningen"
 
 
+def test_a_value_reported_missing_with_a_reason_counts_and_the_board_can_submit(demo_engine):
+    uow = UnitOfWork(demo_engine)
+    sn = org_id(demo_engine, "SN")
+    rounds.open_round(uow, ADMIN, PERIOD, today=DEMO_TODAY)
+    [(code, period, gender, area)] = remove_board_values(demo_engine, "SN", 1)
+    cell = {"indicator": code, "period": period, "gender": gender, "area": area}
+    without_reason = values.save_values(uow, official(sn), [{**cell, "value": ""}], today=DEMO_TODAY)
+    assert not without_reason.ok and "värdet saknas" in str(without_reason.errors[0])
+    saved = values.save_values(uow, official(sn), [{**cell, "value": "", "missing_reason": "Enkäten gjordes inte"}],
+                               today=DEMO_TODAY)
+    assert saved.ok, saved.errors
+    with session_scope(demo_engine) as session:
+        row = session.execute(select(Measurement).where(
+            Measurement.period == period, Measurement.gender == gender,
+            Measurement.missing_reason == "Enkäten gjordes inte")).scalars().first()
+    assert row is not None and row.value is None and row.missing_reason == "Enkäten gjordes inte"
+    assert rounds.round_status(uow, PERIOD).board("SN").present == rounds.round_status(uow, PERIOD).board("SN").expected
+    assert rounds.submit(uow, official(sn), PERIOD, "SN").board("SN").state == "submitted"
+    again = values.save_values(uow, official(sn), [{**cell, "value": "", "missing_reason": "Enkäten gjordes inte",
+                                                    "expected_version": row.version}], today=DEMO_TODAY)
+    assert again.ok and again.counts()["oförändrad"] == 1
+
+
 # --- e-mail -----------------------------------------------------------------------------------
 
 def add_official(engine, email: str, org: str) -> None:
