@@ -14,7 +14,8 @@ Rules (one place):
 - Kolada is the authority for official statistics: a value entered by hand for the same
   key is replaced, never silently: the audit trail keeps the old and the new value;
 - a locked period is not changed (the same rule as for hand-entered values): such values
-  are counted as ``locked`` and left out until the period is unlocked;
+  are counted as ``locked`` and left out until the period is unlocked (or, for values a
+  board's approval locked in a reporting round, until the round is re-opened);
 - the value rules every door applies (``kolada_rules``): a batch with rule breaks is
   refused whole with every row named, unless an admin explicitly skips those rows
   (``skip_invalid``; the skipped rows are audited).
@@ -42,6 +43,7 @@ from indicators.sources.kolada import (
     FetchResult, KoladaClient, KoladaError, KoladaValue, compare_ids, fetch_kpis, load_pages,
     municipality_id, parse_pages,
 )
+from indicators.reporting.context import approved_cells
 from indicators.reporting.value_rules import same_value
 from indicators.unit_of_work import UnitOfWork
 
@@ -188,6 +190,7 @@ class _Importer:
         values = self._checked(values, by_kpi, skip_invalid, today)
         own, units = municipality_id(), self._units()
         self.locks = set(self.session.execute(select(PeriodLock.period)).scalars())
+        self.board_locks = approved_cells(self.session, [i for ii in by_kpi.values() for i in ii])
         measurements = self._existing_measurements([i.id for ii in by_kpi.values() for i in ii], total.id)
         comparisons = self._existing_comparisons([i.id for ii in by_kpi.values() for i in ii])
         for item in values:
@@ -276,7 +279,8 @@ class _Importer:
         if row is not None and not changes:
             self.report.unchanged += 1
             return
-        if is_locked(period_from_code(item.period), self.locks):  # the same rule as for hand-entered values
+        if (is_locked(period_from_code(item.period), self.locks)  # the same rules as for hand-entered values:
+                or (indicator.id, item.period) in self.board_locks):  # a locked period or an approved board
             self.report.locked += 1
             return
         if row is None:

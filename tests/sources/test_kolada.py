@@ -312,6 +312,26 @@ def test_locked_period_is_not_changed_by_kolada(engine):
     assert rows[("2022", "T")].value == 3.9 and rows[("2023", "T")].value == 4.0
 
 
+def test_values_a_board_approval_locked_are_not_changed_by_kolada(engine):
+    from datetime import date as day
+
+    from db.models import BoardSubmission, Indicator, ReportingRound
+    import_pages(UnitOfWork(engine), ADMIN, saved_pages())
+    with session_scope(engine, write=True) as session:
+        owner = session.execute(select(Indicator.responsible_org_id).where(Indicator.code == "ARB04")).scalar_one()
+        round_row = ReportingRound(period="2023Q1", due_date=day(2023, 4, 30), opened_by=ADMIN.email)
+        session.add(round_row)
+        session.flush()  # the yearly ARB04 reports 2022 in the round of 2023 kv 1
+        session.add(BoardSubmission(round_id=round_row.id, organisation_id=owner, state="approved"))
+    page = fixture("n03926.json")
+    page["values"][0]["values"][2]["value"] = 3.7  # 2022: approved by the board
+    page["values"][1]["values"][0]["value"] = 4.0  # 2023: open
+    report = import_pages(UnitOfWork(engine), ADMIN, [page])
+    assert (report.changed, report.locked) == (1, 1)
+    rows = measurements(engine, "ARB04")
+    assert rows[("2022", "T")].value == 3.9 and rows[("2023", "T")].value == 4.0
+
+
 def test_unknown_kpi_is_an_error_and_nothing_is_written(engine):
     before = table_dump(engine)
     with pytest.raises(KoladaError, match="okänt KPI-id: N99999"):
