@@ -24,8 +24,8 @@ def publish(uow: UnitOfWork, actor: Actor, snapshot_id: int) -> int:
     """Make this frozen årsuppföljning the public one for its year (replacing an earlier one)."""
     with uow.write() as session:
         require(uow, actor, "publish_followup", entity="publication", entity_id=snapshot_id)
-        _content, _files, sha = snapshot.frozen_material(uow, snapshot_id)  # verifies it exists
-        year = int(_content["year"])
+        frozen = snapshot.verify(uow, snapshot_id)  # exists and unchanged: a tampered one is never published
+        year, sha = int(frozen.year), frozen.sha256
         for current in _active(session, year):
             _withdraw(session, actor, current, f"ersatt av årsuppföljning nr {snapshot_id}")
         row = Publication(year=year, snapshot_id=snapshot_id, published_by=actor.email)

@@ -102,19 +102,10 @@ def _verified(session: Session, snapshot_id: int) -> Snapshot:
     return row
 
 
-def verify(uow: UnitOfWork, snapshot_id: int) -> None:
-    """Refuses (TamperedSnapshotError) when the snapshot or any of its files was changed."""
+def verify(uow: UnitOfWork, snapshot_id: int) -> Snapshot:
+    """The stored snapshot row; refuses (TamperedSnapshotError) when it or any file was changed."""
     with uow.read() as session:
-        _verified(session, snapshot_id)
-
-
-# --- canonical form -------------------------------------------------------------------
-
-
-# --- reading --------------------------------------------------------------------------
-
-
-# --- views of the content that every rendered file shares ------------------------------
+        return _verified(session, snapshot_id)
 
 
 def file_names(year: int, snapshot_date: str) -> dict[str, str]:
@@ -208,13 +199,11 @@ def newest_of_year(uow: UnitOfWork, year: int) -> int:
 
 
 def frozen_material(uow: UnitOfWork, snapshot_id: int) -> tuple[dict, dict[str, bytes], str]:
-    """Content, files and hash of one snapshot: everything a publication is built from."""
+    """Content, files and hash of one snapshot, verified once: everything a publication is built from."""
     with uow.read() as session:
-        row = queries.snapshot(session, snapshot_id)
-        names = queries.snapshot_file_names(session, snapshot_id)
-    if row is None:
-        raise NotFound(f"Årsuppföljning {snapshot_id} finns inte")
-    files = {name: snapshot_file(uow, snapshot_id, name) for name in names}
+        row = _verified(session, snapshot_id)
+        stmt = select(SnapshotFile.filename, SnapshotFile.content).where(SnapshotFile.snapshot_id == snapshot_id)
+        files = {name: bytes(data) for name, data in session.execute(stmt)}
     return json.loads(row.content_json), files, row.sha256
 
 

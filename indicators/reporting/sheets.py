@@ -190,18 +190,16 @@ def entries_for_item(item: SheetItem, inputs: dict[str, dict],
     for cell in item.cells:
         given = inputs.get(cell.key, {})
         text = str(given.get("value") or "").strip()
+        comment = given.get("comment", cell.comment)
+        reason = None
         if not text and cell.value is None:
-            reason = str(given.get("comment") or "").strip()
-            if reason and reason != cell.missing_reason:
-                entries.append(ValueEntry(
-                    indicator=item.code, period=item.period, gender=cell.gender, area=cell.area_code, value="",
-                    missing_reason=reason, comment="", status=given.get("status", cell.status),
-                    expected_version=seen_versions.get(cell.key, cell.version), label=item.cell_label(cell),
-                ))
-            continue
+            reason = str(comment or "").strip()
+            if not reason or reason == cell.missing_reason:
+                continue  # left empty, or the same reason as before: nothing to send
+            comment = ""
         entries.append(ValueEntry(
             indicator=item.code, period=item.period, gender=cell.gender, area=cell.area_code, value=text,
-            comment=given.get("comment", cell.comment), status=given.get("status", cell.status),
+            comment=comment, status=given.get("status", cell.status), missing_reason=reason,
             expected_version=seen_versions.get(cell.key, cell.version), label=item.cell_label(cell),
         ))
     return entries
