@@ -22,8 +22,8 @@ def md_escape(text: object) -> str:
 
 
 def demo_banner(is_demo: bool) -> None:
-    if is_demo:
-        st.warning("**Exempeldata** – värdena är påhittade och visar bara hur uppföljningen fungerar.", icon=":material/science:")
+    if is_demo:  # keyed, so the meeting mode can make it compact
+        st.container(key="exempeldata").warning("**Exempeldata** – värdena är påhittade och visar bara hur uppföljningen fungerar.", icon=":material/science:")
 
 
 def status_legend() -> None:

@@ -22,7 +22,9 @@ from indicators.reporting.assessments import Assessment, latest_by_focus_area
 from indicators.rules.formatting import SUPPRESSED, format_number
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.status import StatusRule, rule_from_settings, status_label, trend
-from indicators.rules.vocabulary import ACTION_STATUS_LABELS, CHANGE_WORDS, STATUSES, label
+from indicators.rules.vocabulary import (
+    ACTION_STATUS_LABELS, STATUSES, TREND_CHANGE_COLOURS, TREND_CHANGE_WORDS, label,
+)
 from indicators.unit_of_work import UnitOfWork
 
 
@@ -31,6 +33,7 @@ class Change:
     """A change read in the indicator's desired direction: '▲ bättre', '▼ sämre', '→ oförändrat'."""
     arrow: str
     word: str
+    colour: str = "gray"  # green for better, red for worse
 
     @property
     def text(self) -> str:
@@ -40,7 +43,8 @@ class Change:
 def change(direction: str, value: Optional[float], earlier: Optional[float], rule: Optional[StatusRule] = None) -> Change:
     """Arrow and word for ``value`` against ``earlier`` (the status rule's trend tolerance
     decides what counts as unchanged; an indicator without direction says ökning/minskning)."""
-    return Change(*CHANGE_WORDS[trend(direction, value, earlier, rule or rule_from_settings())])
+    word = trend(direction, value, earlier, rule or rule_from_settings())
+    return Change(*TREND_CHANGE_WORDS[word], TREND_CHANGE_COLOURS.get(word, "gray"))
 
 
 @dataclass
@@ -58,7 +62,7 @@ class IndicatorBrief:
     before_text: str  # "▲ viss risk (12,3 %, 2025)"
     now_text: str
     value_news: str  # "2 nya värden (2026 kv 1, 2026 kv 2)"; empty when only the status moved
-    sparkline: list[tuple[str, float]] = field(default_factory=list)  # (period label, value), oldest first
+    sparkline: list[tuple[str, float, str]] = field(default_factory=list)  # (period label, value, text), oldest first
     comment: str = ""
     comment_period_label: str = ""
 
@@ -76,6 +80,12 @@ class FocusBrief:
     indicators: list[IndicatorBrief]
     assessment: Optional[Assessment]
     actions: list[str]  # "Läxhjälp … (ny, pågående)"
+
+    @property
+    def status_moves(self) -> list[str]:
+        """'UTB01 ● på väg → ✔ mål nått' for each indicator that changed status."""
+        return [f"{i.code} {status_label(i.status_before)} → {status_label(i.status_now)}"
+                for i in self.indicators if i.status_changed]
 
     @property
     def summary(self) -> str:
@@ -152,7 +162,8 @@ def _indicator(ind: dict, series: pd.DataFrame, start, end, before: str, now: st
         before_text=f"{status_label(before)} ({_value_text(then, ind, with_period=True)})",
         now_text=f"{status_label(now)} ({_value_text(latest, ind, with_period=True)})",
         value_news=news,
-        sparkline=[(period_from_code(p).label, float(v)) for p, v in zip(ordered["period"], ordered["value"])],
+        sparkline=[(period_from_code(p).label, float(v), format_number(float(v), int(ind["decimals"]), ind["unit"]))
+                   for p, v in zip(ordered["period"], ordered["value"])],
         comment=comment, comment_period_label=comment_period,
     )
 
