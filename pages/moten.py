@@ -6,7 +6,7 @@ from indicators.meetings.briefing import shown_statuses
 from indicators.rules.vocabulary import STATUS_ICONS
 from indicators.views.sparkline import sparkline_figure
 from ui import cache
-from ui.components import md_escape
+from ui.components import md_escape, paragraph
 from ui.params import select_param
 from ui.auth import page_actor
 
@@ -75,11 +75,6 @@ def navigation(step: int, areas: list) -> None:
     columns[-2].button("Nästa ▶", on_click=set_step, args=(step + 1,), disabled=step >= len(areas),
                        type="primary", width="stretch")
     columns[-1].button("Avsluta mötesläge", on_click=set_step, args=(None,), width="stretch")
-
-
-def paragraph(text: str) -> str:
-    """User text shown literally, its line breaks kept."""
-    return "  \n".join(md_escape(line) for line in text.splitlines())
 
 
 def coloured(change) -> str:
