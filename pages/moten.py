@@ -3,10 +3,9 @@ made for a projector, with what has changed since the previous meeting and how."
 import streamlit as st
 
 from indicators.meetings.briefing import shown_statuses
-from indicators.rules.vocabulary import STATUS_ICONS
 from indicators.views.sparkline import sparkline_figure
 from ui import cache
-from ui.components import md_escape, paragraph
+from ui.components import md_escape, paragraph, status_badge
 from ui.params import select_param
 from ui.auth import page_actor
 
@@ -110,7 +109,7 @@ def meeting_mode(meeting_id: int, step: int) -> None:
         navigation(step, briefing.focus_areas)
         shown = shown_statuses(area.counts)
         for column, status in zip(st.columns(len(shown)), shown):
-            column.metric(f"{STATUS_ICONS[status]} {status}", area.counts[status])
+            column.metric(status_badge(status), area.counts[status])
         st.markdown(f"**{area.summary}**")
         if area.status_moves:
             st.markdown("Bytt status: " + " · ".join(md_escape(move) for move in area.status_moves))

@@ -19,7 +19,7 @@ def test_meeting_mode_moves_between_focus_areas(viewer_app):
     assert "Exempeldata: sysselsättningen ökar" in text and "version 2" in text  # the newest version
     assert "sedan förra mötet" in text and "sedan utgångsläget" in text and "Status:" in text
     assert any(word in text for word in ("▲ bättre", "▼ sämre", "→ oförändrat"))
-    assert "ARB01" in text and " %" in text  # values with their unit
+    assert "ARB01" in text and "\u00a0%" in text  # values with their unit
     assert len(plotly_charts(at)) >= 1  # a small chart per indicator
     assert "None" not in text and "nan" not in text
     button(at, "Nästa ▶").click().run()
