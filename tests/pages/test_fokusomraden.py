@@ -40,11 +40,12 @@ def test_admin_writes_a_new_version_and_a_stale_edit_is_shown_as_a_conflict(admi
     at = open_page(admin_app, "pages/fokusomraden.py", omrade="skola")
     assert not at.exception
     period = at.query_params["period"]
-    at.text_area(key=f"bedomning_text_skola_{period}").set_value("Ny bedömning från processtödet.")
+    at.text_area(key=f"bedomning_text_skola_{period}").set_value("Ny bedömning.\n<b>fet</b> [länk](http://x)")
     at.button(key="FormSubmitter:bedomning_skola_" + period + "-Spara analys och bedömning").click().run()
     assert not at.exception
     assert "Analys och bedömning sparad som version 2." in [s.value for s in at.success]
-    assert assessments.history(UnitOfWork(demo_engine), "skola", period)[0].text == "Ny bedömning från processtödet."
+    assert assessments.history(UnitOfWork(demo_engine), "skola", period)[0].text == "Ny bedömning.\n<b>fet</b> [länk](http://x)"
+    assert r"Ny bedömning\.  " + "\n" + r"\<b\>fet\</b\> \[länk\]\(http://x\)" in all_text(at)  # shown literally
     # Someone else saves while this page still holds version 2: the next save is a conflict.
     assessments.save_assessment(UnitOfWork(demo_engine), ADMIN, "skola", period, "Någon annans text.",
                                 expected_version=2)
