@@ -68,4 +68,5 @@ def assessment_section(uow: UnitOfWork, actor: Actor, code: str) -> None:
                 st.caption(version.byline)
                 st.markdown(paragraph(version.text))
     if may_write(uow, actor, code):
-        _editor(uow, actor, code, period, versions)
+        with st.expander("Skriv eller ändra analys och bedömning"):  # the charts stay near the top
+            _editor(uow, actor, code, period, versions)
