@@ -73,8 +73,9 @@ class Site:
         for focus in self.c["focus_areas"]:
             rows = [r for r in indicators if r["focus_area"] == focus["code"]]
             actions = [a for a in self.c["actions"] if a["focus_area"] == focus["code"]]
+            assessment = next((a for a in self.c.get("assessments", []) if a["focus_area"] == focus["code"]), None)
             self._page(f"fokusomraden/{focus['code']}.html", "focus.html", focus["name"], depth=1,
-                       focus=focus, indicators=rows, actions=actions)
+                       focus=focus, indicators=rows, actions=actions, assessment=assessment)
         for row in indicators:
             self._page(f"indikatorer/{row['code']}.html", "indicator.html", row["name"], depth=1, ind=row)
         self._page("mal.html", "goals.html", "Mål", program_goals=self._goals(indicators),

@@ -57,6 +57,11 @@ STATUS_COLOURS = {
 IMPROVED, UNCHANGED, WORSENED, NOT_ASSESSABLE = "förbättring", "oförändrat", "försämring", "kan inte bedömas"
 INCREASE, DECREASE = "ökning", "minskning"  # change of an indicator without a target direction
 TREND_ARROWS = {IMPROVED: "↑", UNCHANGED: "→", WORSENED: "↓", NOT_ASSESSABLE: "·"}
+# Meeting mode: a change read in the indicator's desired direction, as arrow + word.
+TREND_CHANGE_WORDS = {IMPROVED: ("▲", "bättre"), WORSENED: ("▼", "sämre"), UNCHANGED: ("→", "oförändrat"),
+                INCREASE: ("▲", "ökning"), DECREASE: ("▼", "minskning"), NOT_ASSESSABLE: ("·", "kan inte bedömas")}
+# ... and its colour on screen (Streamlit's Markdown colour names; the word says it without colour).
+TREND_CHANGE_COLOURS = {IMPROVED: "green", WORSENED: "red"}
 
 # --- people and the audit trail ---------------------------------------------------------
 ROLE_LABELS = {"admin": "Processtöd (admin)", "official": "Tjänsteperson (rapportör)", "viewer": "Arbetsgrupp (läsare)"}

@@ -153,3 +153,11 @@ def test_every_sheet_of_the_snapshot_workbook_is_a_table_without_an_empty_row_un
         assert table.ref.startswith("A1:") and table.ref.endswith(str(sheet.max_row)), sheet.title
     focus = book.worksheets[1]
     assert all(" kv " in str(c.value) or str(c.value).isdigit() for c in list(focus.columns)[4][1:] if c.value)
+
+
+def test_focus_area_pages_show_the_years_analys_och_bedomning(site):
+    page = site["fokusomraden/arbetsmarknad.html"].decode("utf-8")
+    assert "Analys och bedömning" in page and "2025 halvår 2" in page
+    assert "samverkan med arbetsgivare om feriejobb prioriteras" in page  # the newest version
+    assert "exempeldata@" not in page and "skriven av" not in page  # who wrote it is not published
+    assert "Ingen analys och bedömning är skriven" in site["fokusomraden/bostad.html"].decode("utf-8")

@@ -206,3 +206,16 @@ def test_cli_snapshot_prints_the_hash_and_writes_the_files(demo_engine, tmp_path
     json_file = next((tmp_path / "ut").glob("*.json"))
     assert hashlib.sha256(json_file.read_bytes()).hexdigest() == lines[0]
 
+
+
+def test_content_holds_each_focus_areas_assessment_for_the_year(demo_engine):
+    from indicators.annual.content_builder import build_content
+    from indicators.reporting import assessments
+
+    uow = UnitOfWork(demo_engine)
+    content = build_content(uow, YEAR, snapshot_date=date(YEAR + 1, 3, 1))
+    by_area = {a["focus_area"]: a for a in content["assessments"]}
+    assert set(by_area) == {"arbetsmarknad", "skola", "brottslighet"}
+    assert by_area["arbetsmarknad"]["version"] == 2 and by_area["arbetsmarknad"]["period"] == f"{YEAR}H2"
+    assessments.save_assessment(uow, ADMIN, "bostad", str(YEAR + 1), "Ett annat år.", expected_version=0)
+    assert "bostad" not in {a["focus_area"] for a in build_content(uow, YEAR, date(YEAR + 1, 3, 1))["assessments"]}
