@@ -12,12 +12,27 @@ run WeasyPrint shapes (README, "Publicering").
 """
 from __future__ import annotations
 
+from indicators.annual.content_builder import canonical_json, content_hash
 from indicators.annual.presentation import ENV, SITE_DIR, Presenter
 from indicators.rules.formatting import format_kronor
+
+# The PDF is a pure function of the content: the same content is never laid out twice in a process.
+_RENDERED: dict[tuple[str, str], bytes] = {}
+_KEEP = 4
 
 
 def render(content: dict, sha256: str) -> bytes:
     """The tagged PDF of one snapshot's content (``sha256``: the content's hash, printed on it)."""
+    key = (content_hash(canonical_json(content)), sha256)
+    if key not in _RENDERED:
+        while len(_RENDERED) >= _KEEP:
+            _RENDERED.pop(next(iter(_RENDERED)))
+        _RENDERED[key] = render_uncached(content, sha256)
+    return _RENDERED[key]
+
+
+def render_uncached(content: dict, sha256: str) -> bytes:
+    """Lay the document out and write it (what ``render`` remembers)."""
     from weasyprint import CSS, HTML  # imported here: only freezing a year needs it
 
     class PrintHTML(HTML):
