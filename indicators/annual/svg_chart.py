@@ -64,8 +64,8 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Se
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#e0e0e0" class="grid"/>'
                      f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">'
                      f'{escape(format_number(tick, max(decimals, 0)))}</text>')
-    for i in _label_positions(len(labels), 5 if compact else 8):
-        parts.append(f'<text x="{x(i):.1f}" y="{height - 14}" text-anchor="middle">{escape(labels[i])}</text>')
+    for i, text in (_year_labels(labels, 5) if compact else _period_labels(labels, 8)):
+        parts.append(f'<text x="{x(i):.1f}" y="{height - 14}" text-anchor="middle">{escape(text)}</text>')
     if target:
         colour, dash = TARGET_STYLE
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(target[1]):.1f}" y2="{y(target[1]):.1f}" '
@@ -85,9 +85,19 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Se
     return "".join(parts)
 
 
-def _label_positions(count: int, most: int) -> range:
+def _period_labels(labels: Sequence[str], most: int) -> list[tuple[int, str]]:
     """Every step-th period from the first, ``most`` labels at the most (they never overlap)."""
-    return range(0, count, max(1, -(-count // most)))
+    return [(i, labels[i]) for i in range(0, len(labels), max(1, -(-len(labels) // most)))]
+
+
+def _year_labels(labels: Sequence[str], most: int) -> list[tuple[int, str]]:
+    """The year alone, at its first period ("2018" over "2018 kv 1"): short labels, since
+    WeasyPrint shapes SVG text letter by letter."""
+    firsts: dict[str, int] = {}
+    for i, text in enumerate(labels):
+        firsts.setdefault(text[:4], i)
+    years = list(firsts.items())
+    return [(i, year) for year, i in years[::max(1, -(-len(years) // most))]]
 
 
 def _legend(names: Sequence[str], with_target: bool) -> str:
