@@ -12,7 +12,7 @@ from indicators.reporting import outcomes
 from indicators.reporting import sheets
 from indicators.reporting import values
 from indicators.reporting import rounds
-from indicators.files.long_format import plain_number
+from indicators.rules.formatting import shown_number
 from ui.components import attempt, md_escape
 from ui.auth import page_actor
 from indicators.unit_of_work import UnitOfWork
@@ -90,7 +90,7 @@ def reload_item() -> None:
     """Forget what was read and typed for this indicator, so the stored values show again."""
     st.session_state.pop(seen_key, None)
     for cell in item.cells:
-        for part in ("v", "c", "s"):
+        for part in ("v", "n", "c", "s"):
             st.session_state.pop(widget_key(cell, part), None)
 
 
@@ -107,19 +107,25 @@ with st.container(border=True):
     if item.locked:
         st.warning("Perioden är låst. " + ("Ange ett skäl för att ändra." if actor.is_admin else "Kontakta processtödet för ändringar."))
     with st.form(f"rapportera_form|{item.code}|{item.period}"):
-        head = st.columns([3, 2, 2, 4, 2])
-        for column, title in zip(head, ("Kön, område", "Föregående", "Värde", "Kommentar", "Status")):
+        widths = [3, 2, 2, 2, 4, 2]
+        head = st.columns(widths)
+        for column, title in zip(head, ("Kön, område", "Föregående", "Värde", "Antal i underlaget", "Kommentar",
+                                        "Status")):
             column.caption(title)
         inputs = {}
         for cell in item.cells:
-            c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 4, 2])
+            c1, c2, c3, c_n, c4, c5 = st.columns(widths)
             c1.text(cell.label)
             if cell.protected:  # the official sees the real value; outside the organisation it is withheld
                 c1.caption("🔒 skyddas vid publicering")
-            c2.text(plain_number(cell.previous_value) if cell.previous_value is not None else "–")
+            c2.text(shown_number(cell.previous_value) if cell.previous_value is not None else "–")
             inputs[cell.key] = {
                 "value": c3.text_input(f"Värde, {cell.label}", value=cell.value_text, key=widget_key(cell, "v"),
                                        placeholder="t.ex. 12,5", label_visibility="collapsed"),
+                "count": c_n.text_input(f"Antal i underlaget, {cell.label}", value=cell.count_text,
+                                        key=widget_key(cell, "n"), placeholder="n", label_visibility="collapsed",
+                                        help="Antal personer (eller motsvarande) som värdet bygger på. Små antal "
+                                             "skyddas vid publicering."),
                 "comment": c4.text_input(f"Kommentar, {cell.label}", value=cell.comment or cell.missing_reason,
                                          key=widget_key(cell, "c"),
                                          label_visibility="collapsed"),
@@ -148,7 +154,7 @@ if submitted:
             st.session_state[FLASH_KEY] = {
                 "message": f"Sparat för {item.code} {item.period_label}: {counts[outcomes.CREATED]} nya, "
                            f"{counts[outcomes.UPDATED]} ändrade, {counts[outcomes.UNCHANGED]} oförändrade.",
-                "rows": [{"Kön, område": o.label, "Värde": plain_number(o.new_value), "Status": o.status, "Åtgärd": o.action}
+                "rows": [{"Kön, område": o.label, "Värde": shown_number(o.new_value), "Status": o.status, "Åtgärd": o.action}
                          for o in result.outcomes if o.action != outcomes.UNCHANGED],
                 "warnings": [str(w) for w in result.warnings],
             }

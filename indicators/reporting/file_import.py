@@ -1,5 +1,5 @@
 """File import of values in the long format ``indikator;period;kön;område;värde;kommentar``
-(XLSX or CSV), and the pre-filled XLSX template.
+(XLSX or CSV) with the optional count basis ``antal``, and the pre-filled XLSX template.
 
 Import is an explicit overwrite with audit, all-or-nothing: the preview validates every
 row (dry run of ``values.save_values``) and remembers the versions it saw; applying
@@ -23,7 +23,8 @@ from indicators.reporting import outcomes
 from indicators.reporting.entries import ValueEntry
 from indicators.reporting import sheets
 from indicators.reporting import values
-from indicators.files.long_format import LONG_COLUMNS, plain_number
+from indicators.files.long_format import COUNT_COLUMN, FILE_COLUMNS, LONG_COLUMNS
+from indicators.rules.formatting import shown_number
 from indicators.access.permissions import Actor
 from indicators.files import workbook_reader
 from indicators.files.safety import neutralise, restore
@@ -34,7 +35,9 @@ MAX_BYTES = workbook_reader.MAX_UPLOAD_BYTES
 TEMPLATE_SHEET = "Värden"
 MAX_ROWS = workbook_reader.MAX_ROWS
 REQUIRED = ("indikator", "period", "värde")
-ALIASES = {"kon": "kön", "omrade": "område", "varde": "värde", "indikatorkod": "indikator"}
+ALIASES = {"kon": "kön", "omrade": "område", "varde": "värde", "indikatorkod": "indikator", "n": COUNT_COLUMN,
+           "antal i underlaget": COUNT_COLUMN}
+IMPORT_COLUMNS = LONG_COLUMNS + [COUNT_COLUMN]
 # Help columns in the template; accepted and ignored on import.
 INFO_COLUMNS = ("namn", "enhet", "föregående värde", "giltigt intervall")
 # The template records the version of each value it was made from: importing it after the
@@ -106,7 +109,7 @@ def _columns(header: list[object]) -> tuple[dict[int, str], bool]:
     names = [ALIASES.get(str(h or "").strip().lower(), str(h or "").strip().lower()) for h in header]
     while names and names[-1] == "":
         names.pop()
-    unknown = [n for n in names if n not in LONG_COLUMNS and n not in INFO_COLUMNS and n != VERSION_COLUMN]
+    unknown = [n for n in names if n not in IMPORT_COLUMNS and n not in INFO_COLUMNS and n != VERSION_COLUMN]
     if unknown:
         shown = ", ".join(f"'{n}'" if n else "(tom rubrik)" for n in unknown)
         raise _FileError(f"Okända kolumner: {shown}. Rubrikraden ska vara {expected}.")
@@ -116,7 +119,7 @@ def _columns(header: list[object]) -> tuple[dict[int, str], bool]:
     missing = [n for n in REQUIRED if n not in names]
     if missing:
         raise _FileError(f"Kolumner saknas: {', '.join(missing)}. Rubrikraden ska vara {expected}.")
-    columns = {i: n for i, n in enumerate(names) if n in LONG_COLUMNS or n == VERSION_COLUMN}
+    columns = {i: n for i, n in enumerate(names) if n in IMPORT_COLUMNS or n == VERSION_COLUMN}
     return columns, "kommentar" in names
 
 
@@ -219,12 +222,13 @@ class ImportPreview:
             rows.append({
                 "Rad": entry.row, "Indikator": entry.indicator, "Period": entry.period,
                 "Kön": entry.gender, "Område": entry.area, "Värde i filen": entry.value,
-                "Nuvarande värde": plain_number(outcome.old_value) if outcome and outcome.old_value is not None else "",
+                "Antal i filen": "" if entry.count_n is None else entry.count_n,
+                "Nuvarande värde": shown_number(outcome.old_value) if outcome and outcome.old_value is not None else "",
                 "Kommentar": entry.comment or "", "Åtgärd": "fel" if failed else (outcome.action if outcome else ""),
                 "Meddelande": "; ".join(problems.get(index, [])),
             })
         return pd.DataFrame(rows, columns=["Rad", "Indikator", "Period", "Kön", "Område", "Värde i filen",
-                                           "Nuvarande värde", "Kommentar", "Åtgärd", "Meddelande"])
+                                           "Antal i filen", "Nuvarande värde", "Kommentar", "Åtgärd", "Meddelande"])
 
 
 def _text(value: object) -> str:
@@ -255,6 +259,8 @@ def _entries(read: ReadResult) -> list[ValueEntry]:
             value=value.strip() if isinstance(value, str) else value,
             comment=_text(cells.get("kommentar")) if read.has_comment_column else None,
             expected_version=_expected_version(cells), label=f"Rad {row.row}", row=row.row,
+            # no antal column: n is not given (a changed value loses its old n); an empty cell: no n
+            count_n=_text(cells[COUNT_COLUMN]) if COUNT_COLUMN in cells else None,
         ))
     return entries
 
@@ -293,7 +299,7 @@ def import_file(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, *, dr
 
 # --- template -----------------------------------------------------------------------
 
-TEMPLATE_COLUMNS = LONG_COLUMNS + ["namn", "enhet", "föregående värde", "giltigt intervall", VERSION_COLUMN]
+TEMPLATE_COLUMNS = FILE_COLUMNS + ["namn", "enhet", "föregående värde", "giltigt intervall", VERSION_COLUMN]
 
 
 def template_xlsx(uow: UnitOfWork, actor: Actor, period: str, today: Optional[date] = None) -> bytes:
@@ -306,13 +312,14 @@ def template_xlsx(uow: UnitOfWork, actor: Actor, period: str, today: Optional[da
     for item in sheet.items:
         for cell in item.cells:
             ws.append([neutralise(v) for v in (
-                item.code, item.period, cell.gender, cell.area_name, cell.value, cell.comment, item.name, item.unit,
-                plain_number(cell.previous_value) if cell.previous_value is not None else "", item.range_text,
+                item.code, item.period, cell.gender, cell.area_name, cell.value, cell.count_n, cell.comment, item.name,
+                item.unit,
+                shown_number(cell.previous_value) if cell.previous_value is not None else "", item.range_text,
                 cell.version,
             )])
-    for letter, width in zip("ABCDEFGHIJ", (11, 9, 6, 18, 10, 40, 50, 12, 16, 16)):
+    for letter, width in zip("ABCDEFGHIJK", (11, 9, 6, 18, 10, 8, 40, 50, 12, 16, 16)):
         ws.column_dimensions[letter].width = width
-    ws.column_dimensions["K"].hidden = True  # the versions: not for editing
+    ws.column_dimensions["L"].hidden = True  # the versions: not for editing
     ws.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

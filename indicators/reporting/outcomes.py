@@ -37,6 +37,7 @@ class RowOutcome:
     current_version: Optional[int]  # version when read, None for a new row
     measurement_id: Optional[int] = None
     missing_reason: str = ""  # the value is reported missing (new_value is None) for this reason
+    count_n: Optional[int] = None  # the count basis n stored with the value
 
 
 @dataclass

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Optional
 
 from db.models import Indicator
-from indicators.files.long_format import plain_number
+from indicators.rules.formatting import shown_number
 from indicators.rules import periods
 from indicators.rules.periods import Period
 
@@ -28,7 +28,7 @@ def period_problem(ind: Indicator, period: Period, first_year: int, last_year: i
 def range_text(low: Optional[float], high: Optional[float]) -> str:
     if low is None and high is None:
         return ""
-    return f"{plain_number(low) if low is not None else '−∞'}–{plain_number(high) if high is not None else '∞'}"
+    return f"{shown_number(low) if low is not None else '−∞'}–{shown_number(high) if high is not None else '∞'}"
 
 
 def range_problem(ind: Indicator, value: float, value_text: str) -> Optional[str]:

@@ -16,7 +16,7 @@ from typing import Optional
 
 from db.models import Indicator
 from errors import Problem
-from indicators.files.long_format import plain_number
+from indicators.rules.formatting import shown_number
 from indicators.reporting.value_checks import period_problem, range_problem
 from indicators.rules.periods import period_from_code
 from indicators.rules.vocabulary import GENDER_LABELS
@@ -44,7 +44,7 @@ def _rule_breaks(item: KoladaValue, indicator: Indicator, years: ProgramYears, t
     wrong = period_problem(indicator, period_from_code(item.period), _first_year(indicator, years), years.last, today)
     found = [("period", f"{indicator.code}: {wrong}")] if wrong else []
     if item.value is not None:
-        out_of_range = range_problem(indicator, item.value, plain_number(item.value))
+        out_of_range = range_problem(indicator, item.value, shown_number(item.value))
         if out_of_range:
             found.append(("värde", f"{indicator.code}: {out_of_range}"))
     return found
@@ -62,8 +62,8 @@ def check_values(values: list[KoladaValue], by_kpi: dict[str, list[Indicator]], 
             _, first = seen[key]
             if (first.value, first.status) != (item.value, item.status):
                 problems.append(Problem(index, name, "värde", f"samma KPI, kommun, år och kön som {label(first)} "
-                                        f"men ett annat värde ({plain_number(first.value) or 'saknas'} och "
-                                        f"{plain_number(item.value) or 'saknas'})"))
+                                        f"men ett annat värde ({shown_number(first.value) or 'saknas'} och "
+                                        f"{shown_number(item.value) or 'saknas'})"))
             continue
         seen[key] = (index, item)
         for indicator in by_kpi.get(item.kpi, []):
