@@ -68,3 +68,24 @@ def test_every_file_of_the_hostile_corpus_gives_a_swedish_answer_without_traceba
         else:
             assert not at.error, name
             assert f"bladet ”{want['sheet']}”" in "\n".join(c.value for c in at.caption), name
+
+
+def test_importera_page_reads_the_antal_column(demo_engine):
+    from indicators.access.users import create_user
+    from tests.utils.apptest import logged_in_app
+
+    create_user(UnitOfWork(demo_engine), ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord")
+    at = logged_in_app("admin")
+    at.run()
+    at.switch_page("pages/importera.py").run()
+    header = "indikator;period;kön;område;värde;antal;kommentar"
+    wrong = csv_file("ARB05;2026Q4;T;;25,5;många;", header=header)
+    at.file_uploader(key="importera_fil").set_value(("fel.csv", wrong, "text/csv")).run()
+    assert not at.exception
+    assert any("Rad 2, antal: 'många' är inget antal" in t.value for t in at.text)
+    assert at.button(key="importera_apply").disabled
+    at.file_uploader(key="importera_fil").set_value(("v.csv", csv_file("ARB05;2026Q4;T;;25,5;31;", header=header),
+                                                     "text/csv")).run()
+    at.button(key="importera_apply").click().run()
+    assert not at.exception and any("Importerat: 1 nya" in s.value for s in at.success)
+    assert stored(demo_engine, "ARB05", "2026Q4").count_n == 31

@@ -64,3 +64,35 @@ def test_rapportera_marks_values_protected_at_publication(admin_app):
     text = all_text(at)
     assert "🔒 skyddas vid publicering" in text and "visas för dig men inte för andra" in text
     assert at.text_input(key="rap|UTB06|2025H2|M|A08|v").value != ""
+
+
+def test_rapportera_page_takes_the_count_basis_the_indicator_requires(engine):
+    """"Antal i underlaget" next to each value: a breakdown value without it is refused when the
+    indicator asks for it (Swedish message naming the cell and the field), and saved with it."""
+    from dataclasses import replace
+
+    from indicators.catalogue import indicators as catalogue_indicators
+    from tests.utils.records import ids
+    from db.models import Indicator
+
+    at, _ = _official_app(engine)
+    items = sheets.reporting_sheet(UnitOfWork(engine), official(org_id(engine, "SN")), "2025Q3", today=date.today()).items
+    item = next(it for it in items if any(c.gender == "K" for c in it.cells))
+    data, version = catalogue_indicators.indicator_data(UnitOfWork(engine), ids(engine, Indicator, item.code))
+    catalogue_indicators.update_indicator(UnitOfWork(engine), ADMIN, ids(engine, Indicator, item.code),
+                                          replace(data, breakdown_needs_count=True), expected_version=version)
+    at.selectbox(key="rapportera_indicator").set_value(item.code).run()
+    women = next(c for c in item.cells if c.gender == "K")
+    key = f"rap|{item.code}|{item.period}|{women.key}"
+    at.text_input(key=f"{key}|v").input("12,5")
+    next(b for b in at.button if b.label == "Spara").click().run()
+    assert not at.exception
+    assert any(f"{item.code} {item.period} Kvinnor, {women.area_name}, antal: {item.code} kräver antal i underlaget"
+               in t.value for t in at.text)
+    assert dump(engine) == []
+    at.text_input(key=f"{key}|n").input("42")
+    next(b for b in at.button if b.label == "Spara").click().run()
+    assert not at.exception and not at.error
+    saved = stored(engine, item.code, item.period, "K", women.area_code)
+    assert (saved.value, saved.count_n) == (12.5, 42)
+    assert at.text_input(key=f"{key}|n").value == "42"  # shown again after saving
