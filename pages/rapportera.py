@@ -1,6 +1,7 @@
 """Rapportera: the official enters this period's values, one indicator at a time.
 All rules (parsing, ranges, plausibility, locks, permissions, versions) live in
 indicators.reporting.values; this page only collects the input and shows the answer."""
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -142,31 +143,65 @@ with st.container(border=True):
                    "för litet, eller värdet skulle avslöja ett sådant värde. På sidor, i exporter och i "
                    "årsuppföljningen står de som –.")
 
+PENDING_KEY = f"rapportera_pending|{item.code}|{item.period}"
+
+
+def save(entries, chosen: bool = False) -> None:
+    """Save; on success flash the summary and show the stored values again. A plausibility
+    question ("Menade du 36,9 %?") is kept so the user can answer it below."""
+    result = values.save_values(uow, actor, entries, today=today, lock_reason=reason)
+    if result.ok:
+        counts = result.counts()
+        st.session_state.pop(PENDING_KEY, None)
+        if chosen:
+            reload_item()  # the form shows what was chosen, not what was typed
+        st.session_state.pop(seen_key, None)
+        st.session_state[FLASH_KEY] = {
+            "message": f"Sparat för {item.code} {item.period_label}: {counts[outcomes.CREATED]} nya, "
+                       f"{counts[outcomes.UPDATED]} ändrade, {counts[outcomes.UNCHANGED]} oförändrade.",
+            "rows": [{"Kön, område": o.label, "Värde": shown_number(o.new_value), "Antal i underlaget":
+                      "" if o.count_n is None else str(o.count_n), "Status": o.status, "Åtgärd": o.action}
+                     for o in result.outcomes if o.action != outcomes.UNCHANGED],
+            "warnings": [str(w) for w in result.warnings],
+        }
+        st.rerun()
+    st.session_state[PENDING_KEY] = (entries, result.questions) if result.questions else None
+    st.error("Inget sparades. Rätta felen nedan och spara igen.")
+    for problem in result.errors:
+        st.text(str(problem))
+    if any(p.kind == outcomes.JUMP for p in result.errors):
+        st.warning("Ett värde skiljer sig mycket från föregående period: skriv en kommentar som förklarar förändringen.")
+    if any(p.kind == outcomes.CONFLICT for p in result.errors):
+        st.warning("Någon annan har ändrat värden sedan du läste dem. Läs in de aktuella värdena och försök igen.")
+        st.button("Läs in aktuella värden", on_click=reload_item, key="rapportera_reload")
+
+
 if submitted:
+    st.session_state.pop(PENDING_KEY, None)
     entries = sheets.entries_for_item(item, inputs, st.session_state[seen_key])
     if not entries:
         st.info("Inga värden att spara.")
     else:
-        result = values.save_values(uow, actor, entries, today=today, lock_reason=reason)
-        if result.ok:
-            counts = result.counts()
-            st.session_state.pop(seen_key, None)
-            st.session_state[FLASH_KEY] = {
-                "message": f"Sparat för {item.code} {item.period_label}: {counts[outcomes.CREATED]} nya, "
-                           f"{counts[outcomes.UPDATED]} ändrade, {counts[outcomes.UNCHANGED]} oförändrade.",
-                "rows": [{"Kön, område": o.label, "Värde": shown_number(o.new_value), "Status": o.status, "Åtgärd": o.action}
-                         for o in result.outcomes if o.action != outcomes.UNCHANGED],
-                "warnings": [str(w) for w in result.warnings],
-            }
-            st.rerun()
-        st.error("Inget sparades. Rätta felen nedan och spara igen.")
-        for problem in result.errors:
-            st.text(str(problem))
-        if any(p.kind == outcomes.JUMP for p in result.errors):
-            st.warning("Ett värde skiljer sig mycket från föregående period: skriv en kommentar som förklarar förändringen.")
-        if any(p.kind == outcomes.CONFLICT for p in result.errors):
-            st.warning("Någon annan har ändrat värden sedan du läste dem. Läs in de aktuella värdena och försök igen.")
-            st.button("Läs in aktuella värden", on_click=reload_item, key="rapportera_reload")
+        save(entries)
+
+if pending := st.session_state.get(PENDING_KEY):
+    entries, questions = pending
+    with st.container(border=True):
+        st.markdown("**Menade du …?** Värdet ser ut att vara skrivet i fel enhet. Välj vilket värde som ska sparas "
+                    "– en kommentar räcker inte.")
+        answers = {}
+        for index, meant in questions.items():
+            typed = str(entries[index].value).strip()
+            options = [f"Spara {shown_number(meant)} %", f"Spara {typed} %"]
+            answer = st.radio(entries[index].label, options, index=None, horizontal=True,
+                              key=f"rapportera_slip|{item.code}|{item.period}|{index}")
+            answers[index] = None if answer is None else options.index(answer)
+        if st.button("Spara med valen", type="primary", disabled=None in answers.values(), key="rapportera_slip_save"):
+            chosen = list(entries)
+            for index, meant in questions.items():
+                chosen[index] = (replace(entries[index], value=shown_number(meant)) if answers[index] == 0
+                                 else replace(entries[index], confirmed=True))
+            save(chosen, chosen=True)
 
 with st.expander("Ändringshistorik"):
     events = history.history(uow, item.code)

@@ -37,6 +37,8 @@ class ValueEntry:
     # without the antal column): an unchanged value keeps its stored n, a changed value
     # loses it, since the old n belonged to the old value. "" (an empty field): no n.
     count_n: object = None
+    # The user chose this value over the plausibility question ("Menade du 36,9 %?"): explicit only.
+    confirmed: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "ValueEntry":
@@ -64,6 +66,7 @@ class ParsedEntry:
     expected_version: Any
     count_n: Optional[int] = None  # the count basis n, when one was entered
     count_given: bool = False  # the entry said what n is (possibly empty); see ValueEntry.count_n
+    confirmed: bool = False  # see ValueEntry.confirmed
     missing_reason: str = ""  # the value is reported missing for this reason (value is None)
 
     @property
@@ -147,7 +150,7 @@ def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: da
         return problems
     return ParsedEntry(index, label, ind, period.value, gender.value, ctx.areas[area.value], value.value,
                    _typed(entry.value, value.value), comment, status, entry.expected_version,
-                   count_n=count.value, count_given=entry.count_n is not None,
+                   count_n=count.value, count_given=entry.count_n is not None, confirmed=bool(entry.confirmed),
                    missing_reason=missing if value.value is None else "")
 
 

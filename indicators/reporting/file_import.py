@@ -13,7 +13,7 @@ import csv
 import io
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Optional
+from typing import Iterable, Optional
 
 import pandas as pd
 from openpyxl import Workbook
@@ -194,6 +194,7 @@ class ImportPreview:
     entries: list[dict]
     read: ReadResult
     check: outcomes.SaveResult
+    confirmed_rows: list[int] = field(default_factory=list)  # rows confirmed after the plausibility question
 
     @property
     def errors(self) -> list[str]:
@@ -202,6 +203,11 @@ class ImportPreview:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def slip_rows(self) -> list[int]:
+        """File rows refused with the plausibility question ("Menade du 36,9 %?")."""
+        return sorted(self.entries[e.index].row for e in self.check.errors if e.kind == outcomes.SLIP)
 
     @property
     def only_lock_reason_missing(self) -> bool:
@@ -266,16 +272,19 @@ def _entries(read: ReadResult) -> list[ValueEntry]:
 
 
 def preview(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, today: Optional[date] = None,
-            lock_reason: Optional[str] = None) -> ImportPreview:
-    """Read and validate the whole file without writing; remember the versions seen now."""
+            lock_reason: Optional[str] = None, confirm_rows: Iterable[int] = ()) -> ImportPreview:
+    """Read and validate the whole file without writing; remember the versions seen now.
+    ``confirm_rows``: file rows whose values the user explicitly confirmed as they stand
+    after the plausibility question (never implied by a comment)."""
     read = read_file(filename, data)
-    entries = _entries(read)
+    confirmed = set(confirm_rows)
+    entries = [replace(e, confirmed=True) if e.row in confirmed else e for e in _entries(read)]
     if not entries:  # file-level errors; row errors (formulas) still get the other rows checked
         return ImportPreview(filename, entries, read, outcomes.SaveResult())
     check = values.save_values(uow, actor, entries, today, lock_reason, dry_run=True, permission="import_values")
     for outcome in check.outcomes:
         entries[outcome.index] = replace(entries[outcome.index], expected_version=outcome.current_version)
-    return ImportPreview(filename, entries, read, check)
+    return ImportPreview(filename, entries, read, check, sorted(e.row for e in entries if e.confirmed))
 
 
 def apply(uow: UnitOfWork, actor: Actor, prepared: ImportPreview, today: Optional[date] = None,
@@ -288,10 +297,10 @@ def apply(uow: UnitOfWork, actor: Actor, prepared: ImportPreview, today: Optiona
 
 
 def import_file(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, *, dry_run: bool = False,
-                today: Optional[date] = None, lock_reason: Optional[str] = None) -> tuple[ImportPreview,
-                outcomes.SaveResult]:
+                today: Optional[date] = None, lock_reason: Optional[str] = None,
+                confirm_rows: Iterable[int] = ()) -> tuple[ImportPreview, outcomes.SaveResult]:
     """Preview, then apply unless ``dry_run`` or the preview found errors (for the CLI)."""
-    prepared = preview(uow, actor, filename, data, today, lock_reason)
+    prepared = preview(uow, actor, filename, data, today, lock_reason, confirm_rows)
     if dry_run or not prepared.ok:
         return prepared, prepared.check
     return prepared, apply(uow, actor, prepared, today, lock_reason)

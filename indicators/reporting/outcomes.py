@@ -14,6 +14,7 @@ OVERWRITE = "current"  # expected_version for an explicit overwrite (import prev
 CREATED, UPDATED, UNCHANGED = "ny", "ändrad", "oförändrad"
 # Kinds of problems, so a page can offer the right way out (a lock reason, a reload …).
 ERROR, CONFLICT, JUMP, LOCKED, DENIED = "fel", "konflikt", "språng", "låst", "behörighet"
+SLIP = "rimlighet"  # "Menade du 36,9 %?": answered by an explicit choice, never by a comment
 MAX_COMMENT = 2000
 
 
@@ -45,6 +46,8 @@ class SaveResult(CollectedErrors[Problem]):
     outcomes: list[RowOutcome] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     written: bool = False
+    # "Menade du …?": entry index -> the value probably meant (the entry's own value is the other choice)
+    questions: dict[int, float] = field(default_factory=dict)
 
     def _with(self, action: str) -> list[RowOutcome]:
         return [o for o in self.outcomes if o.action == action]

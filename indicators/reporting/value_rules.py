@@ -13,9 +13,9 @@ from indicators.rules.formatting import shown_number
 from indicators.reporting.context import ReportingContext, valid_in
 from indicators.reporting.entries import ParsedEntry
 from indicators.reporting.outcomes import (
-    CONFLICT, CREATED, DENIED, JUMP, LOCKED, OVERWRITE, UNCHANGED, UPDATED, RowOutcome,
+    CONFLICT, CREATED, DENIED, JUMP, LOCKED, OVERWRITE, SLIP, UNCHANGED, UPDATED, RowOutcome,
 )
-from indicators.reporting.value_checks import range_problem
+from indicators.reporting.value_checks import percent_slip, range_problem, slip_message
 from indicators.rules import periods
 from indicators.unit_of_work import UnitOfWork
 
@@ -124,14 +124,26 @@ def _value_rules(p: ParsedEntry, row, previous, comment: str, factor: float,
                    "så att små tal kan skyddas vid publicering")
         return [Problem(p.index, p.label, "antal", message)], []
     prev = previous.value if previous else None
+    suggested = slip(p, previous) if value_changes else None
+    if suggested is not None:
+        message = slip_message(p.value, p.value_text, suggested, prev, p.period.previous().code)
+        return [Problem(p.index, p.label, "värde", message, SLIP)], []
     if not value_changes or not is_jump(prev, p.value, factor):
         return [], []
     factor_text = shown_number(factor)
-    message = (f"'{p.value_text}' skiljer sig mer än {factor_text} gånger från föregående period "
-               f"{p.period.previous().code} ({shown_number(prev)})")
+    message = (f"'{p.value_text}' är mer än {factor_text} gånger större eller mindre än värdet för föregående "
+               f"period {p.period.previous().code} ({shown_number(prev)}) (språngregeln: gränsen är "
+               f"{factor_text} gånger)")
     if comment:
         return [], [Problem(p.index, p.label, "värde", message + "; kommentaren förklarar förändringen", JUMP)]
     return [Problem(p.index, p.label, "kommentar", message + "; skriv en kommentar som förklarar förändringen", JUMP)], []
+
+
+def slip(p: ParsedEntry, previous: Optional[Measurement]) -> Optional[float]:
+    """The plausibility question's other choice, unless the user already chose this value."""
+    if p.confirmed or previous is None:
+        return None
+    return percent_slip(p.indicator, p.value, previous.value)
 
 
 def is_locked(p: ParsedEntry, ctx: ReportingContext) -> bool:

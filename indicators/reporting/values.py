@@ -20,8 +20,8 @@ from indicators.access.permissions import Actor
 from indicators.files.long_format import plain_number
 from indicators.reporting.context import load_context
 from indicators.reporting.entries import ParsedEntry, ValueEntry, as_entries, parse_entries
-from indicators.reporting.outcomes import CONFLICT, DENIED, UNCHANGED, RowOutcome, SaveResult
-from indicators.reporting.value_rules import check_permissions, classify, is_locked, same_value
+from indicators.reporting.outcomes import CONFLICT, DENIED, SLIP, UNCHANGED, RowOutcome, SaveResult
+from indicators.reporting.value_rules import check_permissions, classify, is_locked, same_value, slip
 from indicators.unit_of_work import UnitOfWork
 
 
@@ -82,6 +82,8 @@ def _plan_and_write(session, actor: Actor, parsed: list[ParsedEntry], result: Sa
     for p in parsed:
         prev_key = (p.indicator.id, p.period.previous().code, p.gender, p.area.id)
         outcome, errors, warnings = classify(p, rows.get(p.key), rows.get(prev_key), actor, ctx, lock_reason, factor)
+        if any(e.kind == SLIP for e in errors):
+            result.questions[p.index] = slip(p, rows.get(prev_key))
         result.errors += errors
         result.warnings += warnings
         if outcome:
