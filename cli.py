@@ -234,6 +234,8 @@ def cmd_kolada(args) -> int:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
     print(report.summary())
+    for warning in report.warnings:
+        print(f"Varning: {warning}", file=sys.stderr)
     return 0
 
 
