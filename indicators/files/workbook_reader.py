@@ -13,7 +13,9 @@ Limits, checked in this order (the README lists them):
 
 Excel as used: the sheet read is the template's named sheet when present, else the active
 sheet if visible, else the first visible one (``SheetRead.sheet`` says which); a cell's
-number format decides (a percent-formatted 0,369 is 36,9, as the cell shows); a formula
+number format decides (a percent-formatted 0,369 is read as 36,9, as the cell shows, and
+``SheetRead.percent`` lists such cells: the value import accepts them only for percent
+indicators and refuses them for any other unit, rather than guess); a formula
 without a cached value (plain, array or data table) is reported, never read as empty;
 date cells are reported so the caller can refuse them where a number belongs.
 """

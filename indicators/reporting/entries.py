@@ -12,7 +12,7 @@ from errors import Problem
 from indicators.rules.formatting import shown_number
 from indicators.reporting.context import ReportingContext
 from indicators.reporting.outcomes import MAX_COMMENT
-from indicators.reporting.value_checks import control_character, period_problem
+from indicators.reporting.value_checks import PERCENT, control_character, period_problem
 from indicators.rules import parsing, periods
 from indicators.rules.periods import Period
 from indicators.rules.results import Ok
@@ -39,6 +39,9 @@ class ValueEntry:
     count_n: object = None
     # The user chose this value over the plausibility question ("Menade du 36,9 %?"): explicit only.
     confirmed: bool = False
+    # The value came from a percent-formatted spreadsheet cell, read as shown (0,369 as 36,9):
+    # right for a percent indicator only; for any other unit the row is refused.
+    percent_cell: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "ValueEntry":
@@ -134,6 +137,10 @@ def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: da
     value = Ok(None) if missing and blank else parsing.parse_number(entry.value)
     if not value.ok:
         err("värde", value.error)
+    elif entry.percent_cell and ind is not None and ind.unit != PERCENT and value.value is not None:
+        err("värde", f"cellen är formaterad som procent i Excel (visar {shown_number(value.value)} %) men "
+                     f"{ind.code} mäts i {ind.unit or 'tal utan enhet'}; ta bort procentformatet och skriv värdet "
+                     "som det ska sparas")
     count = parsing.parse_count(entry.count_n)
     if not count.ok:
         err("antal", count.error)

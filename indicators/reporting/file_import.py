@@ -51,6 +51,7 @@ SKIPPED_TEXT = "tomt värde, hoppas över"
 class FileRow:
     row: int  # as in the spreadsheet: header is row 1
     cells: dict[str, object]
+    percent_cell: bool = False  # the value cell is percent-formatted in Excel and was read as shown (x 100)
 
 
 @dataclass
@@ -74,10 +75,10 @@ def read_file(filename: str, data: bytes) -> ReadResult:
             raise _FileError("Filen är tom.")
         name = (filename or "").lower()
         if name.endswith(".xlsx"):
-            header, raw_rows, formula_errors, sheet = _xlsx_rows(data)
+            header, raw_rows, formula_errors, sheet, percent_rows = _xlsx_rows(data)
         elif name.endswith(".csv") or name.endswith(".txt"):
             header, raw_rows = _csv_rows(data)
-            formula_errors, sheet = [], ""
+            formula_errors, sheet, percent_rows = [], "", set()
         else:
             raise _FileError("Välj en fil av typen .xlsx eller .csv.")
         columns, has_comment = _columns(header)
@@ -93,7 +94,7 @@ def read_file(filename: str, data: bytes) -> ReadResult:
         if _blank(mapped.get("värde")):
             result.skipped.append(f"Rad {number}: {SKIPPED_TEXT}")
             continue
-        result.rows.append(FileRow(number, mapped))
+        result.rows.append(FileRow(number, mapped, number in percent_rows))
     if not result.rows and not result.errors:
         result.errors.append("Filen innehåller inga värden att importera.")
     return result
@@ -170,9 +171,11 @@ def _check_row_count(count: int) -> None:
         raise _FileError(workbook_reader.too_many_rows(MAX_ROWS))
 
 
-def _xlsx_rows(data: bytes) -> tuple[list[object], list[tuple[int, list[object]]], list[tuple[int, str]]]:
+def _xlsx_rows(data: bytes) -> tuple[list[object], list[tuple[int, list[object]]], list[tuple[int, str]], str,
+                                     set[int]]:
     """The template's sheet "Värden", else the active visible sheet (``workbook_reader``);
-    formula cells without a cached value and dates in the value column are row errors."""
+    formula cells without a cached value and dates in the value column are row errors. Also
+    the rows whose value cell is percent-formatted (read as shown: 0,369 as 36,9)."""
     read = workbook_reader.read_sheet(data, TEMPLATE_SHEET)
     if not read.rows:
         raise _FileError("Filen är tom.")
@@ -183,7 +186,8 @@ def _xlsx_rows(data: bytes) -> tuple[list[object], list[tuple[int, list[object]]
     errors = workbook_reader.formula_messages(read)
     errors += [(r, f"Rad {r}, värde: ett datum är inget värde; skriv talet (cellen är formaterad som datum)")
                for r, _ in dates]
-    return header, rows, sorted(errors), read.sheet
+    percent_rows = {r for r, c in read.percent if r != header_row and c < len(names) and names[c] == "värde"}
+    return header, rows, sorted(errors), read.sheet, percent_rows
 
 
 # --- preview and apply --------------------------------------------------------------
@@ -266,7 +270,7 @@ def _entries(read: ReadResult) -> list[ValueEntry]:
             comment=_text(cells.get("kommentar")) if read.has_comment_column else None,
             expected_version=_expected_version(cells), label=f"Rad {row.row}", row=row.row,
             # no antal column: n is not given (a changed value loses its old n); an empty cell: no n
-            count_n=_text(cells[COUNT_COLUMN]) if COUNT_COLUMN in cells else None,
+            count_n=_text(cells[COUNT_COLUMN]) if COUNT_COLUMN in cells else None, percent_cell=row.percent_cell,
         ))
     return entries
 

@@ -68,6 +68,13 @@ def percent_cell() -> bytes:
     return _save(workbook)
 
 
+def percent_cell_for_a_count() -> bytes:
+    """A percent-formatted cell (shows 25 %) for BRO03, a count: refused, never guessed."""
+    workbook = _book(["BRO03", "2026Q4", "T", "", 0.25, ""])
+    workbook.active["E2"].number_format = "0%"
+    return _save(workbook)
+
+
 def array_formula() -> bytes:
     workbook = _book(["ARB05", "2026Q4", "T", "", None, ""])
     workbook.active["E2"] = ArrayFormula("E2", "=SUM(G1:G2)")
@@ -122,6 +129,7 @@ def zip_many_members() -> bytes:
 SMALL = {
     "hidden_first_sheet.xlsx": hidden_first_sheet,
     "percent_cell.xlsx": percent_cell,
+    "percent_cell_for_a_count.xlsx": percent_cell_for_a_count,
     "array_formula.xlsx": array_formula,
     "date_value.xlsx": date_value,
     "truncated_sheet.xlsx": truncated_sheet,
