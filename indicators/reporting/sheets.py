@@ -16,7 +16,7 @@ from indicators.rules.formatting import shown_number
 from indicators.reporting.entries import ValueEntry
 from indicators.reporting.context import ReportingContext, load_context, valid_in
 from indicators.reporting.outcomes import ValuesError
-from indicators.reporting.value_checks import range_text
+from indicators.rules.ranges import range_text
 from indicators.rules import disclosure, periods
 from settings import get_settings
 from indicators.rules.periods import Period

@@ -3,7 +3,6 @@ per rule, pure, returning the Swedish message or None. ``entries`` and ``value_r
 them for reported values, ``indicators.sources.kolada_rules`` for Kolada's values."""
 from __future__ import annotations
 
-import math
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -12,6 +11,7 @@ from typing import Optional
 from db.models import Indicator
 from indicators.rules.formatting import shown_number
 from indicators.rules import periods
+from indicators.rules.ranges import outside_range
 from indicators.rules.periods import Period
 
 
@@ -26,19 +26,10 @@ def period_problem(ind: Indicator, period: Period, first_year: int, last_year: i
     return None
 
 
-def range_text(low: Optional[float], high: Optional[float]) -> str:
-    if low is None and high is None:
-        return ""
-    return f"{shown_number(low) if low is not None else '−∞'}–{shown_number(high) if high is not None else '∞'}"
-
-
 def range_problem(ind: Indicator, value: float, value_text: str) -> Optional[str]:
     """The indicator's valid range (both ends included)."""
-    low = ind.valid_min if ind.valid_min is not None else -math.inf
-    high = ind.valid_max if ind.valid_max is not None else math.inf
-    if low <= value <= high:
-        return None
-    return f"'{value_text}' ligger utanför det giltiga intervallet {range_text(ind.valid_min, ind.valid_max)}"
+    outside = outside_range(value, ind.valid_min, ind.valid_max)
+    return f"'{value_text}' {outside}" if outside else None
 
 
 # Plausibility for percent indicators: a value about 100 times, or a hundredth of, the
