@@ -25,6 +25,7 @@ from indicators.reporting import sheets
 from indicators.reporting import values
 from indicators.files.long_format import COUNT_COLUMN, FILE_COLUMNS, LONG_COLUMNS
 from indicators.rules.formatting import shown_number
+from indicators.rules.vocabulary import VALUE_FIELD_LABELS
 from indicators.access.permissions import Actor
 from indicators.files import workbook_reader
 from indicators.files.safety import neutralise, restore
@@ -36,7 +37,7 @@ TEMPLATE_SHEET = "Värden"
 MAX_ROWS = workbook_reader.MAX_ROWS
 REQUIRED = ("indikator", "period", "värde")
 ALIASES = {"kon": "kön", "omrade": "område", "varde": "värde", "indikatorkod": "indikator", "n": COUNT_COLUMN,
-           "antal i underlaget": COUNT_COLUMN}
+           VALUE_FIELD_LABELS["count_n"]: COUNT_COLUMN}
 IMPORT_COLUMNS = LONG_COLUMNS + [COUNT_COLUMN]
 # Help columns in the template; accepted and ignored on import.
 INFO_COLUMNS = ("namn", "enhet", "föregående värde", "giltigt intervall")
