@@ -75,6 +75,13 @@ def percent_cell_for_a_count() -> bytes:
     return _save(workbook)
 
 
+def beyond_width() -> bytes:
+    """A value in column AO, beyond the 40 columns read: refused naming row and column."""
+    workbook = _book(["ARB05", "2026Q4", "T", "", 25, ""])
+    workbook.active["AO2"] = "glömd anteckning"
+    return _save(workbook)
+
+
 def array_formula() -> bytes:
     workbook = _book(["ARB05", "2026Q4", "T", "", None, ""])
     workbook.active["E2"] = ArrayFormula("E2", "=SUM(G1:G2)")
@@ -130,6 +137,7 @@ SMALL = {
     "hidden_first_sheet.xlsx": hidden_first_sheet,
     "percent_cell.xlsx": percent_cell,
     "percent_cell_for_a_count.xlsx": percent_cell_for_a_count,
+    "beyond_width.xlsx": beyond_width,
     "array_formula.xlsx": array_formula,
     "date_value.xlsx": date_value,
     "truncated_sheet.xlsx": truncated_sheet,
