@@ -136,8 +136,13 @@ class _SheetScan:
                 raise FileRefused(too_many_rows(MAX_ROWS))
 
 
+_WIDE_REF = re.compile(rb'\br="(?:[A-Z]{3}|[B-Z][A-Z]|A[O-Z])\d')  # a reference beyond AN (fast pre-check)
+
+
 def _beyond_width(body: bytes) -> Optional[tuple[str, int]]:
     """The first cell with content beyond column MAX_COLUMNS in a row's XML (column letters, row)."""
+    if not _WIDE_REF.search(body):
+        return None
     for letters, row, content in _FILLED_CELL.findall(body):
         if (len(letters), letters) > (len(_LAST_COLUMN), _LAST_COLUMN) and _VALUE.search(content):
             return letters.decode(), int(row)

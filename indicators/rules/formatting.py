@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from datetime import datetime
 from typing import Optional
@@ -31,6 +32,7 @@ def format_plain(value: Optional[float], decimals: int = 1) -> str:
     return text
 
 
+_EXACT = re.compile(r"^-?\d+(?:,\d+)?$")
 SHOWN_DIGITS = 15  # significant digits on screen: all a float holds reliably, none of its noise
 
 
@@ -53,6 +55,13 @@ def shown_number(value: Optional[float]) -> str:
     """A stored value on a page or in a message: as typed, without float noise (storage and
     exports keep full precision: ``decimal_text``)."""
     return decimal_text(value, SHOWN_DIGITS)
+
+
+def shown_text(text: object) -> object:
+    """An exact number kept as text (the audit trail) as a screen shows it; other text as it is."""
+    if isinstance(text, str) and _EXACT.match(text):
+        return shown_number(float(text.replace(",", ".")))
+    return text
 
 
 def format_kronor(value: Optional[int]) -> str:

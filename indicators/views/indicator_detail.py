@@ -10,7 +10,7 @@ from db import queries
 from settings import get_settings
 from indicators.views.charts import difference_unit
 from indicators.files.long_format import SUPPRESSED_NOTE
-from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number
+from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number, shown_text
 from indicators.views.gaps import apply_suppression
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.vocabulary import (
@@ -147,8 +147,8 @@ def history_table(history: pd.DataFrame, values: Optional[pd.DataFrame] = None,
         "Värde": [f"{period_from_code(p).label}, {GENDER_LABELS.get(g, g)}, {a}"
                   for p, g, a in zip(history["period"], history["gender"], history["area_name"])],
         "Fält": [code_label(VALUE_FIELD_LABELS, f) for f in history["field"]],
-        "Före": history["old"].fillna("").to_numpy(),
-        "Efter": history["new"].fillna("").to_numpy(),
+        "Före": [shown_text(v) for v in history["old"].fillna("")],
+        "Efter": [shown_text(v) for v in history["new"].fillna("")],
         "Motivering": history["reason"].to_numpy(),
     })
 
