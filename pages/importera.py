@@ -23,8 +23,8 @@ SHOWN_ERRORS = 20
 actor = ACTOR
 today = date.today()
 st.title("Importera")
-st.caption("Kolumner: indikator;period;kön;område;värde;kommentar. Tomma värden hoppas över. "
-           "Importen sparar alla rader eller ingen.")
+st.caption("Kolumner: indikator;period;kön;område;värde;kommentar, och valfritt antal (antal i underlaget, "
+           "ett heltal). Tomma värden hoppas över. Importen sparar alla rader eller ingen.")
 
 with st.expander("Ladda ner mall"):
     choices = sheets.period_choices(uow, today)

@@ -28,7 +28,9 @@ actor = ACTOR
 today = date.today()
 st.title("Rapportera")
 st.caption("Skriv värden med decimalkomma, t.ex. 12,5. Alla värden för indikatorn sparas tillsammans – eller inget. "
-           "Saknas ett värde? Lämna värdet tomt och skriv skälet i kommentaren: då räknas det som rapporterat.")
+           "Saknas ett värde? Lämna värdet tomt och skriv skälet i kommentaren: då räknas det som rapporterat. "
+           "Antal i underlaget är hur många personer (eller motsvarande) värdet bygger på, som heltal; små antal "
+           "skyddas vid publicering. Ändrar du ett värde, ange antalet för det nya värdet.")
 
 current = rounds.current_round(uow)
 if current is not None:
@@ -124,9 +126,7 @@ with st.container(border=True):
                 "value": c3.text_input(f"Värde, {cell.label}", value=cell.value_text, key=widget_key(cell, "v"),
                                        placeholder="t.ex. 12,5", label_visibility="collapsed"),
                 "count": c_n.text_input(f"Antal i underlaget, {cell.label}", value=cell.count_text,
-                                        key=widget_key(cell, "n"), placeholder="n", label_visibility="collapsed",
-                                        help="Antal personer (eller motsvarande) som värdet bygger på. Små antal "
-                                             "skyddas vid publicering."),
+                                        key=widget_key(cell, "n"), placeholder="n", label_visibility="collapsed"),
                 "comment": c4.text_input(f"Kommentar, {cell.label}", value=cell.comment or cell.missing_reason,
                                          key=widget_key(cell, "c"),
                                          label_visibility="collapsed"),
@@ -143,29 +143,31 @@ with st.container(border=True):
                    "för litet, eller värdet skulle avslöja ett sådant värde. På sidor, i exporter och i "
                    "årsuppföljningen står de som –.")
 
-PENDING_KEY = f"rapportera_pending|{item.code}|{item.period}"
+PENDING_KEY = f"rapportera_pending|{item.code}|{item.period}"  # an open "Menade du …?" question
+REFUSED_KEY = f"rapportera_refused|{item.code}|{item.period}"  # a refusal answered in a callback
 
 
-def save(entries, chosen: bool = False) -> None:
-    """Save; on success flash the summary and show the stored values again. A plausibility
-    question ("Menade du 36,9 %?") is kept so the user can answer it below."""
-    result = values.save_values(uow, actor, entries, today=today, lock_reason=reason)
-    if result.ok:
-        counts = result.counts()
-        st.session_state.pop(PENDING_KEY, None)
-        if chosen:
-            reload_item()  # the form shows what was chosen, not what was typed
-        st.session_state.pop(seen_key, None)
-        st.session_state[FLASH_KEY] = {
-            "message": f"Sparat för {item.code} {item.period_label}: {counts[outcomes.CREATED]} nya, "
-                       f"{counts[outcomes.UPDATED]} ändrade, {counts[outcomes.UNCHANGED]} oförändrade.",
-            "rows": [{"Kön, område": o.label, "Värde": shown_number(o.new_value), "Antal i underlaget":
-                      "" if o.count_n is None else str(o.count_n), "Status": o.status, "Åtgärd": o.action}
-                     for o in result.outcomes if o.action != outcomes.UNCHANGED],
-            "warnings": [str(w) for w in result.warnings],
-        }
-        st.rerun()
-    st.session_state[PENDING_KEY] = (entries, result.questions) if result.questions else None
+def record(result, entries) -> bool:
+    """What a save answered: on success the summary to flash; else the plausibility question
+    ("Menade du 36,9 %?"), kept so the user can answer it below."""
+    if not result.ok:
+        st.session_state[PENDING_KEY] = (entries, result.questions) if result.questions else None
+        return False
+    counts = result.counts()
+    st.session_state.pop(PENDING_KEY, None)
+    st.session_state.pop(seen_key, None)
+    st.session_state[FLASH_KEY] = {
+        "message": f"Sparat för {item.code} {item.period_label}: {counts[outcomes.CREATED]} nya, "
+                   f"{counts[outcomes.UPDATED]} ändrade, {counts[outcomes.UNCHANGED]} oförändrade.",
+        "rows": [{"Kön, område": o.label, "Värde": shown_number(o.new_value), "Antal i underlaget":
+                  "" if o.count_n is None else str(o.count_n), "Status": o.status, "Åtgärd": o.action}
+                 for o in result.outcomes if o.action != outcomes.UNCHANGED],
+        "warnings": [str(w) for w in result.warnings],
+    }
+    return True
+
+
+def show_refusal(result) -> None:
     st.error("Inget sparades. Rätta felen nedan och spara igen.")
     for problem in result.errors:
         st.text(str(problem))
@@ -176,32 +178,53 @@ def save(entries, chosen: bool = False) -> None:
         st.button("Läs in aktuella värden", on_click=reload_item, key="rapportera_reload")
 
 
+def slip_key(index: int) -> str:
+    return f"rapportera_slip|{item.code}|{item.period}|{index}"
+
+
+def answer(entries, questions: dict, lock_reason) -> None:
+    """The explicit choice (a callback, before the page runs again): the value meant, or the
+    value as typed, confirmed. On success the form shows the value chosen."""
+    chosen = list(entries)
+    for index, meant in questions.items():
+        typed = st.session_state.get(slip_key(index), "") == f"Spara {str(entries[index].value).strip()} %"
+        chosen[index] = replace(entries[index], confirmed=True) if typed else \
+            replace(entries[index], value=shown_number(meant))
+    result = values.save_values(uow, actor, chosen, today=today, lock_reason=lock_reason)
+    if not record(result, chosen):
+        st.session_state[REFUSED_KEY] = result
+        return
+    for index in questions:  # the form shows the value chosen, not the one typed
+        e = chosen[index]
+        st.session_state[f"rap|{item.code}|{item.period}|{e.gender}|{e.area}|v"] = str(e.value)
+
+
 if submitted:
     st.session_state.pop(PENDING_KEY, None)
     entries = sheets.entries_for_item(item, inputs, st.session_state[seen_key])
     if not entries:
         st.info("Inga värden att spara.")
     else:
-        save(entries)
+        result = values.save_values(uow, actor, entries, today=today, lock_reason=reason)
+        if record(result, entries):
+            st.rerun()
+        show_refusal(result)
+
+if refused := st.session_state.pop(REFUSED_KEY, None):
+    show_refusal(refused)
 
 if pending := st.session_state.get(PENDING_KEY):
     entries, questions = pending
     with st.container(border=True):
         st.markdown("**Menade du …?** Värdet ser ut att vara skrivet i fel enhet. Välj vilket värde som ska sparas "
                     "– en kommentar räcker inte.")
-        answers = {}
+        answered = []
         for index, meant in questions.items():
-            typed = str(entries[index].value).strip()
-            options = [f"Spara {shown_number(meant)} %", f"Spara {typed} %"]
-            answer = st.radio(entries[index].label, options, index=None, horizontal=True,
-                              key=f"rapportera_slip|{item.code}|{item.period}|{index}")
-            answers[index] = None if answer is None else options.index(answer)
-        if st.button("Spara med valen", type="primary", disabled=None in answers.values(), key="rapportera_slip_save"):
-            chosen = list(entries)
-            for index, meant in questions.items():
-                chosen[index] = (replace(entries[index], value=shown_number(meant)) if answers[index] == 0
-                                 else replace(entries[index], confirmed=True))
-            save(chosen, chosen=True)
+            options = [f"Spara {shown_number(meant)} %", f"Spara {str(entries[index].value).strip()} %"]
+            answered.append(st.radio(entries[index].label, options, index=None, horizontal=True,
+                                     key=slip_key(index)) is not None)
+        st.button("Spara med valen", type="primary", disabled=not all(answered), key="rapportera_slip_save",
+                  on_click=answer, args=(entries, questions, reason))
 
 with st.expander("Ändringshistorik"):
     events = history.history(uow, item.code)
