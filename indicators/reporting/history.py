@@ -6,6 +6,8 @@ import pandas as pd
 from db import crud, queries
 from db.models import Indicator
 from indicators.reporting.outcomes import ValuesError
+from indicators.rules.formatting import shown_text
+from indicators.rules.vocabulary import AUDIT_ACTION_LABELS, VALUE_FIELD_LABELS, label
 from indicators.unit_of_work import UnitOfWork
 
 
@@ -22,5 +24,9 @@ def history(uow: UnitOfWork, indicator_code: str) -> pd.DataFrame:
         if ind is None:
             raise ValuesError(f"'{indicator_code}' är ingen känd indikator")
         events = queries.measurement_history(session, ind.id)
+    events = events.assign(field=[label(VALUE_FIELD_LABELS, f) for f in events["field"]],
+                           action=[label(AUDIT_ACTION_LABELS, a) for a in events["action"]],
+                           old=[shown_text(v) for v in events["old"].fillna("").astype(str)],
+                           new=[shown_text(v) for v in events["new"].fillna("").astype(str)])
     return events.rename(columns=HISTORY_COLUMNS)[list(HISTORY_COLUMNS.values())]
 

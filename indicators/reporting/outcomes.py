@@ -14,6 +14,7 @@ OVERWRITE = "current"  # expected_version for an explicit overwrite (import prev
 CREATED, UPDATED, UNCHANGED = "ny", "ändrad", "oförändrad"
 # Kinds of problems, so a page can offer the right way out (a lock reason, a reload …).
 ERROR, CONFLICT, JUMP, LOCKED, DENIED = "fel", "konflikt", "språng", "låst", "behörighet"
+SLIP = "rimlighet"  # "Menade du 36,9 %?": answered by an explicit choice, never by a comment
 MAX_COMMENT = 2000
 
 
@@ -37,6 +38,7 @@ class RowOutcome:
     current_version: Optional[int]  # version when read, None for a new row
     measurement_id: Optional[int] = None
     missing_reason: str = ""  # the value is reported missing (new_value is None) for this reason
+    count_n: Optional[int] = None  # the count basis n stored with the value
 
 
 @dataclass
@@ -44,6 +46,8 @@ class SaveResult(CollectedErrors[Problem]):
     outcomes: list[RowOutcome] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     written: bool = False
+    # "Menade du …?": entry index -> the value probably meant (the entry's own value is the other choice)
+    questions: dict[int, float] = field(default_factory=dict)
 
     def _with(self, action: str) -> list[RowOutcome]:
         return [o for o in self.outcomes if o.action == action]

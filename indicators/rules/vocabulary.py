@@ -72,6 +72,9 @@ AUDIT_ACTION_LABELS = {
     "publish": "publicerad", "withdraw": "tillbakadragen",
     "open_round": "rapportomgång öppnad", "submit": "klarmarkerad", "approve": "godkänd", "reopen": "återöppnad",
 }
+# The fields of a value in its audit trail (Historik, Ändringshistorik).
+VALUE_FIELD_LABELS = {"value": "värde", "comment": "kommentar", "status": "status", "missing_reason": "skäl",
+                      "count_n": "antal i underlaget", "source_status": "källans status"}
 
 # --- reporting rounds and e-mail ---------------------------------------------------------
 SUBMISSION_STATE_LABELS = {"open": "pågår", "submitted": "klarmarkerad", "approved": "godkänd"}

@@ -10,10 +10,13 @@ from db import queries
 from settings import get_settings
 from indicators.views.charts import difference_unit
 from indicators.files.long_format import SUPPRESSED_NOTE
-from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number
+from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number, shown_text
 from indicators.views.gaps import apply_suppression
 from indicators.rules.periods import period_from_code, sort_key
-from indicators.rules.vocabulary import DIRECTION_LABELS, GENDER_LABELS, GENDER_ORDER, PERIODICITY_LABELS, SOURCE_LABELS
+from indicators.rules.vocabulary import (
+    AUDIT_ACTION_LABELS, DIRECTION_LABELS, GENDER_LABELS, GENDER_ORDER, PERIODICITY_LABELS, SOURCE_LABELS, VALUE_FIELD_LABELS,
+    label as code_label,
+)
 from indicators.unit_of_work import UnitOfWork
 
 
@@ -140,12 +143,12 @@ def history_table(history: pd.DataFrame, values: Optional[pd.DataFrame] = None,
     return pd.DataFrame({
         "Tid (UTC)": at.dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
         "Vem": history["user_email"].to_numpy(),
-        "Händelse": history["action"].to_numpy(),
+        "Händelse": [code_label(AUDIT_ACTION_LABELS, a) for a in history["action"]],
         "Värde": [f"{period_from_code(p).label}, {GENDER_LABELS.get(g, g)}, {a}"
                   for p, g, a in zip(history["period"], history["gender"], history["area_name"])],
-        "Fält": history["field"].to_numpy(),
-        "Före": history["old"].fillna("").to_numpy(),
-        "Efter": history["new"].fillna("").to_numpy(),
+        "Fält": [code_label(VALUE_FIELD_LABELS, f) for f in history["field"]],
+        "Före": [shown_text(v) for v in history["old"].fillna("")],
+        "Efter": [shown_text(v) for v in history["new"].fillna("")],
         "Motivering": history["reason"].to_numpy(),
     })
 
