@@ -1,10 +1,12 @@
 """Set-based read queries returning pandas frames (one query per table, never per indicator)."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Optional, Sequence
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.sql import sqltypes
 from sqlmodel import Session
 
 from db.models import (
@@ -30,9 +32,36 @@ from db.models import (
 )
 
 
+def _column(kind, values: tuple, sqlite: bool):
+    """One column of driver values as the frame's column: timestamps parsed in one vectorised
+    step (UTC, as the model's UTCDateTime gives them), SQLite's 0/1 as booleans and its ISO
+    text as dates; every other type is already the Python value."""
+    if isinstance(kind, sqltypes.DateTime) or isinstance(getattr(kind, "impl_instance", None), sqltypes.DateTime):
+        if any(v is not None for v in values):
+            return pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
+        return list(values)
+    if sqlite and isinstance(kind, sqltypes.Boolean):
+        return [None if v is None else bool(v) for v in values]
+    if sqlite and isinstance(kind, sqltypes.Date):
+        return [None if v is None else date.fromisoformat(v) for v in values]
+    return list(values)
+
+
 def frame(session: Session, stmt) -> pd.DataFrame:
-    result = session.execute(stmt)
-    return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
+    """The statement's rows as a pandas table, built column by column from the driver's rows
+    (no per-row result objects, no per-row timestamp parsing): the page data's cost is the
+    database read, not the table building."""
+    result = session.connection().execute(stmt)
+    keys = list(result.keys())
+    rows = result.cursor.fetchall() if result.cursor is not None else []
+    result.close()
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    kinds = [c.type for c in stmt.selected_columns]
+    columns = list(zip(*rows)) if rows else [()] * len(keys)
+    out = pd.DataFrame({i: _column(kind, values, sqlite) for i, (kind, values) in enumerate(zip(kinds, columns))},
+                       columns=range(len(keys)))
+    out.columns = keys
+    return out
 
 
 def program(session: Session) -> Optional[Program]:
@@ -344,10 +373,10 @@ def newest_total_values(session: Session, per_indicator: int = 2) -> pd.DataFram
     whole municipality), newest first per indicator. Within one indicator all periods share
     a periodicity, so the canonical codes sort in time order.
 
-    PostgreSQL: a LATERAL subquery per indicator reads a few index entries each (the
-    ix_measurement_series index, backwards) – this keeps a national catalogue fast.
-    Elsewhere: one window function over the totals."""
-    from sqlalchemy import func as sa_func, true
+    Both backends seek, per indicator, the few newest entries of the ix_measurement_series
+    index (indicator, gender, area, period) backwards instead of ranking every total:
+    PostgreSQL with a LATERAL subquery, SQLite with a correlated ``id IN (… LIMIT n)``."""
+    from sqlalchemy import true
 
     total_area = select(Area.id).where(Area.is_total).limit(1).scalar_subquery()
     present_total = (Measurement.gender == "T", Measurement.area_id == total_area, Measurement.value.is_not(None))
@@ -359,14 +388,9 @@ def newest_total_values(session: Session, per_indicator: int = 2) -> pd.DataFram
                 .select_from(Indicator).join(newest, true())
                 .order_by(Indicator.id, newest.c.period.desc()))
         return frame(session, stmt)
-    ranked = (
-        select(
-            Measurement.indicator_id, Measurement.period, Measurement.value,
-            sa_func.row_number().over(partition_by=Measurement.indicator_id, order_by=Measurement.period.desc()).label("rank"),
-        )
-        .where(*present_total)
-        .subquery()
-    )
-    stmt = (select(ranked.c.indicator_id, ranked.c.period, ranked.c.value)
-            .where(ranked.c["rank"] <= per_indicator).order_by(ranked.c.indicator_id, ranked.c["rank"]))
+    newest_ids = (select(Measurement.id).where(Measurement.indicator_id == Indicator.id, *present_total)
+                  .order_by(Measurement.period.desc()).limit(per_indicator).correlate(Indicator))
+    stmt = (select(Measurement.indicator_id, Measurement.period, Measurement.value)
+            .select_from(Indicator).join(Measurement, Measurement.id.in_(newest_ids))
+            .order_by(Measurement.indicator_id, Measurement.period.desc()))
     return frame(session, stmt)

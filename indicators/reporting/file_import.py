@@ -263,7 +263,11 @@ def preview(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, today: Op
             lock_reason: Optional[str] = None) -> ImportPreview:
     """Read and validate the whole file without writing; remember the versions seen now."""
     read = read_file(filename, data)
-    entries = _entries(read)
+    return _previewed(uow, actor, filename, read, _entries(read), today, lock_reason)
+
+
+def _previewed(uow: UnitOfWork, actor: Actor, filename: str, read: ReadResult, entries: list[ValueEntry],
+               today: Optional[date], lock_reason: Optional[str]) -> ImportPreview:
     if not entries:  # file-level errors; row errors (formulas) still get the other rows checked
         return ImportPreview(filename, entries, read, outcomes.SaveResult())
     check = values.save_values(uow, actor, entries, today, lock_reason, dry_run=True, permission="import_values")
@@ -284,11 +288,17 @@ def apply(uow: UnitOfWork, actor: Actor, prepared: ImportPreview, today: Optiona
 def import_file(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, *, dry_run: bool = False,
                 today: Optional[date] = None, lock_reason: Optional[str] = None) -> tuple[ImportPreview,
                 outcomes.SaveResult]:
-    """Preview, then apply unless ``dry_run`` or the preview found errors (for the CLI)."""
-    prepared = preview(uow, actor, filename, data, today, lock_reason)
-    if dry_run or not prepared.ok:
+    """Read the file once and validate it once (for the CLI): a dry run only checks; otherwise
+    every row is written in one transaction or, when any row has a problem, none (the same
+    all-or-nothing ``values.save_values`` that applying a preview uses)."""
+    read = read_file(filename, data)
+    entries = _entries(read)
+    if dry_run or read.errors or not entries:
+        prepared = _previewed(uow, actor, filename, read, entries, today, lock_reason)
         return prepared, prepared.check
-    return prepared, apply(uow, actor, prepared, today, lock_reason)
+    result = values.save_values(uow, actor, entries, today, lock_reason, permission="import_values",
+                                source="import", note=f"import av {filename}")
+    return ImportPreview(filename, entries, read, result), result
 
 
 # --- template -----------------------------------------------------------------------
