@@ -93,23 +93,27 @@ def published_values(raw: dict, last_day: date, threshold: int) -> list[dict]:
     df = raw["values"]
     if df.empty:
         return []
-    df = df[df["period"].map(lambda p: period_from_code(p).end <= last_day)].copy()
+    periods = {p: period_from_code(p) for p in df["period"].unique()}
+    df = df[df["period"].isin([p for p, period in periods.items() if period.end <= last_day])].copy()
     codes = dict(zip(raw["indicators"]["id"], raw["indicators"]["code"]))
     df["indicator"] = df["indicator_id"].map(codes)
-    df["key"] = df["period"].map(sort_key)
+    df["key"] = df["period"].map({p: sort_key(p) for p in periods})
     df["gender_order"] = df["gender"].map(GENDER_ORDER)
     df = df.sort_values(["indicator", "key", "sort_order", "area_code", "gender_order"])
     df["hidden"] = disclosure.withheld_mask(df, threshold)
+    names = ["indicator", "period", "gender", "area_code", "value", "count_n", "missing_reason", "comment", "status",
+             "source", "hidden"]
     rows = []
-    for v in df.to_dict("records"):
-        hidden = bool(v["hidden"])
+    for indicator, period, gender, area, value, count_n, reason, comment, status, source, hidden in zip(
+            *(df[c].tolist() for c in names)):
+        hidden = bool(hidden)
         rows.append({
-            "indicator": v["indicator"], "period": v["period"], "gender": v["gender"], "area": v["area_code"],
-            "value": None if hidden else _number(v["value"]),
-            "count_n": None if hidden else plain(v["count_n"]),
-            "missing_reason": "" if hidden else (v["missing_reason"] or ""),
-            "comment": "" if hidden else (v["comment"] or ""),
-            "status": v["status"], "source": v["source"], "suppressed": hidden,
+            "indicator": indicator, "period": period, "gender": gender, "area": area,
+            "value": None if hidden else _number(value),
+            "count_n": None if hidden else plain(count_n),
+            "missing_reason": "" if hidden else (reason or ""),
+            "comment": "" if hidden else (comment or ""),
+            "status": status, "source": source, "suppressed": hidden,
         })
     return rows
 
