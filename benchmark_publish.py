@@ -25,8 +25,8 @@ def publish_figures() -> list[Figure]:
         start = time.perf_counter()
         site = publication.build_site(*material)
         built = time.perf_counter() - start
-        return [Figure("demoåret: årsuppföljning 2025", frozen),
+        return [Figure("demoåret: årsuppföljning 2025", frozen, key="demo_snapshot"),
                 Figure("demoåret: publicering (webbplats + pdf)", built,
-                       note=f"{len(site)} filer, {sum(map(len, site.values())) // 1024} kB; budget 5 s")]
+                       note=f"{len(site)} filer, {sum(map(len, site.values())) // 1024} kB; budget 5 s", key="demo_publish")]
     finally:
         engine.dispose()

@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import pandas as pd
 
@@ -309,11 +309,15 @@ def build_content(uow: UnitOfWork, year: int, snapshot_date: Optional[date] = No
 
 def long_rows(content: dict) -> list[dict]:
     """The snapshot's values in the long format (indikator;period;kön;område;värde;kommentar)."""
+    return list(iter_long_rows(content))
+
+
+def iter_long_rows(content: dict) -> Iterator[dict]:
+    """``long_rows`` one at a time, for the files that stream them (CSV, XLSX)."""
     names = {a["code"]: a["name"] for a in content["areas"]}
     note = long_format.SUPPRESSED_NOTE.format(n=content["method"]["suppression_threshold"])
-    return [
-        {"indikator": v["indicator"], "period": v["period"], "kön": v["gender"], "område": names.get(v["area"], v["area"]),
-         "värde": long_format.plain_number(v["value"]), "kommentar": note if v["suppressed"] else v["comment"]}
-        for v in content["values"]
-    ]
+    for v in content["values"]:
+        yield {"indikator": v["indicator"], "period": v["period"], "kön": v["gender"],
+               "område": names.get(v["area"], v["area"]), "värde": long_format.plain_number(v["value"]),
+               "kommentar": note if v["suppressed"] else v["comment"]}
 

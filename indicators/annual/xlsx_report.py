@@ -16,13 +16,14 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, datetime
-from typing import Iterable, Iterator, Optional
+from itertools import islice
+from typing import Iterable, Optional
 
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from indicators.annual.content_builder import long_rows  # the one long-format view of the content
+from indicators.annual.content_builder import iter_long_rows  # the one long-format view of the content
 from indicators.files.safety import neutralise
 from indicators.rules.periods import period_from_code
 from indicators.rules.vocabulary import DIRECTION_LABELS, STATUS_ICONS, STATUSES, label
@@ -195,19 +196,17 @@ def raw_sheet_names(count: int) -> list[str]:
     return ["Rådata"] if sheets == 1 else [f"Rådata {n}" for n in range(1, sheets + 1)]
 
 
-def _chunks(rows: list, size: int) -> Iterator[list]:
-    for start in range(0, max(len(rows), 1), size):
-        yield rows[start:start + size]
-
-
 def _raw_sheets(book: _Book, content: dict, lk: dict) -> None:
     formats = {code: book.number(number_format(ind["decimals"])) for code, ind in lk["indicators"].items()}
     general = book.number("General")
-    rows = list(zip(long_rows(content), content["values"]))
-    for name, chunk in zip(raw_sheet_names(len(rows)), _chunks(rows, SHEET_ROWS - 1)):
+    rows = zip(iter_long_rows(content), content["values"])
+    left = len(content["values"])
+    for name in raw_sheet_names(left):
+        count = min(left, SHEET_ROWS - 1)
+        left -= count
         sheet = _Sheet(book, name)
-        sheet.header(RAW_HEADER, rows=len(chunk))
-        for row, v in chunk:
+        sheet.header(RAW_HEADER, rows=count)
+        for row, v in islice(rows, count):
             sheet.append([row["indikator"], row["period"], row["kön"], row["område"], v["value"], row["kommentar"]],
                          {4: formats.get(v["indicator"], general)})
         sheet.finish()
