@@ -17,10 +17,11 @@ import io
 import re
 from datetime import date, datetime
 from itertools import islice
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional, Sequence
 
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from indicators.annual.content_builder import iter_long_rows  # the one long-format view of the content
@@ -50,6 +51,38 @@ class _ExactWorksheet(Worksheet):
     def _xml_number_element(self, number, attributes=()) -> None:
         attr = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
         self.fh.write(f"<c{attr}><v>{number!r}</v></c>")
+
+    def stream_rows(self, first_row: int, rows: Iterable[tuple[Sequence, Format]], columns: int) -> int:
+        """Rows of text and numbers (None: an empty cell), each with the number format of its
+        numbers, written straight into the streamed sheet's XML from ``first_row`` on: the
+        cells write_string and write_number give, without their per-cell bookkeeping (the raw
+        data is most of the workbook). Returns the row after the last one written."""
+        self._write_single_row(first_row)  # the rows before (the header) go out first
+        letters = [xl_col_to_name(col) for col in range(columns)]
+        styles: dict[Format, str] = {}
+        escape, control, write = self._escape_data, self._escape_control_characters, self.fh.write
+        number = first_row
+        for cells, fmt in rows:
+            number += 1
+            if fmt not in styles:
+                styles[fmt] = f' s="{fmt._get_xf_index()}"'
+            parts = [f'<row r="{number}">']
+            for col, value in enumerate(cells):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
+                    parts.append(f'<c r="{letters[col]}{number}" t="inlineStr"><is><t{space}>'
+                                 f'{escape(control(value))}</t></is></c>')
+                else:
+                    parts.append(f'<c r="{letters[col]}{number}"{styles[fmt]}><v>{value!r}</v></c>')
+            parts.append("</row>")
+            write("".join(parts))
+        if number > first_row:
+            self._check_dimensions(first_row, 0)
+            self._check_dimensions(number - 1, columns - 1)
+        self.previous_row = number
+        return number
 
 
 class _Sheet:
@@ -196,6 +229,24 @@ def raw_sheet_names(count: int) -> list[str]:
     return ["Rådata"] if sheets == 1 else [f"Rådata {n}" for n in range(1, sheets + 1)]
 
 
+def _raw_cells(rows: Iterable[tuple[dict, dict]], formats: dict[str, Format], general: Format,
+               widths: list[int]) -> Iterator[tuple[tuple, Format]]:
+    """The raw-data rows as cells (text neutralised, the value as a number in its indicator's
+    format), keeping the widest text of each column in ``widths``."""
+    for row, v in rows:
+        cells = (neutralise(row["indikator"]), neutralise(row["period"]), neutralise(row["kön"]),
+                 neutralise(row["område"]), v["value"], neutralise(row["kommentar"]) or None)
+        for col in (0, 1, 2, 3, 5):
+            text = cells[col]
+            if text:
+                longest = max(map(len, text.splitlines())) if "\n" in text else len(text)
+                if longest + 2 > widths[col]:
+                    widths[col] = min(longest + 2, MAX_WIDTH)
+        if v["value"] is not None and len(str(v["value"])) + 2 > widths[4]:
+            widths[4] = min(len(str(v["value"])) + 2, MAX_WIDTH)
+        yield cells, formats.get(v["indicator"], general)
+
+
 def _raw_sheets(book: _Book, content: dict, lk: dict) -> None:
     formats = {code: book.number(number_format(ind["decimals"])) for code, ind in lk["indicators"].items()}
     general = book.number("General")
@@ -206,9 +257,10 @@ def _raw_sheets(book: _Book, content: dict, lk: dict) -> None:
         left -= count
         sheet = _Sheet(book, name)
         sheet.header(RAW_HEADER, rows=count)
-        for row, v in islice(rows, count):
-            sheet.append([row["indikator"], row["period"], row["kön"], row["område"], v["value"], row["kommentar"]],
-                         {4: formats.get(v["indicator"], general)})
+        widths = [sheet.widths.get(col, MIN_WIDTH) for col in range(len(RAW_HEADER))]
+        sheet.row = sheet.ws.stream_rows(sheet.row, _raw_cells(islice(rows, count), formats, general, widths),
+                                         len(RAW_HEADER))
+        sheet.widths.update(enumerate(widths))
         sheet.finish()
 
 
