@@ -1,9 +1,10 @@
 """Set-based read queries returning pandas frames (one query per table, never per indicator)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Optional, Sequence
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.sql import sqltypes
@@ -32,13 +33,24 @@ from db.models import (
 )
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+_NAT = np.iinfo(np.int64).min  # NaT as datetime64
+
+
 def _column(kind, values: tuple, sqlite: bool):
     """One column of driver values as the frame's column: timestamps parsed in one vectorised
     step (UTC, as the model's UTCDateTime gives them), SQLite's 0/1 as booleans and its ISO
     text as dates; every other type is already the Python value."""
     if isinstance(kind, sqltypes.DateTime) or isinstance(getattr(kind, "impl_instance", None), sqltypes.DateTime):
-        if any(v is not None for v in values):
+        first = next((v for v in values if v is not None), None)
+        if isinstance(first, str):  # SQLite: ISO text, parsed in one step
             return pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
+        if isinstance(first, datetime):  # PostgreSQL: datetimes, as whole microseconds since 1970 (UTC)
+            micros = [_NAT if v is None else (v if v.tzinfo else v.replace(tzinfo=timezone.utc)) - _EPOCH
+                      for v in values]
+            micros = [m if m is _NAT else m // _MICROSECOND for m in micros]
+            return pd.Series(np.array(micros, dtype="int64").view("datetime64[us]")).dt.tz_localize("UTC")
         return list(values)
     if sqlite and isinstance(kind, sqltypes.Boolean):
         return [None if v is None else bool(v) for v in values]
@@ -228,7 +240,6 @@ def definition_changes(session: Session, indicator_ids: Sequence[int]) -> pd.Dat
 
 # --- annual follow-up (snapshots) and meeting documents -----------------------------
 # Imported here rather than in the block above so parallel edits to this file stay apart.
-from datetime import datetime  # noqa: E402
 
 from db.models import MeetingAttendee, MeetingDistribution, Snapshot, SnapshotFile  # noqa: E402
 
