@@ -9,6 +9,7 @@ correction of a value changes today's dashboards, not a delivered annual follow-
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 from datetime import date, datetime
@@ -54,8 +55,34 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+_LONG_LISTS = ("values", "comments")  # the lists that grow with the data
+_CHUNK = 20_000
+
+
 def canonical_json(content: dict) -> bytes:
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """``json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` as
+    UTF-8, byte for byte, built without one text copy of the whole: the long lists are
+    dumped a chunk at a time (a year of a county is about 100 MB of JSON)."""
+    marks = {key: f"\u0000{key}\u0000" for key in _LONG_LISTS if isinstance(content.get(key), list)}
+    out = io.BytesIO()
+    rest = _dumps({**content, **marks})
+    # '"values":"\u0000values\u0000"' cannot stand inside a string (its quotes would be escaped)
+    spots = {key: _dumps(key) + b":" + _dumps(mark) for key, mark in marks.items()}
+    for key in sorted(marks, key=lambda k: rest.index(spots[k])):
+        before, rest = rest.split(spots[key], 1)
+        out.write(before + _dumps(key) + b":[")
+        items = content[key]
+        for start in range(0, len(items), _CHUNK):
+            if start:
+                out.write(b",")
+            out.write(_dumps(items[start:start + _CHUNK])[1:-1])
+        out.write(b"]")
+    out.write(rest)
+    return out.getvalue()
 
 
 def content_hash(data: bytes) -> str:
@@ -283,6 +310,7 @@ def build_content(uow: UnitOfWork, year: int, snapshot_date: Optional[date] = No
     program = {k: plain(raw["program"].get(k)) for k in ("name", "start_year", "end_year", "adopted_date", "decision_ref", "description")}
     indicators = _indicators(raw)
     values = published_values(raw, date(year, 12, 31), threshold)
+    del raw["values"]  # the largest table, not needed from here on
     statuses = _statuses(indicators, _totals(values, structure["areas"]), year)
     actions = _actions(raw)
     return {

@@ -43,3 +43,16 @@ def test_workbook_keeps_every_digit_and_the_same_bytes(demo_engine):
     assert raw["E2"].value == exact
     assert xlsx_report.raw_sheet_names(xlsx_report.SHEET_ROWS - 1) == ["Rådata"]
     assert xlsx_report.raw_sheet_names(xlsx_report.SHEET_ROWS) == ["Rådata 1", "Rådata 2"]
+
+
+def test_canonical_json_is_json_dumps_byte_for_byte(demo_engine, monkeypatch):
+    import json
+
+    content = content_builder.build_content(UnitOfWork(demo_engine), YEAR, snapshot_date=DAY)
+    content["comments"].append({"indicator": "X", "period": "2025", "gender": "T", "area": "HELA",
+                                "text": "citat \" och \\u0000values\\u0000 och ”typografiska” tecken"})
+    expected = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    monkeypatch.setattr(content_builder, "_CHUNK", 7)  # many chunks, and a last one that is not full
+    assert len(content["values"]) % 7 and content_builder.canonical_json(content) == expected
+    assert content_builder.canonical_json({**content, "values": [], "comments": []}) == json.dumps(
+        {**content, "values": [], "comments": []}, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
