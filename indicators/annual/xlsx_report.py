@@ -60,7 +60,8 @@ class _ExactWorksheet(Worksheet):
         self._write_single_row(first_row)  # the rows before (the header) go out first
         letters = [xl_col_to_name(col) for col in range(columns)]
         styles: dict[Format, str] = {}
-        escape, control, write = self._escape_data, self._escape_control_characters, self.fh.write
+        texts: dict[str, str] = {}  # each distinct text escaped once (codes, periods and areas repeat)
+        write = self.fh.write
         number = first_row
         for cells, fmt in rows:
             number += 1
@@ -71,9 +72,10 @@ class _ExactWorksheet(Worksheet):
                 if value is None:
                     continue
                 if isinstance(value, str):
-                    space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
-                    parts.append(f'<c r="{letters[col]}{number}" t="inlineStr"><is><t{space}>'
-                                 f'{escape(control(value))}</t></is></c>')
+                    if (xml := texts.get(value)) is None:
+                        space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
+                        xml = texts[value] = f'<is><t{space}>{self._escape_data(self._escape_control_characters(value))}</t></is>'
+                    parts.append(f'<c r="{letters[col]}{number}" t="inlineStr">{xml}</c>')
                 else:
                     parts.append(f'<c r="{letters[col]}{number}"{styles[fmt]}><v>{value!r}</v></c>')
             parts.append("</row>")
@@ -233,18 +235,21 @@ def _raw_cells(rows: Iterable[tuple[dict, dict]], formats: dict[str, Format], ge
                widths: list[int]) -> Iterator[tuple[tuple, Format]]:
     """The raw-data rows as cells (text neutralised, the value as a number in its indicator's
     format), keeping the widest text of each column in ``widths``."""
+    seen: list[dict[str, str]] = [{} for _ in widths]  # per column: each distinct text checked once
+
+    def text(col: int, value: str) -> Optional[str]:
+        if (safe := seen[col].get(value)) is None:
+            safe = seen[col][value] = neutralise(value)
+            longest = max(map(len, safe.splitlines()), default=0)
+            widths[col] = max(widths[col], min(longest + 2, MAX_WIDTH))
+        return safe or None
+
     for row, v in rows:
-        cells = (neutralise(row["indikator"]), neutralise(row["period"]), neutralise(row["kön"]),
-                 neutralise(row["område"]), v["value"], neutralise(row["kommentar"]) or None)
-        for col in (0, 1, 2, 3, 5):
-            text = cells[col]
-            if text:
-                longest = max(map(len, text.splitlines())) if "\n" in text else len(text)
-                if longest + 2 > widths[col]:
-                    widths[col] = min(longest + 2, MAX_WIDTH)
-        if v["value"] is not None and len(str(v["value"])) + 2 > widths[4]:
-            widths[4] = min(len(str(v["value"])) + 2, MAX_WIDTH)
-        yield cells, formats.get(v["indicator"], general)
+        value = v["value"]
+        if value is not None and len(str(value)) + 2 > widths[4]:
+            widths[4] = min(len(str(value)) + 2, MAX_WIDTH)
+        yield ((text(0, row["indikator"]), text(1, row["period"]), text(2, row["kön"]), text(3, row["område"]),
+                value, text(5, row["kommentar"])), formats.get(v["indicator"], general))
 
 
 def _raw_sheets(book: _Book, content: dict, lk: dict) -> None:
