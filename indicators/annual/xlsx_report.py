@@ -21,7 +21,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
 
 from indicators.annual.content_builder import iter_long_rows  # the one long-format view of the content
@@ -127,12 +127,17 @@ class _Sheet:
         if rows:
             # XlsxWriter refuses tables in constant-memory mode only because add_table() writes
             # the header cells itself; declaring the table first and then writing the header
-            # in streamed form (below) keeps the file valid and the memory flat.
+            # in streamed form (below) keeps the file valid and the memory flat. It is declared
+            # over the header and one row and then given its whole range: add_table() records
+            # every cell of its range to check for overlaps (one table per sheet here), which
+            # for the raw data would be millions of entries.
             self.ws.constant_memory = 0
             name = "Tabell_" + "".join(ch if ch.isalnum() else "_" for ch in self.ws.name)
-            self.ws.add_table(self.row, 0, self.row + rows, len(names) - 1, {
+            self.ws.add_table(self.row, 0, self.row + 1, len(names) - 1, {
                 "name": name, "style": "Table Style Light 9", "columns": [{"header": n} for n in names]})
             self.ws.constant_memory = 1
+            table, whole = self.ws.tables[-1], xl_range(self.row, 0, self.row + rows, len(names) - 1)
+            table.update({key: whole for key in ("range", "a_range", "autofilter") if key in table})
         self.append(names, row_format=self.book.header)
         self.ws.freeze_panes(self.row, 0)
 
