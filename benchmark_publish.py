@@ -26,10 +26,10 @@ def publish_figures() -> list[Figure]:
         start = time.perf_counter()
         site = publication.build_site(*material)
         built = time.perf_counter() - start
-        return [Figure("demoåret: årsuppföljning 2025 (json, csv, xlsx, pdf)", frozen),
-                print_figure("demoåret: varav utskriftsversionen (taggad pdf)", material[0], sha),
+        return [Figure("demoåret: årsuppföljning 2025 (json, csv, xlsx, pdf)", frozen, key="demo_snapshot"),
+                print_figure("demoåret: varav utskriftsversionen (taggad pdf)", material[0], sha, key="demo_print_pdf"),
                 Figure("demoåret: publicering (webbplats, pdf:en från årsuppföljningen)", built,
-                       note=f"{len(site)} filer, {sum(map(len, site.values())) // 1024} kB"),
-                Figure("demoåret: frysa + publicera", frozen + built, note="budget 5 s")]
+                       note=f"{len(site)} filer, {sum(map(len, site.values())) // 1024} kB", key="demo_publish"),
+                Figure("demoåret: frysa + publicera", frozen + built, note="budget 5 s", key="demo_freeze_publish")]
     finally:
         engine.dispose()

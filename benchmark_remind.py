@@ -76,6 +76,6 @@ def remind_figures() -> list[Figure]:
                 server.stop()
             engine.dispose()
     note = f"{len(first.queued)} meddelanden, {first.sent} {how}; budget < 2 s"
-    return [Figure(f"remind: {BOARDS} nämnder × {INDICATORS} indikatorer, första körningen", first_s, note=note),
+    return [Figure(f"remind: {BOARDS} nämnder × {INDICATORS} indikatorer, första körningen", first_s, note=note, key="remind_first"),
             Figure("remind: andra körningen (inget nytt)", second_s,
-                   note=f"{len(second.queued)} nya, {second.sent} skickade; budget < 2 s")]
+                   note=f"{len(second.queued)} nya, {second.sent} skickade; budget < 2 s", key="remind_second")]

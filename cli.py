@@ -283,6 +283,12 @@ def cmd_bench(args) -> int:
         print(report.table(), end="\n\n")
         reports.append(report)
     load = None
+    if args.browser:
+        import benchmark_browser
+
+        report = benchmark_browser.run_browser_bench(args.runs)
+        print(report.table(), end="\n\n")
+        reports.append(report)
     if args.writers:
         url = args.url or benchmark.temp_demo_url()
         load = loadtest.run_load(url, writers=args.writers, writes_each=args.writes)
@@ -387,6 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--writers", type=int, default=0, help="kör också lasttestet med så många parallella skrivare")
     p.add_argument("--writes", type=int, default=10, help="sparningar per skrivare i lasttestet")
     p.add_argument("--json", help="skriv resultatet som JSON till filen")
+    p.add_argument("--browser", action="store_true",
+                   help="mät Översikt och Fokusområden i Chromium mot en bar sida med samma element (kall och varm)")
     p.add_argument("--refused", action="store_true",
                    help="mät avvisade fientliga filer (budget 2 s och 300 MB per fil); utan --size bara dessa")
     p.set_defaults(func=cmd_bench)
@@ -417,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"Fel: {error}", file=sys.stderr)
         return 2
-    if args.command == "bench" and not args.size and not args.refused:
+    if args.command == "bench" and not args.size and not args.refused and not args.browser:
         args.size = ["S"]
     if args.command not in ("init", "bench"):
         initialise(get_engine())  # migrate on any command: an old database still works

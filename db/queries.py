@@ -1,10 +1,13 @@
 """Set-based read queries returning pandas frames (one query per table, never per indicator)."""
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta, timezone
 from typing import Optional, Sequence
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.sql import sqltypes
 from sqlmodel import Session
 
 from db.models import (
@@ -30,9 +33,47 @@ from db.models import (
 )
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+_NAT = np.iinfo(np.int64).min  # NaT as datetime64
+
+
+def _column(kind, values: tuple, sqlite: bool):
+    """One column of driver values as the frame's column: timestamps parsed in one vectorised
+    step (UTC, as the model's UTCDateTime gives them), SQLite's 0/1 as booleans and its ISO
+    text as dates; every other type is already the Python value."""
+    if isinstance(kind, sqltypes.DateTime) or isinstance(getattr(kind, "impl_instance", None), sqltypes.DateTime):
+        first = next((v for v in values if v is not None), None)
+        if isinstance(first, str):  # SQLite: ISO text, parsed in one step
+            return pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
+        if isinstance(first, datetime):  # PostgreSQL: datetimes, as whole microseconds since 1970 (UTC)
+            micros = [_NAT if v is None else (v if v.tzinfo else v.replace(tzinfo=timezone.utc)) - _EPOCH
+                      for v in values]
+            micros = [m if m is _NAT else m // _MICROSECOND for m in micros]
+            return pd.Series(np.array(micros, dtype="int64").view("datetime64[us]")).dt.tz_localize("UTC")
+        return list(values)
+    if sqlite and isinstance(kind, sqltypes.Boolean):
+        return [None if v is None else bool(v) for v in values]
+    if sqlite and isinstance(kind, sqltypes.Date):
+        return [None if v is None else date.fromisoformat(v) for v in values]
+    return list(values)
+
+
 def frame(session: Session, stmt) -> pd.DataFrame:
-    result = session.execute(stmt)
-    return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
+    """The statement's rows as a pandas table, built column by column from the driver's rows
+    (no per-row result objects, no per-row timestamp parsing): the page data's cost is the
+    database read, not the table building."""
+    result = session.connection().execute(stmt)
+    keys = list(result.keys())
+    rows = result.cursor.fetchall() if result.cursor is not None else []
+    result.close()
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    kinds = [c.type for c in stmt.selected_columns]
+    columns = list(zip(*rows)) if rows else [()] * len(keys)
+    out = pd.DataFrame({i: _column(kind, values, sqlite) for i, (kind, values) in enumerate(zip(kinds, columns))},
+                       columns=range(len(keys)))
+    out.columns = keys
+    return out
 
 
 def program(session: Session) -> Optional[Program]:
@@ -199,7 +240,6 @@ def definition_changes(session: Session, indicator_ids: Sequence[int]) -> pd.Dat
 
 # --- annual follow-up (snapshots) and meeting documents -----------------------------
 # Imported here rather than in the block above so parallel edits to this file stay apart.
-from datetime import datetime  # noqa: E402
 
 from db.models import MeetingAttendee, MeetingDistribution, Snapshot, SnapshotFile  # noqa: E402
 
@@ -344,10 +384,10 @@ def newest_total_values(session: Session, per_indicator: int = 2) -> pd.DataFram
     whole municipality), newest first per indicator. Within one indicator all periods share
     a periodicity, so the canonical codes sort in time order.
 
-    PostgreSQL: a LATERAL subquery per indicator reads a few index entries each (the
-    ix_measurement_series index, backwards) – this keeps a national catalogue fast.
-    Elsewhere: one window function over the totals."""
-    from sqlalchemy import func as sa_func, true
+    Both backends seek, per indicator, the few newest entries of the ix_measurement_series
+    index (indicator, gender, area, period) backwards instead of ranking every total:
+    PostgreSQL with a LATERAL subquery, SQLite with a correlated ``id IN (… LIMIT n)``."""
+    from sqlalchemy import true
 
     total_area = select(Area.id).where(Area.is_total).limit(1).scalar_subquery()
     present_total = (Measurement.gender == "T", Measurement.area_id == total_area, Measurement.value.is_not(None))
@@ -359,14 +399,9 @@ def newest_total_values(session: Session, per_indicator: int = 2) -> pd.DataFram
                 .select_from(Indicator).join(newest, true())
                 .order_by(Indicator.id, newest.c.period.desc()))
         return frame(session, stmt)
-    ranked = (
-        select(
-            Measurement.indicator_id, Measurement.period, Measurement.value,
-            sa_func.row_number().over(partition_by=Measurement.indicator_id, order_by=Measurement.period.desc()).label("rank"),
-        )
-        .where(*present_total)
-        .subquery()
-    )
-    stmt = (select(ranked.c.indicator_id, ranked.c.period, ranked.c.value)
-            .where(ranked.c["rank"] <= per_indicator).order_by(ranked.c.indicator_id, ranked.c["rank"]))
+    newest_ids = (select(Measurement.id).where(Measurement.indicator_id == Indicator.id, *present_total)
+                  .order_by(Measurement.period.desc()).limit(per_indicator).correlate(Indicator))
+    stmt = (select(Measurement.indicator_id, Measurement.period, Measurement.value)
+            .select_from(Indicator).join(Measurement, Measurement.id.in_(newest_ids))
+            .order_by(Measurement.indicator_id, Measurement.period.desc()))
     return frame(session, stmt)

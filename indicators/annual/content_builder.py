@@ -9,10 +9,11 @@ correction of a value changes today's dashboards, not a delivered annual follow-
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import pandas as pd
 
@@ -56,8 +57,34 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+_LONG_LISTS = ("values", "comments")  # the lists that grow with the data
+_CHUNK = 20_000
+
+
 def canonical_json(content: dict) -> bytes:
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """``json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` as
+    UTF-8, byte for byte, built without one text copy of the whole: the long lists are
+    dumped a chunk at a time (a year of a county is about 100 MB of JSON)."""
+    marks = {key: f"\u0000{key}\u0000" for key in _LONG_LISTS if isinstance(content.get(key), list)}
+    out = io.BytesIO()
+    rest = _dumps({**content, **marks})
+    # '"values":"\u0000values\u0000"' cannot stand inside a string (its quotes would be escaped)
+    spots = {key: _dumps(key) + b":" + _dumps(mark) for key, mark in marks.items()}
+    for key in sorted(marks, key=lambda k: rest.index(spots[k])):
+        before, rest = rest.split(spots[key], 1)
+        out.write(before + _dumps(key) + b":[")
+        items = content[key]
+        for start in range(0, len(items), _CHUNK):
+            if start:
+                out.write(b",")
+            out.write(_dumps(items[start:start + _CHUNK])[1:-1])
+        out.write(b"]")
+    out.write(rest)
+    return out.getvalue()
 
 
 def content_hash(data: bytes) -> str:
@@ -95,23 +122,27 @@ def published_values(raw: dict, last_day: date, threshold: int) -> list[dict]:
     df = raw["values"]
     if df.empty:
         return []
-    df = df[df["period"].map(lambda p: period_from_code(p).end <= last_day)].copy()
+    periods = {p: period_from_code(p) for p in df["period"].unique()}
+    df = df[df["period"].isin([p for p, period in periods.items() if period.end <= last_day])].copy()
     codes = dict(zip(raw["indicators"]["id"], raw["indicators"]["code"]))
     df["indicator"] = df["indicator_id"].map(codes)
-    df["key"] = df["period"].map(sort_key)
+    df["key"] = df["period"].map({p: sort_key(p) for p in periods})
     df["gender_order"] = df["gender"].map(GENDER_ORDER)
     df = df.sort_values(["indicator", "key", "sort_order", "area_code", "gender_order"])
     df["hidden"] = disclosure.withheld_mask(df, threshold)
+    names = ["indicator", "period", "gender", "area_code", "value", "count_n", "missing_reason", "comment", "status",
+             "source", "hidden"]
     rows = []
-    for v in df.to_dict("records"):
-        hidden = bool(v["hidden"])
+    for indicator, period, gender, area, value, count_n, reason, comment, status, source, hidden in zip(
+            *(df[c].tolist() for c in names)):
+        hidden = bool(hidden)
         rows.append({
-            "indicator": v["indicator"], "period": v["period"], "gender": v["gender"], "area": v["area_code"],
-            "value": None if hidden else _number(v["value"]),
-            "count_n": None if hidden else plain(v["count_n"]),
-            "missing_reason": "" if hidden else (v["missing_reason"] or ""),
-            "comment": "" if hidden else (v["comment"] or ""),
-            "status": v["status"], "source": v["source"], "suppressed": hidden,
+            "indicator": indicator, "period": period, "gender": gender, "area": area,
+            "value": None if hidden else _number(value),
+            "count_n": None if hidden else plain(count_n),
+            "missing_reason": "" if hidden else (reason or ""),
+            "comment": "" if hidden else (comment or ""),
+            "status": status, "source": source, "suppressed": hidden,
         })
     return rows
 
@@ -290,6 +321,7 @@ def build_content(uow: UnitOfWork, year: int, snapshot_date: Optional[date] = No
     program = {k: plain(raw["program"].get(k)) for k in ("name", "start_year", "end_year", "adopted_date", "decision_ref", "description")}
     indicators = _indicators(raw)
     values = published_values(raw, date(year, 12, 31), threshold)
+    del raw["values"]  # the largest table, not needed from here on
     statuses = _statuses(indicators, _totals(values, structure["areas"]), year)
     actions = _actions(raw)
     return {
@@ -317,11 +349,15 @@ def build_content(uow: UnitOfWork, year: int, snapshot_date: Optional[date] = No
 
 def long_rows(content: dict) -> list[dict]:
     """The snapshot's values in the long format (indikator;period;kön;område;värde;kommentar)."""
+    return list(iter_long_rows(content))
+
+
+def iter_long_rows(content: dict) -> Iterator[dict]:
+    """``long_rows`` one at a time, for the files that stream them (CSV, XLSX)."""
     names = {a["code"]: a["name"] for a in content["areas"]}
     note = long_format.SUPPRESSED_NOTE.format(n=content["method"]["suppression_threshold"])
-    return [
-        {"indikator": v["indicator"], "period": v["period"], "kön": v["gender"], "område": names.get(v["area"], v["area"]),
-         "värde": long_format.plain_number(v["value"]), "kommentar": note if v["suppressed"] else v["comment"]}
-        for v in content["values"]
-    ]
+    for v in content["values"]:
+        yield {"indikator": v["indicator"], "period": v["period"], "kön": v["gender"],
+               "område": names.get(v["area"], v["area"]), "värde": long_format.plain_number(v["value"]),
+               "kommentar": note if v["suppressed"] else v["comment"]}
 

@@ -25,7 +25,7 @@ from db import crud, queries
 from db.models import Snapshot, SnapshotFile
 from errors import NotFound, Problem, Refused
 from indicators.annual import print_version, xlsx_report
-from indicators.annual.content_builder import build_content, canonical_json, content_hash, long_rows, published_values, read_all
+from indicators.annual.content_builder import build_content, canonical_json, content_hash, iter_long_rows, published_values, read_all
 from indicators.files import long_format
 from indicators.access import permissions
 from indicators.rules.periods import sort_key
@@ -113,14 +113,18 @@ def file_names(year: int, snapshot_date: str) -> dict[str, str]:
     return {"json": f"{stem}.json", "csv": f"{stem}-radata.csv", "xlsx": f"{stem}.xlsx", "pdf": f"{stem}.pdf"}
 
 
-def render_files(content: dict, data: bytes, sha256: str) -> dict[str, bytes]:
+def render_files(content: dict, data: bytes, sha256: str, with_pdf: bool = True) -> dict[str, bytes]:
+    """The snapshot's files; ``with_pdf=False`` leaves the print version out (the benchmark
+    times it apart)."""
     names = file_names(content["year"], content["snapshot_date"])
-    return {
+    files = {
         names["json"]: data,  # exactly the hashed bytes: sha256sum of the file gives the hash
-        names["csv"]: long_format.to_csv_bytes(long_rows(content)),
+        names["csv"]: long_format.to_csv_bytes(iter_long_rows(content)),
         names["xlsx"]: xlsx_report.render(content, sha256),
-        names["pdf"]: print_version.render(content, sha256),
     }
+    if with_pdf:
+        files[names["pdf"]] = print_version.render(content, sha256)
+    return files
 
 
 # --- creating and reading snapshots ---------------------------------------------------

@@ -282,8 +282,17 @@ def preview(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, today: Op
     ``confirm_rows``: file rows whose values the user explicitly confirmed as they stand
     after the plausibility question (never implied by a comment)."""
     read = read_file(filename, data)
-    confirmed = set(confirm_rows)
-    entries = [replace(e, confirmed=True) if e.row in confirmed else e for e in _entries(read)]
+    return _previewed(uow, actor, filename, read, _confirmed(_entries(read), confirm_rows), today, lock_reason)
+
+
+def _confirmed(entries: list[ValueEntry], confirm_rows: Iterable[int]) -> list[ValueEntry]:
+    """The entries with the rows the user explicitly confirmed marked so."""
+    rows = set(confirm_rows)
+    return [replace(e, confirmed=True) if e.row in rows else e for e in entries]
+
+
+def _previewed(uow: UnitOfWork, actor: Actor, filename: str, read: ReadResult, entries: list[ValueEntry],
+               today: Optional[date], lock_reason: Optional[str]) -> ImportPreview:
     if not entries:  # file-level errors; row errors (formulas) still get the other rows checked
         return ImportPreview(filename, entries, read, outcomes.SaveResult())
     check = values.save_values(uow, actor, entries, today, lock_reason, dry_run=True, permission="import_values")
@@ -304,11 +313,17 @@ def apply(uow: UnitOfWork, actor: Actor, prepared: ImportPreview, today: Optiona
 def import_file(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, *, dry_run: bool = False,
                 today: Optional[date] = None, lock_reason: Optional[str] = None,
                 confirm_rows: Iterable[int] = ()) -> tuple[ImportPreview, outcomes.SaveResult]:
-    """Preview, then apply unless ``dry_run`` or the preview found errors (for the CLI)."""
-    prepared = preview(uow, actor, filename, data, today, lock_reason, confirm_rows)
-    if dry_run or not prepared.ok:
+    """Read the file once and validate it once (for the CLI): a dry run only checks; otherwise
+    every row is written in one transaction or, when any row has a problem, none (the same
+    all-or-nothing ``values.save_values`` that applying a preview uses)."""
+    read = read_file(filename, data)
+    entries = _confirmed(_entries(read), confirm_rows)
+    if dry_run or read.errors or not entries:
+        prepared = _previewed(uow, actor, filename, read, entries, today, lock_reason)
         return prepared, prepared.check
-    return prepared, apply(uow, actor, prepared, today, lock_reason)
+    result = values.save_values(uow, actor, entries, today, lock_reason, permission="import_values",
+                                source="import", note=f"import av {filename}")
+    return ImportPreview(filename, entries, read, result), result
 
 
 # --- template -----------------------------------------------------------------------

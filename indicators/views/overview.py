@@ -104,11 +104,17 @@ def overview(uow: UnitOfWork) -> pd.DataFrame:
     rg_by = _group_pairs(rgoals["indicator_id"], rgoals["result_goal_id"])
     rule = rule_from_settings()
     rows = []
-    for row in inds.to_dict("records"):
+    for row in _records(inds):
         key = int(row["id"])
         assessed = assess(row, latest.get(key, []), targets_by.get(key, []), rule)
         rows.append({**row, **assessed, "program_goal_ids": pg_by.get(key, []), "result_goal_ids": rg_by.get(key, [])})
-    return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
+    return pd.DataFrame({c: [r[c] for r in rows] for c in OVERVIEW_COLUMNS}, columns=OVERVIEW_COLUMNS)
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """The rows as plain dicts, built column-wise (DataFrame.to_dict boxes every cell)."""
+    names = list(df.columns)
+    return [dict(zip(names, values)) for values in zip(*(df[c].tolist() for c in names))]
 
 
 def structure(uow: UnitOfWork) -> dict[str, pd.DataFrame]:

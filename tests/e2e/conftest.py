@@ -185,11 +185,12 @@ def server(tmp_path_factory) -> Iterator[Server]:
 
 @contextmanager
 def serve(env: dict, workdir: Path, *extra: str, log_name: str = "streamlit.log",
-          port: int | None = None) -> Iterator[str]:
-    """`streamlit run app.py` on a (free) loopback port; yields its base URL, stops it after."""
+          port: int | None = None, script: str = "app.py") -> Iterator[str]:
+    """`streamlit run app.py` (or another ``script``: the benchmark's bare page) on a (free)
+    loopback port; yields its base URL, stops it after."""
     port = port or _free_port()
     log = workdir / log_name
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true",
                "--server.fileWatcherType", "none", "--server.runOnSave", "false",
                "--browser.gatherUsageStats", "false", *extra]

@@ -1,0 +1,163 @@
+"""`cli.py bench --browser`: Översikt and Fokusområden in Chromium (Playwright, the system
+/usr/bin/chromium) against the real server on demo data, each beside a bare Streamlit page
+with the same elements — the same headings, texts, tables and Plotly charts, taken from the
+project's own page (AppTest) and rendered from that precomputed data (figures built once,
+st.cache_resource) — served the same way, measured in the same run.
+
+- cold: a fresh browser context (empty HTTP cache, a new Streamlit session; for the project
+  only the sign-in cookie is carried over), time from navigation until the script run is
+  done and every chart and table is drawn;
+- warm: reloading the page in that context.
+Medians of ``runs``; reported as ratios (goal ≤ 1,3×). Never a timed assertion in a test.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from benchmark import Figure, Report
+
+PAGES = {"page_oversikt": ("Översikt", "app.py", ""), "page_fokus": ("Fokusområden", "pages/fokusomraden.py", "fokusomraden")}
+
+BARE_SCRIPT = '''
+import json, os, pickle
+import plotly.graph_objects as go
+import streamlit as st
+
+st.set_page_config(layout="wide")
+PAGES = pickle.load(open(os.environ["BENCH_BARE_ELEMENTS"], "rb"))
+
+
+@st.cache_resource
+def figure(page, i):
+    return go.Figure(json.loads(PAGES[page]["charts"][i]))
+
+
+page = st.query_params.get("sida", "page_oversikt")
+elements = PAGES[page]
+st.title(elements["title"])
+for text in elements["texts"]:
+    st.markdown(text)
+for table in elements["tables"]:
+    st.table(table)
+for frame in elements["dataframes"]:
+    st.dataframe(frame, hide_index=True)
+for i in range(len(elements["charts"])):
+    st.plotly_chart(figure(page, i), key=f"c{i}", theme=None)
+'''
+
+
+def _elements(url: str, email: str) -> dict:
+    """What each page shows, taken from the project's own run of it (AppTest, same database)."""
+    from streamlit.testing.v1 import AppTest
+
+    from indicators.access.permissions import Actor
+    from settings import reload_settings
+
+    os.environ["DATABASE_URL"] = url
+    reload_settings()
+    root = Path(__file__).resolve().parent
+    out = {}
+    for key, (title, script, _path) in PAGES.items():
+        at = AppTest.from_file(str(root / "app.py"), default_timeout=300)
+        at.session_state["actor"] = Actor(email=email, role="admin")
+        at.session_state["logged_in_at"] = datetime.now(timezone.utc)
+        at.run()
+        if script != "app.py":
+            at.switch_page(script).run()
+        texts = [e.value for kind in ("header", "subheader", "markdown", "caption") for e in at.get(kind)]
+        out[key] = {"title": title, "texts": [t for t in texts if isinstance(t, str)],
+                    "tables": [t.value for t in at.table], "dataframes": [d.value for d in at.dataframe],
+                    "charts": [c.proto.spec for c in at.get("plotly_chart")]}
+    return out
+
+
+def _drawn(page, elements: dict) -> None:
+    from tests.utils.browser import wait_for_app
+
+    wait_for_app(page)
+    if elements["charts"]:
+        page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+                               arg=len(elements["charts"]))
+    tables = len(elements["tables"]) + len(elements["dataframes"])
+    if tables:
+        page.wait_for_function(
+            "n => document.querySelectorAll(\"[data-testid='stTable'], [data-testid='stDataFrame']\").length >= n",
+            arg=tables)
+
+
+def _visits(browser, url: str, elements: dict, cookies: list, runs: int) -> tuple[float, float]:
+    from tests.e2e.conftest import RUN_TIMEOUT_MS
+    from tests.utils.browser import VIEWPORT
+
+    cold, warm = [], []
+    for _ in range(runs):
+        context = browser.new_context(viewport=VIEWPORT, locale="sv-SE")
+        context.set_default_timeout(RUN_TIMEOUT_MS * 4)
+        if cookies:
+            context.add_cookies(cookies)
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(url)
+        _drawn(page, elements)
+        cold.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        page.reload()
+        _drawn(page, elements)
+        warm.append(time.perf_counter() - start)
+        context.close()
+    return statistics.median(cold), statistics.median(warm)
+
+
+def browser_figures(report: Report, runs: int = 3) -> None:
+    """Both pages, cold and warm, beside their bare pages (servers and data of their own)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _cli, parse_demo_accounts, serve
+    from tests.utils.browser import VIEWPORT, login
+
+    with tempfile.TemporaryDirectory(prefix="uppfoljning-browser-") as tmp:
+        work = Path(tmp)
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'demo.db'}", "PYTHONUNBUFFERED": "1"}
+        admin = parse_demo_accounts(_cli(env, "init", "--demo"))["admin"]
+        elements = _elements(env["DATABASE_URL"], admin.email)
+        (work / "elements.pkl").write_bytes(pickle.dumps(elements))
+        (work / "bare.py").write_text(BARE_SCRIPT, encoding="utf-8")
+        bare_env = {**env, "BENCH_BARE_ELEMENTS": str(work / "elements.pkl")}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            try:
+                with serve(env, work, log_name="bench-app.log") as base:
+                    context = browser.new_context(viewport=VIEWPORT, locale="sv-SE")
+                    page = context.new_page()
+                    page.goto(base)
+                    login(page, admin.email, admin.password)
+                    cookies = context.cookies()
+                    context.close()
+                    ours = {key: _visits(browser, f"{base}/{path}", elements[key], cookies, runs)
+                            for key, (_t, _s, path) in PAGES.items()}
+                with serve(bare_env, work, log_name="bench-bare.log", script=str(work / "bare.py")) as base:
+                    bare = {key: _visits(browser, f"{base}/?sida={key}", elements[key], [], runs) for key in PAGES}
+            finally:
+                browser.close()
+    for key, (title, _script, _path) in PAGES.items():
+        n = len(elements[key]["charts"]), len(elements[key]["tables"]) + len(elements[key]["dataframes"])
+        same = f"bar sida: {n[0]} diagram, {n[1]} tabeller"
+        report.figures.append(Figure(f"{title} i Chromium, kall", ours[key][0], same, bare[key][0], key=key))
+        report.figures.append(Figure(f"{title} i Chromium, varm", ours[key][1], same, bare[key][1], key=f"{key}_warm"))
+
+
+def run_browser_bench(runs: int = 3) -> Report:
+    report = Report(size="demo", backend="sqlite", values=0)
+    browser_figures(report, runs)
+    return report
+
+
+if __name__ == "__main__":  # python benchmark_browser.py [runs]
+    print(run_browser_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 3).table())

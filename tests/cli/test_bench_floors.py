@@ -1,0 +1,79 @@
+"""The benchmark's honest floors give the project's own results (at size XS, on both
+backends), and a floor that differed would be caught by its check."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+import benchmark
+import benchmark_floors as floors
+from benchmark_writes import import_file_bytes
+from db.engine import session_scope
+from db.models import FocusArea, Indicator
+from indicators.access.permissions import Actor
+from indicators.annual import snapshot
+from indicators.reporting import file_import
+from indicators.unit_of_work import UnitOfWork
+from indicators.views import overview
+from indicators.views.indicator_detail import focus_area_data, indicator_detail
+
+ADMIN = Actor(email="bench@exempel.invalid", role="admin")
+
+
+@pytest.fixture
+def xs(engine):
+    benchmark.generate(engine, "XS")
+    with session_scope(engine) as session:
+        focus = session.execute(select(FocusArea).order_by(FocusArea.number)).scalars().first()
+        indicator = session.execute(select(Indicator).where(Indicator.code.like("B%-%"))
+                                    .order_by(Indicator.id)).scalars().first()
+        return engine, (focus.id, focus.code), (indicator.id, indicator.code)
+
+
+def test_overview_floor_gives_the_projects_statuses(xs):
+    engine, _, _ = xs
+    ours, floor = overview.overview(UnitOfWork(engine)), floors.overview_floor(engine)
+    floors.check_overview(ours, floor)
+    assert len(floor) == len(ours) > 4  # the bench's indicators and the starter catalogue
+    some = next(iter(floor))
+    with pytest.raises(AssertionError, match="samma status"):
+        floors.check_overview(ours, {**floor, some: "inte en status"})
+
+
+def test_page_data_floors_read_the_same_value_rows(xs):
+    engine, (focus_id, focus_code), (ind_id, ind_code) = xs
+    focus_values = focus_area_data(UnitOfWork(engine), focus_code)["values"]
+    rows = floors.focus_floor(engine, focus_id)
+    floors.check_values(focus_values, rows, "fokusområdessidan")
+    assert len(rows) == len(focus_values) > 0
+    floors.check_values(indicator_detail(UnitOfWork(engine), ind_code)["values"],
+                        floors.indicator_floor(engine, ind_id), "indikatorsidan")
+    with pytest.raises(AssertionError, match="samma värden"):
+        floors.check_values(focus_values, rows[1:], "fokusområdessidan")
+
+
+def test_import_floor_parses_the_same_rows(xs):
+    engine, _, _ = xs
+    data = import_file_bytes(engine, rows=200)
+    read, parsed = file_import.read_file("bench.xlsx", data), floors.calamine_rows(data)
+    floors.check_import(read, parsed)
+    assert len(read.rows) == len(parsed) - 1 == 200
+    with pytest.raises(AssertionError, match="samma rader"):
+        floors.check_import(read, parsed[:-1])
+
+
+def test_snapshot_floor_writes_the_same_bytes(xs):
+    from benchmark_writes import _files_without_pdf
+
+    engine, _, _ = xs
+    uow = UnitOfWork(engine)
+    snapshot_id, _sha, _ = snapshot.create_snapshot(uow, ADMIN, 2019, snapshot_date=date(2026, 2, 1))
+    stored = snapshot.frozen_material(uow, snapshot_id)[1]
+    files = _files_without_pdf(uow, 2019)
+    floor = floors.snapshot_floor(files)
+    floors.check_snapshot(stored, floor)
+    assert sorted(n.rsplit(".", 1)[-1] for n in floor) == ["csv", "json", "xlsx"]
+    with pytest.raises(AssertionError, match="samma bytes"):
+        floors.check_snapshot(stored, {**floor, next(iter(floor)): "0" * 64})
