@@ -79,6 +79,7 @@ LONG_COLUMNS = ["indikator", "period", "kön", "område", "värde", "kommentar"]
 LONG_HEADERS = {"indikator": "Indikator", "period": "Period", "kön": "Kön", "område": "Område",
                 "värde": "Värde", "kommentar": "Kommentar"}
 SUPPRESSED = "–"  # a value withheld by the disclosure rule, or none at all
+PROTECTED_MARK = "🔒 skyddas vid publicering"  # a withheld value shown to someone allowed to see it
 
 
 def label(mapping: dict[str, str], code: object) -> str:
