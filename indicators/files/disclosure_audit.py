@@ -16,7 +16,7 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from openpyxl import load_workbook
@@ -47,10 +47,7 @@ class Catalogue:
     names: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
     threshold: Optional[int] = None
-
-    @property
-    def total_area(self) -> str:
-        return sorted(self.total_areas, key=str)[0] if self.total_areas else ""
+    total_area: str = ""  # the name a PDF's whole-municipality table stands for
 
 
 _NUMBER = re.compile(r"^[−-]?\d[\d\s]*(,\d+)?")
@@ -69,8 +66,10 @@ def _number(value) -> Optional[float]:
     return parsed.value
 
 
-def _cell(catalogue: Catalogue, code: str, period: str, gender: str, area: str, value) -> disclosure.Cell:
-    n = catalogue.counts.get((code, period, gender, area))
+def _cell(catalogue: Catalogue, code: str, period: str, gender: str, area: str, value,
+          n: Optional[int] = None) -> disclosure.Cell:
+    """One cell; its count basis is the file's own (the snapshot JSON has one) or the stored one."""
+    n = catalogue.counts.get((code, period, gender, area)) if n is None else int(n)
     return disclosure.Cell(code, period, gender, area, value, n, area in catalogue.total_areas,
                            disclosure.is_additive(catalogue.units.get(code, "antal")))
 
@@ -116,11 +115,10 @@ def _json_cells(data: bytes, catalogue: Catalogue) -> tuple[list, set]:
         return _long_cells(content, catalogue)
     units = {i["code"]: i.get("unit") for i in content.get("indicators", [])}
     totals = {a["code"] for a in content.get("areas", []) if a.get("is_total")}
-    own = Catalogue({**catalogue.units, **units}, totals | catalogue.total_areas, catalogue.names,
-                    catalogue.counts, catalogue.threshold)
+    own = replace(catalogue, units={**catalogue.units, **units}, total_areas=totals | catalogue.total_areas)
     cells, hidden = [], set()
     for v in content.get("values", []):
-        cell = _cell(own, v["indicator"], v["period"], v["gender"], v["area"], v["value"])
+        cell = _cell(own, v["indicator"], v["period"], v["gender"], v["area"], v["value"], v.get("count_n"))
         cells.append(cell)
         if v.get("suppressed"):
             hidden.add(cell.key)
@@ -181,6 +179,12 @@ def _pdf_cells(data: bytes, catalogue: Catalogue) -> tuple[list, set]:
 def audit_file(name: str, data: bytes, catalogue: Catalogue) -> list[disclosure.Finding]:
     """Findings for one file (empty: nothing withheld can be worked out, and no published
     breakdown cell has a stored count basis below the threshold)."""
+    cells, hidden = read_cells(name, data, catalogue)
+    return disclosure.audit(cells, hidden, catalogue.threshold)
+
+
+def read_cells(name: str, data: bytes, catalogue: Catalogue) -> tuple[list[disclosure.Cell], set]:
+    """The value cells a file publishes, and the keys of those it shows as withheld."""
     suffix = name.lower().rsplit(".", 1)[-1]
     if suffix not in ("json", "csv", "xlsx", "pdf"):
         raise Invalid(f"{name}: bara CSV, XLSX, JSON och PDF kan granskas.")
@@ -195,7 +199,7 @@ def audit_file(name: str, data: bytes, catalogue: Catalogue) -> list[disclosure.
     except (KeyError, ValueError, UnicodeDecodeError, IndexError) as exc:
         raise Invalid(f"{name}: filen kan inte läsas som långformat, årsuppföljning eller PDF med "
                       f"värdetabeller ({exc}).") from exc
-    return disclosure.audit(cells, hidden, catalogue.threshold)
+    return cells, hidden
 
 
 def catalogue_of(uow: UnitOfWork) -> Catalogue:
@@ -214,4 +218,5 @@ def catalogue_of(uow: UnitOfWork) -> Catalogue:
         if n is not None and n == n:
             counts[(codes[ind], period, gender, area_code)] = counts[(codes[ind], period, gender, area_name)] = int(n)
     return Catalogue(dict(zip(inds["code"], inds["unit"])), set(totals["name"]) | set(totals["code"]),
-                     dict(zip(inds["name"], inds["code"])), counts, get_settings().suppress_below)
+                     dict(zip(inds["name"], inds["code"])), counts, get_settings().suppress_below,
+                     str(totals["name"].iloc[0]) if not totals.empty else "")
