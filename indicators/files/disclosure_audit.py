@@ -5,10 +5,11 @@ the snapshot's ``-radata.csv`` and its *Rådata* sheet), as JSON (the publicatio
 the snapshot's JSON, and the tables of a PDF (``pdf_tables``: the tagged print version, the
 fpdf2 snapshot PDF and meeting documents). A row with an empty value and the withheld note
 is withheld; a row with an empty value otherwise is missing (unknown to a reader too). In a
-PDF table "–" is withheld (it may also mean "no value": the stricter reading). The cells are then audited with
-``indicators.rules.disclosure.audit``: for counts every withheld value the published cells
-determine (T = K + M, Hela kommunen = Σ areas) is recomputed, and for every indicator a
-withheld cell that is the only unknown of its group is named.
+PDF table "–" is withheld (it may also mean "no value": the stricter reading). The cells
+are then audited with ``indicators.rules.disclosure.audit``: for counts every withheld
+value the published cells determine (T = K + M, Hela kommunen = Σ areas) is recomputed, for
+every indicator a withheld cell that is the only unknown of its group is named, and every
+published breakdown cell whose count basis is below the threshold is named.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from indicators.rules import disclosure
 from indicators.rules.formatting import SUPPRESSED
 from indicators.rules.parsing import parse_number
 from indicators.rules.periods import parse_period
-from indicators.rules.vocabulary import GENDER_LABELS
+from indicators.rules.vocabulary import GENDER_LABELS, GENDER_WORDS
 from indicators.unit_of_work import UnitOfWork
 from settings import get_settings
 
@@ -52,7 +53,6 @@ class Catalogue:
 
 _NUMBER = re.compile(r"^[−-]?\d[\d\s]*(,\d+)?")
 _PRINT_CAPTION = ": värden för hela kommunen"
-_GENDERS = {**{g: g for g in GENDER_LABELS}, **{label.lower(): g for g, label in GENDER_LABELS.items()}}
 
 
 def _number(value) -> Optional[float]:
@@ -78,8 +78,8 @@ def _long_cells(rows: list[dict], catalogue: Catalogue) -> tuple[list, set]:
     cells, hidden = [], set()
     for row in rows:
         code, area = str(row["indikator"]).lstrip("'"), str(row["område"]).lstrip("'")
-        value = _number(row["värde"])
-        cell = _cell(catalogue, code, str(row["period"]), str(row["kön"]), area, value)
+        value, n = _number(row["värde"]), _number(row.get("antal"))  # a file with an antal column says its own n
+        cell = _cell(catalogue, code, str(row["period"]), str(row["kön"]), area, value, None if n is None else int(n))
         cells.append(cell)
         if value is None and str(row.get("kommentar") or "").startswith(WITHHELD_PREFIX):
             hidden.add(cell.key)
@@ -149,7 +149,7 @@ def _pdf_cells(data: bytes, catalogue: Catalogue) -> tuple[list, set]:
     cells, hidden = [], set()
 
     def add(code: str, period: str, gender: str, area: str, text: str) -> None:
-        cell = _cell(catalogue, code, _period_code(period), _GENDERS.get(gender.lower(), gender), area,
+        cell = _cell(catalogue, code, _period_code(period), GENDER_WORDS.get(gender.lower(), gender), area,
                      _shown_number(text))
         cells.append(cell)
         if text.strip() == SUPPRESSED:
@@ -166,7 +166,7 @@ def _pdf_cells(data: bytes, catalogue: Catalogue) -> tuple[list, set]:
             name = table.caption.removesuffix(_PRINT_CAPTION)
             if name not in catalogue.names:
                 raise ValueError(f"tabellen ”{table.caption}” nämner ingen indikator i katalogen")
-            genders = [_GENDERS[h] for h in header[1:]]
+            genders = [GENDER_WORDS[h] for h in header[1:]]
             for row in table.rows[1:]:
                 for gender, text in zip(genders, row[1:]):
                     add(catalogue.names[name], row[0], gender, catalogue.total_area, text)

@@ -190,7 +190,7 @@ def _drawn_tables(reader: PdfReader) -> list[PdfTable]:
         for (y, h), cells in rows:
             xs = [round(c.x, 1) for c in cells]
             if current is None or xs != columns or abs(previous_bottom - (y + h)) > _ROW_TOLERANCE:
-                caption = _caption_above(free, y + h, xs[0])
+                caption = _caption_above(free, y + h)
                 current = PdfTable(caption)
                 tables.append(current)
                 columns = xs
@@ -200,7 +200,7 @@ def _drawn_tables(reader: PdfReader) -> list[PdfTable]:
     return [t for t in tables if len(t.rows) > 1]
 
 
-def _caption_above(free: list, top: float, left: float) -> str:
+def _caption_above(free: list, top: float) -> str:
     """The line of free text nearest above a table's top edge (fpdf2 tables have no caption)."""
     above = [(y, x, t) for x, y, t in free if top < y < top + 30]
     if not above:

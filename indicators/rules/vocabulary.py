@@ -67,6 +67,9 @@ AUDIT_ACTION_LABELS = {
     "publish": "publicerad", "withdraw": "tillbakadragen",
     "open_round": "rapportomgång öppnad", "submit": "klarmarkerad", "approve": "godkänd", "reopen": "återöppnad",
 }
+# The fields of a value as the audit trail names them (Indikatorer → Historik).
+MEASUREMENT_FIELD_LABELS = {"value": "värde", "count_n": "antal (n)", "comment": "kommentar", "status": "status",
+                            "missing_reason": "skäl till att värdet saknas", "source": "källa"}
 
 # --- reporting rounds and e-mail ---------------------------------------------------------
 SUBMISSION_STATE_LABELS = {"open": "pågår", "submitted": "klarmarkerad", "approved": "godkänd"}

@@ -10,11 +10,12 @@ from db import queries
 from settings import get_settings
 from indicators.views.charts import difference_unit
 from indicators.files.long_format import SUPPRESSED_NOTE
-from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number
+from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number, format_time
 from indicators.views.gaps import apply_suppression
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.vocabulary import (
-    DIRECTION_LABELS, GENDER_LABELS, GENDER_ORDER, PERIODICITY_LABELS, PROTECTED_MARK, SOURCE_LABELS,
+    AUDIT_ACTION_LABELS, DIRECTION_LABELS, GENDER_LABELS, GENDER_ORDER, MEASUREMENT_FIELD_LABELS, PERIODICITY_LABELS,
+    PROTECTED_MARK, SOURCE_LABELS, label,
 )
 from indicators.unit_of_work import UnitOfWork
 
@@ -131,7 +132,7 @@ def history_table(history: pd.DataFrame, values: Optional[pd.DataFrame] = None,
     count and comment alike), as in the values table; ``unprotected`` (the reader may see
     withheld values: ``permissions.sees_unprotected``) shows them, marked "skyddas vid publicering"."""
     if history.empty:
-        return pd.DataFrame(columns=["Tid (UTC)", "Vem", "Händelse", "Värde", "Fält", "Före", "Efter", "Motivering"])
+        return pd.DataFrame(columns=["Tid", "Vem", "Händelse", "Värde", "Fält", "Före", "Efter", "Motivering"])
     mask = pd.Series(False, index=history.index, dtype=bool)
     if values is not None and not values.empty:
         shown = apply_suppression(values, threshold)
@@ -144,12 +145,12 @@ def history_table(history: pd.DataFrame, values: Optional[pd.DataFrame] = None,
     marks = [f" · {PROTECTED_MARK}" if unprotected and m else "" for m in mask]
     at = pd.to_datetime(history["at"], utc=True)
     return pd.DataFrame({
-        "Tid (UTC)": at.dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
+        "Tid": [format_time(t.to_pydatetime()) for t in at],  # local time, as everywhere
         "Vem": history["user_email"].to_numpy(),
-        "Händelse": history["action"].to_numpy(),
+        "Händelse": [label(AUDIT_ACTION_LABELS, a) for a in history["action"]],
         "Värde": [f"{period_from_code(p).label}, {GENDER_LABELS.get(g, g)}, {a}{mark}"
                   for p, g, a, mark in zip(history["period"], history["gender"], history["area_name"], marks)],
-        "Fält": history["field"].to_numpy(),
+        "Fält": [label(MEASUREMENT_FIELD_LABELS, f) for f in history["field"]],
         "Före": history["old"].fillna("").to_numpy(),
         "Efter": history["new"].fillna("").to_numpy(),
         "Motivering": history["reason"].to_numpy(),

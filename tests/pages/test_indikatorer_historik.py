@@ -52,7 +52,8 @@ def test_historik_shows_withheld_values_only_to_those_allowed(demo_engine, who):
     at = open_page(at, "pages/indikatorer.py", indikator="UTB06")
     assert not at.exception
     history = at.dataframe[-1].value  # the last table on the page is Historik's
-    assert list(history.columns)[:3] == ["Tid (UTC)", "Vem", "Händelse"]
+    assert list(history.columns)[:3] == ["Tid", "Vem", "Händelse"] and set(history["Fält"]) >= {"värde"}
+    assert set(history["Händelse"]) >= {"ändrad"} and "2026-01-05 11:00" in set(history["Tid"])  # local time
     shown = history[history["Motivering"] == "rättat"]
     assert len(shown) == 2
     secret = shown[shown["Före"].isin([OLD, "–"])].iloc[0]
