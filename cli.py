@@ -140,7 +140,8 @@ def cmd_publish(args) -> int:
 
 
 def cmd_disclosure_check(args) -> int:
-    """Audit export and snapshot files: exit 1 with every withheld value that can be worked out."""
+    """Audit export, snapshot, publication and PDF files: exit 1 with every withheld value that can be
+    worked out and every published breakdown value whose stored count basis is below the threshold."""
     from indicators.files import disclosure_audit
     from indicators.rules.periods import period_from_code
     from indicators.rules.vocabulary import GENDER_LABELS
@@ -153,11 +154,17 @@ def cmd_disclosure_check(args) -> int:
             print(f"{name}: inget dolt värde kan räknas fram.")
             continue
         failed = True
-        print(f"{name}: {len(findings)} dolda värden kan räknas fram eller står ensamma i sin grupp:")
+        print(f"{name}: {len(findings)} värden avslöjar små tal (kan räknas fram, står ensamma i sin grupp "
+              "eller visas trots för litet underlag):")
         for finding in findings:
             code, period, gender, area = finding.key
-            how = (f"kan räknas fram: {long_format.plain_number(finding.value)}" if finding.value is not None
-                   else "enda dolda värdet i sin grupp")
+            if finding.n is not None:
+                how = (f"visas ({long_format.plain_number(finding.value)}) fast underlaget är {finding.n}, "
+                       f"färre än {catalogue.threshold}")
+            elif finding.value is not None:
+                how = f"kan räknas fram: {long_format.plain_number(finding.value)}"
+            else:
+                how = "enda dolda värdet i sin grupp"
             print(f"  {code} {period_from_code(period).label} {GENDER_LABELS.get(gender, gender)} {area}: {how}")
     return 1 if failed else 0
 
@@ -341,7 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("disclosure-check",
-                       help="granska export- och årsuppföljningsfiler: avslutar med 1 om ett dolt värde kan räknas fram")
+                       help="granska export-, årsuppföljnings-, publicerings- och PDF-filer: avslutar med 1 om ett dolt "
+                            "värde kan räknas fram eller ett värde med för litet underlag visas")
     p.add_argument("files", nargs="+", metavar="FIL")
     p.set_defaults(func=cmd_disclosure_check)
 

@@ -3,6 +3,8 @@ area gaps, all values with comments, downloads and the history of changes."""
 import pandas as pd
 import streamlit as st
 
+from indicators.access import permissions
+from indicators.rules.vocabulary import PROTECTED_MARK
 from indicators.views import charts
 from indicators.views import gaps
 from indicators.views import indicator_detail
@@ -17,7 +19,7 @@ from indicators.unit_of_work import UnitOfWork
 
 uow = UnitOfWork.for_app()  # every service call of this page run works in the app's database
 
-page_actor()
+actor = page_actor()
 
 st.title("Indikatorer")
 catalogue = cache.structure()["indicators"]
@@ -77,8 +79,12 @@ c2.download_button("Ladda ned Excel", to_xlsx_bytes(rows), file_name=f"{indicato
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 with st.expander("Historik"):
-    history = indicator_detail.history_table(detail["history"], detail["values"], threshold)
+    unprotected = permissions.sees_unprotected(actor, indicator["responsible_org_id"])
+    history = indicator_detail.history_table(detail["history"], detail["values"], threshold, unprotected=unprotected)
     if history.empty:
         st.caption("Inga ändringar av värdena är registrerade.")
     else:
         st.dataframe(history, hide_index=True, width="stretch")
+        if unprotected and history["Värde"].str.contains(PROTECTED_MARK, regex=False).any():
+            st.caption(f"Värden märkta *{PROTECTED_MARK}* visas bara för administratörer och för den ansvariga "
+                       "organisationens tjänstepersoner; alla andra ser – i stället (underlaget är för litet).")

@@ -30,6 +30,9 @@ RULES: dict[str, dict[str, str]] = {
     "publish_followup": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
     "fetch_statistics": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
     "manage_rounds": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
+    # Reading, not writing: the real value of a cell the disclosure rule withholds (small numbers)
+    # is for the admins and the officials of the indicator's responsible board; everyone else sees "–".
+    "see_unprotected_values": {ADMIN: ALL, OFFICIAL: OWN_ORG, VIEWER: NONE},
 }
 PERMISSION_TEXT = {
     "write_values": "rapportera värden",
@@ -44,6 +47,7 @@ PERMISSION_TEXT = {
     "publish_followup": "publicera årsuppföljningen",
     "fetch_statistics": "hämta officiell statistik",
     "manage_rounds": "öppna, godkänna eller återöppna rapportomgångar",
+    "see_unprotected_values": "se värden som skyddas vid publicering",
 }
 
 
@@ -64,11 +68,20 @@ class Actor:
 SYSTEM = Actor(email="system", role=ADMIN)
 
 
+def sees_unprotected(actor: Optional[Actor], responsible_org_id: object) -> bool:
+    """May this person see the real values the disclosure rule withholds for an indicator of
+    this responsible organisation (the one place pages ask)?"""
+    if actor is None or responsible_org_id is None or responsible_org_id != responsible_org_id:
+        return False
+    return allowed(actor, "see_unprotected_values", [int(responsible_org_id)])
+
+
 class PermissionDenied(Refused):
     """The acting user's role does not allow this write."""
 
 
 def allowed(actor: Actor, permission: str, org_ids: Optional[Iterable[int]] = None) -> bool:
+    """Whether the actor may do this (for ``OWN_ORG`` rules: for one of these organisations)."""
     scope = RULES[permission].get(actor.role, NONE)
     if scope == ALL:
         return True

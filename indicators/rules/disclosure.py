@@ -55,9 +55,11 @@ class Cell:
 @dataclass(frozen=True)
 class Finding:
     """A withheld cell a reader could work out: recomputed value, or None for a rate that
-    is alone in its group (not computable, but the rule is broken)."""
+    is alone in its group (not computable, but the rule is broken); or, with ``n``, a cell
+    published although its count basis is below the threshold (``value`` is what is shown)."""
     key: Key
     value: Optional[float]
+    n: Optional[int] = None
 
 
 def _isnan(x) -> bool:
@@ -198,19 +200,25 @@ def withheld(cells: Iterable[Cell], threshold: int) -> set[Key]:
     return out
 
 
-def audit(cells: Iterable[Cell], withheld_keys: Iterable[Key]) -> list[Finding]:
+def audit(cells: Iterable[Cell], withheld_keys: Iterable[Key], threshold: Optional[int] = None) -> list[Finding]:
     """What a reader could learn about withheld cells from the published ones: every
-    withheld count it can recompute, and every withheld cell alone in its group."""
+    withheld count it can recompute, and every withheld cell alone in its group; with a
+    threshold, also every published cell whose count basis is below it (primary, not hidden)."""
     hidden = set(withheld_keys)
+    cells = list(cells)
     findings: dict = {}
-    for table in _tables(list(cells)):
+    if threshold is not None:
+        for c in cells:
+            if c.published and c.key not in hidden and is_primary(c, threshold):
+                findings[c.key] = Finding(c.key, c.value, int(c.n))
+    for table in _tables(cells):
         positions = {pos for pos, c in table.cells.items() if c.key in hidden}
         for rel, pos in table.lone_withheld(positions):
-            findings.setdefault(table.cells[pos].key, None)
+            findings.setdefault(table.cells[pos].key, Finding(table.cells[pos].key, None))
         if table.additive:
             for pos, value in table.solve(positions).items():
-                findings[table.cells[pos].key] = value
-    return [Finding(k, v) for k, v in sorted(findings.items(), key=lambda kv: tuple(map(str, kv[0])))]
+                findings[table.cells[pos].key] = Finding(table.cells[pos].key, value)
+    return [findings[k] for k in sorted(findings, key=lambda k: tuple(map(str, k)))]
 
 
 def cells_from_frame(values: pd.DataFrame, additive_ids: Optional[set] = None) -> list[Cell]:

@@ -74,7 +74,7 @@ AUDIT_ACTION_LABELS = {
 }
 # The fields of a value in its audit trail (Historik, Ändringshistorik).
 VALUE_FIELD_LABELS = {"value": "värde", "comment": "kommentar", "status": "status", "missing_reason": "skäl",
-                      "count_n": "antal i underlaget", "source_status": "källans status"}
+                      "count_n": "antal i underlaget", "source_status": "källans status", "source": "källa"}
 
 # --- reporting rounds and e-mail ---------------------------------------------------------
 SUBMISSION_STATE_LABELS = {"open": "pågår", "submitted": "klarmarkerad", "approved": "godkänd"}
@@ -87,6 +87,7 @@ LONG_COLUMNS = ["indikator", "period", "kön", "område", "värde", "kommentar"]
 LONG_HEADERS = {"indikator": "Indikator", "period": "Period", "kön": "Kön", "område": "Område",
                 "värde": "Värde", "kommentar": "Kommentar"}
 SUPPRESSED = "–"  # a value withheld by the disclosure rule, or none at all
+PROTECTED_MARK = "🔒 skyddas vid publicering"  # a withheld value shown to someone allowed to see it
 
 
 def label(mapping: dict[str, str], code: object) -> str:

@@ -10,12 +10,12 @@ from db import queries
 from settings import get_settings
 from indicators.views.charts import difference_unit
 from indicators.files.long_format import SUPPRESSED_NOTE
-from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number, shown_text
+from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number, format_time, shown_text
 from indicators.views.gaps import apply_suppression
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.vocabulary import (
-    AUDIT_ACTION_LABELS, DIRECTION_LABELS, GENDER_LABELS, GENDER_ORDER, PERIODICITY_LABELS, SOURCE_LABELS, VALUE_FIELD_LABELS,
-    label as code_label,
+    AUDIT_ACTION_LABELS, DIRECTION_LABELS, GENDER_LABELS, GENDER_ORDER, PERIODICITY_LABELS, PROTECTED_MARK,
+    SOURCE_LABELS, VALUE_FIELD_LABELS, label as code_label,
 )
 from indicators.unit_of_work import UnitOfWork
 
@@ -126,26 +126,30 @@ def area_gap_table(indicator: dict, latest: pd.DataFrame) -> pd.DataFrame:
 
 
 def history_table(history: pd.DataFrame, values: Optional[pd.DataFrame] = None,
-                  threshold: Optional[int] = None) -> pd.DataFrame:
+                  threshold: Optional[int] = None, unprotected: bool = False) -> pd.DataFrame:
     """Who changed which value, when and why, newest first. With the indicator's values,
     the before/after of every cell the disclosure rule withholds now reads '–' (value,
-    count and comment alike), as in the values table."""
+    count and comment alike), as in the values table; ``unprotected`` (the reader may see
+    withheld values: ``permissions.sees_unprotected``) shows them, marked "skyddas vid publicering"."""
     if history.empty:
-        return pd.DataFrame(columns=["Tid (UTC)", "Vem", "Händelse", "Värde", "Fält", "Före", "Efter", "Motivering"])
+        return pd.DataFrame(columns=["Tid", "Vem", "Händelse", "Värde", "Fält", "Före", "Efter", "Motivering"])
+    mask = pd.Series(False, index=history.index, dtype=bool)
     if values is not None and not values.empty:
         shown = apply_suppression(values, threshold)
         hidden = set(zip(*(shown.loc[shown["suppressed"], c] for c in ("period", "gender", "area_id"))))
         mask = pd.Series([k in hidden for k in zip(history["period"], history["gender"], history["area_id"])],
                          index=history.index, dtype=bool)
-        history = history.assign(old=history["old"].where(~mask, SUPPRESSED),
-                                 new=history["new"].where(~mask, SUPPRESSED))
+        if not unprotected:
+            history = history.assign(old=history["old"].where(~mask, SUPPRESSED),
+                                     new=history["new"].where(~mask, SUPPRESSED))
+    marks = [f" · {PROTECTED_MARK}" if unprotected and m else "" for m in mask]
     at = pd.to_datetime(history["at"], utc=True)
     return pd.DataFrame({
-        "Tid (UTC)": at.dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
+        "Tid": [format_time(t.to_pydatetime()) for t in at],  # local time, as everywhere
         "Vem": history["user_email"].to_numpy(),
         "Händelse": [code_label(AUDIT_ACTION_LABELS, a) for a in history["action"]],
-        "Värde": [f"{period_from_code(p).label}, {GENDER_LABELS.get(g, g)}, {a}"
-                  for p, g, a in zip(history["period"], history["gender"], history["area_name"])],
+        "Värde": [f"{period_from_code(p).label}, {GENDER_LABELS.get(g, g)}, {a}{mark}"
+                  for p, g, a, mark in zip(history["period"], history["gender"], history["area_name"], marks)],
         "Fält": [code_label(VALUE_FIELD_LABELS, f) for f in history["field"]],
         "Före": [shown_text(v) for v in history["old"].fillna("")],
         "Efter": [shown_text(v) for v in history["new"].fillna("")],

@@ -112,3 +112,26 @@ def test_primary_only_export_is_recomputable_and_complement_fixes_it():
 def test_total_never_withheld_and_large_counts_untouched():
     cells = [Cell("D", "2020", g, "HK", 50.0, 50, True, True) for g in ("T", "K", "M")]
     assert withheld(cells, THRESHOLD) == set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(rate_tables())
+def test_rates_no_withheld_count_basis_can_be_recomputed(cells):
+    """A rate's count basis adds up (n_T = n_K + n_M, n of Hela kommunen = Σ areas) and the
+    snapshot JSON publishes n beside every published value: the lone-cell rule for rates must
+    leave no withheld n pinned down by the published ones. Whether a cell is pinned down
+    depends only on which cells are withheld (the rank test), not on the numbers, so the
+    rate table's own pattern is checked; for a T/K/M × areas table no lone cell implies none."""
+    assert _determined(cells, withheld(cells, THRESHOLD)) == []
+
+
+def test_one_area_beside_hela_kommunen_has_no_sum_relation():
+    """README, "Small numbers": with a single area the areas do not add up to Hela kommunen
+    (the rest of the municipality is not reported), so only T = K + M binds: the area's K and M
+    are withheld, Hela kommunen's are not."""
+    cells = [Cell("D", "2025Q3", g, a, float(v), v, a == "HK", True) for g, a, v in
+             (("T", "HK", 60), ("K", "HK", 31), ("M", "HK", 29), ("T", "A1", 15), ("K", "A1", 3), ("M", "A1", 12))]
+    assert withheld(cells, THRESHOLD) == {("D", "2025Q3", "K", "A1"), ("D", "2025Q3", "M", "A1")}
+    # a second area makes Hela kommunen = A1 + A2 a relation: K and M of A2 are withheld as well
+    cells += [Cell("D", "2025Q3", g, "A2", float(v), v, False, True) for g, v in (("T", 45), ("K", 28), ("M", 17))]
+    assert withheld(cells, THRESHOLD) == {("D", "2025Q3", g, a) for g in ("K", "M") for a in ("A1", "A2")}

@@ -201,6 +201,7 @@ def test_history_lists_audit_events_of_the_indicators_values(demo_engine):
     row = history.iloc[0]
     assert row["Vem"] == "handlaggare@exempel.invalid" and row["Före"] == "70,1" and row["Efter"] == "70,4"
     assert row["Värde"] == "2024, Totalt, Hela kommunen" and row["Motivering"] == "Rättad efter ny körning"
+    assert (row["Händelse"], row["Fält"]) == ("ändrad", "värde")  # Swedish words, not the stored codes
 
 
 # --- definition changes -----------------------------------------------------------------
