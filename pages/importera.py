@@ -87,8 +87,7 @@ if actor.is_admin:
         if locked.empty:
             st.caption("Inga perioder är låsta.")
         else:
-            st.dataframe(locked.rename(columns={"period": "Period", "locked_by": "Låst av", "locked_at": "Låst",
-                                               "reason": "Skäl"}), hide_index=True)
+            st.dataframe(locks.locked_periods_table(locked), hide_index=True)
         with st.form("importera_lock"):
             lock_period = st.text_input("Period (t.ex. 2025 eller 2025Q4)", key="importera_lock_period")
             lock_reason = st.text_input("Skäl", key="importera_lock_reason")
@@ -99,4 +98,4 @@ if actor.is_admin:
             action = locks.lock_period if do_lock else locks.unlock_period
             done, code = attempt(lambda: action(uow, actor, lock_period, lock_reason))
             if done:
-                st.success(f"Perioden {code} är {'låst' if do_lock else 'upplåst'}.")
+                st.success(f"Perioden {periods.period_from_code(code).label} är {'låst' if do_lock else 'upplåst'}.")

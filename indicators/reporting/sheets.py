@@ -58,7 +58,7 @@ class SheetItem:
     periodicity: str
     period: str
     period_label: str
-    previous_period: str
+    previous_period: str  # its label, "2026 kv 2"
     valid_min: Optional[float]
     valid_max: Optional[float]
     org_code: str
@@ -161,7 +161,7 @@ def _sheet_item(ind: Indicator, due: Period, areas: list[Area], rows: dict, org_
         ))
     return SheetItem(
         code=ind.code, name=ind.name, unit=ind.unit, decimals=ind.decimals, periodicity=ind.periodicity,
-        period=due.code, period_label=due.label, previous_period=previous, valid_min=ind.valid_min,
+        period=due.code, period_label=due.label, previous_period=due.previous().label, valid_min=ind.valid_min,
         valid_max=ind.valid_max, org_code=org_code, locked=periods.is_locked(due, locks) or (ind.id, due.code) in board_locks,
         cells=cells,
     )

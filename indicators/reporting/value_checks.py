@@ -21,7 +21,7 @@ def period_problem(ind: Indicator, period: Period, first_year: int, last_year: i
         return checked.error
     if not periods.is_measurement_year(period.year, ind.report_every_years, ind.report_anchor_year):
         return (f"{ind.code} mäts vart {ind.report_every_years}:e år (t.ex. {ind.report_anchor_year}); "
-                f"{period.code} är inget mätår")
+                f"{period.label} är inget mätår")
     return None
 
 

@@ -93,7 +93,7 @@ def classify(p: ParsedEntry, row: Optional[Measurement], previous: Optional[Meas
     errors, warnings = _value_rules(p, row, previous, fresh_comment, factor)
     errors += _lock_rule(p, actor, ctx, lock_reason)
     if not valid_in(p.indicator, p.period.year):
-        errors.append(Problem(p.index, p.label, "indikator", f"{p.indicator.code} är inte aktiv för {p.period.code}"))
+        errors.append(Problem(p.index, p.label, "indikator", f"{p.indicator.code} är inte aktiv för {p.period.label}"))
     return outcome, errors, warnings
 
 
@@ -113,7 +113,7 @@ def _value_rules(p: ParsedEntry, row, previous, comment: str, factor: float) -> 
         return [], []
     factor_text = plain_number(factor)
     message = (f"'{p.value_text}' skiljer sig mer än {factor_text} gånger från föregående period "
-               f"{p.period.previous().code} ({plain_number(prev)})")
+               f"{p.period.previous().label} ({plain_number(prev)})")
     if comment:
         return [], [Problem(p.index, p.label, "värde", message + "; kommentaren förklarar förändringen", JUMP)]
     return [Problem(p.index, p.label, "kommentar", message + "; skriv en kommentar som förklarar förändringen", JUMP)], []
@@ -127,8 +127,8 @@ def is_locked(p: ParsedEntry, ctx: ReportingContext) -> bool:
 def _lock_rule(p: ParsedEntry, actor: Actor, ctx: ReportingContext, lock_reason: str) -> list[Problem]:
     if not is_locked(p, ctx):
         return []
-    what = (f"perioden {p.period.code} är låst" if periods.is_locked(p.period, ctx.locks)
-            else f"{p.indicator.code} {p.period.code} är godkänd i rapportomgången och låst")
+    what = (f"perioden {p.period.label} är låst" if periods.is_locked(p.period, ctx.locks)
+            else f"{p.indicator.code} {p.period.label} är godkänd i rapportomgången och låst")
     if not actor.is_admin:
         return [Problem(p.index, p.label, "period", f"{what}; kontakta processtödet", LOCKED)]
     if not lock_reason:

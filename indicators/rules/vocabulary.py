@@ -67,6 +67,14 @@ AUDIT_ACTION_LABELS = {
     "publish": "publicerad", "withdraw": "tillbakadragen",
     "open_round": "rapportomgång öppnad", "submit": "klarmarkerad", "approve": "godkänd", "reopen": "återöppnad",
 }
+# The fields of a value that the audit trail names.
+AUDIT_FIELD_LABELS = {"value": "värde", "comment": "kommentar", "status": "preliminär/slutlig",
+                      "missing_reason": "skäl till att värdet saknas", "count_n": "antal i underlaget"}
+YES_NO = {True: "ja", False: "nej"}
+# What an official chooses for the stored comment when a value is corrected.
+COMMENT_KEEP, COMMENT_EDIT, COMMENT_REMOVE = "keep", "edit", "remove"
+COMMENT_REVIEW_LABELS = {COMMENT_KEEP: "Behåll kommentaren", COMMENT_EDIT: "Ändra kommentaren",
+                         COMMENT_REMOVE: "Ta bort kommentaren"}
 
 # --- reporting rounds and e-mail ---------------------------------------------------------
 SUBMISSION_STATE_LABELS = {"open": "pågår", "submitted": "klarmarkerad", "approved": "godkänd"}

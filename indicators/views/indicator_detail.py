@@ -14,7 +14,10 @@ from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number
 from indicators.views.gaps import apply_suppression
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.vocabulary import DIRECTION_LABELS, GENDER_LABELS, GENDER_ORDER, PERIODICITY_LABELS, SOURCE_LABELS
+from indicators.reporting.history import audit_words
 from indicators.unit_of_work import UnitOfWork
+
+HISTORY_TABLE_HEADERS = ["Tid", "Användare", "Åtgärd", "Värde", "Fält", "Före", "Efter", "Skäl"]
 
 
 
@@ -128,7 +131,7 @@ def history_table(history: pd.DataFrame, values: Optional[pd.DataFrame] = None,
     the before/after of every cell the disclosure rule withholds now reads '–' (value,
     count and comment alike), as in the values table."""
     if history.empty:
-        return pd.DataFrame(columns=["Tid (UTC)", "Vem", "Händelse", "Värde", "Fält", "Före", "Efter", "Motivering"])
+        return pd.DataFrame(columns=HISTORY_TABLE_HEADERS)
     if values is not None and not values.empty:
         shown = apply_suppression(values, threshold)
         hidden = set(zip(*(shown.loc[shown["suppressed"], c] for c in ("period", "gender", "area_id"))))
@@ -136,18 +139,11 @@ def history_table(history: pd.DataFrame, values: Optional[pd.DataFrame] = None,
                          index=history.index, dtype=bool)
         history = history.assign(old=history["old"].where(~mask, SUPPRESSED),
                                  new=history["new"].where(~mask, SUPPRESSED))
-    at = pd.to_datetime(history["at"], utc=True)
     return pd.DataFrame({
-        "Tid (UTC)": at.dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
-        "Vem": history["user_email"].to_numpy(),
-        "Händelse": history["action"].to_numpy(),
+        **audit_words(history),
         "Värde": [f"{period_from_code(p).label}, {GENDER_LABELS.get(g, g)}, {a}"
                   for p, g, a in zip(history["period"], history["gender"], history["area_name"])],
-        "Fält": history["field"].to_numpy(),
-        "Före": history["old"].fillna("").to_numpy(),
-        "Efter": history["new"].fillna("").to_numpy(),
-        "Motivering": history["reason"].to_numpy(),
-    })
+    }, columns=HISTORY_TABLE_HEADERS)
 
 
 def focus_area_data(uow: UnitOfWork, code: str) -> Optional[dict]:

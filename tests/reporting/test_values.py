@@ -101,7 +101,7 @@ def test_update_bumps_version_and_audits_old_and_new(demo_engine, sn):
     assert after.value == new and after.version == row.version + 1
     events = history.history(UnitOfWork(demo_engine), "ARB04")
     latest = events.iloc[0]
-    assert (latest["fält"], latest["före"], latest["efter"]) == ("value", values.plain_number(row.value), values.plain_number(new))
+    assert (latest["Fält"], latest["Före"], latest["Efter"]) == ("värde", values.plain_number(row.value), values.plain_number(new))
 
 
 def test_one_bad_row_means_nothing_is_written(demo_engine, sn):
@@ -114,9 +114,9 @@ def test_one_bad_row_means_nothing_is_written(demo_engine, sn):
 
 RULE_CASES = [
     ({"value": "150"}, "Rad 1, värde: '150' ligger utanför det giltiga intervallet 0–100"),
-    ({"period": "2026"}, "Rad 1, period: '2026' är ett år, indikatorn rapporteras per kvartal"),
-    ({"period": "2027Q1"}, "Rad 1, period: '2027Q1' ligger i framtiden"),
-    ({"period": "2017Q4"}, "Rad 1, period: '2017Q4' ligger utanför programperioden 2018–2027"),
+    ({"period": "2026"}, "Rad 1, period: 2026 är ett år, indikatorn rapporteras per kvartal"),
+    ({"period": "2027Q1"}, "Rad 1, period: 2027 kv 1 ligger i framtiden"),
+    ({"period": "2017Q4"}, "Rad 1, period: 2017 kv 4 ligger utanför programperioden 2018–2027"),
     ({"period": "2026Q9"}, "Rad 1, period: '2026Q9': kvartal måste vara 1–4"),
     ({"indicator": "XYZ99"}, "Rad 1, indikator: 'XYZ99' är ingen känd indikator"),
     ({"area": "Centrum"}, "Rad 1, område: ARB05 redovisas inte per område; lämna området tomt"),
@@ -262,13 +262,13 @@ def test_period_lock_rules(demo_engine, sn):
     assert locks.lock_period(UnitOfWork(demo_engine), ADMIN, "2026 kv 4", "Granskad av processtödet") == "2026Q4"
     assert list(locks.locked_periods(UnitOfWork(demo_engine))["period"]) == ["2026Q4"]
     refused = values.save_values(UnitOfWork(demo_engine), sn, [entry(comment="x")], today=T)
-    assert refused.errors[0].kind == outcomes.LOCKED and "perioden 2026Q4 är låst" in str(refused.errors[0])
+    assert refused.errors[0].kind == outcomes.LOCKED and "perioden 2026 kv 4 är låst" in str(refused.errors[0])
     no_reason = values.save_values(UnitOfWork(demo_engine), ADMIN, [entry(comment="x")], today=T)
     assert no_reason.needs_lock_reason() and "ange ett skäl" in str(no_reason.errors[0])
     ok = values.save_values(UnitOfWork(demo_engine), ADMIN, [entry(comment="x")], today=T, lock_reason="Rättelse efter granskning")
     assert ok.ok
     events = history.history(UnitOfWork(demo_engine), "ARB05")
-    assert set(events["skäl"]) == {"Rättelse efter granskning"}
+    assert set(events["Skäl"]) == {"Rättelse efter granskning"}
     assert locks.unlock_period(UnitOfWork(demo_engine), ADMIN, "2026Q4", "Öppnad igen") == "2026Q4"
     assert locks.locked_periods(UnitOfWork(demo_engine)).empty
     with pytest.raises(outcomes.ValuesError):

@@ -199,8 +199,9 @@ def test_history_lists_audit_events_of_the_indicators_values(demo_engine):
     history = indicator_detail.history_table(indicator_detail.indicator_detail(UnitOfWork(demo_engine), "ARB01")["history"])
     assert len(history) == 1
     row = history.iloc[0]
-    assert row["Vem"] == "handlaggare@exempel.invalid" and row["Före"] == "70,1" and row["Efter"] == "70,4"
-    assert row["Värde"] == "2024, Totalt, Hela kommunen" and row["Motivering"] == "Rättad efter ny körning"
+    assert row["Användare"] == "handlaggare@exempel.invalid" and row["Före"] == "70,1" and row["Efter"] == "70,4"
+    assert row["Värde"] == "2024, Totalt, Hela kommunen" and row["Skäl"] == "Rättad efter ny körning"
+    assert row["Åtgärd"] == "ändrad" and row["Fält"] == "värde" and "+00:00" not in row["Tid"]
 
 
 # --- definition changes -----------------------------------------------------------------
