@@ -13,6 +13,7 @@ from indicators.reporting import sheets
 from indicators.reporting import values
 from indicators.reporting import rounds
 from indicators.files.long_format import plain_number
+from indicators.rules.vocabulary import COMMENT_REVIEW_LABELS
 from ui.components import attempt, md_escape
 from ui.auth import page_actor
 from indicators.unit_of_work import UnitOfWork
@@ -90,7 +91,7 @@ def reload_item() -> None:
     """Forget what was read and typed for this indicator, so the stored values show again."""
     st.session_state.pop(seen_key, None)
     for cell in item.cells:
-        for part in ("v", "c", "s"):
+        for part in ("v", "c", "s", "r"):
             st.session_state.pop(widget_key(cell, part), None)
 
 
@@ -108,7 +109,7 @@ with st.container(border=True):
         st.warning("Perioden är låst. " + ("Ange ett skäl för att ändra." if actor.is_admin else "Kontakta processtödet för ändringar."))
     with st.form(f"rapportera_form|{item.code}|{item.period}"):
         head = st.columns([3, 2, 2, 4, 2])
-        for column, title in zip(head, ("Kön, område", "Föregående", "Värde", "Kommentar", "Status")):
+        for column, title in zip(head, ("Kön, område", "Föregående", "Värde", "Kommentar", "Preliminär/slutlig")):
             column.caption(title)
         inputs = {}
         for cell in item.cells:
@@ -123,9 +124,17 @@ with st.container(border=True):
                 "comment": c4.text_input(f"Kommentar, {cell.label}", value=cell.comment or cell.missing_reason,
                                          key=widget_key(cell, "c"),
                                          label_visibility="collapsed"),
-                "status": c5.selectbox(f"Status, {cell.label}", outcomes.STATUSES, index=outcomes.STATUSES.index(cell.status),
+                "status": c5.selectbox(f"Preliminär/slutlig, {cell.label}", outcomes.STATUSES,
+                                       index=outcomes.STATUSES.index(cell.status),
                                        key=widget_key(cell, "s"), label_visibility="collapsed"),
             }
+            if cell.comment and cell.value is not None:
+                # A comment written for this value is not carried over silently to a corrected one.
+                inputs[cell.key]["review"] = c4.radio(
+                    f"Om värdet ändras, kommentaren ”{cell.comment}”", list(COMMENT_REVIEW_LABELS), index=None,
+                    format_func=COMMENT_REVIEW_LABELS.get, key=widget_key(cell, "r"), horizontal=True,
+                    help="Ändras värdet måste du välja om den tidigare kommentaren ska behållas, ändras "
+                         "(skriv den nya ovan) eller tas bort.")
         reason = None
         if item.locked and actor.is_admin:
             reason = st.text_input("Skäl för ändring i låst period",
@@ -148,7 +157,7 @@ if submitted:
             st.session_state[FLASH_KEY] = {
                 "message": f"Sparat för {item.code} {item.period_label}: {counts[outcomes.CREATED]} nya, "
                            f"{counts[outcomes.UPDATED]} ändrade, {counts[outcomes.UNCHANGED]} oförändrade.",
-                "rows": [{"Kön, område": o.label, "Värde": plain_number(o.new_value), "Status": o.status, "Åtgärd": o.action}
+                "rows": [{"Kön, område": o.label, "Värde": plain_number(o.new_value), "Preliminär/slutlig": o.status, "Åtgärd": o.action}
                          for o in result.outcomes if o.action != outcomes.UNCHANGED],
                 "warnings": [str(w) for w in result.warnings],
             }
@@ -158,6 +167,9 @@ if submitted:
             st.text(str(problem))
         if any(p.kind == outcomes.JUMP for p in result.errors):
             st.warning("Ett värde skiljer sig mycket från föregående period: skriv en kommentar som förklarar förändringen.")
+        if any(p.kind == outcomes.REVIEW for p in result.errors):
+            st.warning("Du har ändrat ett värde som har en kommentar. Välj under kommentaren om den ska behållas, "
+                       "ändras eller tas bort, och spara igen.")
         if any(p.kind == outcomes.CONFLICT for p in result.errors):
             st.warning("Någon annan har ändrat värden sedan du läste dem. Läs in de aktuella värdena och försök igen.")
             st.button("Läs in aktuella värden", on_click=reload_item, key="rapportera_reload")

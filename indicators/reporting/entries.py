@@ -16,6 +16,7 @@ from indicators.reporting.value_checks import control_character, period_problem
 from indicators.rules import parsing, periods
 from indicators.rules.periods import Period
 from indicators.rules.results import Ok
+from indicators.rules.vocabulary import COMMENT_REVIEW_WORDS
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class ValueEntry:
     label: str = ""  # how messages name the row: "Rad 7", "ARB04 2025 Kvinnor, Centrum"
     row: Optional[int] = None  # the row in the file it came from
     missing_reason: Optional[str] = None  # with an empty value: why the value is missing (reported as such)
+    # When the value changes: what happens to the stored comment (keep / edit / remove;
+    # vocabulary.COMMENT_REVIEW_WORDS). Required when it would otherwise stay unchanged.
+    comment_review: Optional[str] = None
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "ValueEntry":
@@ -60,6 +64,7 @@ class ParsedEntry:
     expected_version: Any
     count_n: Optional[int] = None  # the count basis n, when one was entered
     missing_reason: str = ""  # the value is reported missing for this reason (value is None)
+    comment_review: Optional[str] = None  # keep / edit / remove, when the value is corrected
 
     @property
     def key(self) -> tuple:
@@ -78,7 +83,8 @@ def _status(text: object) -> Optional[str] | Problem:
 
 # The submitted text fields and how messages name them.
 TEXT_FIELDS = {"indicator": "indikator", "period": "period", "gender": "kön", "area": "område", "value": "värde",
-               "comment": "kommentar", "status": "status", "missing_reason": "skäl"}
+               "comment": "kommentar", "status": "status", "missing_reason": "skäl",
+               "comment_review": "kommentar"}
 
 
 def _label(entry: ValueEntry, index: int) -> str:
@@ -135,11 +141,15 @@ def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: da
     comment = None if comment is None else str(comment).strip()
     if comment is not None and len(comment) > MAX_COMMENT:
         err("kommentar", f"kommentaren är för lång (högst {MAX_COMMENT} tecken)")
+    review = str(entry.comment_review or "").strip().lower() or None
+    if review is not None and review not in COMMENT_REVIEW_WORDS:
+        err("kommentar", f"'{entry.comment_review}' är inget val för kommentaren; välj behåll, ändra eller ta bort")
     if problems:
         return problems
     return ParsedEntry(index, label, ind, period.value, gender.value, ctx.areas[area.value], value.value,
                    _typed(entry.value, value.value), comment, status, entry.expected_version,
-                   missing_reason=missing if value.value is None else "")
+                   missing_reason=missing if value.value is None else "",
+                   comment_review=COMMENT_REVIEW_WORDS.get(review) if review else None)
 
 
 def _typed(raw: object, value: float) -> str:

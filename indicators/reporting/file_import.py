@@ -203,7 +203,17 @@ class ImportPreview:
     @property
     def only_lock_reason_missing(self) -> bool:
         """An admin can still apply the file by giving a reason for locked periods."""
-        return not self.read.errors and bool(self.check.errors) and all(e.kind == outcomes.LOCKED for e in self.check.errors)
+        return self.resolvable({outcomes.LOCKED}) and any(e.kind == outcomes.LOCKED for e in self.check.errors)
+
+    @property
+    def review_rows(self) -> list[int]:
+        """Rows whose value is corrected while the stored comment would stay: the importer
+        chooses to keep or remove those comments (``apply(comment_review=…)``)."""
+        return [e.index for e in self.check.errors if e.kind == outcomes.REVIEW]
+
+    def resolvable(self, kinds: set[str]) -> bool:
+        """Whether every problem is of one of these kinds (each answered by a choice on applying)."""
+        return not self.read.errors and bool(self.check.errors) and all(e.kind in kinds for e in self.check.errors)
 
     def table(self) -> pd.DataFrame:
         """One line per file row with what would happen to it, for the preview."""
@@ -220,11 +230,14 @@ class ImportPreview:
                 "Rad": entry.row, "Indikator": entry.indicator, "Period": entry.period,
                 "Kön": entry.gender, "Område": entry.area, "Värde i filen": entry.value,
                 "Nuvarande värde": plain_number(outcome.old_value) if outcome and outcome.old_value is not None else "",
-                "Kommentar": entry.comment or "", "Åtgärd": "fel" if failed else (outcome.action if outcome else ""),
+                "Kommentar": entry.comment or "",
+                "Tidigare kommentar": outcome.old_comment if outcome and outcome.action == outcomes.UPDATED else "",
+                "Åtgärd": "fel" if failed else (outcome.action if outcome else ""),
                 "Meddelande": "; ".join(problems.get(index, [])),
             })
         return pd.DataFrame(rows, columns=["Rad", "Indikator", "Period", "Kön", "Område", "Värde i filen",
-                                           "Nuvarande värde", "Kommentar", "Åtgärd", "Meddelande"])
+                                           "Nuvarande värde", "Kommentar", "Tidigare kommentar", "Åtgärd",
+                                           "Meddelande"])
 
 
 def _text(value: object) -> str:
@@ -273,22 +286,27 @@ def preview(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, today: Op
 
 
 def apply(uow: UnitOfWork, actor: Actor, prepared: ImportPreview, today: Optional[date] = None,
-          lock_reason: Optional[str] = None) -> outcomes.SaveResult:
-    """Write the previewed file: all rows or none. Rows changed since the preview conflict."""
+          lock_reason: Optional[str] = None, comment_review: Optional[str] = None) -> outcomes.SaveResult:
+    """Write the previewed file: all rows or none. Rows changed since the preview conflict.
+    ``comment_review`` (keep / remove) answers for the rows in ``prepared.review_rows``."""
     if prepared.read.errors:
         return outcomes.SaveResult(errors=[Problem(-1, "Filen", "", e) for e in prepared.read.errors])
-    return values.save_values(uow, actor, prepared.entries, today, lock_reason, permission="import_values",
+    review = set(prepared.review_rows) if comment_review else set()
+    entries = [replace(e, comment_review=comment_review) if i in review else e for i, e in enumerate(prepared.entries)]
+    return values.save_values(uow, actor, entries, today, lock_reason, permission="import_values",
                               source="import", note=f"import av {prepared.filename}")
 
 
 def import_file(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, *, dry_run: bool = False,
-                today: Optional[date] = None, lock_reason: Optional[str] = None) -> tuple[ImportPreview,
-                outcomes.SaveResult]:
-    """Preview, then apply unless ``dry_run`` or the preview found errors (for the CLI)."""
+                today: Optional[date] = None, lock_reason: Optional[str] = None,
+                comment_review: Optional[str] = None) -> tuple[ImportPreview, outcomes.SaveResult]:
+    """Preview, then apply unless ``dry_run`` or the preview found errors (for the CLI);
+    ``comment_review`` answers the comments of corrected values."""
     prepared = preview(uow, actor, filename, data, today, lock_reason)
-    if dry_run or not prepared.ok:
+    reviewed = comment_review is not None and prepared.resolvable({outcomes.REVIEW})
+    if dry_run or not (prepared.ok or reviewed):
         return prepared, prepared.check
-    return prepared, apply(uow, actor, prepared, today, lock_reason)
+    return prepared, apply(uow, actor, prepared, today, lock_reason, comment_review)
 
 
 # --- template -----------------------------------------------------------------------

@@ -200,6 +200,7 @@ def entries_for_item(item: SheetItem, inputs: dict[str, dict],
         entries.append(ValueEntry(
             indicator=item.code, period=item.period, gender=cell.gender, area=cell.area_code, value=text,
             comment=comment, status=given.get("status", cell.status), missing_reason=reason,
+            comment_review=given.get("review") if cell.comment else None,
             expected_version=seen_versions.get(cell.key, cell.version), label=item.cell_label(cell),
         ))
     return entries

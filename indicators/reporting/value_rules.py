@@ -13,10 +13,11 @@ from indicators.files.long_format import plain_number
 from indicators.reporting.context import ReportingContext, valid_in
 from indicators.reporting.entries import ParsedEntry
 from indicators.reporting.outcomes import (
-    CONFLICT, CREATED, DENIED, JUMP, LOCKED, OVERWRITE, UNCHANGED, UPDATED, RowOutcome,
+    CONFLICT, CREATED, DENIED, JUMP, LOCKED, OVERWRITE, REVIEW, UNCHANGED, UPDATED, RowOutcome,
 )
 from indicators.reporting.value_checks import range_problem
 from indicators.rules import periods
+from indicators.rules.vocabulary import COMMENT_EDIT, COMMENT_KEEP, COMMENT_REMOVE
 from indicators.unit_of_work import UnitOfWork
 
 
@@ -57,6 +58,26 @@ def same_value(a: Optional[float], b: Optional[float]) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
+def reviewed_comment(p: ParsedEntry, row: Optional[Measurement]) -> tuple[str, list[Problem]]:
+    """The comment the value will carry. A comment written for a value is not carried over
+    silently to a corrected value: when the value changes and the stored comment would stay
+    as it is, the entry must say whether to keep, edit or remove it (else a REVIEW problem)."""
+    stored = row.comment if row is not None else ""
+    if p.comment_review == COMMENT_KEEP:
+        return stored or (p.comment or ""), []
+    if p.comment_review == COMMENT_REMOVE:
+        return "", []
+    if p.comment_review == COMMENT_EDIT:
+        return p.comment or "", []
+    comment = p.comment if p.comment is not None else stored
+    if row is None or not stored or comment != stored or same_value(row.value, p.value):
+        return comment, []
+    old = plain_number(row.value) if row.value is not None else "tomt"
+    message = (f"värdet ändras från {old} till {p.value_text or 'tomt'}: välj om den tidigare kommentaren "
+               f"”{stored}” ska behållas, ändras eller tas bort")
+    return comment, [Problem(p.index, p.label, "kommentar", message, REVIEW)]
+
+
 def _conflict(p: ParsedEntry, row: Optional[Measurement]) -> Optional[str]:
     expected = p.expected_version
     if expected == OVERWRITE:
@@ -76,7 +97,7 @@ def classify(p: ParsedEntry, row: Optional[Measurement], previous: Optional[Meas
     conflict = _conflict(p, row)
     if conflict:
         return None, [Problem(p.index, p.label, "värde", conflict, CONFLICT)], []
-    comment = p.comment if p.comment is not None else (row.comment if row else "")
+    comment, review = reviewed_comment(p, row)
     status = p.status or (row.status if row else "preliminär")
     if (row is not None and same_value(row.value, p.value) and row.comment == comment and row.status == status
             and row.missing_reason == p.missing_reason):
@@ -85,13 +106,14 @@ def classify(p: ParsedEntry, row: Optional[Measurement], previous: Optional[Meas
         action = UPDATED if row is not None else CREATED
     outcome = RowOutcome(p.index, p.label, p.indicator.code, p.period.code, p.gender, p.area.code, action,
                          row.value if row else None, p.value, comment, status, row.version if row else None,
-                         row.id if row else None, missing_reason=p.missing_reason)
+                         row.id if row else None, missing_reason=p.missing_reason,
+                         old_comment=(row.comment or "") if row else "")
     if action == UNCHANGED:
         return outcome, [], []
     # A jump is explained only by a comment written with this value, not by the old one.
     fresh_comment = comment if comment and (row is None or comment != row.comment) else ""
     errors, warnings = _value_rules(p, row, previous, fresh_comment, factor)
-    errors += _lock_rule(p, actor, ctx, lock_reason)
+    errors += review + _lock_rule(p, actor, ctx, lock_reason)
     if not valid_in(p.indicator, p.period.year):
         errors.append(Problem(p.index, p.label, "indikator", f"{p.indicator.code} är inte aktiv för {p.period.label}"))
     return outcome, errors, warnings

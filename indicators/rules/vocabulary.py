@@ -75,6 +75,10 @@ YES_NO = {True: "ja", False: "nej"}
 COMMENT_KEEP, COMMENT_EDIT, COMMENT_REMOVE = "keep", "edit", "remove"
 COMMENT_REVIEW_LABELS = {COMMENT_KEEP: "Behåll kommentaren", COMMENT_EDIT: "Ändra kommentaren",
                          COMMENT_REMOVE: "Ta bort kommentaren"}
+# Words accepted for the choice in files and the command line (lower case).
+COMMENT_REVIEW_WORDS = {"keep": COMMENT_KEEP, "behåll": COMMENT_KEEP, "behall": COMMENT_KEEP,
+                        "edit": COMMENT_EDIT, "ändra": COMMENT_EDIT, "andra": COMMENT_EDIT,
+                        "remove": COMMENT_REMOVE, "ta bort": COMMENT_REMOVE, "ta-bort": COMMENT_REMOVE}
 
 # --- reporting rounds and e-mail ---------------------------------------------------------
 SUBMISSION_STATE_LABELS = {"open": "pågår", "submitted": "klarmarkerad", "approved": "godkänd"}

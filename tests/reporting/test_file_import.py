@@ -139,8 +139,9 @@ def test_import_overwrites_with_audit(demo_engine):
     sn = official(org_id(demo_engine, "SN"))
     old = stored(demo_engine, "ARB04", "2025")
     new_text = values.plain_number(round(old.value * 1.1, 1))
-    _, result = run_import(sn, "ny.csv", csv_file(f"ARB04;2025;;;{new_text};{old.comment}"), demo_engine)
-    assert result.counts()["ändrad"] == 1
+    _, result = run_import(sn, "ny.csv", csv_file(f"ARB04;2025;;;{new_text};{old.comment}"), demo_engine,
+                           comment_review="behåll")
+    assert result.ok and result.counts()["ändrad"] == 1
     events = history.history(UnitOfWork(demo_engine), "ARB04")
     assert events.iloc[0]["Skäl"] == "import av ny.csv" and events.iloc[0]["Före"] == values.plain_number(old.value)
     assert stored(demo_engine, "ARB04", "2025").version == old.version + 1
@@ -189,7 +190,7 @@ def test_change_between_preview_and_apply_is_a_conflict(demo_engine):
     prepared = file_import.preview(UnitOfWork(demo_engine), sn, "a.csv", csv_file(f"ARB04;2025;;;{values.plain_number(row.value + 0.1)};"), today=T)
     assert prepared.ok
     changed = values.save_values(UnitOfWork(demo_engine), ADMIN, [{"indicator": "ARB04", "period": "2025", "value": row.value + 0.2,
-                                          "expected_version": row.version}], today=T)
+                                          "expected_version": row.version, "comment_review": "remove"}], today=T)
     assert changed.ok
     before = dump(demo_engine)
     result = file_import.apply(UnitOfWork(demo_engine), sn, prepared, today=T)
@@ -276,3 +277,22 @@ def test_a_stale_template_is_a_conflict_naming_both_values_and_nothing_is_writte
     assert f"till {long_format.plain_number(old + 0.5)}" in message
     assert f"ditt värde: {long_format.plain_number(old)}" in message
     assert dump(demo_engine) == before
+
+
+def test_an_import_that_corrects_a_commented_value_asks_about_the_comment(demo_engine):
+    """The file keeps the old comment on a corrected value: the preview names the row and the
+    old comment; applying needs a choice (keep or remove) for those rows, and only for them."""
+    sn = official(org_id(demo_engine, "SN"))
+    old = stored(demo_engine, "ARB04", "2025")
+    new_text = values.plain_number(round(old.value + 1, 1))
+    data = csv_file(f"ARB04;2025;;;{new_text};{old.comment}", "ARB05;2026Q4;T;Hela kommunen;25,5;Ny kommentar")
+    prepared = file_import.preview(UnitOfWork(demo_engine), sn, "r.csv", data, today=T)
+    assert not prepared.ok and prepared.review_rows == [0] and prepared.resolvable({outcomes.REVIEW})
+    table = prepared.table()
+    assert table.loc[0, "Tidigare kommentar"] == old.comment and table.loc[1, "Tidigare kommentar"] == ""
+    refused = file_import.apply(UnitOfWork(demo_engine), sn, prepared, today=T)
+    assert not refused.ok and stored(demo_engine, "ARB04", "2025").version == old.version
+    done = file_import.apply(UnitOfWork(demo_engine), sn, prepared, today=T, comment_review="remove")
+    assert done.ok, done.errors
+    assert stored(demo_engine, "ARB04", "2025").comment == ""
+    assert stored(demo_engine, "ARB05", "2026Q4").comment == "Ny kommentar"

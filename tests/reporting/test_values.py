@@ -17,6 +17,7 @@ from indicators.reporting import outcomes
 from indicators.reporting import sheets
 from indicators.reporting import value_rules
 from indicators.reporting import values
+from indicators.reporting.entries import ValueEntry
 from indicators.access.permissions import Actor, PermissionDenied
 from tests.utils.actors import ADMIN, VIEWER, official
 from tests.utils.demo import DEMO_TODAY
@@ -95,7 +96,7 @@ def test_update_bumps_version_and_audits_old_and_new(demo_engine, sn):
     row = stored(demo_engine, "ARB04", "2025")
     new = round(row.value + 0.5, 1)
     result = values.save_values(UnitOfWork(demo_engine), sn, [entry("ARB04", "2025", values.plain_number(new), expected=row.version,
-                                           comment=row.comment)], today=T)
+                                           comment=row.comment, comment_review="behåll")], today=T)
     assert result.ok and result.counts()["ändrad"] == 1
     after = stored(demo_engine, "ARB04", "2025")
     assert after.value == new and after.version == row.version + 1
@@ -179,12 +180,13 @@ def test_jump_rule_is_a_ratio_either_way(previous, value, jump):
 
 def test_a_jump_needs_a_comment_written_with_the_new_value(demo_engine):
     """The old comment explains the old value: a big change needs its own explanation."""
-    def save(value: str, comment):
+    def save(value: str, comment, review=None):
         return values.save_values(UnitOfWork(demo_engine), ADMIN, [{"indicator": "BOS04", "period": "2026Q3", "gender": "T", "area": "HELA",
-                                           "value": value, "comment": comment, "expected_version": outcomes.OVERWRITE}], today=DEMO_TODAY)
+                                           "value": value, "comment": comment, "expected_version": outcomes.OVERWRITE,
+                                           "comment_review": review}], today=DEMO_TODAY)
 
     assert save("900", "ordinarie uppföljning").ok
-    refused = save("5000", None)  # keeps the stored comment
+    refused = save("5000", None, "keep")  # keeps the stored comment
     assert [e.kind for e in refused.errors] == [outcomes.JUMP]
     accepted = save("5000", "nytt verksamhetssystem räknar alla hushåll")
     assert accepted.ok and [w.kind for w in accepted.warnings] == [outcomes.JUMP]
@@ -290,3 +292,47 @@ def test_entries_for_item_skips_cells_left_empty(demo_engine, sn):
     entries = sheets.entries_for_item(item, {"K|HELA": {"value": "12,5", "comment": "", "status": "preliminär"}}, {})
     assert [(e.gender, e.value, e.expected_version) for e in entries] == [("K", "12,5", None)]
     assert entries[0].label == "ARB05 2026Q4 Kvinnor, Hela kommunen"
+
+
+# --- a corrected value's comment is reviewed, not carried over silently ------------------
+
+def _correct(engine, actor, comment=None, review=None, value_delta=0.5):
+    row = stored(engine, "ARB04", "2025")
+    result = values.save_values(UnitOfWork(engine), actor, [ValueEntry(
+        "ARB04", "2025", values.plain_number(round(row.value + value_delta, 1)), comment=comment,
+        expected_version=row.version, comment_review=review)], today=T)
+    return row, result
+
+
+@pytest.mark.parametrize("comment", [None, "same"])
+def test_a_corrected_value_needs_a_choice_for_its_comment(demo_engine, sn, comment):
+    before = stored(demo_engine, "ARB04", "2025")
+    assert before.comment, "the demo value has an analysis comment"
+    row, result = _correct(demo_engine, sn, comment=before.comment if comment == "same" else None)
+    assert not result.ok and not result.written
+    assert [(e.kind, e.field) for e in result.errors] == [(outcomes.REVIEW, "kommentar")]
+    assert "välj om den tidigare kommentaren" in result.errors[0].message and before.comment in result.errors[0].message
+    assert stored(demo_engine, "ARB04", "2025").version == row.version
+
+
+@pytest.mark.parametrize("review, comment, expected", [
+    ("keep", None, "old"), ("behåll", "ignored", "old"), ("remove", None, ""), ("ta bort", "x", ""),
+    ("edit", "Rättat värde: ny körning", "Rättat värde: ny körning"), ("ändra", "", ""),
+])
+def test_the_choice_keeps_edits_or_removes_the_comment(demo_engine, sn, review, comment, expected):
+    old = stored(demo_engine, "ARB04", "2025").comment
+    _row, result = _correct(demo_engine, sn, comment=comment, review=review)
+    assert result.ok, result.errors
+    assert stored(demo_engine, "ARB04", "2025").comment == (old if expected == "old" else expected)
+
+
+def test_a_new_comment_or_an_unchanged_value_needs_no_choice(demo_engine, sn):
+    _row, written = _correct(demo_engine, sn, comment="Ny förklaring till det rättade värdet")
+    assert written.ok and stored(demo_engine, "ARB04", "2025").comment == "Ny förklaring till det rättade värdet"
+    _row, status_only = _correct(demo_engine, sn, value_delta=0, review=None)
+    assert status_only.ok
+
+
+def test_an_unknown_choice_is_refused(demo_engine, sn):
+    _row, result = _correct(demo_engine, sn, review="kanske")
+    assert [e.field for e in result.errors] == ["kommentar"] and "behåll, ändra eller ta bort" in result.errors[0].message
