@@ -10,6 +10,7 @@ from settings import get_settings
 from indicators.files.long_format import long_rows, to_csv_bytes
 from indicators.files.xlsx import to_xlsx_bytes
 from ui import cache
+from indicators.rules.vocabulary import DIRECTION_LABELS, STATUS_ICONS
 from ui.components import md_escape
 from ui.params import select_one
 from ui.auth import page_actor
@@ -17,7 +18,7 @@ from indicators.unit_of_work import UnitOfWork
 
 uow = UnitOfWork.for_app()  # every service call of this page run works in the app's database
 
-page_actor()
+actor = page_actor()
 
 st.title("Indikatorer")
 catalogue = cache.structure()["indicators"]
@@ -27,8 +28,20 @@ _code, detail = select_one("Indikator", "indikator", {r.code: f"{r.code} – {r.
 indicator, values = detail["indicator"], detail["values"]
 threshold = get_settings().suppress_below
 st.header(f"{md_escape(indicator['code'])} {md_escape(indicator['name'])}")
+overview_rows = cache.overview()
+match = overview_rows[overview_rows["code"] == indicator["code"]]
+head = indicator_detail.headline(match.iloc[0].to_dict() if not match.empty else None)
+with st.container(border=True):
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Senaste värde", head["value"])
+    c1.caption(head["period"])
+    c2.metric("Status", f"{STATUS_ICONS[head['status']]} {head['status']}")
+    c3.metric("Trend", head["trend"])
+    c3.caption(f"Sedan utgångsläget: {head['trend_baseline']}")
+    c4.metric(head["target_label"], head["target"])
+    c4.caption(DIRECTION_LABELS.get(indicator["direction"], ""))
 # st.table renders Markdown in cells: escape the catalogue's free text.
-definition = [(label, md_escape(text)) for label, text in indicator_detail.definition_rows(detail)]
+definition = [(label, md_escape(text)) for label, text in indicator_detail.definition_rows(detail, actor.is_admin)]
 st.table(pd.DataFrame(definition, columns=["Uppgift", "Innehåll"]).set_index("Uppgift"))
 
 st.subheader("Utveckling")

@@ -227,3 +227,14 @@ def test_definition_change_is_marked_on_the_chart(demo_engine):
     figures = dict((i["code"], f) for i, f in charts.focus_area_figures(data, show_gender=False, show_areas=False))
     assert any(a.text.startswith("definition ändrad") for a in figures["ARB01"].layout.annotations)
     assert not any(a.text.startswith("definition ändrad") for a in figures["ARB02"].layout.annotations)
+
+
+def test_headline_without_a_value_reads_in_swedish():
+    head = indicator_detail.headline(None)
+    assert head["value"] == "–" and head["status"] == "saknar värde" and head["target"] == "inget mål"
+    row = {"value_text": "71,2 %", "period": "2025", "period_label": "2025", "status": "på väg", "arrow": "↑",
+           "trend": "förbättring", "trend_baseline": "förbättring", "target_year": 2027.0, "target_value": 75.0,
+           "decimals": 1, "unit": "%"}
+    head = indicator_detail.headline(row)
+    assert (head["value"], head["trend"], head["target_label"], head["target"]) == ("71,2 %", "↑ förbättring", "Mål 2027",
+                                                                                   "75,0\u00a0%")
