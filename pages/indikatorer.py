@@ -46,13 +46,27 @@ st.table(pd.DataFrame(definition, columns=["Uppgift", "Innehåll"]).set_index("U
 
 st.subheader("Utveckling")
 figure = charts.trend_figure(indicator, values, detail["targets"], detail["comparisons"],
-                             show_gender=bool(indicator["by_gender"]), show_areas=bool(indicator["by_area"]),
+                             show_gender=bool(indicator["by_gender"]), show_areas=False,
                              definition_changes=detail["definition_changes"])
 for at, field in zip(detail["definition_changes"]["at"], detail["definition_changes"]["field"]):
     st.caption(f"{charts.CHANGE_WORDS.get(field, 'ändrad').capitalize()} {pd.Timestamp(at).date().isoformat()}: "
                "jämför värden före och efter med försiktighet.")
 st.plotly_chart(figure, key="trend", theme=None, config={"displaylogo": False},
-                alt=f"Diagram över {indicator['code']} {indicator['name']} med alla nedbrytningar")
+                alt=f"Diagram över {indicator['code']} {indicator['name']}")
+
+if indicator["by_area"]:
+    st.subheader("Utveckling per område")
+    names = charts.area_names(values[values["indicator_id"] == indicator["id"]])
+    if not names:
+        st.info("Det finns inga värden per område för indikatorn ännu.")
+    else:
+        budget = charts.area_budget(show_gender=False)
+        chosen = st.multiselect("Områden i diagrammet", names, default=names[:budget], max_selections=budget,
+                                key=f"indikator_omraden|{indicator['code']}",
+                                help=f"Högst {budget} områden åt gången, så att varje linje går att skilja från de andra.")
+        st.plotly_chart(charts.trend_figure(indicator, values, show_areas=True, areas=chosen, title=""),
+                        key="trend_areas", theme=None, config={"displaylogo": False},
+                        alt=f"Diagram över {indicator['code']} per område")
 
 if indicator["by_gender"]:
     st.subheader("Skillnad mellan kvinnor och män")

@@ -16,7 +16,7 @@ def test_indicator_page_shows_definition_gaps_values_and_downloads(viewer_app):
     text = all_text(at)
     assert "UTB06" in text and "Skillnad mellan kvinnor och män" in text and "Skillnad mellan områden" in text
     assert "underlaget är för litet" in text
-    assert len(plotly_charts(at)) == 3
+    assert len(plotly_charts(at)) == 4  # trend, per area, gender gap, area gap
     assert [b.label for b in at.get("download_button")] == ["Ladda ned CSV", "Ladda ned Excel"]
     assert "Historik" in [e.label for e in at.expander]
     definition = at.table[0].value
@@ -27,8 +27,8 @@ def test_indicator_page_explains_why_counts_have_no_area_gap(viewer_app):
     at = open_page(viewer_app, "pages/indikatorer.py", indikator="DEM04")  # antal, by gender and area
     assert not at.exception
     assert "Indikatorn är ett antal" in all_text(at)
-    assert len(plotly_charts(at)) == 2
-    assert "Landsbygd" in trace_names(plotly_charts(at)[0])
+    assert len(plotly_charts(at)) == 3
+    assert "Centrum" not in trace_names(plotly_charts(at)[0]) and "Centrum" in trace_names(plotly_charts(at)[1])
 
 
 PAYLOAD = "Syss ![x](https://exempel.invalid/p.png) **FET**"
