@@ -36,7 +36,7 @@ with st.container(border=True):
     c1.metric("Senaste värde", head["value"])
     c1.caption(head["period"])
     c2.metric("Status", f"{STATUS_ICONS[head['status']]} {head['status']}")
-    c3.metric("Trend", head["trend"])
+    c3.metric("Trend sedan förra värdet", head["trend"])
     c3.caption(f"Sedan utgångsläget: {head['trend_baseline']}")
     c4.metric(head["target_label"], head["target"])
     c4.caption(DIRECTION_LABELS.get(indicator["direction"], ""))

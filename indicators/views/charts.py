@@ -173,6 +173,7 @@ def _layout(figure: go.Figure, title: str, unit: str, compact: bool, source_note
         margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 40},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": 11 if compact else 13}},
         hoverlabel={"namelength": -1}, yaxis_title=unit or None,
+        font={"size": 14 if compact else 16},  # axis ticks that read from across the room
     )
     # ",~f": thousands as a space also for four-digit numbers, no trailing zeros.
     figure.update_yaxes(tickformat=",~f")

@@ -81,7 +81,7 @@ def test_indicator_page_starts_with_how_the_indicator_is_doing(viewer_app, demo_
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Senaste värde"] == row["value_text"] and "%" in metrics["Senaste värde"]
-    assert metrics["Status"].endswith(row["status"]) and row["trend"] in metrics["Trend"]
+    assert metrics["Status"].endswith(row["status"]) and row["trend"] in metrics["Trend sedan förra värdet"]
     assert f"Mål {int(row['target_year'])}" in metrics
     assert row["period_label"] in [c.value for c in at.caption]
     values = next(d.value for d in at.dataframe if "Preliminär/slutlig" in d.value.columns)
