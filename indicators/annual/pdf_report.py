@@ -89,7 +89,7 @@ def _indicator_section(pdf: ReportPDF, ind: dict, content: dict, lk: dict) -> No
     year_comments = [(p, c) for p, c in lk["comments"].get(ind["code"], []) if period_from_code(p).year == content["year"]]
     if year_comments:
         for period, text in year_comments:
-            pdf.paragraph(f"Analys {period}: {text}", 9)
+            pdf.paragraph(f"Analys {period_from_code(period).label}: {text}", 9)
     else:
         pdf.paragraph(f"Ingen analyskommentar för {content['year']}.", 9, "I")
     pdf.ln(3)

@@ -74,7 +74,7 @@ class SheetItem:
         return range_text(self.valid_min, self.valid_max)
 
     def cell_label(self, cell: SheetCell) -> str:
-        return f"{self.code} {self.period} {cell.label}"
+        return f"{self.code} {self.period_label} {cell.label}"
 
 
 @dataclass

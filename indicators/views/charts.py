@@ -33,7 +33,6 @@ AREA_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "so
 AREA_MARKERS = ["square", "diamond", "triangle-up", "cross", "x", "triangle-down", "pentagon"]
 COMPARISON_COLOUR = "#8C8C8C"
 COMPARISON_COLOURS = [COMPARISON_COLOUR, "#4D4D4D", "#B3B3B3"]  # greys: a second comparison still reads apart
-GENDER_DASHES = {"K": "dash", "M": "dot"}
 TARGET_COLOUR = OKABE_ITO["black"]
 KOLADA_NOTE = SOURCE_ATTRIBUTIONS["kolada"]
 HOVER = "%{customdata[0]}<br>%{fullData.name}: %{customdata[1]}<extra></extra>"
@@ -232,11 +231,11 @@ def trend_figure(
                 figure.add_trace(_line(group, str(name), AREA_COLOURS[i], decimals, unit, dash=AREA_DASHES[i],
                                        width=2, marker_size=8, symbol=AREA_MARKERS[i]))
         if show_gender:
-            for gender in ("K", "M"):
+            for gender, dash in zip(("K", "M"), ("dash", "dot")):  # women dashed, men dotted
                 rows = totals[totals["gender"] == gender]
                 if not rows.empty:
                     figure.add_trace(_line(rows, GENDER_LABELS[gender], GENDER_COLOURS[gender], decimals, unit, width=2.5,
-                                           dash=GENDER_DASHES[gender], marker_size=7))
+                                           dash=dash, marker_size=7))
         total = totals[totals["gender"] == "T"]
         if not total.empty:
             name = str(total["area_name"].iloc[0]) if "area_name" in total else "Hela kommunen"

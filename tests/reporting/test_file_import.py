@@ -296,3 +296,18 @@ def test_an_import_that_corrects_a_commented_value_asks_about_the_comment(demo_e
     assert done.ok, done.errors
     assert stored(demo_engine, "ARB04", "2025").comment == ""
     assert stored(demo_engine, "ARB05", "2026Q4").comment == "Ny kommentar"
+
+
+def test_cli_import_asks_about_the_comment_of_a_corrected_value(demo_engine, tmp_path, capsys):
+    import cli
+    from indicators.access.users import create_user
+
+    create_user(UnitOfWork(demo_engine), ADMIN, "rapportor@exempel.invalid", "official", orgs=["SN"])
+    old = stored(demo_engine, "ARB04", "2025")
+    path = tmp_path / "rattelse.csv"
+    path.write_bytes(csv_file(f"ARB04;2025;;;{values.plain_number(round(old.value + 1, 1))};{old.comment}"))
+    assert cli.main(["import", str(path), "--user", "rapportor@exempel.invalid"]) == 1
+    assert "välj om den tidigare kommentaren" in capsys.readouterr().err
+    assert cli.main(["import", str(path), "--user", "rapportor@exempel.invalid", "--comment-review", "behåll"]) == 0
+    assert "1 ändrade" in capsys.readouterr().out
+    assert stored(demo_engine, "ARB04", "2025").comment == old.comment

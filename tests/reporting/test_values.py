@@ -291,7 +291,7 @@ def test_entries_for_item_skips_cells_left_empty(demo_engine, sn):
     item = next(it for it in sheet.items if it.code == "ARB05")
     entries = sheets.entries_for_item(item, {"K|HELA": {"value": "12,5", "comment": "", "status": "preliminär"}}, {})
     assert [(e.gender, e.value, e.expected_version) for e in entries] == [("K", "12,5", None)]
-    assert entries[0].label == "ARB05 2026Q4 Kvinnor, Hela kommunen"
+    assert entries[0].label == "ARB05 2026 kv 4 Kvinnor, Hela kommunen"
 
 
 # --- a corrected value's comment is reviewed, not carried over silently ------------------
