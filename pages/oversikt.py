@@ -52,39 +52,42 @@ data = filter_overview(cache.overview(), goal_id, result_id, org_code)
 counts = status_counts(data)
 st.markdown("  ".join(f"**{STATUS_ICONS[s]} {s}: {counts[s]}**" for s in STATUSES))
 
-# The room first: every focus area's status summary on one screen, then the detail tables.
 areas = list(structure["focus_areas"].itertuples())
-for column, area in zip(st.columns(len(areas) or 1), areas):
-    rows = data[data["focus_code"] == area.code]
-    with column.container(border=True, key=f"oversikt_kort_{area.number}"):
-        st.markdown(f"**{area.number}. {md_escape(area.name)}**")
-        if rows.empty:
-            st.markdown(":gray[Inga indikatorer matchar filtret.]")
-            continue
-        for status, n in status_counts(rows).items():
-            st.markdown(f"{status_badge(status)} **{n}**" if n else f":gray[{STATUS_ICONS[status]} {status} {n}]")
-        st.page_link("pages/fokusomraden.py", label="Visa diagram", query_params={"omrade": area.code},
-                     icon=":material/show_chart:")
+
+
+def focus_blocks(kind: str, parents, heading):
+    """Each focus area in a bordered container of its own (in ``parents``), under its
+    ``heading``; yields (area, its rows) while inside it, and says so when the filter left none."""
+    for parent, area in zip(parents, areas):
+        rows = data[data["focus_code"] == area.code]
+        with parent.container(border=True, key=f"oversikt_{kind}_{area.number}"):
+            heading(f"{area.number}. {md_escape(area.name)}")
+            if rows.empty:
+                st.caption("Inga indikatorer matchar filtret.")
+                continue
+            yield area, rows
+
+
+# The room first: every focus area's status summary on one screen, then the detail tables.
+for area, rows in focus_blocks("kort", st.columns(len(areas) or 1), lambda text: st.markdown(f"**{text}**")):
+    for status, n in status_counts(rows).items():
+        st.markdown(f"{status_badge(status)} **{n}**" if n else f":gray[{STATUS_ICONS[status]} {status} {n}]")
+    st.page_link("pages/fokusomraden.py", label="Visa diagram", query_params={"omrade": area.code},
+                 icon=":material/show_chart:")
 
 st.subheader("Indikatorer per fokusområde")
 status_legend()
-for area in areas:
-    rows = data[data["focus_code"] == area.code]
-    with st.container(border=True, key=f"oversikt_detalj_{area.number}"):
-        st.subheader(f"{area.number}. {md_escape(area.name)}")
-        if rows.empty:
-            st.caption("Inga indikatorer matchar filtret.")
-            continue
-        table = pd.DataFrame({
-            "Status": rows["status_label"],
-            "Kod": rows["code"].map(md_escape),
-            "Indikator": rows["name"].map(md_escape),
-            "Senaste värde": rows["value_text"].map(md_escape),
-            "Period": rows["period_label"],
-            "Trend": rows["arrow"] + " " + rows["trend"],
-            "Mål": [target_text(y, v, d) for y, v, d in zip(rows["target_year"], rows["target_value"], rows["decimals"])],
-            "Ansvarig": rows["org_code"].map(md_escape),
-        })
-        # st.table: static, wraps long names and reads from across the room. It renders
-        # Markdown in cells, so catalogue text is escaped.
-        st.table(table.style.hide(axis="index"))
+for area, rows in focus_blocks("detalj", [st] * len(areas), st.subheader):
+    table = pd.DataFrame({
+        "Status": rows["status_label"],
+        "Kod": rows["code"].map(md_escape),
+        "Indikator": rows["name"].map(md_escape),
+        "Senaste värde": rows["value_text"].map(md_escape),
+        "Period": rows["period_label"],
+        "Trend": rows["arrow"] + " " + rows["trend"],
+        "Mål": [target_text(y, v, d) for y, v, d in zip(rows["target_year"], rows["target_value"], rows["decimals"])],
+        "Ansvarig": rows["org_code"].map(md_escape),
+    })
+    # st.table: static, wraps long names and reads from across the room. It renders
+    # Markdown in cells, so catalogue text is escaped.
+    st.table(table.style.hide(axis="index"))
