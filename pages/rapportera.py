@@ -130,8 +130,9 @@ with st.container(border=True):
             }
             if cell.comment and cell.value is not None:
                 # A comment written for this value is not carried over silently to a corrected one.
+                c4.text(f"Tidigare kommentar: {cell.comment}")  # literally, never as Markdown
                 inputs[cell.key]["review"] = c4.radio(
-                    f"Om värdet ändras, kommentaren ”{cell.comment}”", list(COMMENT_REVIEW_LABELS), index=None,
+                    f"Om värdet ändras: kommentaren för {md_escape(cell.label)}", list(COMMENT_REVIEW_LABELS), index=None,
                     format_func=COMMENT_REVIEW_LABELS.get, key=widget_key(cell, "r"), horizontal=True,
                     help="Ändras värdet måste du välja om den tidigare kommentaren ska behållas, ändras "
                          "(skriv den nya ovan) eller tas bort.")

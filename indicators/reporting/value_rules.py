@@ -61,16 +61,19 @@ def same_value(a: Optional[float], b: Optional[float]) -> bool:
 def reviewed_comment(p: ParsedEntry, row: Optional[Measurement]) -> tuple[str, list[Problem]]:
     """The comment the value will carry. A comment written for a value is not carried over
     silently to a corrected value: when the value changes and the stored comment would stay
-    as it is, the entry must say whether to keep, edit or remove it (else a REVIEW problem)."""
+    as it is, the entry must say whether to keep, edit or remove it (else a REVIEW problem).
+    The choice applies only to a changed value."""
     stored = row.comment if row is not None else ""
+    comment = p.comment if p.comment is not None else stored
+    if row is None or same_value(row.value, p.value):
+        return comment, []
     if p.comment_review == COMMENT_KEEP:
-        return stored or (p.comment or ""), []
+        return stored, []
     if p.comment_review == COMMENT_REMOVE:
         return "", []
     if p.comment_review == COMMENT_EDIT:
         return p.comment or "", []
-    comment = p.comment if p.comment is not None else stored
-    if row is None or not stored or comment != stored or same_value(row.value, p.value):
+    if not stored or comment != stored:
         return comment, []
     old = plain_number(row.value) if row.value is not None else "tomt"
     message = (f"värdet ändras från {old} till {p.value_text or 'tomt'}: välj om den tidigare kommentaren "

@@ -336,3 +336,9 @@ def test_a_new_comment_or_an_unchanged_value_needs_no_choice(demo_engine, sn):
 def test_an_unknown_choice_is_refused(demo_engine, sn):
     _row, result = _correct(demo_engine, sn, review="kanske")
     assert [e.field for e in result.errors] == ["kommentar"] and "behåll, ändra eller ta bort" in result.errors[0].message
+
+
+def test_the_choice_applies_only_when_the_value_changes(demo_engine, sn):
+    old = stored(demo_engine, "ARB04", "2025").comment
+    _row, result = _correct(demo_engine, sn, review="remove", value_delta=0)
+    assert result.ok and stored(demo_engine, "ARB04", "2025").comment == old
