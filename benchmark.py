@@ -330,8 +330,18 @@ def write_figures(engine: Engine, report: Report) -> None:
     note = f"{result.counts()}" if result.ok else f"FEL: {[str(e) for e in result.errors[:3]]}"
     report.figures.append(Figure("import av 10 000 rader (xlsx)", seconds, "rå openpyxl-läsning av filen", floor, note))
     start = time.perf_counter()
-    snapshot.create_snapshot(UnitOfWork(engine), actor, 2025, snapshot_date=date(2026, 2, 1))
+    snapshot_id, sha, _names = snapshot.create_snapshot(UnitOfWork(engine), actor, 2025, snapshot_date=date(2026, 2, 1))
     report.figures.append(Figure("årsuppföljning 2025 (json, csv, xlsx, pdf)", time.perf_counter() - start))
+    report.figures.append(print_figure("årsuppföljning 2025: varav pdf", snapshot.snapshot_content(UnitOfWork(engine), snapshot_id), sha))
+
+
+def print_figure(name: str, content: dict, sha256: str) -> Figure:
+    """The tagged print PDF alone, laid out again from the frozen content (no cache)."""
+    from indicators.annual import print_version
+
+    start = time.perf_counter()
+    data = print_version.render_uncached(content, sha256)
+    return Figure(name, time.perf_counter() - start, note=f"{len(data) // 1024} kB")
 
 
 def run_bench(size: str, url: Optional[str] = None, runs: int = 5,

@@ -235,6 +235,8 @@ def cmd_kolada(args) -> int:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
     print(report.summary())
+    for warning in report.warnings:
+        print(f"Varning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -310,13 +312,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("indicators", help="katalogen som CSV (kod;namn;enhet;periodicitet;ansvarig;…)")
     p.set_defaults(func=cmd_indicators)
 
-    p = sub.add_parser("export", help="alla värden i långformatet indikator;period;kön;område;värde;kommentar")
+    p = sub.add_parser("export", help="alla värden i långformatet indikator;period;kön;område;värde;antal;kommentar")
     p.add_argument("--out", required=True, help="CSV-fil att skriva (UTF-8 med BOM, semikolon)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import",
                        help="importera värden (xlsx/csv i långformatet) som en viss användare; allt eller inget")
-    p.add_argument("file", metavar="FIL", help=".xlsx eller .csv med indikator;period;kön;område;värde;kommentar")
+    p.add_argument("file", metavar="FIL", help=".xlsx eller .csv med indikator;period;kön;område;värde;kommentar (och valfritt antal)")
     p.add_argument("--user", required=True, help="e-post för användaren som importerar (behörigheten gäller)")
     p.add_argument("--dry-run", action="store_true", help="kontrollera bara, spara inget")
     p.add_argument("--lock-reason", help="skäl för ändringar i låsta perioder (bara admin)")

@@ -418,3 +418,19 @@ class SnapshotFile(SQLModel, table=True):
     filename: str
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     sha256: Optional[str] = None  # of content; checked whenever the file is served
+
+
+class FocusAreaAssessment(SQLModel, table=True):
+    """One version of a focus area's "Analys och bedömning" for a period. Every save adds a
+    row (version 1, 2, …); no row is ever changed or deleted (triggers in migration 0011),
+    so the history is the table itself. The unique key makes two saves of the same version
+    a conflict, not a lost edit."""
+    __tablename__ = "focus_area_assessment"
+    __table_args__ = (UniqueConstraint("focus_area_id", "period", "version", name="uq_assessment_version"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    focus_area_id: int = Field(foreign_key="focus_area.id", index=True)
+    period: str  # canonical: 2026, 2026H2, 2026Q3
+    version: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    written_by: str
+    written_at: datetime = Field(default_factory=utcnow)

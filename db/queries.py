@@ -291,8 +291,8 @@ def measurement_history(session: Session, indicator_id: int) -> pd.DataFrame:
 def measurement_times(session: Session) -> pd.DataFrame:
     """Every value with its area kind and timestamps, for 'what changed since' views."""
     stmt = (
-        select(Measurement.indicator_id, Measurement.period, Measurement.gender, Area.is_total,
-               Area.name.label("area_name"), Measurement.value, Measurement.created_at,
+        select(Measurement.indicator_id, Measurement.period, Measurement.gender, Measurement.area_id, Area.is_total,
+               Area.name.label("area_name"), Measurement.value, Measurement.comment, Measurement.created_at,
                Measurement.updated_at)
         .join(Area, Area.id == Measurement.area_id)
     )

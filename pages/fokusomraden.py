@@ -6,9 +6,12 @@ from settings import get_settings
 from ui import cache
 from ui.components import md_escape, status_badge
 from ui.params import select_one
+from ui.assessment import assessment_section
 from ui.auth import page_actor
+from indicators.unit_of_work import UnitOfWork
 
-page_actor()
+actor = page_actor()
+uow = UnitOfWork.for_app()
 
 st.title("Fokusområden")
 areas = cache.structure()["focus_areas"]
@@ -19,6 +22,7 @@ focus = data["focus_area"]
 st.header(f"{focus['number']}. {md_escape(focus['name'])}")
 if focus["description"]:
     st.text(focus["description"])
+assessment_section(uow, actor, code)
 
 c1, c2 = st.columns(2)
 show_gender = c1.toggle("Visa kön", value=st.query_params.get("kon") == "1", key="toggle_kon")

@@ -32,6 +32,8 @@ def show_report(report) -> None:
     c2.metric("Ändrade", report.changed)
     c3.metric("Oförändrade", report.unchanged)
     st.success(report.summary())
+    for warning in report.warnings:  # jumps against the previous year: imported, worth a look
+        st.warning(str(warning))
     if report.titles:
         st.dataframe({"KPI-id": list(report.titles), "Rubrik i Kolada": list(report.titles.values())},
                      hide_index=True)

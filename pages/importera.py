@@ -24,8 +24,8 @@ SHOWN_ERRORS = 20
 actor = ACTOR
 today = date.today()
 st.title("Importera")
-st.caption("Kolumner: indikator;period;kön;område;värde;kommentar. Tomma värden hoppas över. "
-           "Importen sparar alla rader eller ingen.")
+st.caption("Kolumner: indikator;period;kön;område;värde;kommentar, och valfritt antal (antal i underlaget, "
+           "ett heltal). Tomma värden hoppas över. Importen sparar alla rader eller ingen.")
 
 with st.expander("Ladda ner mall"):
     choices = sheets.period_choices(uow, today)
@@ -44,11 +44,16 @@ if uploaded is None:
 else:
     # The preview (and the versions it saw) is kept until the file changes, so applying
     # refuses rows that someone else changed in between.
+    # Rows the user explicitly confirmed after the plausibility question ("Menade du 36,9 %?").
+    confirm_key = f"importera_bekrafta|{uploaded.file_id}"
     stored = st.session_state.get(PREVIEW_KEY)
-    if stored is None or stored[0] != uploaded.file_id:
-        stored = (uploaded.file_id, file_import.preview(uow, actor, uploaded.name, uploaded.getvalue(), today=today))
+    asked = tuple(stored[2].slip_rows or stored[2].confirmed_rows) if stored and stored[0] == uploaded.file_id else ()
+    confirmed = asked if st.session_state.get(confirm_key) else ()
+    if stored is None or stored[0] != uploaded.file_id or stored[1] != confirmed:
+        stored = (uploaded.file_id, confirmed, file_import.preview(uow, actor, uploaded.name, uploaded.getvalue(),
+                                                                   today=today, confirm_rows=confirmed))
         st.session_state[PREVIEW_KEY] = stored
-    prepared: file_import.ImportPreview = stored[1]
+    prepared: file_import.ImportPreview = stored[2]
     counts = prepared.check.counts()
     st.subheader("Förhandsgranskning")
     st.caption(f"{counts[outcomes.CREATED]} nya · {counts[outcomes.UPDATED]} ändrade · "
@@ -67,6 +72,10 @@ else:
             st.text("\n".join(prepared.read.skipped))
     if prepared.entries:
         st.dataframe(prepared.table(), hide_index=True, width="stretch")
+    if prepared.slip_rows or prepared.confirmed_rows:
+        rows = ", ".join(str(r) for r in (prepared.slip_rows or prepared.confirmed_rows))
+        st.checkbox(f"Värdena på rad {rows} är rätt som de står i filen (spara dem så, inte det värde frågan föreslår)",
+                    key=confirm_key, help="Rätta annars värdena i filen och ladda upp den igen.")
     reason, review = None, None
     answerable = {outcomes.REVIEW} | ({outcomes.LOCKED} if actor.is_admin else set())
     kinds = {e.kind for e in prepared.check.errors}

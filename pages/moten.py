@@ -1,23 +1,33 @@
-"""Möten: the working group's meetings, and the meeting mode – one focus area per screen in
-large type, with what has changed since the previous meeting."""
+"""Möten: the working group's meetings, and the meeting mode – one focus area per screen,
+made for a projector, with what has changed since the previous meeting and how."""
 import streamlit as st
 
-from indicators.meetings.changes import NEW, describe_values, for_focus_area, status_counts
-from indicators.rules.vocabulary import STATUS_ICONS, STATUSES
+from indicators.meetings.briefing import shown_statuses
+from indicators.views.sparkline import sparkline_figure
 from ui import cache
-from ui.components import md_escape
+from ui.components import md_escape, paragraph, status_badge
 from ui.params import select_param
 from ui.auth import page_actor
 
 page_actor()
 
-# Static style only (no user text): larger type so the screen reads from across the room.
+# Static style only (no user text), present only while the meeting mode is shown. Sizes grow
+# with the screen: 1.3vw is 25 px at 1920 px wide (read from across the room) and 18 px at
+# 1366 px, where the summary must fit one screen without scrolling.
 MEETING_MODE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.6rem; padding-bottom: 2rem; max-width: none; }
 [data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] li { font-size: 1.4rem; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3.5rem !important; line-height: 1.1; }
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { font-size: 1.4rem !important; }
-[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] p { font-size: 1.1rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] li,
+[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] p,
+[data-testid="stMainBlockContainer"] button p { font-size: max(1.3vw, 16px) !important; line-height: 1.35; }
+[data-testid="stMainBlockContainer"] h1 { font-size: max(2.3vw, 28px); padding: 0.2rem 0; }
+[data-testid="stMainBlockContainer"] h2 { font-size: max(1.8vw, 22px); padding: 0.4rem 0 0.2rem; }
+[data-testid="stMainBlockContainer"] h3 { font-size: max(1.55vw, 20px); padding: 0.2rem 0; }
+[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] { font-size: max(2.6vw, 28px) !important; line-height: 1.1; font-weight: 700; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+.st-key-exempeldata [data-testid="stAlertContainer"] { padding: 0.15rem 0.8rem; }
+.st-key-exempeldata [data-testid="stMarkdownContainer"] p { font-size: max(1.3vw, 14px) !important; }
 </style>"""
 
 
@@ -38,10 +48,6 @@ def current_step(count: int) -> int | None:
         return 1
 
 
-def bullet_list(lines: list[str], empty: str) -> None:
-    st.markdown("\n".join(f"- {line}" for line in lines) if lines else empty)
-
-
 def meeting_list(all_meetings, meeting: dict) -> None:
     st.dataframe(
         all_meetings[["date_text", "kind", "title"]], hide_index=True, width="stretch",
@@ -57,42 +63,76 @@ def meeting_list(all_meetings, meeting: dict) -> None:
     st.button("Starta mötesläge", type="primary", on_click=set_step, args=(1,))
 
 
-def navigation(step: int, count: int) -> None:
-    back, forward, leave = st.columns(3)
-    back.button("Föregående", on_click=set_step, args=(step - 1,), disabled=step <= 1, width="stretch")
-    forward.button("Nästa", on_click=set_step, args=(step + 1,), disabled=step >= count, type="primary", width="stretch")
-    leave.button("Avsluta mötesläge", on_click=set_step, args=(None,), width="stretch")
+def navigation(step: int, areas: list) -> None:
+    """Föregående, one button per focus area (the current one marked), Nästa, Avsluta:
+    ordinary buttons, so Tab and Enter move between focus areas too."""
+    columns = st.columns([2.2] + [1] * len(areas) + [2.2, 2.6])
+    columns[0].button("◀ Föregående", on_click=set_step, args=(step - 1,), disabled=step <= 1, width="stretch")
+    for number, (column, area) in enumerate(zip(columns[1:], areas), start=1):
+        column.button(str(number), on_click=set_step, args=(number,), width="stretch", help=area.name,
+                      type="primary" if number == step else "secondary", key=f"fokus_{number}")
+    columns[-2].button("Nästa ▶", on_click=set_step, args=(step + 1,), disabled=step >= len(areas),
+                       type="primary", width="stretch")
+    columns[-1].button("Avsluta mötesläge", on_click=set_step, args=(None,), width="stretch")
 
 
-def meeting_mode(meeting_id: int, focus_areas, step: int) -> None:
+def coloured(change) -> str:
+    return f":{change.colour}[**{change.text}**]"
+
+
+def indicator_card(brief) -> None:
+    with st.container(border=True):
+        left, right = st.columns([3, 1])
+        left.markdown(f"**{md_escape(brief.code)} {md_escape(brief.name)}**")
+        left.markdown(f"**{md_escape(brief.value_text)}** ({brief.period_label}) · sedan förra mötet "
+                      f"{coloured(brief.since_meeting)} (då {md_escape(brief.meeting_value_text)}) · sedan "
+                      f"utgångsläget {coloured(brief.since_baseline)} ({md_escape(brief.baseline_text)})")
+        left.markdown(f"Status: {md_escape(brief.before_text)} → **{md_escape(brief.now_text)}**"
+                      + (f" · {brief.value_news}" if brief.value_news else ""))
+        if brief.comment:
+            left.markdown(f"*Analyskommentar {brief.comment_period_label}:* {paragraph(brief.comment)}")
+        if brief.sparkline:
+            right.plotly_chart(sparkline_figure(brief.sparkline), key=f"spark_{brief.code}", theme=None,
+                               config={"displayModeBar": False, "displaylogo": False},
+                               alt=f"Litet diagram över {brief.code}")
+
+
+def meeting_mode(meeting_id: int, step: int) -> None:
+    st.set_page_config(initial_sidebar_state="collapsed")
     st.html(MEETING_MODE_CSS)
-    result = cache.meeting_changes(meeting_id)
-    area = focus_areas.iloc[step - 1]
-    part = for_focus_area(result, area["code"])
-    meeting, previous = result["meeting"], result["previous"]
-    st.caption(f"Mötesläge · {meeting['date'].isoformat()} · fokusområde {step} av {len(focus_areas)}")
-    st.title(f"{area['number']}. {md_escape(area['name'])}")
-    navigation(step, len(focus_areas))
+    briefing = cache.meeting_briefing(meeting_id)
+    area = briefing.focus_areas[step - 1]
+    with st.container(key="motesammanfattning"):
+        st.caption(f"Mötesläge · möte {briefing.meeting['date'].isoformat()} · fokusområde {step} av "
+                   f"{len(briefing.focus_areas)} · förändringar {briefing.since_text}")
+        st.title(f"{area.number}. {md_escape(area.name)}")
+        navigation(step, briefing.focus_areas)
+        shown = shown_statuses(area.counts)
+        for column, status in zip(st.columns(len(shown)), shown):
+            column.metric(status_badge(status), area.counts[status])
+        st.markdown(f"**{area.summary}**")
+        if area.status_moves:
+            st.markdown("Bytt status: " + " · ".join(md_escape(move) for move in area.status_moves))
 
-    counts = status_counts(part["status"])
-    shown = [s for s in STATUSES if counts[s]] or list(STATUSES[:4])
-    for column, status in zip(st.columns(len(shown)), shown):
-        column.metric(f"{STATUS_ICONS[status]} {status}", counts[status])
+    st.header("Analys och bedömning")
+    if area.assessment:
+        st.caption(f"{area.assessment.period_label} · {area.assessment.byline}")
+        st.markdown(paragraph(area.assessment.text))
+    else:
+        st.markdown("Ingen analys och bedömning är skriven för fokusområdet ännu.")
 
-    since = f"sedan mötet {previous['date'].isoformat()}" if previous else "fram till mötet (inget tidigare möte)"
-    st.header(f"Nya och ändrade värden {since}")
-    bullet_list([f"{r.code} {md_escape(r.name)}: {describe_values(r.new, r.updated)} ({r.periods})" for r in part["values"].itertuples()],
-                "Inga nya eller ändrade värden.")
-    st.header("Ändrad status")
-    bullet_list([f"{r.code} {md_escape(r.name)}: {r.before_label} → {r.after_label}" for r in part["status_changes"].itertuples()],
-                "Ingen indikator har bytt status.")
+    st.header(f"Indikatorer med nya värden eller ändrad status {briefing.since_text}")
+    if not area.indicators:
+        st.markdown("Inga nya värden och ingen indikator har bytt status.")
+    for brief in area.indicators:
+        indicator_card(brief)
+
     st.header("Nya och ändrade insatser")
-    bullet_list([f"{md_escape(r.name)} ({'ny' if r.change == NEW else 'ändrad'}, {r.status})" for r in part["actions"].itertuples()],
-                "Inga nya eller ändrade insatser.")
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in area.actions) if area.actions
+                else "Inga nya eller ändrade insatser.")
 
 
 all_meetings = cache.meetings()
-focus_areas = cache.structure()["focus_areas"]
 if all_meetings.empty:
     st.title("Möten")
     st.info("Inga möten är registrerade ännu.")
@@ -100,14 +140,12 @@ if all_meetings.empty:
 
 newest_first = all_meetings.sort_values(["date", "id"], ascending=False)
 options = {int(r.id): f"{r.date_text} {r.title}" for r in newest_first.itertuples()}
-step = current_step(len(focus_areas))
+step = current_step(len(cache.structure()["focus_areas"]))
 if step is None:
     st.title("Möten")
     meeting_id = select_param("Möte", "mote", options, allow_all=False)
-else:
-    with st.sidebar:  # out of the way on the shared screen
-        meeting_id = select_param("Möte", "mote", options, allow_all=False)
-if step is None:
     meeting_list(all_meetings, all_meetings[all_meetings["id"] == meeting_id].iloc[0].to_dict())
-else:
-    meeting_mode(int(meeting_id), focus_areas, step)
+else:  # the meeting chosen before the mode started stays in the URL (?mote=…&steg=…)
+    meeting_id = next((k for k in options if str(k) == st.query_params.get("mote")), next(iter(options)))
+    st.query_params["mote"] = str(meeting_id)
+    meeting_mode(int(meeting_id), step)

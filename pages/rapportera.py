@@ -1,6 +1,7 @@
 """Rapportera: the official enters this period's values, one indicator at a time.
 All rules (parsing, ranges, plausibility, locks, permissions, versions) live in
 indicators.reporting.values; this page only collects the input and shows the answer."""
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -12,7 +13,7 @@ from indicators.reporting import outcomes
 from indicators.reporting import sheets
 from indicators.reporting import values
 from indicators.reporting import rounds
-from indicators.files.long_format import plain_number
+from indicators.rules.formatting import shown_number
 from indicators.rules.vocabulary import COMMENT_REVIEW_LABELS
 from ui.components import attempt, md_escape
 from ui.auth import page_actor
@@ -28,7 +29,9 @@ actor = ACTOR
 today = date.today()
 st.title("Rapportera")
 st.caption("Skriv värden med decimalkomma, t.ex. 12,5. Alla värden för indikatorn sparas tillsammans – eller inget. "
-           "Saknas ett värde? Lämna värdet tomt och skriv skälet i kommentaren: då räknas det som rapporterat.")
+           "Saknas ett värde? Lämna värdet tomt och skriv skälet i kommentaren: då räknas det som rapporterat. "
+           "Antal i underlaget är hur många personer (eller motsvarande) värdet bygger på, som heltal; små antal "
+           "skyddas vid publicering. Ändrar du ett värde, ange antalet för det nya värdet.")
 
 current = rounds.current_round(uow)
 if current is not None:
@@ -91,7 +94,7 @@ def reload_item() -> None:
     """Forget what was read and typed for this indicator, so the stored values show again."""
     st.session_state.pop(seen_key, None)
     for cell in item.cells:
-        for part in ("v", "c", "s", "r"):
+        for part in ("v", "n", "c", "s", "r"):
             st.session_state.pop(widget_key(cell, part), None)
 
 
@@ -108,19 +111,23 @@ with st.container(border=True):
     if item.locked:
         st.warning("Perioden är låst. " + ("Ange ett skäl för att ändra." if actor.is_admin else "Kontakta processtödet för ändringar."))
     with st.form(f"rapportera_form|{item.code}|{item.period}"):
-        head = st.columns([3, 2, 2, 4, 2])
-        for column, title in zip(head, ("Kön, område", "Föregående", "Värde", "Kommentar", "Preliminär/slutlig")):
+        widths = [3, 2, 2, 2, 4, 2]
+        head = st.columns(widths)
+        for column, title in zip(head, ("Kön, område", "Föregående", "Värde", "Antal i underlaget", "Kommentar",
+                                        "Preliminär/slutlig")):
             column.caption(title)
         inputs = {}
         for cell in item.cells:
-            c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 4, 2])
+            c1, c2, c3, c_n, c4, c5 = st.columns(widths)
             c1.text(cell.label)
             if cell.protected:  # the official sees the real value; outside the organisation it is withheld
                 c1.caption("🔒 skyddas vid publicering")
-            c2.text(plain_number(cell.previous_value) if cell.previous_value is not None else "–")
+            c2.text(shown_number(cell.previous_value) if cell.previous_value is not None else "–")
             inputs[cell.key] = {
                 "value": c3.text_input(f"Värde, {cell.label}", value=cell.value_text, key=widget_key(cell, "v"),
                                        placeholder="t.ex. 12,5", label_visibility="collapsed"),
+                "count": c_n.text_input(f"Antal i underlaget, {cell.label}", value=cell.count_text,
+                                        key=widget_key(cell, "n"), placeholder="n", label_visibility="collapsed"),
                 "comment": c4.text_input(f"Kommentar, {cell.label}", value=cell.comment or cell.missing_reason,
                                          key=widget_key(cell, "c"),
                                          label_visibility="collapsed"),
@@ -146,34 +153,91 @@ with st.container(border=True):
                    "för litet, eller värdet skulle avslöja ett sådant värde. På sidor, i exporter och i "
                    "årsuppföljningen står de som –.")
 
+PENDING_KEY = f"rapportera_pending|{item.code}|{item.period}"  # an open "Menade du …?" question
+REFUSED_KEY = f"rapportera_refused|{item.code}|{item.period}"  # a refusal answered in a callback
+
+
+def record(result, entries) -> bool:
+    """What a save answered: on success the summary to flash; else the plausibility question
+    ("Menade du 36,9 %?"), kept so the user can answer it below."""
+    if not result.ok:
+        st.session_state[PENDING_KEY] = (entries, result.questions) if result.questions else None
+        return False
+    counts = result.counts()
+    st.session_state.pop(PENDING_KEY, None)
+    st.session_state.pop(seen_key, None)
+    st.session_state[FLASH_KEY] = {
+        "message": f"Sparat för {item.code} {item.period_label}: {counts[outcomes.CREATED]} nya, "
+                   f"{counts[outcomes.UPDATED]} ändrade, {counts[outcomes.UNCHANGED]} oförändrade.",
+        "rows": [{"Kön, område": o.label, "Värde": shown_number(o.new_value), "Antal i underlaget":
+                  "" if o.count_n is None else str(o.count_n), "Preliminär/slutlig": o.status, "Åtgärd": o.action}
+                 for o in result.outcomes if o.action != outcomes.UNCHANGED],
+        "warnings": [str(w) for w in result.warnings],
+    }
+    return True
+
+
+def show_refusal(result) -> None:
+    st.error("Inget sparades. Rätta felen nedan och spara igen.")
+    for problem in result.errors:
+        st.text(str(problem))
+    if any(p.kind == outcomes.JUMP for p in result.errors):
+        st.warning("Ett värde skiljer sig mycket från föregående period: skriv en kommentar som förklarar förändringen.")
+    if any(p.kind == outcomes.REVIEW for p in result.errors):
+        st.warning("Du har ändrat ett värde som har en kommentar. Välj under kommentaren om den ska behållas, "
+                   "ändras eller tas bort, och spara igen.")
+    if any(p.kind == outcomes.CONFLICT for p in result.errors):
+        st.warning("Någon annan har ändrat värden sedan du läste dem. Läs in de aktuella värdena och försök igen.")
+        st.button("Läs in aktuella värden", on_click=reload_item, key="rapportera_reload")
+
+
+def slip_key(index: int) -> str:
+    return f"rapportera_slip|{item.code}|{item.period}|{index}"
+
+
+def answer(entries, questions: dict, lock_reason) -> None:
+    """The explicit choice (a callback, before the page runs again): the value meant, or the
+    value as typed, confirmed. On success the form shows the value chosen."""
+    chosen = list(entries)
+    for index, meant in questions.items():
+        typed = st.session_state.get(slip_key(index), "") == f"Spara {str(entries[index].value).strip()} %"
+        chosen[index] = replace(entries[index], confirmed=True) if typed else \
+            replace(entries[index], value=shown_number(meant))
+    result = values.save_values(uow, actor, chosen, today=today, lock_reason=lock_reason)
+    if not record(result, chosen):
+        st.session_state[REFUSED_KEY] = result
+        return
+    for index in questions:  # the form shows the value chosen, not the one typed
+        e = chosen[index]
+        st.session_state[f"rap|{item.code}|{item.period}|{e.gender}|{e.area}|v"] = str(e.value)
+
+
 if submitted:
+    st.session_state.pop(PENDING_KEY, None)
     entries = sheets.entries_for_item(item, inputs, st.session_state[seen_key])
     if not entries:
         st.info("Inga värden att spara.")
     else:
         result = values.save_values(uow, actor, entries, today=today, lock_reason=reason)
-        if result.ok:
-            counts = result.counts()
-            st.session_state.pop(seen_key, None)
-            st.session_state[FLASH_KEY] = {
-                "message": f"Sparat för {item.code} {item.period_label}: {counts[outcomes.CREATED]} nya, "
-                           f"{counts[outcomes.UPDATED]} ändrade, {counts[outcomes.UNCHANGED]} oförändrade.",
-                "rows": [{"Kön, område": o.label, "Värde": plain_number(o.new_value), "Preliminär/slutlig": o.status, "Åtgärd": o.action}
-                         for o in result.outcomes if o.action != outcomes.UNCHANGED],
-                "warnings": [str(w) for w in result.warnings],
-            }
+        if record(result, entries):
             st.rerun()
-        st.error("Inget sparades. Rätta felen nedan och spara igen.")
-        for problem in result.errors:
-            st.text(str(problem))
-        if any(p.kind == outcomes.JUMP for p in result.errors):
-            st.warning("Ett värde skiljer sig mycket från föregående period: skriv en kommentar som förklarar förändringen.")
-        if any(p.kind == outcomes.REVIEW for p in result.errors):
-            st.warning("Du har ändrat ett värde som har en kommentar. Välj under kommentaren om den ska behållas, "
-                       "ändras eller tas bort, och spara igen.")
-        if any(p.kind == outcomes.CONFLICT for p in result.errors):
-            st.warning("Någon annan har ändrat värden sedan du läste dem. Läs in de aktuella värdena och försök igen.")
-            st.button("Läs in aktuella värden", on_click=reload_item, key="rapportera_reload")
+        show_refusal(result)
+
+if refused := st.session_state.pop(REFUSED_KEY, None):
+    show_refusal(refused)
+
+if pending := st.session_state.get(PENDING_KEY):
+    entries, questions = pending
+    with st.container(border=True):
+        st.markdown("**Menade du …?** Värdet ser ut att vara skrivet i fel enhet. Välj vilket värde som ska sparas "
+                    "– en kommentar räcker inte.")
+        answered = []
+        for index, meant in questions.items():
+            options = [f"Spara {shown_number(meant)} %", f"Spara {str(entries[index].value).strip()} %"]
+            answered.append(st.radio(entries[index].label, options, index=None, horizontal=True,
+                                     key=slip_key(index)) is not None)
+        st.button("Spara med valen", type="primary", disabled=not all(answered), key="rapportera_slip_save",
+                  on_click=answer, args=(entries, questions, reason))
 
 with st.expander("Ändringshistorik"):
     events = history.history(uow, item.code)

@@ -23,6 +23,7 @@ from db.models import (
     ComparisonUnit,
     ComparisonValue,
     FocusArea,
+    FocusAreaAssessment,
     Indicator,
     Measurement,
     Meeting,
@@ -208,9 +209,14 @@ def _actions(session: Session, program: Program) -> int:
     return len(DEMO_ACTIONS)
 
 
-def _meetings(session: Session, today: date, seats: list[tuple[str, int]]) -> int:
+def meeting_dates(today: date) -> list[date]:
+    """The two past demo meetings: an autumn and the following spring."""
     year = today.year if today.month > 10 else today.year - 1
-    dates = [date(year - 1, 10, 14), date(year, 4, 15)]
+    return [date(year - 1, 10, 14), date(year, 4, 15)]
+
+
+def _meetings(session: Session, today: date, seats: list[tuple[str, int]]) -> int:
+    dates = meeting_dates(today)
     for number, day in enumerate(dates, start=1):
         meeting = Meeting(
             date=day, kind="ordinarie", title=f"Politisk arbetsgrupp, möte {number} (exempel)",
@@ -226,6 +232,36 @@ def _meetings(session: Session, today: date, seats: list[tuple[str, int]]) -> in
                 session.add(MeetingAttendee(meeting_id=meeting.id, organisation_id=org.id, name=f"Ledamot {code} {seat}"))
             session.add(MeetingDistribution(meeting_id=meeting.id, organisation_id=org.id))
     return len(dates)
+
+
+# "Analys och bedömning" written before the second demo meeting, for the half-year before it:
+# focus area code -> versions (the second one revises the first, to show the history).
+DEMO_ASSESSMENTS = {
+    "arbetsmarknad": [
+        "Exempeldata: sysselsättningen ökar men långsammare än målet kräver, särskilt bland utrikes födda "
+        "kvinnor. Språkstöd och praktik fortsätter.",
+        "Exempeldata: sysselsättningen ökar men långsammare än målet kräver, särskilt bland utrikes födda "
+        "kvinnor. Språkstöd och praktik fortsätter; samverkan med arbetsgivare om feriejobb prioriteras.",
+    ],
+    "skola": ["Exempeldata: behörigheten till gymnasiet är i stort sett oförändrad. Läxhjälpen når fler elever "
+              "än förra året; effekten på betygen går ännu inte att bedöma."],
+    "brottslighet": ["Exempeldata: tryggheten har förbättrats något. Trygghetsvandringarna fortsätter och "
+                     "föräldrastödet erbjuds nu på fler språk."],
+}
+
+
+def _assessments(session: Session, second_meeting: date) -> int:
+    half = "H2" if second_meeting.month <= 6 else "H1"
+    period = f"{second_meeting.year - 1 if half == 'H2' else second_meeting.year}{half}"
+    written = datetime.combine(second_meeting - timedelta(days=7), time(10), tzinfo=timezone.utc)
+    rows = 0
+    for code, versions in DEMO_ASSESSMENTS.items():
+        focus = crud.by_code(session, FocusArea, code)
+        for version, text in enumerate(versions, start=1):
+            session.add(FocusAreaAssessment(focus_area_id=focus.id, period=period, version=version, text=text,
+                                            written_by=DEMO_USER, written_at=written + timedelta(days=version - 1)))
+            rows += 1
+    return rows
 
 
 def load_demo(session: Session, today: date, seats: list[tuple[str, int]]) -> dict[str, int]:
@@ -246,5 +282,6 @@ def load_demo(session: Session, today: date, seats: list[tuple[str, int]]) -> di
     program = session.execute(select(Program)).scalars().first()
     counts["Action"] = _actions(session, program)
     counts["Meeting"] = _meetings(session, today, seats)
+    counts["FocusAreaAssessment"] = _assessments(session, meeting_dates(today)[-1])
     crud.set_meta(session, crud.DEMO_KEY, "true")
     return counts

@@ -37,6 +37,7 @@ from datetime import date  # noqa: E402
 from indicators.views import indicator_detail as indicator_view
 from indicators.views import matrices
 from indicators.meetings import changes as meetings_view  # noqa: E402
+from indicators.meetings import briefing as briefing_view  # noqa: E402
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -65,8 +66,8 @@ def _meetings(key: tuple[str, str]):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _meeting_changes(key: tuple[str, str], meeting_id: int):
-    return meetings_view.changes(UnitOfWork.for_app(), meeting_id)
+def _meeting_briefing(key: tuple[str, str], meeting_id: int):
+    return briefing_view.briefing(UnitOfWork.for_app(), meeting_id)
 
 
 def indicator_detail(code: str):
@@ -89,8 +90,8 @@ def meetings():
     return _meetings(version())
 
 
-def meeting_changes(meeting_id: int):
-    return _meeting_changes(version(), meeting_id)
+def meeting_briefing(meeting_id: int):
+    return _meeting_briefing(version(), meeting_id)
 
 
 # cache_resource, not cache_data: the built go.Figure objects are handed out as they are.

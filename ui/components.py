@@ -21,9 +21,14 @@ def md_escape(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text if text is not None else ""))
 
 
+def paragraph(text: object) -> str:
+    """User text shown literally in Markdown, its line breaks kept."""
+    return "  \n".join(md_escape(line) for line in str(text or "").splitlines())
+
+
 def demo_banner(is_demo: bool) -> None:
-    if is_demo:
-        st.warning("**Exempeldata** – värdena är påhittade och visar bara hur uppföljningen fungerar.", icon=":material/science:")
+    if is_demo:  # keyed, so the meeting mode can make it compact
+        st.container(key="exempeldata").warning("**Exempeldata** – värdena är påhittade och visar bara hur uppföljningen fungerar.", icon=":material/science:")
 
 
 def status_legend() -> None:

@@ -19,6 +19,9 @@ RULES: dict[str, dict[str, str]] = {
     "write_values": {ADMIN: ALL, OFFICIAL: OWN_ORG, VIEWER: NONE},
     "import_values": {ADMIN: ALL, OFFICIAL: OWN_ORG, VIEWER: NONE},
     "write_actions": {ADMIN: ALL, OFFICIAL: OWN_ORG, VIEWER: NONE},
+    # "Analys och bedömning" of a focus area: officials of the boards responsible in it
+    # (an indicator or an action of the focus area), checked with those boards' ids.
+    "write_assessments": {ADMIN: ALL, OFFICIAL: OWN_ORG, VIEWER: NONE},
     "write_structure": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
     "write_meetings": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
     "lock_periods": {ADMIN: ALL, OFFICIAL: NONE, VIEWER: NONE},
@@ -32,6 +35,7 @@ PERMISSION_TEXT = {
     "write_values": "rapportera värden",
     "import_values": "importera värden",
     "write_actions": "ändra insatser",
+    "write_assessments": "skriva analys och bedömning",
     "write_structure": "ändra katalog och programstruktur",
     "write_meetings": "registrera möten",
     "lock_periods": "låsa perioder",

@@ -20,6 +20,8 @@ from db import crud, queries
 from settings import get_settings
 from indicators.views import overview
 from indicators.files import long_format
+from indicators.reporting.assessments import latest_by_focus_area
+from indicators.rules.formatting import local_time
 from indicators.rules import disclosure
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.status import Target, choose_target, rule_from_settings
@@ -243,6 +245,15 @@ def _summary(indicators: list[dict], statuses: list[dict], focus_areas: list[dic
     return out
 
 
+def _assessments(uow: UnitOfWork, year: int, focus_areas: list[dict]) -> list[dict]:
+    """Per focus area its "Analys och bedömning" for the year: the newest version of the
+    latest period in the year (who wrote it stays in the audit trail, not in the publication)."""
+    latest = latest_by_focus_area(uow, year=year)
+    return [{"focus_area": a.focus_code, "period": a.period, "period_label": a.period_label, "version": a.version,
+             "text": a.text, "written_on": local_time(a.written_at).date().isoformat()}
+            for a in (latest.get(f["code"]) for f in focus_areas) if a is not None]
+
+
 def _method(year: int, threshold: int) -> dict:
     rule = rule_from_settings()
     return {
@@ -292,6 +303,7 @@ def build_content(uow: UnitOfWork, year: int, snapshot_date: Optional[date] = No
         "values": values,
         "statuses": statuses,
         "summary": _summary(indicators, statuses, structure["focus_areas"]),
+        "assessments": _assessments(uow, year, structure["focus_areas"]),
         "comments": [
             {"indicator": v["indicator"], "period": v["period"], "gender": v["gender"], "area": v["area"],
              "text": v["comment"]}

@@ -24,7 +24,7 @@ from sqlmodel import Session
 from db import crud, queries
 from db.models import Snapshot, SnapshotFile
 from errors import NotFound, Problem, Refused
-from indicators.annual import pdf_report, xlsx_report
+from indicators.annual import print_version, xlsx_report
 from indicators.annual.content_builder import build_content, canonical_json, content_hash, long_rows, published_values, read_all
 from indicators.files import long_format
 from indicators.access import permissions
@@ -119,7 +119,7 @@ def render_files(content: dict, data: bytes, sha256: str) -> dict[str, bytes]:
         names["json"]: data,  # exactly the hashed bytes: sha256sum of the file gives the hash
         names["csv"]: long_format.to_csv_bytes(long_rows(content)),
         names["xlsx"]: xlsx_report.render(content, sha256),
-        names["pdf"]: pdf_report.render(content, sha256),
+        names["pdf"]: print_version.render(content, sha256),
     }
 
 

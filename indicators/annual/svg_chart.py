@@ -11,6 +11,7 @@ from typing import Optional, Sequence
 from indicators.rules.formatting import format_number
 
 WIDTH, HEIGHT = 640, 300
+COMPACT_HEIGHT = 220  # the print version: lower, three value lines, at most five period labels
 LEFT, RIGHT, TOP, BOTTOM = 64, 28, 40, 40
 # Okabe–Ito colours with at least 4.5:1 contrast on white; dashes tell the series apart without colour.
 SERIES_STYLES = [("#0072B2", ""), ("#B35900", "6 4"), ("#007A5A", "2 3"), ("#8A3F72", "10 4 2 4")]
@@ -32,17 +33,19 @@ def _ticks(low: float, high: float, count: int = 4) -> list[float]:
 
 def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Optional[float]]]], *,
                decimals: int = 1, unit: str = "", target: Optional[tuple[str, float]] = None,
-               element_id: str = "diagram") -> str:
+               element_id: str = "diagram", compact: bool = False) -> str:
     """``series``: (name, one value per label; None for a gap). ``target``: (label, value) drawn
-    dashed. ``element_id`` keeps the title and description ids unique on a page."""
+    dashed. ``element_id`` keeps the title and description ids unique on a page. ``compact``:
+    fewer labels and a lower plot (the print version, where every text costs layout time)."""
     values = [v for _name, points in series for v in points if v is not None]
     if target:
         values.append(target[1])
     if not values or not labels:
         return ""
-    ticks = _ticks(min(values), max(values))
+    height = COMPACT_HEIGHT if compact else HEIGHT
+    ticks = _ticks(min(values), max(values), 2 if compact else 4)
     low, high = ticks[0], ticks[-1]
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, height - TOP - BOTTOM
 
     def x(i: int) -> float:
         return LEFT + (plot_w * i / max(len(labels) - 1, 1))
@@ -50,17 +53,19 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Se
     def y(v: float) -> float:
         return TOP + plot_h * (1 - (v - low) / (high - low))
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'aria-labelledby="{element_id}-t {element_id}-d" class="diagram">'
+    description = _description(labels, series, decimals, unit)
+    if compact:  # a PDF's alternative text is the title alone: it carries the description too
+        title, description = f"Diagram: {title}. {description}", ""
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+             f'aria-labelledby="{element_id}-t{f" {element_id}-d" if description else ""}" class="diagram">'
              f'<title id="{element_id}-t">{escape(title)}</title>'
-             f'<desc id="{element_id}-d">{escape(_description(labels, series, decimals, unit))}</desc>']
+             + (f'<desc id="{element_id}-d">{escape(description)}</desc>' if description else "")]
     for tick in ticks:
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" class="grid"/>'
+        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#e0e0e0" class="grid"/>'
                      f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">'
                      f'{escape(format_number(tick, max(decimals, 0)))}</text>')
-    step = max(1, len(labels) // 8)
-    for i in range(0, len(labels), step):
-        parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - 14}" text-anchor="middle">{escape(labels[i])}</text>')
+    for i, text in (_year_labels(labels, 5) if compact else _period_labels(labels, 8)):
+        parts.append(f'<text x="{x(i):.1f}" y="{height - 14}" text-anchor="middle">{escape(text)}</text>')
     if target:
         colour, dash = TARGET_STYLE
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(target[1]):.1f}" y2="{y(target[1]):.1f}" '
@@ -78,6 +83,21 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Se
         parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _period_labels(labels: Sequence[str], most: int) -> list[tuple[int, str]]:
+    """Every step-th period from the first, ``most`` labels at the most (they never overlap)."""
+    return [(i, labels[i]) for i in range(0, len(labels), max(1, -(-len(labels) // most)))]
+
+
+def _year_labels(labels: Sequence[str], most: int) -> list[tuple[int, str]]:
+    """The year alone, at its first period ("2018" over "2018 kv 1"): short labels, since
+    WeasyPrint shapes SVG text letter by letter."""
+    firsts: dict[str, int] = {}
+    for i, text in enumerate(labels):
+        firsts.setdefault(text[:4], i)
+    years = list(firsts.items())
+    return [(i, year) for year, i in years[::max(1, -(-len(years) // most))]]
 
 
 def _legend(names: Sequence[str], with_target: bool) -> str:

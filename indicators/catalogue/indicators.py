@@ -22,7 +22,9 @@ from indicators.access.permissions import Actor, require
 from indicators.catalogue.editing import (
     AdminError, Refs, check_version, clean_text, count_where, delete_unused, get_row,
 )
+from indicators.rules.formatting import shown_number
 from indicators.rules.periods import parse_period
+from indicators.rules.ranges import outside_range
 from indicators.rules.vocabulary import PERIODICITY_LABELS, PROGRAM_GOAL_RULE
 from indicators.unit_of_work import UnitOfWork
 
@@ -118,9 +120,6 @@ def _check_ranges(clean: IndicatorData, refs: Refs) -> list[tuple[str, str]]:
     if low is not None and high is not None and low > high:
         errors.append(("valid_max", "högsta värde är lägre än lägsta värde"))
 
-    def outside(value: float) -> bool:
-        return (low is not None and value < low) or (high is not None and value > high)
-
     if clean.baseline_period in ("", None):
         clean.baseline_period = None
         if clean.baseline_value is not None:
@@ -134,13 +133,15 @@ def _check_ranges(clean: IndicatorData, refs: Refs) -> list[tuple[str, str]]:
                            f" (indikatorn rapporteras per {PERIODICITY_LABELS[clean.periodicity]})"))
         else:
             clean.baseline_period = parsed.value.code
-    if clean.baseline_value is not None and outside(clean.baseline_value):
-        errors.append(("baseline_value", "utgångsvärdet ligger utanför lägsta–högsta värde"))
+    outside = None if clean.baseline_value is None else outside_range(clean.baseline_value, low, high)
+    if outside:
+        errors.append(("baseline_value", f"utgångsvärdet {shown_number(clean.baseline_value)} {outside}"))
     for year, value in sorted(clean.targets.items()):
         if not refs.start_year <= int(year) <= refs.end_year:
             errors.append(("targets", f"målår {year} ligger utanför programperioden {refs.start_year}–{refs.end_year}"))
-        elif outside(value):
-            errors.append(("targets", f"målvärdet för {year} ligger utanför lägsta–högsta värde"))
+        elif outside_range(value, low, high):
+            errors.append(("targets", f"målvärdet för {year} ({shown_number(value)}) "
+                           f"{outside_range(value, low, high)}"))
     clean.targets = {int(y): float(v) for y, v in sorted(clean.targets.items())}
     first, last = clean.valid_from_year, clean.valid_to_year
     if first is not None and last is not None and first > last:

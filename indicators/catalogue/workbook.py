@@ -203,6 +203,8 @@ def _targets(value: object) -> tuple:
     return out, None
 
 
+PERCENT = "%"
+NUMBER_FIELDS = {"valid_min", "valid_max", "baseline_value"}  # single numbers a cell may format as percent
 PARSERS: dict[str, Callable[[object], tuple]] = {
     "direction": _choice("direction"), "periodicity": _choice("periodicity"), "source_kind": _choice("source_kind"),
     "decimals": _required_int, "valid_min": _optional_number, "valid_max": _optional_number,
@@ -224,8 +226,9 @@ def _parse_row(cells: dict[str, object]) -> tuple[Optional[IndicatorData], list[
     return (None, errors) if errors else (IndicatorData(**values), [])
 
 
-def _rows(data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
-    """The rows of the sheet SHEET, read by the same safe reader as the value import."""
+def _rows(data: bytes) -> tuple[list[tuple[int, dict, set[str]]], list[str]]:
+    """The rows of the sheet SHEET, read by the same safe reader as the value import, each
+    with the fields whose cells are percent-formatted (read as shown: 0,8 as 80)."""
     try:
         read = workbook_reader.read_sheet(data, SHEET)
     except workbook_reader.FileRefused as exc:
@@ -240,20 +243,32 @@ def _rows(data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
     if formulas:
         return [], [message for _, message in formulas]
     position = {name: header.index(label) for name, label in zip(COLUMNS, HEADERS) if label in header}
-    return [(number, {name: line[i] if i < len(line) else None for name, i in position.items()})
+    percent = {(row, col) for row, col in read.percent}
+    return [(number, {name: line[i] if i < len(line) else None for name, i in position.items()},
+             {name for name, i in position.items() if (number, i) in percent})
             for number, line in read.rows[1:]], []
 
 
-def _plan(uow: UnitOfWork, rows: list[tuple[int, dict]]) -> tuple[list[tuple[int, IndicatorData, bool]],
+def _percent_cells(data: IndicatorData, percent: set[str]) -> list[tuple[str, str]]:
+    """A percent-formatted number is read as shown only for a percent indicator (as in the
+    value import); for any other unit it is refused rather than guessed."""
+    if data.unit == PERCENT:
+        return []
+    return [(name, f"cellen är formaterad som procent i Excel men indikatorn mäts i {data.unit or 'tal utan enhet'}; "
+                   "ta bort procentformatet och skriv talet") for name in sorted(percent & NUMBER_FIELDS)]
+
+
+def _plan(uow: UnitOfWork, rows: list[tuple[int, dict, set[str]]]) -> tuple[list[tuple[int, IndicatorData, bool]],
           ImportReport]:
     """Check every row against the database without writing; returns the changes to make."""
     report, plan, seen = ImportReport(), [], {}
     with uow.read() as session:
         refs = Refs.load(session)
-        for number, cells in rows:
+        for number, cells, percent in rows:
             data, errors = _parse_row(cells)
             if data is not None:
                 data, errors = catalogue_indicators.normalise_indicator(data, refs)
+                errors += _percent_cells(data, percent)
                 if data.code in seen:
                     errors.append(("code", f"koden {data.code} står också på rad {seen[data.code]}"))
                 seen.setdefault(data.code, number)

@@ -1,4 +1,5 @@
-"""The long format shared by export and import: ``indikator;period;kön;område;värde;kommentar``.
+"""The long format shared by export and import: ``indikator;period;kön;område;värde;kommentar``,
+and in the export and the template the count basis n (``antal``) after the value.
 
 CSV files are written the way Swedish Excel opens them cleanly: semicolon separated,
 decimal comma, UTF-8 with BOM. Text cells are neutralised against formula injection and
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -18,24 +18,29 @@ import pandas as pd
 from db import queries
 from settings import get_settings
 from indicators.rules import disclosure
+from indicators.rules.formatting import decimal_text
 from indicators.rules.periods import sort_key
 from indicators.rules.vocabulary import GENDER_ORDER, PERIODICITY_LABELS
 from indicators.files.safety import neutralise
 from indicators.unit_of_work import UnitOfWork
 
 LONG_COLUMNS = ["indikator", "period", "kön", "område", "värde", "kommentar"]
+COUNT_COLUMN = "antal"  # the count basis n: optional on import, written by the export and the template
+FILE_COLUMNS = LONG_COLUMNS[:5] + [COUNT_COLUMN] + LONG_COLUMNS[5:]
 SUPPRESSED_NOTE = ("Värdet visas inte: underlaget är för litet (färre än {n}) "
                    "eller värdet skulle avslöja ett sådant värde.")
 
 
 def plain_number(value: Optional[float]) -> str:
-    """Exact decimal-comma text for a stored value (no rounding, no exponent)."""
+    """Exact decimal-comma text for a stored value (no rounding, no exponent): for files."""
     if value is None or pd.isna(value):
         return ""
-    text = format(Decimal(repr(float(value))), "f")  # the shortest text that reads back as the same float
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",") if text not in ("-0", "") else "0"
+    return decimal_text(value)
+
+
+def count_text(count_n: object) -> str:
+    """n as a whole number ("" for none)."""
+    return "" if count_n is None or pd.isna(count_n) else str(int(count_n))
 
 
 def long_rows(uow: UnitOfWork, indicator_ids: Optional[Iterable[int]] = None,
@@ -59,6 +64,7 @@ def long_rows(uow: UnitOfWork, indicator_ids: Optional[Iterable[int]] = None,
         rows.append({
             "indikator": v["code"], "period": v["period"], "kön": v["gender"], "område": v["area_name"],
             "värde": "" if suppressed else plain_number(v["value"]),
+            COUNT_COLUMN: "" if suppressed else count_text(v["count_n"]),
             "kommentar": SUPPRESSED_NOTE.format(n=threshold) if suppressed else (v["comment"] or ""),
         })
     return rows
@@ -87,7 +93,7 @@ def to_csv_bytes(rows: list[dict], columns: list[str] = LONG_COLUMNS) -> bytes:
 
 def export_csv(uow: UnitOfWork, path: Path) -> int:
     rows = long_rows(uow)
-    Path(path).write_bytes(to_csv_bytes(rows))
+    Path(path).write_bytes(to_csv_bytes(rows, FILE_COLUMNS))
     return len(rows)
 
 

@@ -136,6 +136,26 @@ def _decimals_of(step: float) -> int:
     return next(d for d in range(4) if abs(step * 10**d - round(step * 10**d)) < 1e-9 or d == 3)
 
 
+def draw_sparkline(pdf: ReportPDF, x: float, y: float, w: float, h: float, values: Sequence[float],
+                   colour: str = "#0072B2") -> None:
+    """A small chart without axes: one line, the newest point marked (the meeting Underlag)."""
+    if not values:
+        return
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = w / max(len(values) - 1, 1)
+    coords = [(x + i * step, y + h - (v - low) / span * h) for i, v in enumerate(values)]
+    pdf.set_draw_color(*_rgb(colour))
+    pdf.set_fill_color(*_rgb(colour))
+    pdf.set_line_width(0.5)
+    if len(coords) > 1:
+        pdf.polyline(coords)
+    pdf.circle(coords[-1][0], coords[-1][1], 0.9, style="F")
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_line_width(0.2)
+
+
 def draw_chart(pdf: ReportPDF, x: float, y: float, w: float, h: float, series: dict[str, list[tuple[str, float]]],
                target: Optional[tuple[int, float]], decimals: int, unit: str) -> None:
     """A line chart: one line per gender (T solid, K/M dashed), a dashed target line."""

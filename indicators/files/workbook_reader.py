@@ -8,12 +8,15 @@ Limits, checked in this order (the README lists them):
   compression ratio, from the zip directory before anything is inflated (a member never
   yields more than its declared size: ``zipfile`` stops there);
 - the sheet's declared dimension is ignored; rows are streamed, capped by number
-  (``MAX_ROW_NUMBER``) and width (``MAX_COLUMNS``) while streaming;
+  (``MAX_ROW_NUMBER``) and width (``MAX_COLUMNS``) while streaming; a value beyond the
+  width cap refuses the file naming its row and column (never silently ignored);
 - a malformed zip or XML anywhere is "Filen är skadad eller inte en Excel-fil".
 
 Excel as used: the sheet read is the template's named sheet when present, else the active
 sheet if visible, else the first visible one (``SheetRead.sheet`` says which); a cell's
-number format decides (a percent-formatted 0,369 is 36,9, as the cell shows); a formula
+number format decides (a percent-formatted 0,369 is read as 36,9, as the cell shows, and
+``SheetRead.percent`` lists such cells: the value import accepts them only for percent
+indicators and refuses them for any other unit, rather than guess); a formula
 without a cached value (plain, array or data table) is reported, never read as empty;
 date cells are reported so the caller can refuse them where a number belongs.
 """
@@ -39,8 +42,9 @@ MAX_RATIO = 100  # uncompressed / compressed, for members larger than RATIO_FROM
 RATIO_FROM_BYTES = 1024 * 1024
 MAX_ROWS = 20_000  # rows with values
 MAX_ROW_NUMBER = 25_000  # no row beyond this one (empty rows between count here)
-MAX_COLUMNS = 40  # only the first 40 columns are read (the value template has 10, the catalogue 26)
+MAX_COLUMNS = 40  # only the first 40 columns are read (the value template has 12, the catalogue 26)
 MAX_CELLS_PER_ROW = 1000
+_LAST_COLUMN = b"AN"  # column MAX_COLUMNS; a value beyond it refuses the file, never ignored
 CORRUPT = "Filen är skadad eller inte en Excel-fil (.xlsx)."
 
 
@@ -91,6 +95,8 @@ _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is|f)[ >/]")
 _CELL = re.compile(rb"<(?:\w+:)?c[ >/]")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 _ROW_END = re.compile(rb"</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>")
+# A cell with content: its reference and body (a styled empty cell has neither v, is nor f).
+_FILLED_CELL = re.compile(rb'<(?:\w+:)?c\b[^>/]*?\br="([A-Z]{1,3})(\d+)"[^>/]*>(.*?)</(?:\w+:)?c>', re.S)
 
 
 class _SheetScan:
@@ -102,6 +108,7 @@ class _SheetScan:
 
     def __init__(self) -> None:
         self.has_formulas, self.filled_rows = False, 0
+        self.too_wide: Optional[tuple[str, int]] = None  # the first filled cell beyond MAX_COLUMNS (column, row)
         self.parser, self.rest = expat.ParserCreate(), b""
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
@@ -121,10 +128,25 @@ class _SheetScan:
         body = row.group(2) or b""
         if len(_CELL.findall(body)) > MAX_CELLS_PER_ROW:
             raise FileRefused(f"En rad i filen har fler än {MAX_CELLS_PER_ROW} celler; {CORRUPT}")
+        if self.too_wide is None:
+            self.too_wide = _beyond_width(body)
         if _VALUE.search(body):
             self.filled_rows += 1
             if self.filled_rows > MAX_ROWS + 1:  # the header row and MAX_ROWS values
                 raise FileRefused(too_many_rows(MAX_ROWS))
+
+
+_WIDE_REF = re.compile(rb'\br="(?:[A-Z]{3}|[B-Z][A-Z]|A[O-Z])\d')  # a reference beyond AN (fast pre-check)
+
+
+def _beyond_width(body: bytes) -> Optional[tuple[str, int]]:
+    """The first cell with content beyond column MAX_COLUMNS in a row's XML (column letters, row)."""
+    if not _WIDE_REF.search(body):
+        return None
+    for letters, row, content in _FILLED_CELL.findall(body):
+        if (len(letters), letters) > (len(_LAST_COLUMN), _LAST_COLUMN) and _VALUE.search(content):
+            return letters.decode(), int(row)
+    return None
 
 
 def too_many_rows(limit: int, beyond: bool = False) -> str:
@@ -191,6 +213,11 @@ def _read(data: bytes, preferred: Optional[str]) -> SheetRead:
         scan = scans.get(sheet._worksheet_path.lstrip("/"))  # openpyxl keeps the part's path only privately
         if scan is None or scan.has_formulas:
             formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        if scan is not None and scan.too_wide:
+            letters, row = scan.too_wide
+            raise FileRefused(f"Rad {row}, kolumn {letters}: bara de första {MAX_COLUMNS} kolumnerna (A–"
+                              f"{_LAST_COLUMN.decode()}) läses, men här finns ett värde; ta bort det eller flytta det "
+                              "till ett eget blad.")
         sheet.reset_dimensions()  # the declared dimension is ignored
         result = SheetRead(sheet.title)
         formula_rows = None

@@ -123,9 +123,13 @@ def changes(uow: UnitOfWork, meeting_id: int) -> dict:
     totals = values[values["is_total"].astype(bool) & (values["gender"] == "T")]
     before = _statuses(inds, totals, targets, start)
     after = _statuses(inds, totals, targets, end)
+    focus_of = inds.set_index("id")["focus_code"]
     return {
         "meeting": meeting,
         "previous": previous,
+        "window": (start, end),
+        "indicators": inds,
+        "totals": totals[totals["created_at"] < end].assign(focus_code=lambda f: f["indicator_id"].map(focus_of)),
         "values": _value_changes(values, inds, start, end),
         "status": after,
         "status_changes": _status_changes(before, after),

@@ -1,8 +1,8 @@
 """Documents for the political working group's meetings: the underlag sent out before a
 meeting and the minnesanteckningar sent afterwards to KS and the represented boards.
 
-What changed since the previous meeting comes from ``changes.changes`` (the one
-window and status-before/after rule the meeting mode also uses). Both documents are
+The underlag renders ``briefing.briefing``, the content the meeting mode shows (the one
+window and status-before/after rule of ``changes.changes``). Both documents are
 read-only views: anyone logged in may fetch them.
 """
 from __future__ import annotations
@@ -15,9 +15,10 @@ from db import queries
 from errors import NotFound
 from indicators.files import long_format
 from indicators.meetings import changes
+from indicators.meetings.briefing import Briefing, FocusBrief, IndicatorBrief, briefing, shown_statuses
 from indicators.rules.formatting import format_number
-from indicators.files.pdf import ReportPDF
-from indicators.rules.periods import sort_key
+from indicators.files.pdf import ReportPDF, draw_sparkline
+from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.vocabulary import GENDER_ORDER, MEETING_KIND_LABELS, STATUS_ICONS, STATUSES, label
 from indicators.unit_of_work import UnitOfWork
 
@@ -89,74 +90,90 @@ def _header(pdf: ReportPDF, heading: str, day: date, kind: str, title: str) -> N
         pdf.paragraph(title)
 
 
-def _focus_areas(uow: UnitOfWork) -> pd.DataFrame:
-    with uow.read() as session:
-        return queries.focus_areas(session)
-
-
-def _status_section(pdf: ReportPDF, result: dict, focus_areas: pd.DataFrame) -> None:
+def _status_section(pdf: ReportPDF, briefing: Briefing) -> None:
     pdf.heading("Status per fokusområde", 13)
     pdf.paragraph("Status enligt statusregeln från de värden som fanns vid mötesdagens slut "
                   "(senaste värde för hela kommunen).", 9)
-    rows = []
-    for area in focus_areas.itertuples():
-        counts = changes.status_counts(changes.for_focus_area(result, area.code)["status"])
-        rows.append([area.name] + [str(counts[s]) for s in STATUSES])
+    rows = [[area.name] + [str(area.counts[s]) for s in STATUSES] for area in briefing.focus_areas]
     pdf.simple_table(["Fokusområde"] + [f"{STATUS_ICONS[s]} {s}" for s in STATUSES], rows,
                      widths=[54] + [20] * len(STATUSES), align=["LEFT"] + ["CENTER"] * len(STATUSES))
-    moved = result["status_changes"]
-    if not moved.empty:
-        pdf.paragraph("Indikatorer som bytt status sedan föregående möte:", 9.5, "B")
-        pdf.simple_table(["Kod", "Indikator", "Före", "Nu"],
-                         [[r.code, r.name, r.before_label, r.after_label] for r in moved.itertuples()],
-                         widths=[16, 86, 36, 36])
 
 
-def _values_section(pdf: ReportPDF, result: dict, totals: pd.DataFrame) -> None:
-    previous = result["previous"]
-    pdf.heading("Nya och ändrade värden", 13)
-    if previous is None:
-        pdf.paragraph("Första registrerade mötet: alla värden räknas som nya.", 9)
+SPARK_W, SPARK_H = 34, 11
+
+
+def _indicator_block(pdf: ReportPDF, brief: IndicatorBrief) -> None:
+    """The same lines as the meeting mode's card, the small chart to the right."""
+    pdf.ensure_space(26)
+    top = pdf.get_y()
+    pdf.set_right_margin(18 + SPARK_W + 4)
+    pdf.paragraph(f"{brief.code} {brief.name}", 9.5, "B")
+    pdf.paragraph(f"{brief.value_text} ({brief.period_label}) · sedan förra mötet {brief.since_meeting.text} "
+                  f"(då {brief.meeting_value_text}) · sedan utgångsläget {brief.since_baseline.text} "
+                  f"({brief.baseline_text})", 9)
+    pdf.paragraph(f"Status: {brief.before_text} → {brief.now_text}"
+                  + (f" · {brief.value_news}" if brief.value_news else ""), 9)
+    if brief.comment:
+        pdf.paragraph(f"Analyskommentar {brief.comment_period_label}: {brief.comment}", 9, "I")
+    pdf.set_right_margin(18)
+    draw_sparkline(pdf, pdf.w - 18 - SPARK_W, top + 2, SPARK_W, SPARK_H, [p[1] for p in brief.sparkline])
+    pdf.set_y(max(pdf.get_y(), top + SPARK_H + 4) + 1.5)
+
+
+def _focus_section(pdf: ReportPDF, area: FocusBrief, since: str) -> None:
+    pdf.ensure_space(60)
+    pdf.heading(f"{area.number}. {area.name}", 13)
+    pdf.paragraph("  ·  ".join(f"{STATUS_ICONS[s]} {s}: {area.counts[s]}" for s in shown_statuses(area.counts)), 10, "B")
+    pdf.paragraph(area.summary, 9.5)
+    if area.status_moves:
+        pdf.paragraph("Bytt status: " + " · ".join(area.status_moves), 9.5)
+    pdf.heading("Analys och bedömning", 11)
+    if area.assessment:
+        pdf.paragraph(f"{area.assessment.period_label} · {area.assessment.byline}", 8.5)
+        pdf.paragraph(area.assessment.text, 9.5)
     else:
-        pdf.paragraph(f"Sedan föregående möte {previous['date'].isoformat()} (räknat från slutet av den dagen "
-                      f"till slutet av mötesdagen).", 9)
-    values = result["values"]
-    if values.empty:
-        pdf.paragraph("Inga värden har rapporterats eller ändrats.", 9.5, "I")
-        return
-    pdf.simple_table(["Kod", "Indikator", "Ändring", "Perioder"],
-                     [[r.code, r.name, changes.describe_values(r.new, r.updated), r.periods] for r in values.itertuples()],
-                     widths=[16, 90, 36, 32])
+        pdf.paragraph("Ingen analys och bedömning är skriven för fokusområdet ännu.", 9.5, "I")
+    pdf.heading(f"Indikatorer med nya värden eller ändrad status {since}", 11)
+    if not area.indicators:
+        pdf.paragraph("Inga nya värden och ingen indikator har bytt status.", 9.5, "I")
+    for brief in area.indicators:
+        _indicator_block(pdf, brief)
+    pdf.heading("Nya och ändrade insatser", 11)
+    pdf.paragraph("\n".join(f"– {line}" for line in area.actions) if area.actions
+                  else "Inga nya eller ändrade insatser.", 9.5)
+
+
+def _values_section(pdf: ReportPDF, briefing: Briefing, totals: pd.DataFrame) -> None:
+    """Bilaga: every value for the whole municipality reported or changed in the window."""
     whole = totals[(totals["gender"] == "T") & totals["is_total"].astype(bool)] if not totals.empty else totals
-    if not whole.empty:
-        pdf.paragraph("Värden för hela kommunen, totalt:", 9.5, "B")
-        rows = [[r["code"], r["period"], format_number(r["value"], int(r["decimals"]), r["unit"]),
-                 pd.Timestamp(r["updated_at"]).date().isoformat(), r["comment"] or ""] for r in whole.to_dict("records")]
-        pdf.simple_table(["Kod", "Period", "Värde", "Ändrat", "Kommentar"], rows, widths=[16, 18, 24, 22, 94])
-
-
-def _actions_section(pdf: ReportPDF, result: dict) -> None:
-    actions = result["actions"]
-    if actions.empty:
+    if whole.empty:
         return
-    pdf.heading("Nya och ändrade insatser", 13)
-    pdf.simple_table(["Insats", "Status", "Ändring"], [[r.name, r.status, r.change] for r in actions.itertuples()],
-                     widths=[120, 30, 24])
+    pdf.heading("Bilaga: nya och ändrade värden för hela kommunen", 13)
+    pdf.paragraph(f"Sedan föregående möte {briefing.previous['date'].isoformat()} (räknat från slutet av den dagen "
+                  f"till slutet av mötesdagen).", 9)
+    rows = [[r["code"], period_from_code(r["period"]).label, format_number(r["value"], int(r["decimals"]), r["unit"]),
+             pd.Timestamp(r["updated_at"]).date().isoformat(), r["comment"] or ""] for r in whole.to_dict("records")]
+    pdf.simple_table(["Kod", "Period", "Värde", "Ändrat", "Kommentar"], rows, widths=[16, 22, 24, 22, 90])
 
 
 def meeting_underlag_pdf(uow: UnitOfWork, meeting_id: int) -> bytes:
-    """Underlag: status per focus area and what changed since the previous meeting."""
-    result = changes.changes(uow, meeting_id)
-    meeting = result["meeting"]
+    """Underlag: the meeting briefing (the meeting mode's content), one section per focus
+    area, and the changed values as an appendix."""
+    content = briefing(uow, meeting_id)
+    meeting = content.meeting
     pdf = ReportPDF(f"Underlag {meeting['date'].isoformat()}", created=meeting["date"])
     pdf.set_title(f"Underlag till arbetsgruppens möte {meeting['date'].isoformat()}")
     _header(pdf, "Underlag till mötet", meeting["date"], meeting["kind"], meeting["title"])
     if meeting["agenda"]:
         pdf.heading("Dagordning", 13)
         pdf.paragraph(meeting["agenda"], 9.5)
-    _status_section(pdf, result, _focus_areas(uow))
-    _values_section(pdf, result, changed_totals(uow, meeting_id))
-    _actions_section(pdf, result)
+    if content.previous is None:
+        pdf.paragraph("Första registrerade mötet: alla värden räknas som nya.", 9)
+    _status_section(pdf, content)
+    for area in content.focus_areas:
+        _focus_section(pdf, area, content.since_text)
+    if content.previous is not None:
+        _values_section(pdf, content, changed_totals(uow, meeting_id))
     return bytes(pdf.output())
 
 

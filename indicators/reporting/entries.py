@@ -9,10 +9,10 @@ from typing import Any, Iterable, Mapping, Optional, Union
 
 from db.models import VALUE_STATUSES, Area, Indicator
 from errors import Problem
-from indicators.files.long_format import plain_number
+from indicators.rules.formatting import shown_number
 from indicators.reporting.context import ReportingContext
 from indicators.reporting.outcomes import MAX_COMMENT
-from indicators.reporting.value_checks import control_character, period_problem
+from indicators.reporting.value_checks import PERCENT, control_character, period_problem
 from indicators.rules import parsing, periods
 from indicators.rules.periods import Period
 from indicators.rules.results import Ok
@@ -37,6 +37,15 @@ class ValueEntry:
     # When the value changes: what happens to the stored comment (keep / edit / remove;
     # vocabulary.COMMENT_REVIEW_WORDS). Required when it would otherwise stay unchanged.
     comment_review: Optional[str] = None
+    # The count basis n ("antal i underlaget") as typed or read. None: not given (a file
+    # without the antal column): an unchanged value keeps its stored n, a changed value
+    # loses it, since the old n belonged to the old value. "" (an empty field): no n.
+    count_n: object = None
+    # The user chose this value over the plausibility question ("Menade du 36,9 %?"): explicit only.
+    confirmed: bool = False
+    # The value came from a percent-formatted spreadsheet cell, read as shown (0,369 as 36,9):
+    # right for a percent indicator only; for any other unit the row is refused.
+    percent_cell: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "ValueEntry":
@@ -63,6 +72,8 @@ class ParsedEntry:
     status: Optional[str]
     expected_version: Any
     count_n: Optional[int] = None  # the count basis n, when one was entered
+    count_given: bool = False  # the entry said what n is (possibly empty); see ValueEntry.count_n
+    confirmed: bool = False  # see ValueEntry.confirmed
     missing_reason: str = ""  # the value is reported missing for this reason (value is None)
     comment_review: Optional[str] = None  # keep / edit / remove, when the value is corrected
 
@@ -83,7 +94,7 @@ def _status(text: object) -> Optional[str] | Problem:
 
 # The submitted text fields and how messages name them.
 TEXT_FIELDS = {"indicator": "indikator", "period": "period", "gender": "kön", "area": "område", "value": "värde",
-               "comment": "kommentar", "status": "status", "missing_reason": "skäl",
+               "comment": "kommentar", "status": "status", "missing_reason": "skäl", "count_n": "antal",
                "comment_review": "kommentar"}
 
 
@@ -132,6 +143,13 @@ def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: da
     value = Ok(None) if missing and blank else parsing.parse_number(entry.value)
     if not value.ok:
         err("värde", value.error)
+    elif entry.percent_cell and ind is not None and ind.unit != PERCENT and value.value is not None:
+        err("värde", f"cellen är formaterad som procent i Excel (visar {shown_number(value.value)} %) men "
+                     f"{ind.code} mäts i {ind.unit or 'tal utan enhet'}; ta bort procentformatet och skriv värdet "
+                     "som det ska sparas")
+    count = parsing.parse_count(entry.count_n)
+    if not count.ok:
+        err("antal", count.error)
     if len(missing) > MAX_COMMENT:
         err("skäl", f"skälet är för långt (högst {MAX_COMMENT} tecken)")
     status = _status(entry.status)
@@ -148,13 +166,14 @@ def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: da
         return problems
     return ParsedEntry(index, label, ind, period.value, gender.value, ctx.areas[area.value], value.value,
                    _typed(entry.value, value.value), comment, status, entry.expected_version,
+                   count_n=count.value, count_given=entry.count_n is not None, confirmed=bool(entry.confirmed),
                    missing_reason=missing if value.value is None else "",
                    comment_review=COMMENT_REVIEW_WORDS.get(review) if review else None)
 
 
 def _typed(raw: object, value: float) -> str:
     """The value as the user wrote it (for messages); numbers from files as decimal comma."""
-    return raw.strip() if isinstance(raw, str) else plain_number(value)
+    return raw.strip() if isinstance(raw, str) else shown_number(value)
 
 
 def parse_entries(entries: list[ValueEntry], ctx: ReportingContext, today: date) -> tuple[list[ParsedEntry], list[Problem]]:

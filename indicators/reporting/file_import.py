@@ -1,5 +1,5 @@
 """File import of values in the long format ``indikator;period;kön;område;värde;kommentar``
-(XLSX or CSV), and the pre-filled XLSX template.
+(XLSX or CSV) with the optional count basis ``antal``, and the pre-filled XLSX template.
 
 Import is an explicit overwrite with audit, all-or-nothing: the preview validates every
 row (dry run of ``values.save_values``) and remembers the versions it saw; applying
@@ -13,7 +13,7 @@ import csv
 import io
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Optional
+from typing import Iterable, Optional
 
 import pandas as pd
 from openpyxl import Workbook
@@ -23,7 +23,9 @@ from indicators.reporting import outcomes
 from indicators.reporting.entries import ValueEntry
 from indicators.reporting import sheets
 from indicators.reporting import values
-from indicators.files.long_format import LONG_COLUMNS, plain_number
+from indicators.files.long_format import COUNT_COLUMN, FILE_COLUMNS, LONG_COLUMNS
+from indicators.rules.formatting import shown_number
+from indicators.rules.vocabulary import VALUE_FIELD_LABELS
 from indicators.access.permissions import Actor
 from indicators.files import workbook_reader
 from indicators.files.safety import neutralise, restore
@@ -34,7 +36,9 @@ MAX_BYTES = workbook_reader.MAX_UPLOAD_BYTES
 TEMPLATE_SHEET = "Värden"
 MAX_ROWS = workbook_reader.MAX_ROWS
 REQUIRED = ("indikator", "period", "värde")
-ALIASES = {"kon": "kön", "omrade": "område", "varde": "värde", "indikatorkod": "indikator"}
+ALIASES = {"kon": "kön", "omrade": "område", "varde": "värde", "indikatorkod": "indikator", "n": COUNT_COLUMN,
+           VALUE_FIELD_LABELS["count_n"]: COUNT_COLUMN}
+IMPORT_COLUMNS = LONG_COLUMNS + [COUNT_COLUMN]
 # Help columns in the template; accepted and ignored on import.
 INFO_COLUMNS = ("namn", "enhet", "föregående värde", "giltigt intervall")
 # The template records the version of each value it was made from: importing it after the
@@ -48,6 +52,7 @@ SKIPPED_TEXT = "tomt värde, hoppas över"
 class FileRow:
     row: int  # as in the spreadsheet: header is row 1
     cells: dict[str, object]
+    percent_cell: bool = False  # the value cell is percent-formatted in Excel and was read as shown (x 100)
 
 
 @dataclass
@@ -71,10 +76,10 @@ def read_file(filename: str, data: bytes) -> ReadResult:
             raise _FileError("Filen är tom.")
         name = (filename or "").lower()
         if name.endswith(".xlsx"):
-            header, raw_rows, formula_errors, sheet = _xlsx_rows(data)
+            header, raw_rows, formula_errors, sheet, percent_rows = _xlsx_rows(data)
         elif name.endswith(".csv") or name.endswith(".txt"):
             header, raw_rows = _csv_rows(data)
-            formula_errors, sheet = [], ""
+            formula_errors, sheet, percent_rows = [], "", set()
         else:
             raise _FileError("Välj en fil av typen .xlsx eller .csv.")
         columns, has_comment = _columns(header)
@@ -90,7 +95,7 @@ def read_file(filename: str, data: bytes) -> ReadResult:
         if _blank(mapped.get("värde")):
             result.skipped.append(f"Rad {number}: {SKIPPED_TEXT}")
             continue
-        result.rows.append(FileRow(number, mapped))
+        result.rows.append(FileRow(number, mapped, number in percent_rows))
     if not result.rows and not result.errors:
         result.errors.append("Filen innehåller inga värden att importera.")
     return result
@@ -106,7 +111,7 @@ def _columns(header: list[object]) -> tuple[dict[int, str], bool]:
     names = [ALIASES.get(str(h or "").strip().lower(), str(h or "").strip().lower()) for h in header]
     while names and names[-1] == "":
         names.pop()
-    unknown = [n for n in names if n not in LONG_COLUMNS and n not in INFO_COLUMNS and n != VERSION_COLUMN]
+    unknown = [n for n in names if n not in IMPORT_COLUMNS and n not in INFO_COLUMNS and n != VERSION_COLUMN]
     if unknown:
         shown = ", ".join(f"'{n}'" if n else "(tom rubrik)" for n in unknown)
         raise _FileError(f"Okända kolumner: {shown}. Rubrikraden ska vara {expected}.")
@@ -116,7 +121,7 @@ def _columns(header: list[object]) -> tuple[dict[int, str], bool]:
     missing = [n for n in REQUIRED if n not in names]
     if missing:
         raise _FileError(f"Kolumner saknas: {', '.join(missing)}. Rubrikraden ska vara {expected}.")
-    columns = {i: n for i, n in enumerate(names) if n in LONG_COLUMNS or n == VERSION_COLUMN}
+    columns = {i: n for i, n in enumerate(names) if n in IMPORT_COLUMNS or n == VERSION_COLUMN}
     return columns, "kommentar" in names
 
 
@@ -167,9 +172,11 @@ def _check_row_count(count: int) -> None:
         raise _FileError(workbook_reader.too_many_rows(MAX_ROWS))
 
 
-def _xlsx_rows(data: bytes) -> tuple[list[object], list[tuple[int, list[object]]], list[tuple[int, str]]]:
+def _xlsx_rows(data: bytes) -> tuple[list[object], list[tuple[int, list[object]]], list[tuple[int, str]], str,
+                                     set[int]]:
     """The template's sheet "Värden", else the active visible sheet (``workbook_reader``);
-    formula cells without a cached value and dates in the value column are row errors."""
+    formula cells without a cached value and dates in the value column are row errors. Also
+    the rows whose value cell is percent-formatted (read as shown: 0,369 as 36,9)."""
     read = workbook_reader.read_sheet(data, TEMPLATE_SHEET)
     if not read.rows:
         raise _FileError("Filen är tom.")
@@ -180,7 +187,8 @@ def _xlsx_rows(data: bytes) -> tuple[list[object], list[tuple[int, list[object]]
     errors = workbook_reader.formula_messages(read)
     errors += [(r, f"Rad {r}, värde: ett datum är inget värde; skriv talet (cellen är formaterad som datum)")
                for r, _ in dates]
-    return header, rows, sorted(errors), read.sheet
+    percent_rows = {r for r, c in read.percent if r != header_row and c < len(names) and names[c] == "värde"}
+    return header, rows, sorted(errors), read.sheet, percent_rows
 
 
 # --- preview and apply --------------------------------------------------------------
@@ -191,6 +199,7 @@ class ImportPreview:
     entries: list[dict]
     read: ReadResult
     check: outcomes.SaveResult
+    confirmed_rows: list[int] = field(default_factory=list)  # rows confirmed after the plausibility question
 
     @property
     def errors(self) -> list[str]:
@@ -199,6 +208,11 @@ class ImportPreview:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def slip_rows(self) -> list[int]:
+        """File rows refused with the plausibility question ("Menade du 36,9 %?")."""
+        return sorted(self.entries[e.index].row for e in self.check.errors if e.kind == outcomes.SLIP)
 
     @property
     def only_lock_reason_missing(self) -> bool:
@@ -229,15 +243,16 @@ class ImportPreview:
             rows.append({
                 "Rad": entry.row, "Indikator": entry.indicator, "Period": entry.period,
                 "Kön": entry.gender, "Område": entry.area, "Värde i filen": entry.value,
-                "Nuvarande värde": plain_number(outcome.old_value) if outcome and outcome.old_value is not None else "",
+                "Antal i filen": "" if entry.count_n is None else entry.count_n,
+                "Nuvarande värde": shown_number(outcome.old_value) if outcome and outcome.old_value is not None else "",
                 "Kommentar": entry.comment or "",
                 "Tidigare kommentar": outcome.old_comment if outcome and outcome.action == outcomes.UPDATED else "",
                 "Åtgärd": "fel" if failed else (outcome.action if outcome else ""),
                 "Meddelande": "; ".join(problems.get(index, [])),
             })
         return pd.DataFrame(rows, columns=["Rad", "Indikator", "Period", "Kön", "Område", "Värde i filen",
-                                           "Nuvarande värde", "Kommentar", "Tidigare kommentar", "Åtgärd",
-                                           "Meddelande"])
+                                           "Antal i filen", "Nuvarande värde", "Kommentar", "Tidigare kommentar",
+                                           "Åtgärd", "Meddelande"])
 
 
 def _text(value: object) -> str:
@@ -268,21 +283,26 @@ def _entries(read: ReadResult) -> list[ValueEntry]:
             value=value.strip() if isinstance(value, str) else value,
             comment=_text(cells.get("kommentar")) if read.has_comment_column else None,
             expected_version=_expected_version(cells), label=f"Rad {row.row}", row=row.row,
+            # no antal column: n is not given (a changed value loses its old n); an empty cell: no n
+            count_n=_text(cells[COUNT_COLUMN]) if COUNT_COLUMN in cells else None, percent_cell=row.percent_cell,
         ))
     return entries
 
 
 def preview(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, today: Optional[date] = None,
-            lock_reason: Optional[str] = None) -> ImportPreview:
-    """Read and validate the whole file without writing; remember the versions seen now."""
+            lock_reason: Optional[str] = None, confirm_rows: Iterable[int] = ()) -> ImportPreview:
+    """Read and validate the whole file without writing; remember the versions seen now.
+    ``confirm_rows``: file rows whose values the user explicitly confirmed as they stand
+    after the plausibility question (never implied by a comment)."""
     read = read_file(filename, data)
-    entries = _entries(read)
+    confirmed = set(confirm_rows)
+    entries = [replace(e, confirmed=True) if e.row in confirmed else e for e in _entries(read)]
     if not entries:  # file-level errors; row errors (formulas) still get the other rows checked
         return ImportPreview(filename, entries, read, outcomes.SaveResult())
     check = values.save_values(uow, actor, entries, today, lock_reason, dry_run=True, permission="import_values")
     for outcome in check.outcomes:
         entries[outcome.index] = replace(entries[outcome.index], expected_version=outcome.current_version)
-    return ImportPreview(filename, entries, read, check)
+    return ImportPreview(filename, entries, read, check, sorted(e.row for e in entries if e.confirmed))
 
 
 def apply(uow: UnitOfWork, actor: Actor, prepared: ImportPreview, today: Optional[date] = None,
@@ -299,10 +319,12 @@ def apply(uow: UnitOfWork, actor: Actor, prepared: ImportPreview, today: Optiona
 
 def import_file(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, *, dry_run: bool = False,
                 today: Optional[date] = None, lock_reason: Optional[str] = None,
-                comment_review: Optional[str] = None) -> tuple[ImportPreview, outcomes.SaveResult]:
+                confirm_rows: Iterable[int] = (), comment_review: Optional[str] = None,
+                ) -> tuple[ImportPreview, outcomes.SaveResult]:
     """Preview, then apply unless ``dry_run`` or the preview found errors (for the CLI);
-    ``comment_review`` answers the comments of corrected values."""
-    prepared = preview(uow, actor, filename, data, today, lock_reason)
+    ``confirm_rows`` confirms values after the plausibility question, ``comment_review``
+    answers the comments of corrected values."""
+    prepared = preview(uow, actor, filename, data, today, lock_reason, confirm_rows)
     reviewed = comment_review is not None and prepared.resolvable({outcomes.REVIEW})
     if dry_run or not (prepared.ok or reviewed):
         return prepared, prepared.check
@@ -311,7 +333,7 @@ def import_file(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, *, dr
 
 # --- template -----------------------------------------------------------------------
 
-TEMPLATE_COLUMNS = LONG_COLUMNS + ["namn", "enhet", "föregående värde", "giltigt intervall", VERSION_COLUMN]
+TEMPLATE_COLUMNS = FILE_COLUMNS + ["namn", "enhet", "föregående värde", "giltigt intervall", VERSION_COLUMN]
 
 
 def template_xlsx(uow: UnitOfWork, actor: Actor, period: str, today: Optional[date] = None) -> bytes:
@@ -324,13 +346,14 @@ def template_xlsx(uow: UnitOfWork, actor: Actor, period: str, today: Optional[da
     for item in sheet.items:
         for cell in item.cells:
             ws.append([neutralise(v) for v in (
-                item.code, item.period, cell.gender, cell.area_name, cell.value, cell.comment, item.name, item.unit,
-                plain_number(cell.previous_value) if cell.previous_value is not None else "", item.range_text,
+                item.code, item.period, cell.gender, cell.area_name, cell.value, cell.count_n, cell.comment, item.name,
+                item.unit,
+                shown_number(cell.previous_value) if cell.previous_value is not None else "", item.range_text,
                 cell.version,
             )])
-    for letter, width in zip("ABCDEFGHIJ", (11, 9, 6, 18, 10, 40, 50, 12, 16, 16)):
+    for letter, width in zip("ABCDEFGHIJK", (11, 9, 6, 18, 10, 8, 40, 50, 12, 16, 16)):
         ws.column_dimensions[letter].width = width
-    ws.column_dimensions["K"].hidden = True  # the versions: not for editing
+    ws.column_dimensions["L"].hidden = True  # the versions: not for editing
     ws.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

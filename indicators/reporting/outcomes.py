@@ -15,6 +15,7 @@ CREATED, UPDATED, UNCHANGED = "ny", "ändrad", "oförändrad"
 # Kinds of problems, so a page can offer the right way out (a lock reason, a reload …).
 ERROR, CONFLICT, JUMP, LOCKED, DENIED = "fel", "konflikt", "språng", "låst", "behörighet"
 REVIEW = "granska kommentar"  # a corrected value's stored comment needs a choice: keep, edit or remove
+SLIP = "rimlighet"  # "Menade du 36,9 %?": answered by an explicit choice, never by a comment
 MAX_COMMENT = 2000
 
 
@@ -39,6 +40,7 @@ class RowOutcome:
     measurement_id: Optional[int] = None
     missing_reason: str = ""  # the value is reported missing (new_value is None) for this reason
     old_comment: str = ""  # the comment stored before (shown for review when the value is corrected)
+    count_n: Optional[int] = None  # the count basis n stored with the value
 
 
 @dataclass
@@ -46,6 +48,8 @@ class SaveResult(CollectedErrors[Problem]):
     outcomes: list[RowOutcome] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     written: bool = False
+    # "Menade du …?": entry index -> the value probably meant (the entry's own value is the other choice)
+    questions: dict[int, float] = field(default_factory=dict)
 
     def _with(self, action: str) -> list[RowOutcome]:
         return [o for o in self.outcomes if o.action == action]

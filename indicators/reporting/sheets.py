@@ -12,11 +12,11 @@ from sqlalchemy import select
 from db import queries
 from db.models import Area, Indicator, Measurement
 from indicators.access.permissions import Actor, allowed
-from indicators.files.long_format import plain_number
+from indicators.rules.formatting import shown_number
 from indicators.reporting.entries import ValueEntry
 from indicators.reporting.context import ReportingContext, load_context, valid_in
 from indicators.reporting.outcomes import ValuesError
-from indicators.reporting.value_checks import range_text
+from indicators.rules.ranges import range_text
 from indicators.rules import disclosure, periods
 from settings import get_settings
 from indicators.rules.periods import Period
@@ -39,6 +39,11 @@ class SheetCell:
     updated_by: str = ""
     protected: bool = False  # the stored value is withheld when published ("skyddas vid publicering")
     missing_reason: str = ""  # reported missing for this reason (no value)
+    count_n: Optional[int] = None  # the count basis n stored with the value
+
+    @property
+    def count_text(self) -> str:
+        return "" if self.count_n is None else str(self.count_n)
 
     @property
     def label(self) -> str:
@@ -46,7 +51,7 @@ class SheetCell:
 
     @property
     def value_text(self) -> str:
-        return plain_number(self.value) if self.value is not None else ""
+        return shown_number(self.value) if self.value is not None else ""
 
 
 @dataclass
@@ -158,6 +163,7 @@ def _sheet_item(ind: Indicator, due: Period, areas: list[Area], rows: dict, org_
             status=row.status if row else "preliminär", version=row.version if row else None,
             previous_value=prev.value if prev else None, updated_by=row.updated_by if row else "",
             protected=(gender, area.id) in protected, missing_reason=row.missing_reason if row else "",
+            count_n=row.count_n if row else None,
         ))
     return SheetItem(
         code=ind.code, name=ind.name, unit=ind.unit, decimals=ind.decimals, periodicity=ind.periodicity,
@@ -174,7 +180,7 @@ def sheet_overview(sheet: Sheet) -> pd.DataFrame:
         total = next((c for c in it.cells if c.gender == "T" and c.is_total), None)
         rows.append({
             "Indikator": it.code, "Namn": it.name, "Period": it.period_label,
-            "Saknas": f"{it.missing} av {len(it.cells)}", "Föregående (totalt)": plain_number(total.previous_value) if total else "",
+            "Saknas": f"{it.missing} av {len(it.cells)}", "Föregående (totalt)": shown_number(total.previous_value) if total else "",
             "Enhet": it.unit, "Giltigt intervall": it.range_text, "Ansvarig": it.org_code, "Låst": "ja" if it.locked else "",
         })
     return pd.DataFrame(rows, columns=["Indikator", "Namn", "Period", "Saknas", "Föregående (totalt)", "Enhet",
@@ -185,7 +191,8 @@ def entries_for_item(item: SheetItem, inputs: dict[str, dict],
                      seen_versions: dict[str, Optional[int]]) -> list[ValueEntry]:
     """Turn one indicator's form inputs into entries for ``save_values``. A cell left empty
     that had no value is not sent, unless it has a comment: then the value is reported
-    missing with the comment as its reason. ``seen_versions`` are the versions shown."""
+    missing with the comment as its reason. The count basis n ("count") is sent as typed: an
+    empty field clears it. ``seen_versions`` are the versions shown."""
     entries = []
     for cell in item.cells:
         given = inputs.get(cell.key, {})
@@ -201,6 +208,7 @@ def entries_for_item(item: SheetItem, inputs: dict[str, dict],
             indicator=item.code, period=item.period, gender=cell.gender, area=cell.area_code, value=text,
             comment=comment, status=given.get("status", cell.status), missing_reason=reason,
             comment_review=given.get("review") if cell.comment else None,
+            count_n=None if reason else given.get("count"),
             expected_version=seen_versions.get(cell.key, cell.version), label=item.cell_label(cell),
         ))
     return entries

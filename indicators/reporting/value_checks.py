@@ -3,14 +3,15 @@ per rule, pure, returning the Swedish message or None. ``entries`` and ``value_r
 them for reported values, ``indicators.sources.kolada_rules`` for Kolada's values."""
 from __future__ import annotations
 
-import math
 import unicodedata
 from datetime import date
+from decimal import Decimal
 from typing import Optional
 
 from db.models import Indicator
-from indicators.files.long_format import plain_number
+from indicators.rules.formatting import shown_number
 from indicators.rules import periods
+from indicators.rules.ranges import outside_range
 from indicators.rules.periods import Period
 
 
@@ -25,19 +26,42 @@ def period_problem(ind: Indicator, period: Period, first_year: int, last_year: i
     return None
 
 
-def range_text(low: Optional[float], high: Optional[float]) -> str:
-    if low is None and high is None:
-        return ""
-    return f"{plain_number(low) if low is not None else '−∞'}–{plain_number(high) if high is not None else '∞'}"
-
-
 def range_problem(ind: Indicator, value: float, value_text: str) -> Optional[str]:
     """The indicator's valid range (both ends included)."""
-    low = ind.valid_min if ind.valid_min is not None else -math.inf
-    high = ind.valid_max if ind.valid_max is not None else math.inf
-    if low <= value <= high:
+    outside = outside_range(value, ind.valid_min, ind.valid_max)
+    return f"'{value_text}' {outside}" if outside else None
+
+
+# Plausibility for percent indicators: a value about 100 times, or a hundredth of, the
+# previous one was most likely typed in the wrong unit (0,369 for 36,9 %). "About": between
+# 30 and 300 times. A comment cannot silence it: the user chooses the value explicitly.
+PERCENT = "%"
+SLIP_BAND = (30, 300)
+
+
+def percent_slip(ind: Indicator, value: Optional[float], previous: Optional[float]) -> Optional[float]:
+    """The value probably meant, when ``value`` looks like a percent typed in the wrong unit."""
+    if ind.unit != PERCENT or value is None or previous is None or value == 0 or previous == 0:
         return None
-    return f"'{value_text}' ligger utanför det giltiga intervallet {range_text(ind.valid_min, ind.valid_max)}"
+    if (previous < 0) != (value < 0):
+        return None
+    ratio = abs(value / previous)
+    low, high = SLIP_BAND
+    if low <= ratio <= high:
+        return float(Decimal(repr(value)) / 100)
+    if 1 / high <= ratio <= 1 / low:
+        return float(Decimal(repr(value)) * 100)
+    return None
+
+
+def slip_message(value: float, value_text: str, suggested: float, previous: float, previous_period: str) -> str:
+    """'Menade du 36,9 %? …' naming the rule and its threshold."""
+    low, high = SLIP_BAND
+    how = "ungefär 100 gånger" if abs(value) > abs(previous) else "ungefär en hundradel av"
+    return (f"Menade du {shown_number(suggested)} %? '{value_text}' är {how} värdet för föregående period "
+            f"{previous_period} ({shown_number(previous)} %). Rimlighetsregeln för procent: ett värde {low}–{high} "
+            "gånger större eller mindre än förra värdet ser ut som fel enhet; välj uttryckligen vilket värde "
+            "som ska sparas (en kommentar räcker inte)")
 
 
 def control_character(text: object, allow_line_breaks: bool = False) -> Optional[str]:

@@ -20,8 +20,8 @@ from indicators.access.permissions import Actor
 from indicators.files.long_format import plain_number
 from indicators.reporting.context import load_context
 from indicators.reporting.entries import ParsedEntry, ValueEntry, as_entries, parse_entries
-from indicators.reporting.outcomes import CONFLICT, DENIED, UNCHANGED, RowOutcome, SaveResult
-from indicators.reporting.value_rules import check_permissions, classify, is_locked, same_value
+from indicators.reporting.outcomes import CONFLICT, DENIED, SLIP, UNCHANGED, RowOutcome, SaveResult
+from indicators.reporting.value_rules import check_permissions, classify, is_locked, same_value, slip
 from indicators.unit_of_work import UnitOfWork
 
 
@@ -82,6 +82,8 @@ def _plan_and_write(session, actor: Actor, parsed: list[ParsedEntry], result: Sa
     for p in parsed:
         prev_key = (p.indicator.id, p.period.previous().code, p.gender, p.area.id)
         outcome, errors, warnings = classify(p, rows.get(p.key), rows.get(prev_key), actor, ctx, lock_reason, factor)
+        if any(e.kind == SLIP for e in errors):
+            result.questions[p.index] = slip(p, rows.get(prev_key))
         result.errors += errors
         result.warnings += warnings
         if outcome:
@@ -109,7 +111,7 @@ def _plan_and_write(session, actor: Actor, parsed: list[ParsedEntry], result: Sa
 
 _ROW_COLUMNS = (Measurement.id, Measurement.indicator_id, Measurement.period, Measurement.gender, Measurement.area_id,
                 Measurement.value, Measurement.comment, Measurement.status, Measurement.version, Measurement.updated_by,
-                Measurement.missing_reason)
+                Measurement.missing_reason, Measurement.count_n)
 
 
 def _locked_rows(session, pairs: set[tuple[int, str]]) -> dict[tuple, object]:
@@ -125,7 +127,7 @@ def _locked_rows(session, pairs: set[tuple[int, str]]) -> dict[tuple, object]:
 
 def _fields(outcome: RowOutcome) -> dict:
     return {"value": outcome.new_value, "comment": outcome.comment, "status": outcome.status,
-            "missing_reason": outcome.missing_reason}
+            "missing_reason": outcome.missing_reason, "count_n": outcome.count_n}
 
 
 def _audit(actor: Actor, action: str, measurement_id: int, name: str, old, new, reason: str) -> dict:
@@ -166,7 +168,7 @@ def _update_rows(session, updates: list[dict]) -> None:
         return
     stmt = (update(Measurement).where(Measurement.id == bindparam("_id"))
             .values(value=bindparam("value"), comment=bindparam("comment"), status=bindparam("status"),
-                    missing_reason=bindparam("missing_reason"),
+                    missing_reason=bindparam("missing_reason"), count_n=bindparam("count_n"),
                     version=bindparam("_version"), updated_by=bindparam("_by"), updated_at=bindparam("_at"),
                     source=bindparam("_source")))
     session.connection().execute(stmt, updates)

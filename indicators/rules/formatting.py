@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import math
+import re
+from decimal import Decimal
 from datetime import datetime
 from typing import Optional
 
@@ -27,6 +29,38 @@ def format_plain(value: Optional[float], decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = f"{value:.{max(decimals, 0)}f}".replace(".", ",")
+    return text
+
+
+_EXACT = re.compile(r"^-?\d+(?:,\d+)?$")
+SHOWN_DIGITS = 15  # significant digits on screen: all a float holds reliably, none of its noise
+
+
+def decimal_text(value: Optional[float], significant: Optional[int] = None) -> str:
+    """Decimal-comma text without rounding or exponent: the shortest text that reads back as
+    the same float (files: lossless). With ``significant`` rounded to that many significant
+    digits first, for screens and messages: 0,1 + 0,2 shows as 0,3, not 0,30000000000000004."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    number = float(value)
+    if significant is not None and number != 0 and math.isfinite(number):
+        number = float(f"{number:.{significant}g}")
+    text = format(Decimal(repr(number)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if text not in ("-0", "") else "0"
+
+
+def shown_number(value: Optional[float]) -> str:
+    """A stored value on a page or in a message: as typed, without float noise (storage and
+    exports keep full precision: ``decimal_text``)."""
+    return decimal_text(value, SHOWN_DIGITS)
+
+
+def shown_text(text: object) -> object:
+    """An exact number kept as text (the audit trail) as a screen shows it; other text as it is."""
+    if isinstance(text, str) and _EXACT.match(text):
+        return shown_number(float(text.replace(",", ".")))
     return text
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Optional
 
 from indicators.rules.results import Err, Ok, Result
 from indicators.rules.vocabulary import GENDER_WORDS
@@ -49,6 +49,25 @@ def _finite(value: float, raw: str) -> Result[float]:
     if math.isnan(value) or math.isinf(value) or abs(value) > MAX_ABS:
         return Err(f"'{raw}' är inte ett rimligt tal")
     return Ok(value)
+
+
+MAX_COUNT = 100_000_000  # more people than Sweden has: a typo
+
+
+def parse_count(text: object) -> Result[Optional[int]]:
+    """The count basis n ("antal i underlaget"): empty is none; else a whole number 0 or
+    larger, typed (``1 234``) or from a spreadsheet cell (``12`` or ``12.0``)."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return Ok(None)
+    wrong = Err(f"'{text}' är inget antal; skriv ett heltal 0 eller större (antal personer i underlaget)")
+    if isinstance(text, bool):
+        return wrong
+    if isinstance(text, str) and text.strip().endswith("%"):
+        return wrong
+    number = parse_number(text)
+    if not number.ok or not float(number.value).is_integer() or number.value < 0 or number.value > MAX_COUNT:
+        return wrong
+    return Ok(int(number.value))
 
 
 def parse_gender(text: object) -> Result[str]:

@@ -57,6 +57,11 @@ STATUS_COLOURS = {
 IMPROVED, UNCHANGED, WORSENED, NOT_ASSESSABLE = "förbättring", "oförändrat", "försämring", "kan inte bedömas"
 INCREASE, DECREASE = "ökning", "minskning"  # change of an indicator without a target direction
 TREND_ARROWS = {IMPROVED: "↑", UNCHANGED: "→", WORSENED: "↓", NOT_ASSESSABLE: "·"}
+# Meeting mode: a change read in the indicator's desired direction, as arrow + word.
+TREND_CHANGE_WORDS = {IMPROVED: ("▲", "bättre"), WORSENED: ("▼", "sämre"), UNCHANGED: ("→", "oförändrat"),
+                INCREASE: ("▲", "ökning"), DECREASE: ("▼", "minskning"), NOT_ASSESSABLE: ("·", "kan inte bedömas")}
+# ... and its colour on screen (Streamlit's Markdown colour names; the word says it without colour).
+TREND_CHANGE_COLOURS = {IMPROVED: "green", WORSENED: "red"}
 
 # --- people and the audit trail ---------------------------------------------------------
 ROLE_LABELS = {"admin": "Processtöd (admin)", "official": "Tjänsteperson (rapportör)", "viewer": "Arbetsgrupp (läsare)"}
@@ -67,9 +72,10 @@ AUDIT_ACTION_LABELS = {
     "publish": "publicerad", "withdraw": "tillbakadragen",
     "open_round": "rapportomgång öppnad", "submit": "klarmarkerad", "approve": "godkänd", "reopen": "återöppnad",
 }
-# The fields of a value that the audit trail names.
-AUDIT_FIELD_LABELS = {"value": "värde", "comment": "kommentar", "status": "preliminär/slutlig",
-                      "missing_reason": "skäl till att värdet saknas", "count_n": "antal i underlaget"}
+# The fields of a value in its audit trail (Historik, Ändringshistorik).
+VALUE_FIELD_LABELS = {"value": "värde", "comment": "kommentar", "status": "preliminär/slutlig",
+                      "missing_reason": "skäl till att värdet saknas", "count_n": "antal i underlaget",
+                      "source_status": "källans status"}
 YES_NO = {True: "ja", False: "nej"}
 # What an official chooses for the stored comment when a value is corrected.
 COMMENT_KEEP, COMMENT_EDIT, COMMENT_REMOVE = "keep", "edit", "remove"

@@ -13,12 +13,11 @@ Rules (one place):
   so re-importing the same file writes nothing, not even an audit event;
 - Kolada is the authority for official statistics: a value entered by hand for the same
   key is replaced, never silently: the audit trail keeps the old and the new value;
-- a locked period is not changed (the same rule as for hand-entered values): such values
-  are counted as ``locked`` and left out until the period is unlocked (or, for values a
-  board's approval locked in a reporting round, until the round is re-opened);
 - the value rules every door applies (``kolada_rules``): a batch with rule breaks is
   refused whole with every row named, unless an admin explicitly skips those rows
-  (``skip_invalid``; the skipped rows are audited).
+  (``skip_invalid``; the skipped rows are audited). A new or changed value in a locked
+  period (or one a board's approval locked) is such a rule break, as is a percent about
+  100 times off the previous year; a jump is a warning in the report.
 """
 from __future__ import annotations
 
@@ -37,7 +36,6 @@ from errors import Invalid, Refused
 from indicators.access import permissions
 from indicators.sources import kolada_rules
 from indicators.files.long_format import plain_number
-from indicators.rules.periods import is_locked, period_from_code
 from indicators.access.permissions import Actor
 from indicators.sources.kolada import (
     FetchResult, KoladaClient, KoladaError, KoladaValue, compare_ids, fetch_kpis, load_pages,
@@ -46,6 +44,7 @@ from indicators.sources.kolada import (
 from indicators.reporting.context import approved_cells
 from indicators.reporting.value_rules import same_value
 from indicators.unit_of_work import UnitOfWork
+from settings import get_settings
 
 SOURCE = "kolada"
 MISSING_REASON = "saknas i Kolada"
@@ -59,7 +58,7 @@ class ImportReport:
     unchanged: int = 0
     skipped: int = 0  # genders or municipalities this installation does not follow
     manual_replaced: int = 0  # hand-entered values replaced by Kolada's (audited)
-    locked: int = 0  # new or changed own values in locked periods, not written
+    warnings: list = field(default_factory=list)  # Problems: jumps against the previous year
     rule_skipped: int = 0  # rows breaking the value rules that an admin chose to skip (audited)
     fetched_at: Optional[datetime] = None
     titles: dict[str, str] = field(default_factory=dict)
@@ -69,8 +68,8 @@ class ImportReport:
         text = f"Kolada: {self.new} nya, {self.changed} ändrade, {self.unchanged} oförändrade värden"
         if self.manual_replaced:
             text += f"; {self.manual_replaced} manuellt inmatade värden ersatta (loggade)"
-        if self.locked:
-            text += f"; {self.locked} värden i låsta perioder togs inte in (lås upp perioden först)"
+        if self.warnings:
+            text += f"; {len(self.warnings)} värden ändras mer än språngregeln tillåter (se varningarna)"
         if self.skipped:
             text += f"; {self.skipped} hoppades över (kön eller kommun som inte följs)"
         if self.rule_skipped:
@@ -187,11 +186,12 @@ class _Importer:
         total = self.session.execute(select(Area).where(Area.is_total)).scalars().first()
         if total is None:
             raise KoladaError("Området \"Hela kommunen\" saknas i databasen; kör python cli.py init.")
-        values = self._checked(values, by_kpi, skip_invalid, today)
-        own, units = municipality_id(), self._units()
+        own = municipality_id()
         self.locks = set(self.session.execute(select(PeriodLock.period)).scalars())
         self.board_locks = approved_cells(self.session, [i for ii in by_kpi.values() for i in ii])
         measurements = self._existing_measurements([i.id for ii in by_kpi.values() for i in ii], total.id)
+        values = self._checked(values, by_kpi, skip_invalid, today, measurements)
+        units = self._units()
         comparisons = self._existing_comparisons([i.id for ii in by_kpi.values() for i in ii])
         for item in values:
             for indicator in by_kpi[item.kpi]:
@@ -209,12 +209,17 @@ class _Importer:
         return self.report
 
     def _checked(self, values: list[KoladaValue], by_kpi: dict[str, list[Indicator]], skip_invalid: bool,
-                 today: date) -> list[KoladaValue]:
+                 today: date, existing: dict) -> list[KoladaValue]:
         """The value rules (``kolada_rules``): refuse the batch, or leave out the rows an admin skips."""
         program = queries.program(self.session)
         years = kolada_rules.ProgramYears(program.start_year, program.end_year) if program else \
             kolada_rules.ProgramYears(1900, 2200)
         problems = kolada_rules.check_values(values, by_kpi, years, today)
+        stored, self.report.warnings = kolada_rules.stored_rules(
+            values, by_kpi, municipality_id(), existing, _would_change,
+            lambda ind, period: kolada_rules.lock_reason(ind, period, self.locks, self.board_locks),
+            get_settings().jump_factor)
+        problems = sorted(problems + stored, key=lambda p: p.index)
         if not problems:
             return values
         if not skip_invalid:
@@ -279,10 +284,6 @@ class _Importer:
         if row is not None and not changes:
             self.report.unchanged += 1
             return
-        if (is_locked(period_from_code(item.period), self.locks)  # the same rules as for hand-entered values:
-                or (indicator.id, item.period) in self.board_locks):  # a locked period or an approved board
-            self.report.locked += 1
-            return
         if row is None:
             row = Measurement(indicator_id=indicator.id, period=item.period, gender=item.gender, area_id=area_id,
                               created_by=self.actor.email, updated_by=self.actor.email, updated_at=self.fetched_at,
@@ -341,6 +342,15 @@ def _changes(row: object, wanted: dict) -> dict[str, tuple]:
         name: (getattr(row, name), new) for name, new in wanted.items()
         if not (same_value(getattr(row, name), new) if name == "value" else getattr(row, name) == new)
     }
+
+
+def _would_change(item: KoladaValue, row: Optional[Measurement]) -> bool:
+    """Whether importing the item changes the stored own value (a gap never erases one)."""
+    if row is None:
+        return True
+    if item.value is None and row.value is not None:
+        return False
+    return bool(_changes(row, _measurement_fields(item, row.comment)))
 
 
 def _audit_text(value: object) -> object:

@@ -25,7 +25,7 @@ ACTORS = {
     OFFICIAL: Actor(email="o@test.invalid", role=OFFICIAL, org_ids=frozenset({OWN})),
     VIEWER: Actor(email="v@test.invalid", role=VIEWER),
 }
-OWN_ORG_PERMISSIONS = {"write_values", "import_values", "write_actions"}
+OWN_ORG_PERMISSIONS = {"write_values", "import_values", "write_actions", "write_assessments"}
 
 
 def expected(role: str, permission: str, org: int) -> bool:

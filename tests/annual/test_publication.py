@@ -2,6 +2,7 @@
 every internal link resolves, hashes verify, Swedish and titled pages, no internal notes."""
 from __future__ import annotations
 
+import io
 import hashlib
 import posixpath
 import re
@@ -49,7 +50,7 @@ def site(demo_engine):
     from datetime import date
     uow = UnitOfWork(demo_engine)
     snapshot_id, _sha, _files = snapshot.create_snapshot(uow, ADMIN, YEAR, snapshot_date=date.fromisoformat(DAY))
-    return publication.build_site(*snapshot.frozen_material(uow, snapshot_id), print_version=False)
+    return publication.build_site(*snapshot.frozen_material(uow, snapshot_id))
 
 
 def _parsed(site) -> dict[str, _Links]:
@@ -83,25 +84,17 @@ def test_every_internal_link_resolves_and_every_page_is_swedish_with_its_own_tit
     assert len(set(titles)) == len(titles)
 
 
-def test_two_builds_give_the_same_bytes_and_a_tagged_swedish_print_version(demo_engine, site):
-    import io
-
-    from pypdf import PdfReader
-
+def test_two_builds_give_the_same_bytes_and_the_print_version_is_the_frozen_pdf(demo_engine, site):
+    """The publication renders no PDF of its own: it ships the snapshot's tagged print version
+    (tests/annual/test_snapshot.py checks its tags) under a stable name, listed with its hash."""
     uow = UnitOfWork(demo_engine)
     material = snapshot.frozen_material(uow, snapshot.newest_of_year(uow, YEAR))
     first, second = publication.build_site(*material), publication.build_site(*material)
-    assert first == second
-    print_pdf = f"arsuppfoljning-{YEAR}.pdf"
-    assert set(first) - set(site) == {print_pdf}  # the print version only adds itself …
-    assert {k: v for k, v in first.items() if k not in (print_pdf, "nedladdning.html")} == {
-        k: v for k, v in site.items() if k != "nedladdning.html"}  # … and its line on the downloads page
-    pdf = PdfReader(io.BytesIO(first[print_pdf]))
-    root = pdf.trailer["/Root"]
-    assert root["/Lang"] == "sv" and "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
-    assert pdf.metadata["/CreationDate"].startswith("D:20260201")  # the snapshot's date, not the clock
-    assert f"{YEAR} var värdet" in pdf.pages[1].extract_text()
-    assert hashlib.sha256(first[f"arsuppfoljning-{YEAR}.pdf"]).hexdigest() in first["nedladdning.html"].decode()
+    assert first == second == site
+    frozen_pdf = next(data for name, data in material[1].items() if name.endswith(".pdf"))
+    assert first[f"arsuppfoljning-{YEAR}.pdf"] == frozen_pdf and frozen_pdf.startswith(b"%PDF")
+    downloads = first["nedladdning.html"].decode()
+    assert hashlib.sha256(frozen_pdf).hexdigest() in downloads and f'href="arsuppfoljning-{YEAR}.pdf"' in downloads
 
 
 def test_published_hashes_verify_and_the_frozen_files_are_unchanged(demo_engine, site):
@@ -153,3 +146,20 @@ def test_every_sheet_of_the_snapshot_workbook_is_a_table_without_an_empty_row_un
         assert table.ref.startswith("A1:") and table.ref.endswith(str(sheet.max_row)), sheet.title
     focus = book.worksheets[1]
     assert all(" kv " in str(c.value) or str(c.value).isdigit() for c in list(focus.columns)[4][1:] if c.value)
+
+
+def test_focus_area_pages_show_the_years_analys_och_bedomning(site):
+    page = site["fokusomraden/arbetsmarknad.html"].decode("utf-8")
+    assert "Analys och bedömning" in page and "2025 halvår 2" in page
+    assert "samverkan med arbetsgivare om feriejobb prioriteras" in page  # the newest version
+    assert "exempeldata@" not in page and "skriven av" not in page  # who wrote it is not published
+    assert "Ingen analys och bedömning är skriven" in site["fokusomraden/bostad.html"].decode("utf-8")
+
+
+def test_the_print_version_shows_the_years_analys_och_bedomning_per_focus_area(site):
+    from pypdf import PdfReader
+
+    pdf = next(data for name, data in site.items() if name.endswith(".pdf"))
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "samverkan med arbetsgivare om feriejobb prioriteras" in text
+    assert "Ingen analys och bedömning är skriven" in text

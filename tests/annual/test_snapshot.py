@@ -164,25 +164,98 @@ def test_exports_hold_no_formulas_from_user_text_and_no_small_breakdowns(tricky_
     assert "97,6543" not in _pdf_text(_by_ext(files, ".pdf"))
 
 
-def test_pdf_names_every_focus_area_the_year_and_the_hash(demo_engine):
+def test_pdf_names_every_focus_area_the_year_and_the_hash_in_swedish_labels(demo_engine):
     snapshot_id, sha, _ = snapshot.create_snapshot(UnitOfWork(demo_engine), ADMIN, YEAR, snapshot_date=DAY)
     text = _pdf_text(_by_ext(_files(demo_engine, snapshot_id), ".pdf"))
     for name in FOCUS_AREAS:
         assert name in text
-    assert f"Årsuppföljning {YEAR}" in text and sha in text
-    assert "Mål 2027" in text  # the target line's label on the charts
-    assert "Exempeldata" in text
+    assert f"Årsuppföljning {YEAR}" in text and sha in text and "Exempeldata" in text
+    assert re.search(rf"{YEAR} var värdet [0-9]+,[0-9] %; målet för 2027 är 80,0 %", text)  # (no-break spaces)
+    assert f"{YEAR} kv 4" in text and f"{YEAR} halvår 2" in text  # quarterly and half-yearly indicators
+    assert not re.search(r"\b20[0-9]{2}(Q[1-4]|H[12])\b", text)  # no raw period codes
+    assert "Samhällsbyggnadsnämnden" in text and "Samhällsbygg- " not in text  # words are never split
 
 
-def test_pdf_falls_back_to_a_core_font_without_dejavu(demo_engine, tmp_path, monkeypatch):
-    from indicators.annual import pdf_report
+def test_the_actions_table_names_focus_areas_as_the_program_does(demo_engine):
+    from indicators.annual import print_version
 
-    from indicators.files import pdf
-
-    monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)  # no fonts there
     content = content_builder.build_content(UnitOfWork(demo_engine), YEAR, snapshot_date=DAY)
-    text = _pdf_text(pdf_report.render(content, "0" * 64))
-    assert f"Årsuppföljning {YEAR}" in text and "X inte på väg" in text
+    html = print_version.html(content, "0" * 64)
+    table = html[html.index('<table class="insatser">'):]
+    table = table[:table.index("</table>")]
+    cells = re.findall(r"<tr><th scope=\"row\">[^<]*</th><td>([^<]*)</td>", table)
+    assert len(cells) == len(content["actions"]) and set(cells) <= set(FOCUS_AREAS)
+    assert "Arbetsmarknad<" not in table and "Utbildning<" not in table  # the short names of seed 004
+    text = _pdf_text(print_version.render(content, "0" * 64))
+    assert "Etablering på arbetsmarknaden" in text[text.index("Insatser i programmet per fokusområde"):]
+
+
+def test_the_pdf_is_tagged_swedish_with_alternative_texts_and_the_same_bytes_twice(demo_engine):
+    """PDF/UA-1: structure tree, /Lang sv, marked content, headings in reading order, every
+    chart a Figure with alternative text; dated by the snapshot, so the bytes repeat."""
+    import io
+
+    from pypdf import PdfReader
+
+    from indicators.annual import print_version
+
+    content = content_builder.build_content(UnitOfWork(demo_engine), YEAR, snapshot_date=DAY)
+    data = print_version.render_uncached(content, "0" * 64)
+    assert print_version.render_uncached(content, "0" * 64) == data
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "sv" and root["/MarkInfo"]["/Marked"]
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
+    assert reader.metadata["/CreationDate"].startswith("D:20261122")  # the snapshot's date, not the clock
+    tags: list[tuple[str, str]] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            if "/S" in node:
+                tags.append((str(node["/S"]), str(node.get("/Alt", ""))))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(root["/StructTreeRoot"])
+    kinds = [kind for kind, _alt in tags]
+    assert kinds[:2] == ["/Document", "/H1"]
+    for kind in ("/H2", "/H3", "/Table", "/TH", "/TD", "/Caption", "/L", "/LI", "/Link"):
+        assert kind in kinds, kind
+    figures = [alt for kind, alt in tags if kind == "/Figure"]
+    active = [i for i in content["indicators"] if i["active"]]
+    assert len(figures) == len(active) and all(alt.startswith("Diagram: ") and "hela kommunen" in alt
+                                                for alt in figures)
+    headings = [reader.outline[i].title for i in range(len(reader.outline)) if not isinstance(reader.outline[i], list)]
+    assert headings == [f"Årsuppföljning {YEAR}"]
+    chapters = [item.title for item in reader.outline[1] if not isinstance(item, list)]
+    assert chapters == ["Sammanfattning per fokusområde", *[f"{n + 1}. {name}" for n, name in enumerate(FOCUS_AREAS)],
+                        "Mål", "Insatser", "Ansvar", "Metod"]  # reading order = the document's order
+
+
+def test_the_pdf_embeds_every_font_and_reads_back_in_swedish_with_the_status_symbols(demo_engine):
+    from indicators.annual import print_version
+
+    content = content_builder.build_content(UnitOfWork(demo_engine), YEAR, snapshot_date=DAY)
+    data = print_version.render(content, "0" * 64)
+    import io
+
+    from pypdf import PdfReader
+
+    fonts = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"] if "/DescendantFonts" in font \
+                else font["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            fonts[str(font["/BaseFont"])] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts  # PDF/UA: every font embedded
+    text = _pdf_text(data)
+    assert "Årsuppföljning" in text and "✖ inte på väg" in text and "▲ viss risk" in text
 
 
 @pytest.mark.parametrize("actor", [VIEWER, official(1)], ids=["viewer", "official"])
@@ -206,3 +279,16 @@ def test_cli_snapshot_prints_the_hash_and_writes_the_files(demo_engine, tmp_path
     json_file = next((tmp_path / "ut").glob("*.json"))
     assert hashlib.sha256(json_file.read_bytes()).hexdigest() == lines[0]
 
+
+
+def test_content_holds_each_focus_areas_assessment_for_the_year(demo_engine):
+    from indicators.annual.content_builder import build_content
+    from indicators.reporting import assessments
+
+    uow = UnitOfWork(demo_engine)
+    content = build_content(uow, YEAR, snapshot_date=date(YEAR + 1, 3, 1))
+    by_area = {a["focus_area"]: a for a in content["assessments"]}
+    assert set(by_area) == {"arbetsmarknad", "skola", "brottslighet"}
+    assert by_area["arbetsmarknad"]["version"] == 2 and by_area["arbetsmarknad"]["period"] == f"{YEAR}H2"
+    assessments.save_assessment(uow, ADMIN, "bostad", str(YEAR + 1), "Ett annat år.", expected_version=0)
+    assert "bostad" not in {a["focus_area"] for a in build_content(uow, YEAR, date(YEAR + 1, 3, 1))["assessments"]}

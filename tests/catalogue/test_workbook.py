@@ -93,3 +93,35 @@ def test_cli_catalogue_export_and_import(engine, tmp_path, capsys):
 @given(st.dictionaries(st.integers(2018, 2027), st.floats(-1e6, 1e6, allow_nan=False).map(lambda v: round(v, 4)), max_size=5))
 def test_target_cell_round_trips(targets):
     assert catalogue_io._targets(catalogue_io._cell_value("targets", targets)) == (targets, None)
+
+
+def test_catalogue_baselines_and_targets_pass_the_value_rules_naming_row_and_field(engine):
+    """The same rules as reported values: the valid range (named), numbers as Swedes write
+    them, target years within the program; a percent-formatted cell only for a percent
+    indicator. Any break refuses the whole file and writes nothing."""
+    def row_of(sheet, code: str) -> int:
+        return next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == code)
+
+    def edit(sheet):
+        sheet.cell(row_of(sheet, "ARB01"), column("targets")).value = "2023:78;2027:150"
+        sheet.cell(row_of(sheet, "ARB02"), column("targets")).value = "2027:1.234,5"
+        sheet.cell(row_of(sheet, "ARB03"), column("targets")).value = "2031:80"
+        sheet.cell(row_of(sheet, "ARB04"), column("baseline_value")).value = -3
+        count = sheet.cell(row_of(sheet, "BOS04"), column("baseline_value"))
+        count.value, count.number_format = 0.25, "0%"
+        percent = sheet.cell(row_of(sheet, "ARB05"), column("baseline_value"))
+        percent.value, percent.number_format = 0.25, "0%"  # a percent indicator: read as 25, accepted
+    before = dump(engine)
+    data = edited_workbook(engine, edit)
+    report = catalogue_io.import_catalogue_xlsx(UnitOfWork(engine), ADMIN, data)
+    rows = {code: row_of(load_workbook(io.BytesIO(data))["Indikatorer"], code)
+            for code in ("ARB01", "ARB02", "ARB03", "ARB04", "BOS04")}
+    assert sorted(report.errors) == sorted([
+        f"Rad {rows['ARB01']}, målvärden: målvärdet för 2027 (150) ligger utanför det giltiga intervallet 0–100",
+        f"Rad {rows['ARB02']}, målvärden: '2027:1.234,5' ska skrivas år:värde, t.ex. 2027:80",
+        f"Rad {rows['ARB03']}, målvärden: målår 2031 ligger utanför programperioden 2018–2027",
+        f"Rad {rows['ARB04']}, utgångsvärde: utgångsvärdet -3 ligger utanför det giltiga intervallet 0–100",
+        f"Rad {rows['BOS04']}, utgångsvärde: cellen är formaterad som procent i Excel men indikatorn mäts i antal; "
+        "ta bort procentformatet och skriv talet",
+    ])
+    assert dump(engine) == before

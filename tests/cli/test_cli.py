@@ -37,7 +37,7 @@ def test_cli_init_twice_check_and_export(db_url, tmp_path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0] == "indikator;period;kön;område;värde;kommentar"
+    assert lines[0] == "indikator;period;kön;område;värde;antal;kommentar"  # n (antal) after the value
     assert any("," in line.split(";")[4] for line in lines[1:50])
 
 

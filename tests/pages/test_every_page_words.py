@@ -119,12 +119,34 @@ def _correct_a_value(engine) -> None:
     assert result.ok, result.errors
 
 
-# Each page also in the state that shows the most words: the corrected indicator chosen.
+def _choose(period: str, code: str):
+    def choose(at, engine) -> None:
+        at.selectbox(key="rapportera_period").set_value(period).run()
+        at.selectbox(key="rapportera_indicator").set_value(code).run()
+    return choose
+
+
+def _ask_menade_du(at, engine) -> None:
+    """Rapportera with the plausibility question open ("Menade du …?" and its choice)."""
+    from decimal import Decimal
+
+    from indicators.reporting import values
+    _choose("2026Q3", "ARB05")(at, engine)
+    previous = Decimal(repr(stored(engine, "ARB05", "2026Q2").value))
+    at.text_input(key="rap|ARB05|2026Q3|T|HELA|v").set_value(values.plain_number(float(previous / 100)))
+    next(b for b in at.button if b.label == "Spara").click().run()
+    assert [r for r in at.radio if r.key.startswith("rapportera_slip|")], "the question was not asked"
+
+
+# Each page also in the states that show the most words: the corrected indicator chosen,
+# every screen of the meeting mode, Rapportera with its count basis, comment choice and
+# plausibility question. A state is (query parameters, what the user does after the first run).
 STATES = {
-    "indikatorer": lambda at: at.query_params.__setitem__("indikator", "ARB04"),
-    "fokusomraden": lambda at: at.query_params.update({"omrade": "arbetsmarknad", "kon": "1", "omraden": "1"}),
+    "indikatorer": [({"indikator": "ARB04"}, None)],
+    "fokusomraden": [({"omrade": "arbetsmarknad", "kon": "1", "omraden": "1"}, None)],
+    "moten": [({}, None)] + [({"mote": "2", "steg": str(step)}, None) for step in range(1, 6)],
+    "rapportera": [({}, _choose("2025", "ARB04")), ({}, _ask_menade_du)],
 }
-WIDGETS = {"rapportera": [("rapportera_period", "2025"), ("rapportera_indicator", "ARB04")]}
 
 
 @pytest.mark.parametrize("role", sorted(PAGES_BY_ROLE))
@@ -135,15 +157,18 @@ def test_every_page_speaks_swedish(demo_engine, role):
     assert not at.exception
     found = {}
     for slug in PAGES_BY_ROLE[role]:
-        at.switch_page(f"pages/{slug}.py")
-        if slug in STATES:
-            STATES[slug](at)
-        at.run()
-        for key, value in WIDGETS.get(slug, []):
-            at.selectbox(key=key).set_value(value).run()
-        assert not at.exception, (slug, [e.value for e in at.exception])
-        if problems := problems_in(at):
-            found[slug] = problems
+        for params, act in STATES.get(slug, [({}, None)]):
+            at.query_params.clear()
+            at.switch_page(f"pages/{slug}.py")
+            at.query_params.update(params)
+            at.run()
+            if act is not None:
+                act(at, demo_engine)
+            assert not at.exception, (slug, params, [e.value for e in at.exception])
+            if "steg" in params:  # the meeting mode is really shown, on that focus area
+                assert at.title[0].value.startswith(params["steg"] + "."), at.title[0].value
+            if problems := problems_in(at):
+                found.setdefault(slug, []).extend(problems)
     assert not found, "\n".join(f"{slug}: {sorted(set(p))}" for slug, p in found.items())
 
 

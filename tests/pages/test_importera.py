@@ -90,3 +90,51 @@ def test_importera_page_asks_about_the_comment_of_a_corrected_value(demo_engine)
     at.button(key="importera_apply").click().run()
     assert not at.exception and any("1 ändrade" in s.value for s in at.success)
     assert stored(demo_engine, "ARB04", "2025").comment == ""
+
+
+def test_importera_page_reads_the_antal_column(demo_engine):
+    from indicators.access.users import create_user
+    from tests.utils.apptest import logged_in_app
+
+    create_user(UnitOfWork(demo_engine), ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord")
+    at = logged_in_app("admin")
+    at.run()
+    at.switch_page("pages/importera.py").run()
+    header = "indikator;period;kön;område;värde;antal;kommentar"
+    wrong = csv_file("ARB05;2026Q4;T;;25,5;många;", header=header)
+    at.file_uploader(key="importera_fil").set_value(("fel.csv", wrong, "text/csv")).run()
+    assert not at.exception
+    assert any("Rad 2, antal: 'många' är inget antal" in t.value for t in at.text)
+    assert at.button(key="importera_apply").disabled
+    at.file_uploader(key="importera_fil").set_value(("v.csv", csv_file("ARB05;2026Q4;T;;25,5;31;", header=header),
+                                                     "text/csv")).run()
+    at.button(key="importera_apply").click().run()
+    assert not at.exception and any("Importerat: 1 nya" in s.value for s in at.success)
+    assert stored(demo_engine, "ARB05", "2026Q4").count_n == 31
+
+
+def test_importera_refuses_a_hundredfold_slip_until_the_user_confirms_the_rows(demo_engine):
+    from decimal import Decimal
+
+    from indicators.access.users import create_user
+    from indicators.reporting import values
+    from tests.utils.apptest import logged_in_app
+
+    create_user(UnitOfWork(demo_engine), ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord")
+    previous = Decimal(repr(stored(demo_engine, "ARB05", "2026Q3").value))
+    meant, typed = values.plain_number(float(previous)), values.plain_number(float(previous / 100))
+    at = logged_in_app("admin")
+    at.run()
+    at.switch_page("pages/importera.py").run()
+    data = csv_file(f"ARB05;2026Q4;T;;{typed};Ny definition")
+    at.file_uploader(key="importera_fil").set_value(("v.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert any(f"Rad 2, värde: Menade du {meant} %?" in t.value for t in at.text)
+    assert at.button(key="importera_apply").disabled and stored(demo_engine, "ARB05", "2026Q4") is None
+    [box] = at.checkbox
+    assert box.label.startswith("Värdena på rad 2 är rätt som de står i filen")
+    box.check().run()
+    assert not at.exception and not at.button(key="importera_apply").disabled
+    at.button(key="importera_apply").click().run()
+    assert not at.exception and any("Importerat: 1 nya" in s.value for s in at.success)
+    assert values.plain_number(stored(demo_engine, "ARB05", "2026Q4").value) == typed

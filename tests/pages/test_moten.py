@@ -1,7 +1,9 @@
-"""AppTest: Möten lists the meetings and meeting mode steps through the focus areas."""
+"""AppTest: Möten lists the meetings and meeting mode steps through the focus areas, telling
+per indicator what changed (value, arrow + word, status before → now) and the focus area's
+Analys och bedömning."""
 from __future__ import annotations
 
-from tests.utils.apptest import all_text, open_page
+from tests.utils.apptest import all_text, button, open_page, plotly_charts
 
 
 def test_meeting_mode_moves_between_focus_areas(viewer_app):
@@ -9,12 +11,31 @@ def test_meeting_mode_moves_between_focus_areas(viewer_app):
     assert not at.exception
     assert "Politisk arbetsgrupp, möte 2 (exempel)" in list(at.dataframe[0].value["title"])
     assert at.query_params["mote"] == "2"  # newest meeting first
-    next(b for b in at.button if b.label == "Starta mötesläge").click().run()
+    button(at, "Starta mötesläge").click().run()
     assert not at.exception
     assert at.title[0].value == "1. Etablering på arbetsmarknaden"
-    assert "Nya och ändrade värden sedan mötet 2025-10-14" in all_text(at)
-    next(b for b in at.button if b.label == "Nästa").click().run()
-    assert at.title[0].value == "2. Skola" and at.query_params["steg"] == "2"
-    next(b for b in at.button if b.label == "Föregående").click().run()
-    assert at.title[0].value == "1. Etablering på arbetsmarknaden"
-    assert next(b for b in at.button if b.label == "Föregående").disabled
+    text = all_text(at)
+    assert "sedan mötet 2025-10-14" in text
+    assert "Exempeldata: sysselsättningen ökar" in text and "version 2" in text  # the newest version
+    assert "sedan förra mötet" in text and "sedan utgångsläget" in text and "Status:" in text
+    assert any(word in text for word in ("▲ bättre", "▼ sämre", "→ oförändrat"))
+    assert "ARB01" in text and "\u00a0%" in text  # values with their unit
+    assert len(plotly_charts(at)) >= 1  # a small chart per indicator
+    assert "None" not in text and "nan" not in text
+    button(at, "Nästa ▶").click().run()
+    assert at.title[0].value == "2. Skola" and at.query_params["steg"] == "2" and at.query_params["mote"] == "2"
+    button(at, "5").click().run()
+    assert at.title[0].value == "5. Demokrati och civilsamhälle"
+    assert "Ingen analys och bedömning är skriven" in all_text(at)
+    assert button(at, "Nästa ▶").disabled
+    button(at, "◀ Föregående").click().run()
+    assert at.title[0].value == "4. Brottslighet"
+    button(at, "Avsluta mötesläge").click().run()
+    assert at.title[0].value == "Möten" and "steg" not in at.query_params
+
+
+def test_meeting_mode_opens_on_the_focus_area_in_the_url(viewer_app):
+    at = open_page(viewer_app, "pages/moten.py", mote="1", steg="3")
+    assert not at.exception
+    assert at.title[0].value == "3. Bostad och samhällsservice"
+    assert "inget tidigare möte" in all_text(at)  # the first meeting has no window start

@@ -143,7 +143,8 @@ def test_import_overwrites_with_audit(demo_engine):
                            comment_review="behåll")
     assert result.ok and result.counts()["ändrad"] == 1
     events = history.history(UnitOfWork(demo_engine), "ARB04")
-    assert events.iloc[0]["Skäl"] == "import av ny.csv" and events.iloc[0]["Före"] == values.plain_number(old.value)
+    value_event = events[events["Fält"] == "värde"].iloc[0]
+    assert value_event["Skäl"] == "import av ny.csv" and value_event["Före"] == values.plain_number(old.value)
     assert stored(demo_engine, "ARB04", "2025").version == old.version + 1
 
 
@@ -222,9 +223,9 @@ def test_template_is_prefilled_neutralised_and_imports_back(demo_engine):
     data = file_import.template_xlsx(UnitOfWork(demo_engine), sn, "2026Q4", today=T)
     sheet = load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0][:6]) == long_format.LONG_COLUMNS
+    assert list(rows[0][:7]) == long_format.FILE_COLUMNS  # the count basis n (antal) after the value
     assert {r[0] for r in rows[1:]} == {"ARB04", "ARB05", "ARB06", "BOS02", "BOS03", "BOS04", "BRO03", "DEM06", "DEM07"}
-    assert next(r for r in rows if r[0] == "BOS02")[6] == "'=HYPERLINK(\"x\")"
+    assert next(r for r in rows if r[0] == "BOS02")[7] == "'=HYPERLINK(\"x\")"
     unchanged, result = run_import(sn, "mall.xlsx", data, demo_engine)
     assert result.ok and result.counts()["ny"] == 0 and result.counts()["oförändrad"] > 0
     assert len(unchanged.read.skipped) == 15  # ARB05, BOS04 and BRO03 cells for 2026Q4 are empty
@@ -262,7 +263,7 @@ def test_a_stale_template_is_a_conflict_naming_both_values_and_nothing_is_writte
     data = file_import.template_xlsx(UnitOfWork(demo_engine), sn, "2026Q4", today=T)
     sheet = load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][-1] == "version" and sheet.column_dimensions["K"].hidden
+    assert rows[0][-1] == "version" and sheet.column_dimensions["L"].hidden
     target = next(i for i, r in enumerate(rows, start=1) if r[0] == "ARB04" and r[2] == "T" and r[4] is not None)
     period, old = rows[target - 1][1], rows[target - 1][4]
     # someone corrects the value after the template was downloaded

@@ -65,15 +65,18 @@ VALUES = st.one_of(st.floats(min_value=0, max_value=100, allow_nan=False),
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=VALUES, comment=COMMENTS)
-def test_export_then_import_of_an_unchanged_database_is_all_unchanged(engine, value, comment):
-    saved = values.save_values(UnitOfWork(engine), ADMIN, [{**KEY, "value": value, "comment": comment,
-                                                             "expected_version": outcomes.OVERWRITE}], TODAY)
+@given(value=VALUES, comment=COMMENTS, count=st.none() | st.integers(min_value=0, max_value=10**8))
+def test_export_then_import_of_an_unchanged_database_is_all_unchanged(engine, value, comment, count):
+    typed = {**KEY, "value": value, "comment": comment, "count_n": "" if count is None else count}
+    saved = values.save_values(UnitOfWork(engine), ADMIN, [{**typed, "expected_version": outcomes.OVERWRITE}], TODAY)
     assert saved.ok, saved.errors
     rows = long_format.long_rows(UnitOfWork(engine))
     before = dump(engine)
-    for name, data in (("export.csv", long_format.to_csv_bytes(rows)), ("export.xlsx", to_xlsx_bytes(rows))):
+    assert rows[0]["antal"] == ("" if count is None else str(count))  # the export writes n
+    columns = long_format.FILE_COLUMNS
+    for name, data in (("export.csv", long_format.to_csv_bytes(rows, columns)),
+                       ("export.xlsx", to_xlsx_bytes(rows, columns))):
         prepared, result = file_import.import_file(UnitOfWork(engine), ADMIN, name, data, today=TODAY)
         assert prepared.ok and result.ok, (name, prepared.errors)
         assert result.counts() == {"ny": 0, "ändrad": 0, "oförändrad": 1}, (name, value, comment)
-    assert dump(engine) == before
+    assert dump(engine) == before and stored(engine, "ARB05", "2018Q1").count_n == count

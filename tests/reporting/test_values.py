@@ -101,8 +101,11 @@ def test_update_bumps_version_and_audits_old_and_new(demo_engine, sn):
     after = stored(demo_engine, "ARB04", "2025")
     assert after.value == new and after.version == row.version + 1
     events = history.history(UnitOfWork(demo_engine), "ARB04")
-    latest = events.iloc[0]
-    assert (latest["Fält"], latest["Före"], latest["Efter"]) == ("värde", values.plain_number(row.value), values.plain_number(new))
+    latest = events[events["Fält"] == "värde"].iloc[0]
+    assert (latest["Åtgärd"], latest["Före"], latest["Efter"]) == ("ändrad", values.plain_number(row.value), values.plain_number(new))
+    # the entry gave no count basis: the old n described the old value and is cleared, audited
+    count = events[events["Fält"] == "antal i underlaget"].iloc[0]
+    assert (count["Före"], count["Efter"]) == (str(row.count_n), "") and after.count_n is None
 
 
 def test_one_bad_row_means_nothing_is_written(demo_engine, sn):

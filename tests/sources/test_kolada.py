@@ -13,6 +13,7 @@ import cli
 from db import crud
 from db.engine import session_scope
 from db.models import AuditEvent, ComparisonUnit, ComparisonValue, Indicator, Measurement, Meta
+from errors import Invalid
 from indicators.access.permissions import PermissionDenied
 from indicators.reporting import values
 from indicators.sources import attribution, kolada_import
@@ -306,10 +307,18 @@ def test_locked_period_is_not_changed_by_kolada(engine):
     page = fixture("n03926.json")
     page["values"][0]["values"][2]["value"] = 3.7  # 2022: locked
     page["values"][1]["values"][0]["value"] = 4.0  # 2023: open
-    report = import_pages(UnitOfWork(engine), ADMIN, [page])
-    assert (report.changed, report.locked) == (1, 1) and "låsta perioder" in report.summary()
+    before = table_dump(engine)
+    with pytest.raises(Invalid) as refused:  # refused whole, the locked row named, like any rule break
+        import_pages(UnitOfWork(engine), ADMIN, [page])
+    assert [(p.label, p.field, p.message) for p in refused.value.problems] == [
+        ("sida 1, rad 1 (N03926 2022 Totalt, kommun 0583)", "period", "ARB04: perioden 2022 är låst; lås upp perioden först")]
+    assert table_dump(engine) == before
+    report = import_pages(UnitOfWork(engine), ADMIN, [page], skip_invalid=True)  # the admin's explicit choice
+    assert (report.changed, report.rule_skipped) == (1, 1)
     rows = measurements(engine, "ARB04")
     assert rows[("2022", "T")].value == 3.9 and rows[("2023", "T")].value == 4.0
+    again = import_pages(UnitOfWork(engine), ADMIN, [fixture("n03926.json")])  # unchanged locked values pass
+    assert again.rule_skipped == 0
 
 
 def test_values_a_board_approval_locked_are_not_changed_by_kolada(engine):
@@ -326,8 +335,11 @@ def test_values_a_board_approval_locked_are_not_changed_by_kolada(engine):
     page = fixture("n03926.json")
     page["values"][0]["values"][2]["value"] = 3.7  # 2022: approved by the board
     page["values"][1]["values"][0]["value"] = 4.0  # 2023: open
-    report = import_pages(UnitOfWork(engine), ADMIN, [page])
-    assert (report.changed, report.locked) == (1, 1)
+    with pytest.raises(Invalid, match="1 rader") as refused:
+        import_pages(UnitOfWork(engine), ADMIN, [page])
+    assert "2022 är godkänd i rapportomgången och låst" in refused.value.problems[0].message
+    report = import_pages(UnitOfWork(engine), ADMIN, [page], skip_invalid=True)
+    assert (report.changed, report.rule_skipped) == (1, 1)
     rows = measurements(engine, "ARB04")
     assert rows[("2022", "T")].value == 3.9 and rows[("2023", "T")].value == 4.0
 

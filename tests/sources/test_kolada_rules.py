@@ -92,3 +92,25 @@ def test_cli_refuses_with_every_row_and_skips_on_request(engine, capsys, monkeyp
 def test_files_name_their_rows_too(engine):
     with pytest.raises(Invalid, match="5 rader"):
         import_files(UnitOfWork(engine), ADMIN, [(RULE_BREAKS, (FIXTURES / RULE_BREAKS).read_bytes())])
+
+
+def test_a_hundredth_of_last_years_percent_is_refused_with_the_question_and_a_jump_is_a_warning(engine):
+    """The plausibility rule applies to Kolada too (Kolada cannot answer "Menade du …?": the
+    row is refused, or explicitly skipped); a jump beyond the factor is reported as a warning."""
+    page = fixture("n03926.json")
+    page["values"][1]["values"][0]["value"] = 0.041  # 2023 against 3,9 in 2022: a hundredth
+    before = table_dump(engine)
+    with pytest.raises(Invalid, match="1 rader") as refused:
+        import_pages(UnitOfWork(engine), ADMIN, [page], today=TODAY)
+    [problem] = refused.value.problems
+    assert problem.label == "sida 1, rad 2 (N03926 2023 Totalt, kommun 0583)" and problem.field == "värde"
+    assert problem.message.startswith("ARB04: Menade du 4,1 %? '0,041' är ungefär en hundradel av värdet för "
+                                      "föregående period 2022 (3,9 %). Rimlighetsregeln för procent")
+    assert table_dump(engine) == before
+    page["values"][1]["values"][0]["value"] = 8.0  # more than 1,5 times 3,9: a jump
+    report = import_pages(UnitOfWork(engine), ADMIN, [page], today=TODAY)
+    assert report.new == 3 and [str(w) for w in report.warnings] == [
+        "sida 1, rad 2 (N03926 2023 Totalt, kommun 0583), värde: ARB04: '8' är mer än 1,5 gånger större eller mindre "
+        "än värdet för 2022 (3,9) (språngregeln: gränsen är 1,5 gånger); kontrollera värdet i Kolada"]
+    assert "språngregeln tillåter" in report.summary()
+    assert measurements(engine, "ARB04")[("2023", "T")].value == 8.0

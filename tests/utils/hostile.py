@@ -68,6 +68,20 @@ def percent_cell() -> bytes:
     return _save(workbook)
 
 
+def percent_cell_for_a_count() -> bytes:
+    """A percent-formatted cell (shows 25 %) for BRO03, a count: refused, never guessed."""
+    workbook = _book(["BRO03", "2026Q4", "T", "", 0.25, ""])
+    workbook.active["E2"].number_format = "0%"
+    return _save(workbook)
+
+
+def beyond_width() -> bytes:
+    """A value in column AO, beyond the 40 columns read: refused naming row and column."""
+    workbook = _book(["ARB05", "2026Q4", "T", "", 25, ""])
+    workbook.active["AO2"] = "glömd anteckning"
+    return _save(workbook)
+
+
 def array_formula() -> bytes:
     workbook = _book(["ARB05", "2026Q4", "T", "", None, ""])
     workbook.active["E2"] = ArrayFormula("E2", "=SUM(G1:G2)")
@@ -122,6 +136,8 @@ def zip_many_members() -> bytes:
 SMALL = {
     "hidden_first_sheet.xlsx": hidden_first_sheet,
     "percent_cell.xlsx": percent_cell,
+    "percent_cell_for_a_count.xlsx": percent_cell_for_a_count,
+    "beyond_width.xlsx": beyond_width,
     "array_formula.xlsx": array_formula,
     "date_value.xlsx": date_value,
     "truncated_sheet.xlsx": truncated_sheet,

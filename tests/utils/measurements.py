@@ -17,7 +17,8 @@ def dump(engine) -> list[tuple]:
     """Every measurement as a comparable tuple: equal dumps mean nothing was written."""
     with session_scope(engine) as session:
         rows = session.execute(select(Measurement)).scalars().all()
-        return sorted((m.indicator_id, m.period, m.gender, m.area_id, m.value, m.comment, m.status, m.version) for m in rows)
+        return sorted((m.indicator_id, m.period, m.gender, m.area_id, m.value, m.count_n, m.comment, m.status, m.version)
+                      for m in rows)
 
 
 def stored(engine, code: str, period: str, gender: str = "T", area: str = "HELA") -> Measurement | None:
