@@ -38,7 +38,8 @@ def base_url(demo_engine):
 
 def _get(url: str) -> tuple[int, str, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        # a minute: the first request builds the year's site, slow on a loaded machine
+        with urllib.request.urlopen(url, timeout=60) as response:
             return response.status, response.headers.get("Content-Type", ""), response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Content-Type", ""), error.read()
