@@ -97,7 +97,8 @@ def cmd_import(args) -> int:
         return 2
     data = read_input(args.file)
     prepared, result = file_import.import_file(UnitOfWork(engine), actor, Path(args.file).name, data,
-                                               dry_run=args.dry_run, lock_reason=args.lock_reason)
+                                               dry_run=args.dry_run, lock_reason=args.lock_reason,
+                                               comment_review=args.comment_review)
     for skipped in prepared.read.skipped:
         print(skipped)
     errors = prepared.read.errors + [str(e) for e in result.errors]
@@ -334,6 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", required=True, help="e-post för användaren som importerar (behörigheten gäller)")
     p.add_argument("--dry-run", action="store_true", help="kontrollera bara, spara inget")
     p.add_argument("--lock-reason", help="skäl för ändringar i låsta perioder (bara admin)")
+    p.add_argument("--comment-review", choices=["behåll", "ta-bort"],
+                   help="när ett värde med kommentar rättas och filen behåller kommentaren: behåll den eller ta bort den")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("snapshot", help="frys årsuppföljningen för ett år och skriv filerna (JSON, CSV, XLSX, PDF)")

@@ -75,7 +75,7 @@ def _writer(url: str, number: int, writes: int, deadline: float, today: date, ou
             value, version = _current(engine)
             result = values.save_values(UnitOfWork(engine), actor, [{
                 "indicator": INDICATOR, "period": PERIOD, "gender": "T", "area": AREA,
-                "value": value + 1, "expected_version": version, "comment": "lasttest",
+                "value": value + 1, "expected_version": version, "comment": "lasttest", "comment_review": "keep",
             }], today=today)
         except OperationalError as exc:
             locked += "locked" in str(exc).lower()

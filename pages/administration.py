@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.catalogue import indicators as catalogue_indicators
-from indicators.catalogue import structure
+from indicators.catalogue import listings, structure
 from indicators.meetings import records as meeting_records
 from indicators.catalogue.indicators import IndicatorData
 from indicators.meetings.records import Attendee, MeetingData
@@ -70,7 +70,7 @@ def coded_rows_editor(label: str, frame: pd.DataFrame, key: str, new_label: str,
     for ``create`` and ``edit``; ``active_label`` adds the active checkbox in the last column
     (it is set when editing, not creating)."""
     if listed:
-        st.dataframe(frame.drop(columns="id"), hide_index=True)
+        st.dataframe(listings.reference_listing(frame), hide_index=True)
     if note:
         st.caption(note)
     chosen = picker(label, frame, lambda r: f"{r['code']} – {r['name']}", key, new_label)
@@ -295,7 +295,7 @@ with tabs[4]:
 
 with tabs[5]:
     user_rows = users.list_users(uow)
-    st.dataframe(pd.DataFrame(user_rows), hide_index=True)
+    st.dataframe(listings.users_listing(user_rows), hide_index=True)
     st.subheader("Lägg till användare")
     with st.form("adm_user_add", clear_on_submit=True):
         c1, c2 = st.columns(2)
@@ -392,4 +392,4 @@ with tabs[7]:
                         st.text(f"{label}: {', '.join(codes)}")
             else:
                 st.error(report.summary())
-                st.dataframe(pd.DataFrame({"fel": report.errors}), hide_index=True)
+                st.dataframe(pd.DataFrame({"Fel": report.errors}), hide_index=True)

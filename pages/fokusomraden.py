@@ -1,6 +1,7 @@
 """Fokusområden: one focus area at a time – small trend charts for its indicators and its actions."""
 import streamlit as st
 
+from indicators.views.charts import MAX_SERIES, area_budget, area_names, breakdown_gaps
 from settings import get_settings
 from ui import cache
 from ui.components import md_escape, status_badge
@@ -38,8 +39,22 @@ st.caption(f"Grå streckade linjer är jämförelser (t.ex. Riket). Värden per 
 indicators = data["indicators"]
 if indicators.empty:
     st.info("Fokusområdet har inga aktiva indikatorer.")
+available = {int(i["id"]): breakdown_gaps(i, data["values"]) for i in indicators.to_dict("records")}
+chosen = None
+for toggle_on, kind, words in ((show_gender, "gender", "kön"), (show_areas, "areas", "område")):
+    if toggle_on and indicators.shape[0] and not any(a[kind] for a in available.values()):
+        st.info(f"Inga av fokusområdets indikatorer har värden per {words}: diagrammen visar hela kommunen.")
+if show_areas:
+    names = area_names(data["values"])
+    if names:
+        most = area_budget(show_gender=False)
+        chosen = st.multiselect("Områden i diagrammen", names, default=names[:most], max_selections=most,
+                                key=f"fokus_omraden|{code}",
+                                help=f"Högst {most} områden åt gången, så att varje linje går att skilja från de andra.")
+        st.caption(f"Ett diagram visar högst {MAX_SERIES} linjer. Med kön eller jämförelser får färre områden "
+                   "plats; då visas de först valda.")
 statuses = cache.overview().set_index("code")["status"]
-charts = cache.focus_area_figures(code, show_gender, show_areas)
+charts = cache.focus_area_figures(code, show_gender, show_areas, tuple(chosen) if chosen is not None else None)
 for start in range(0, len(charts), 2):
     columns = st.columns(2)
     for column, (indicator, figure) in zip(columns, charts[start:start + 2]):
@@ -48,6 +63,10 @@ for start in range(0, len(charts), 2):
             st.markdown(f"{badge} **{indicator['code']}** {md_escape(indicator['name'])}")
             st.plotly_chart(figure, key=f"chart_{indicator['code']}", theme=None, config={"displaylogo": False},
                             alt=f"Diagram över {indicator['code']} {indicator['name']}")
+            missing = [w for on, kind, w in ((show_gender, "gender", "kön"), (show_areas, "areas", "område"))
+                       if on and not available[int(indicator["id"])][kind]]
+            if missing:
+                st.caption(f"Indikatorn har inga värden per {' eller '.join(missing)}; diagrammet visar hela kommunen.")
             st.page_link("pages/indikatorer.py", label=f"Mer om {indicator['code']}",
                          query_params={"indikator": indicator["code"]})
 

@@ -9,6 +9,7 @@ from indicators.rules import periods
 from indicators.reporting import locks
 from indicators.reporting import outcomes
 from indicators.reporting import sheets
+from indicators.rules.vocabulary import COMMENT_KEEP, COMMENT_REMOVE, COMMENT_REVIEW_LABELS
 from ui.auth import page_actor
 from ui.components import attempt
 from indicators.unit_of_work import UnitOfWork
@@ -75,12 +76,21 @@ else:
         rows = ", ".join(str(r) for r in (prepared.slip_rows or prepared.confirmed_rows))
         st.checkbox(f"Värdena på rad {rows} är rätt som de står i filen (spara dem så, inte det värde frågan föreslår)",
                     key=confirm_key, help="Rätta annars värdena i filen och ladda upp den igen.")
-    reason = None
-    if prepared.only_lock_reason_missing and actor.is_admin:
+    reason, review = None, None
+    answerable = {outcomes.REVIEW} | ({outcomes.LOCKED} if actor.is_admin else set())
+    kinds = {e.kind for e in prepared.check.errors}
+    if prepared.resolvable(answerable) and outcomes.LOCKED in kinds:
         reason = st.text_input("Skäl för ändring i låst period", key="importera_reason")
-    can_apply = prepared.ok or (prepared.only_lock_reason_missing and actor.is_admin and bool(reason))
+    if prepared.resolvable(answerable) and outcomes.REVIEW in kinds:
+        st.warning(f"{len(prepared.review_rows)} rättade värden har kvar sin tidigare kommentar (kolumnen Tidigare "
+                   "kommentar). En kommentar skriven för det gamla värdet ska inte följa med utan att du valt det.")
+        review = st.radio("Tidigare kommentarer till rättade värden", [COMMENT_KEEP, COMMENT_REMOVE], index=None,
+                          format_func=COMMENT_REVIEW_LABELS.get, key="importera_review", horizontal=True,
+                          help="Vill du skriva en ny kommentar: ändra kommentaren i filen och ladda upp den igen.")
+    can_apply = prepared.ok or (prepared.resolvable(answerable) and (outcomes.LOCKED not in kinds or bool(reason))
+                                and (outcomes.REVIEW not in kinds or review is not None))
     if st.button("Importera", type="primary", disabled=not can_apply, key="importera_apply"):
-        result = file_import.apply(uow, actor, prepared, today=today, lock_reason=reason)
+        result = file_import.apply(uow, actor, prepared, today=today, lock_reason=reason, comment_review=review)
         st.session_state.pop(PREVIEW_KEY, None)
         if result.ok:
             done = result.counts()
@@ -96,8 +106,7 @@ if actor.is_admin:
         if locked.empty:
             st.caption("Inga perioder är låsta.")
         else:
-            st.dataframe(locked.rename(columns={"period": "Period", "locked_by": "Låst av", "locked_at": "Låst",
-                                               "reason": "Skäl"}), hide_index=True)
+            st.dataframe(locks.locked_periods_table(locked), hide_index=True)
         with st.form("importera_lock"):
             lock_period = st.text_input("Period (t.ex. 2025 eller 2025Q4)", key="importera_lock_period")
             lock_reason = st.text_input("Skäl", key="importera_lock_reason")
@@ -108,4 +117,4 @@ if actor.is_admin:
             action = locks.lock_period if do_lock else locks.unlock_period
             done, code = attempt(lambda: action(uow, actor, lock_period, lock_reason))
             if done:
-                st.success(f"Perioden {code} är {'låst' if do_lock else 'upplåst'}.")
+                st.success(f"Perioden {periods.period_from_code(code).label} är {'låst' if do_lock else 'upplåst'}.")

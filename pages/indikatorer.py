@@ -12,6 +12,7 @@ from settings import get_settings
 from indicators.files.long_format import long_rows, to_csv_bytes
 from indicators.files.xlsx import to_xlsx_bytes
 from ui import cache
+from indicators.rules.vocabulary import DIRECTION_LABELS, STATUS_ICONS
 from ui.components import md_escape
 from ui.params import select_one
 from ui.auth import page_actor
@@ -29,19 +30,45 @@ _code, detail = select_one("Indikator", "indikator", {r.code: f"{r.code} – {r.
 indicator, values = detail["indicator"], detail["values"]
 threshold = get_settings().suppress_below
 st.header(f"{md_escape(indicator['code'])} {md_escape(indicator['name'])}")
+overview_rows = cache.overview()
+match = overview_rows[overview_rows["code"] == indicator["code"]]
+head = indicator_detail.headline(match.iloc[0].to_dict() if not match.empty else None)
+with st.container(border=True):
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Senaste värde", head["value"])
+    c1.caption(head["period"])
+    c2.metric("Status", f"{STATUS_ICONS[head['status']]} {head['status']}")
+    c3.metric("Trend sedan förra värdet", head["trend"])
+    c3.caption(f"Sedan utgångsläget: {head['trend_baseline']}")
+    c4.metric(head["target_label"], head["target"])
+    c4.caption(DIRECTION_LABELS.get(indicator["direction"], ""))
 # st.table renders Markdown in cells: escape the catalogue's free text.
-definition = [(label, md_escape(text)) for label, text in indicator_detail.definition_rows(detail)]
+definition = [(label, md_escape(text)) for label, text in indicator_detail.definition_rows(detail, actor.is_admin)]
 st.table(pd.DataFrame(definition, columns=["Uppgift", "Innehåll"]).set_index("Uppgift"))
 
 st.subheader("Utveckling")
 figure = charts.trend_figure(indicator, values, detail["targets"], detail["comparisons"],
-                             show_gender=bool(indicator["by_gender"]), show_areas=bool(indicator["by_area"]),
+                             show_gender=bool(indicator["by_gender"]), show_areas=False,
                              definition_changes=detail["definition_changes"])
 for at, field in zip(detail["definition_changes"]["at"], detail["definition_changes"]["field"]):
     st.caption(f"{charts.CHANGE_WORDS.get(field, 'ändrad').capitalize()} {pd.Timestamp(at).date().isoformat()}: "
                "jämför värden före och efter med försiktighet.")
 st.plotly_chart(figure, key="trend", theme=None, config={"displaylogo": False},
-                alt=f"Diagram över {indicator['code']} {indicator['name']} med alla nedbrytningar")
+                alt=f"Diagram över {indicator['code']} {indicator['name']}")
+
+if indicator["by_area"]:
+    st.subheader("Utveckling per område")
+    names = charts.area_names(values[values["indicator_id"] == indicator["id"]])
+    if not names:
+        st.info("Det finns inga värden per område för indikatorn ännu.")
+    else:
+        budget = charts.area_budget(show_gender=False)
+        chosen = st.multiselect("Områden i diagrammet", names, default=names[:budget], max_selections=budget,
+                                key=f"indikator_omraden|{indicator['code']}",
+                                help=f"Högst {budget} områden åt gången, så att varje linje går att skilja från de andra.")
+        st.plotly_chart(charts.trend_figure(indicator, values, show_areas=True, areas=chosen, title=""),
+                        key="trend_areas", theme=None, config={"displaylogo": False},
+                        alt=f"Diagram över {indicator['code']} per område")
 
 if indicator["by_gender"]:
     st.subheader("Skillnad mellan kvinnor och män")

@@ -8,10 +8,22 @@ from indicators.views.overview import filter_overview, status_counts
 from indicators.rules.formatting import format_number
 from indicators.rules.vocabulary import STATUS_ICONS, STATUSES
 from ui import cache
-from ui.components import md_escape, status_legend
+from ui.components import md_escape, status_badge, status_legend
 from ui.params import select_param
 
 page_actor()
+# Static style only (no user text): the summary cards and tables read from across the room
+# (about 25 px at 1920×1080 for the cards, 20 px in the tables; smaller on
+# smaller screens, so words never break).
+ROOM_CSS = """<style>
+[class*="st-key-oversikt_kort_"] [data-testid="stMarkdownContainer"] p { font-size: clamp(1rem, 1.32vw, 1.6rem);
+  line-height: 1.3; margin-bottom: 0.1rem; overflow-wrap: normal; word-break: normal; }
+[class*="st-key-oversikt_kort_"] [data-testid="stMarkdownContainer"] p strong { font-size: inherit; }
+[class*="st-key-oversikt_kort_"] [data-testid="stPageLink"] p { font-size: clamp(0.9rem, 0.95vw, 1.15rem); }
+[class*="st-key-oversikt_detalj_"] [data-testid="stTable"] td,
+[class*="st-key-oversikt_detalj_"] [data-testid="stTable"] th { font-size: clamp(1rem, 1.05vw, 1.3rem); }
+</style>"""
+st.html(ROOM_CSS)
 st.title("Översikt")
 
 
@@ -39,27 +51,43 @@ with c3:
 data = filter_overview(cache.overview(), goal_id, result_id, org_code)
 counts = status_counts(data)
 st.markdown("  ".join(f"**{STATUS_ICONS[s]} {s}: {counts[s]}**" for s in STATUSES))
-status_legend()
 
-for area in structure["focus_areas"].itertuples():
-    rows = data[data["focus_code"] == area.code]
-    with st.container(border=True):
-        st.subheader(f"{area.number}. {md_escape(area.name)}")
-        if rows.empty:
-            st.caption("Inga indikatorer matchar filtret.")
-            continue
-        area_counts = status_counts(rows)
-        st.caption("  ·  ".join(f"{STATUS_ICONS[s]} {s}: {n}" for s, n in area_counts.items() if n))
-        table = pd.DataFrame({
-            "Status": rows["status_label"],
-            "Kod": rows["code"].map(md_escape),
-            "Indikator": rows["name"].map(md_escape),
-            "Senaste värde": rows["value_text"].map(md_escape),
-            "Period": rows["period_label"],
-            "Trend": rows["arrow"] + " " + rows["trend"],
-            "Mål": [target_text(y, v, d) for y, v, d in zip(rows["target_year"], rows["target_value"], rows["decimals"])],
-            "Ansvarig": rows["org_code"].map(md_escape),
-        })
-        # st.table: static, wraps long names and reads from across the room. It renders
-        # Markdown in cells, so catalogue text is escaped.
-        st.table(table.style.hide(axis="index"))
+areas = list(structure["focus_areas"].itertuples())
+
+
+def focus_blocks(kind: str, parents, heading):
+    """Each focus area in a bordered container of its own (in ``parents``), under its
+    ``heading``; yields (area, its rows) while inside it, and says so when the filter left none."""
+    for parent, area in zip(parents, areas):
+        rows = data[data["focus_code"] == area.code]
+        with parent.container(border=True, key=f"oversikt_{kind}_{area.number}"):
+            heading(f"{area.number}. {md_escape(area.name)}")
+            if rows.empty:
+                st.caption("Inga indikatorer matchar filtret.")
+                continue
+            yield area, rows
+
+
+# The room first: every focus area's status summary on one screen, then the detail tables.
+for area, rows in focus_blocks("kort", st.columns(len(areas) or 1), lambda text: st.markdown(f"**{text}**")):
+    for status, n in status_counts(rows).items():
+        st.markdown(f"{status_badge(status)} **{n}**" if n else f":gray[{STATUS_ICONS[status]} {status} {n}]")
+    st.page_link("pages/fokusomraden.py", label="Visa diagram", query_params={"omrade": area.code},
+                 icon=":material/show_chart:")
+
+st.subheader("Indikatorer per fokusområde")
+status_legend()
+for area, rows in focus_blocks("detalj", [st] * len(areas), st.subheader):
+    table = pd.DataFrame({
+        "Status": rows["status_label"],
+        "Kod": rows["code"].map(md_escape),
+        "Indikator": rows["name"].map(md_escape),
+        "Senaste värde": rows["value_text"].map(md_escape),
+        "Period": rows["period_label"],
+        "Trend": rows["arrow"] + " " + rows["trend"],
+        "Mål": [target_text(y, v, d) for y, v, d in zip(rows["target_year"], rows["target_value"], rows["decimals"])],
+        "Ansvarig": rows["org_code"].map(md_escape),
+    })
+    # st.table: static, wraps long names and reads from across the room. It renders
+    # Markdown in cells, so catalogue text is escaped.
+    st.table(table.style.hide(axis="index"))

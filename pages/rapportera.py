@@ -14,6 +14,7 @@ from indicators.reporting import sheets
 from indicators.reporting import values
 from indicators.reporting import rounds
 from indicators.rules.formatting import shown_number
+from indicators.rules.vocabulary import COMMENT_REVIEW_LABELS
 from ui.components import attempt, md_escape
 from ui.auth import page_actor
 from indicators.unit_of_work import UnitOfWork
@@ -93,7 +94,7 @@ def reload_item() -> None:
     """Forget what was read and typed for this indicator, so the stored values show again."""
     st.session_state.pop(seen_key, None)
     for cell in item.cells:
-        for part in ("v", "n", "c", "s"):
+        for part in ("v", "n", "c", "s", "r"):
             st.session_state.pop(widget_key(cell, part), None)
 
 
@@ -113,7 +114,7 @@ with st.container(border=True):
         widths = [3, 2, 2, 2, 4, 2]
         head = st.columns(widths)
         for column, title in zip(head, ("Kön, område", "Föregående", "Värde", "Antal i underlaget", "Kommentar",
-                                        "Status")):
+                                        "Preliminär/slutlig")):
             column.caption(title)
         inputs = {}
         for cell in item.cells:
@@ -130,9 +131,18 @@ with st.container(border=True):
                 "comment": c4.text_input(f"Kommentar, {cell.label}", value=cell.comment or cell.missing_reason,
                                          key=widget_key(cell, "c"),
                                          label_visibility="collapsed"),
-                "status": c5.selectbox(f"Status, {cell.label}", outcomes.STATUSES, index=outcomes.STATUSES.index(cell.status),
+                "status": c5.selectbox(f"Preliminär/slutlig, {cell.label}", outcomes.STATUSES,
+                                       index=outcomes.STATUSES.index(cell.status),
                                        key=widget_key(cell, "s"), label_visibility="collapsed"),
             }
+            if cell.comment and cell.value is not None:
+                # A comment written for this value is not carried over silently to a corrected one.
+                c4.text(f"Tidigare kommentar: {cell.comment}")  # literally, never as Markdown
+                inputs[cell.key]["review"] = c4.radio(
+                    f"Om värdet ändras: kommentaren för {md_escape(cell.label)}", list(COMMENT_REVIEW_LABELS), index=None,
+                    format_func=COMMENT_REVIEW_LABELS.get, key=widget_key(cell, "r"), horizontal=True,
+                    help="Ändras värdet måste du välja om den tidigare kommentaren ska behållas, ändras "
+                         "(skriv den nya ovan) eller tas bort.")
         reason = None
         if item.locked and actor.is_admin:
             reason = st.text_input("Skäl för ändring i låst period",
@@ -160,7 +170,7 @@ def record(result, entries) -> bool:
         "message": f"Sparat för {item.code} {item.period_label}: {counts[outcomes.CREATED]} nya, "
                    f"{counts[outcomes.UPDATED]} ändrade, {counts[outcomes.UNCHANGED]} oförändrade.",
         "rows": [{"Kön, område": o.label, "Värde": shown_number(o.new_value), "Antal i underlaget":
-                  "" if o.count_n is None else str(o.count_n), "Status": o.status, "Åtgärd": o.action}
+                  "" if o.count_n is None else str(o.count_n), "Preliminär/slutlig": o.status, "Åtgärd": o.action}
                  for o in result.outcomes if o.action != outcomes.UNCHANGED],
         "warnings": [str(w) for w in result.warnings],
     }
@@ -173,6 +183,9 @@ def show_refusal(result) -> None:
         st.text(str(problem))
     if any(p.kind == outcomes.JUMP for p in result.errors):
         st.warning("Ett värde skiljer sig mycket från föregående period: skriv en kommentar som förklarar förändringen.")
+    if any(p.kind == outcomes.REVIEW for p in result.errors):
+        st.warning("Du har ändrat ett värde som har en kommentar. Välj under kommentaren om den ska behållas, "
+                   "ändras eller tas bort, och spara igen.")
     if any(p.kind == outcomes.CONFLICT for p in result.errors):
         st.warning("Någon annan har ändrat värden sedan du läste dem. Läs in de aktuella värdena och försök igen.")
         st.button("Läs in aktuella värden", on_click=reload_item, key="rapportera_reload")

@@ -98,13 +98,15 @@ def meeting_briefing(meeting_id: int):
 # A pickled copy (or a plain dict) would be validated by plotly again on every render,
 # which cost more than building the page. st.plotly_chart does not modify the figure.
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _focus_area_figures(key: tuple[str, str], code: str, show_gender: bool, show_areas: bool):
+def _focus_area_figures(key: tuple[str, str], code: str, show_gender: bool, show_areas: bool, areas=None):
     from indicators.views.charts import focus_area_figures
 
     data = indicator_view.focus_area_data(UnitOfWork.for_app(), code)
-    return [] if data is None else focus_area_figures(data, show_gender=show_gender, show_areas=show_areas)
+    return [] if data is None else focus_area_figures(data, show_gender=show_gender, show_areas=show_areas,
+                                                      areas=areas)
 
 
-def focus_area_figures(code: str, show_gender: bool, show_areas: bool):
-    """Built charts for the Fokusområden page, rebuilt only when the data changes."""
-    return _focus_area_figures(version(), code, show_gender, show_areas)
+def focus_area_figures(code: str, show_gender: bool, show_areas: bool, areas: tuple[str, ...] | None = None):
+    """Built charts for the Fokusområden page, rebuilt only when the data changes; ``areas``:
+    the area lines chosen (a tuple, so it can be a cache key)."""
+    return _focus_area_figures(version(), code, show_gender, show_areas, areas)

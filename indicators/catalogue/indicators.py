@@ -129,7 +129,7 @@ def _check_ranges(clean: IndicatorData, refs: Refs) -> list[tuple[str, str]]:
         if not parsed.ok:
             errors.append(("baseline_period", parsed.error))
         elif parsed.value.kind != clean.periodicity and clean.periodicity in PERIODICITY_LABELS:
-            errors.append(("baseline_period", f"'{parsed.value.code}' är inte ett {PERIODICITY_LABELS[clean.periodicity]}"
+            errors.append(("baseline_period", f"{parsed.value.label} är inte ett {PERIODICITY_LABELS[clean.periodicity]}"
                            f" (indikatorn rapporteras per {PERIODICITY_LABELS[clean.periodicity]})"))
         else:
             clean.baseline_period = parsed.value.code

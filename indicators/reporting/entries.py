@@ -16,6 +16,7 @@ from indicators.reporting.value_checks import PERCENT, control_character, period
 from indicators.rules import parsing, periods
 from indicators.rules.periods import Period
 from indicators.rules.results import Ok
+from indicators.rules.vocabulary import COMMENT_REVIEW_WORDS
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class ValueEntry:
     label: str = ""  # how messages name the row: "Rad 7", "ARB04 2025 Kvinnor, Centrum"
     row: Optional[int] = None  # the row in the file it came from
     missing_reason: Optional[str] = None  # with an empty value: why the value is missing (reported as such)
+    # When the value changes: what happens to the stored comment (keep / edit / remove;
+    # vocabulary.COMMENT_REVIEW_WORDS). Required when it would otherwise stay unchanged.
+    comment_review: Optional[str] = None
     # The count basis n ("antal i underlaget") as typed or read. None: not given (a file
     # without the antal column): an unchanged value keeps its stored n, a changed value
     # loses it, since the old n belonged to the old value. "" (an empty field): no n.
@@ -71,6 +75,7 @@ class ParsedEntry:
     count_given: bool = False  # the entry said what n is (possibly empty); see ValueEntry.count_n
     confirmed: bool = False  # see ValueEntry.confirmed
     missing_reason: str = ""  # the value is reported missing for this reason (value is None)
+    comment_review: Optional[str] = None  # keep / edit / remove, when the value is corrected
 
     @property
     def key(self) -> tuple:
@@ -89,7 +94,8 @@ def _status(text: object) -> Optional[str] | Problem:
 
 # The submitted text fields and how messages name them.
 TEXT_FIELDS = {"indicator": "indikator", "period": "period", "gender": "kön", "area": "område", "value": "värde",
-               "comment": "kommentar", "status": "status", "missing_reason": "skäl", "count_n": "antal"}
+               "comment": "kommentar", "status": "status", "missing_reason": "skäl", "count_n": "antal",
+               "comment_review": "kommentar"}
 
 
 def _label(entry: ValueEntry, index: int) -> str:
@@ -153,12 +159,16 @@ def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: da
     comment = None if comment is None else str(comment).strip()
     if comment is not None and len(comment) > MAX_COMMENT:
         err("kommentar", f"kommentaren är för lång (högst {MAX_COMMENT} tecken)")
+    review = str(entry.comment_review or "").strip().lower() or None
+    if review is not None and review not in COMMENT_REVIEW_WORDS:
+        err("kommentar", f"'{entry.comment_review}' är inget val för kommentaren; välj behåll, ändra eller ta bort")
     if problems:
         return problems
     return ParsedEntry(index, label, ind, period.value, gender.value, ctx.areas[area.value], value.value,
                    _typed(entry.value, value.value), comment, status, entry.expected_version,
                    count_n=count.value, count_given=entry.count_n is not None, confirmed=bool(entry.confirmed),
-                   missing_reason=missing if value.value is None else "")
+                   missing_reason=missing if value.value is None else "",
+                   comment_review=COMMENT_REVIEW_WORDS.get(review) if review else None)
 
 
 def _typed(raw: object, value: float) -> str:

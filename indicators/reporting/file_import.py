@@ -217,7 +217,17 @@ class ImportPreview:
     @property
     def only_lock_reason_missing(self) -> bool:
         """An admin can still apply the file by giving a reason for locked periods."""
-        return not self.read.errors and bool(self.check.errors) and all(e.kind == outcomes.LOCKED for e in self.check.errors)
+        return self.resolvable({outcomes.LOCKED}) and any(e.kind == outcomes.LOCKED for e in self.check.errors)
+
+    @property
+    def review_rows(self) -> list[int]:
+        """Rows whose value is corrected while the stored comment would stay: the importer
+        chooses to keep or remove those comments (``apply(comment_review=…)``)."""
+        return [e.index for e in self.check.errors if e.kind == outcomes.REVIEW]
+
+    def resolvable(self, kinds: set[str]) -> bool:
+        """Whether every problem is of one of these kinds (each answered by a choice on applying)."""
+        return not self.read.errors and bool(self.check.errors) and all(e.kind in kinds for e in self.check.errors)
 
     def table(self) -> pd.DataFrame:
         """One line per file row with what would happen to it, for the preview."""
@@ -235,11 +245,14 @@ class ImportPreview:
                 "Kön": entry.gender, "Område": entry.area, "Värde i filen": entry.value,
                 "Antal i filen": "" if entry.count_n is None else entry.count_n,
                 "Nuvarande värde": shown_number(outcome.old_value) if outcome and outcome.old_value is not None else "",
-                "Kommentar": entry.comment or "", "Åtgärd": "fel" if failed else (outcome.action if outcome else ""),
+                "Kommentar": entry.comment or "",
+                "Tidigare kommentar": outcome.old_comment if outcome and outcome.action == outcomes.UPDATED else "",
+                "Åtgärd": "fel" if failed else (outcome.action if outcome else ""),
                 "Meddelande": "; ".join(problems.get(index, [])),
             })
         return pd.DataFrame(rows, columns=["Rad", "Indikator", "Period", "Kön", "Område", "Värde i filen",
-                                           "Antal i filen", "Nuvarande värde", "Kommentar", "Åtgärd", "Meddelande"])
+                                           "Antal i filen", "Nuvarande värde", "Kommentar", "Tidigare kommentar",
+                                           "Åtgärd", "Meddelande"])
 
 
 def _text(value: object) -> str:
@@ -302,28 +315,43 @@ def _previewed(uow: UnitOfWork, actor: Actor, filename: str, read: ReadResult, e
 
 
 def apply(uow: UnitOfWork, actor: Actor, prepared: ImportPreview, today: Optional[date] = None,
-          lock_reason: Optional[str] = None) -> outcomes.SaveResult:
-    """Write the previewed file: all rows or none. Rows changed since the preview conflict."""
+          lock_reason: Optional[str] = None, comment_review: Optional[str] = None) -> outcomes.SaveResult:
+    """Write the previewed file: all rows or none. Rows changed since the preview conflict.
+    ``comment_review`` (keep / remove) answers for the rows in ``prepared.review_rows``."""
     if prepared.read.errors:
         return outcomes.SaveResult(errors=[Problem(-1, "Filen", "", e) for e in prepared.read.errors])
-    return values.save_values(uow, actor, prepared.entries, today, lock_reason, permission="import_values",
+    review = set(prepared.review_rows) if comment_review else set()
+    entries = [replace(e, comment_review=comment_review) if i in review else e for i, e in enumerate(prepared.entries)]
+    return values.save_values(uow, actor, entries, today, lock_reason, permission="import_values",
                               source="import", note=f"import av {prepared.filename}")
 
 
 def import_file(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, *, dry_run: bool = False,
                 today: Optional[date] = None, lock_reason: Optional[str] = None,
-                confirm_rows: Iterable[int] = ()) -> tuple[ImportPreview, outcomes.SaveResult]:
+                confirm_rows: Iterable[int] = (), comment_review: Optional[str] = None,
+                ) -> tuple[ImportPreview, outcomes.SaveResult]:
     """Read the file once and validate it once (for the CLI): a dry run only checks; otherwise
     every row is written in one transaction or, when any row has a problem, none (the same
-    all-or-nothing ``values.save_values`` that applying a preview uses)."""
+    all-or-nothing ``values.save_values`` that applying a preview uses). ``confirm_rows``
+    confirms values after the plausibility question; ``comment_review`` answers the comments
+    of corrected values (asked only when the first check finds nothing else)."""
     read = read_file(filename, data)
     entries = _confirmed(_entries(read), confirm_rows)
     if dry_run or read.errors or not entries:
         prepared = _previewed(uow, actor, filename, read, entries, today, lock_reason)
         return prepared, prepared.check
-    result = values.save_values(uow, actor, entries, today, lock_reason, permission="import_values",
-                                source="import", note=f"import av {filename}")
+    result = _save(uow, actor, filename, entries, today, lock_reason)
+    review = {e.index for e in result.errors if e.kind == outcomes.REVIEW}
+    if comment_review is not None and review and len(review) == len(result.errors):
+        entries = [replace(e, comment_review=comment_review) if i in review else e for i, e in enumerate(entries)]
+        result = _save(uow, actor, filename, entries, today, lock_reason)
     return ImportPreview(filename, entries, read, result), result
+
+
+def _save(uow: UnitOfWork, actor: Actor, filename: str, entries: list[ValueEntry], today: Optional[date],
+          lock_reason: Optional[str]) -> outcomes.SaveResult:
+    return values.save_values(uow, actor, entries, today, lock_reason, permission="import_values",
+                              source="import", note=f"import av {filename}")
 
 
 # --- template -----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The value history of an indicator: every audited change, newest first."""
+"""The value history of an indicator: every audited change, newest first, in Swedish."""
 from __future__ import annotations
 
 import pandas as pd
@@ -6,15 +6,27 @@ import pandas as pd
 from db import crud, queries
 from db.models import Indicator
 from indicators.reporting.outcomes import ValuesError
-from indicators.rules.formatting import shown_text
-from indicators.rules.vocabulary import AUDIT_ACTION_LABELS, VALUE_FIELD_LABELS, label
+from indicators.rules.formatting import SUPPRESSED, format_time, shown_text
+from indicators.rules.periods import period_from_code
+from indicators.rules.vocabulary import AUDIT_ACTION_LABELS, GENDER_LABELS, VALUE_FIELD_LABELS, label
 from indicators.unit_of_work import UnitOfWork
 
+HISTORY_HEADERS = ["Tid", "Användare", "Åtgärd", "Period", "Kön", "Område", "Fält", "Före", "Efter", "Skäl"]
 
-HISTORY_COLUMNS = {
-    "at": "tid", "user_email": "användare", "action": "åtgärd", "period": "period", "gender": "kön",
-    "area_name": "område", "field": "fält", "old": "före", "new": "efter", "reason": "skäl",
-}
+
+def audit_words(events: pd.DataFrame) -> dict[str, list[str]]:
+    """The columns every history table shares, as a person reads them: local time, the
+    action and the field in words, empty before/after as blank (never "None"), stored
+    numbers without float noise."""
+    return {
+        "Tid": [format_time(pd.Timestamp(at).to_pydatetime()) for at in events["at"]],
+        "Användare": events["user_email"].fillna("").tolist(),
+        "Åtgärd": [label(AUDIT_ACTION_LABELS, a) for a in events["action"]],
+        "Fält": [label(VALUE_FIELD_LABELS, f) if f else SUPPRESSED for f in events["field"]],
+        "Före": [shown_text(v) for v in events["old"].fillna("").astype(str)],
+        "Efter": [shown_text(v) for v in events["new"].fillna("").astype(str)],
+        "Skäl": events["reason"].fillna("").tolist(),
+    }
 
 
 def history(uow: UnitOfWork, indicator_code: str) -> pd.DataFrame:
@@ -24,9 +36,11 @@ def history(uow: UnitOfWork, indicator_code: str) -> pd.DataFrame:
         if ind is None:
             raise ValuesError(f"'{indicator_code}' är ingen känd indikator")
         events = queries.measurement_history(session, ind.id)
-    events = events.assign(field=[label(VALUE_FIELD_LABELS, f) for f in events["field"]],
-                           action=[label(AUDIT_ACTION_LABELS, a) for a in events["action"]],
-                           old=[shown_text(v) for v in events["old"].fillna("").astype(str)],
-                           new=[shown_text(v) for v in events["new"].fillna("").astype(str)])
-    return events.rename(columns=HISTORY_COLUMNS)[list(HISTORY_COLUMNS.values())]
-
+    if events.empty:
+        return pd.DataFrame(columns=HISTORY_HEADERS)
+    return pd.DataFrame({
+        **audit_words(events),
+        "Period": [period_from_code(p).label for p in events["period"]],
+        "Kön": [label(GENDER_LABELS, g) for g in events["gender"]],
+        "Område": events["area_name"].tolist(),
+    }, columns=HISTORY_HEADERS)

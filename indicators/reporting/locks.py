@@ -10,6 +10,7 @@ from db.models import PeriodLock
 from indicators.access.permissions import Actor, require
 from indicators.reporting.outcomes import ValuesError
 from indicators.rules import periods
+from indicators.rules.formatting import format_time
 from indicators.unit_of_work import UnitOfWork
 
 
@@ -30,7 +31,7 @@ def lock_period(uow: UnitOfWork, actor: Actor, period: str, reason: str) -> str:
     code, reason = _lock_request(uow, actor, period, reason, "låsa")
     with uow.write() as session:
         if session.execute(select(PeriodLock).where(PeriodLock.period == code)).scalars().first():
-            raise ValuesError(f"Perioden {code} är redan låst.")
+            raise ValuesError(f"Perioden {periods.period_from_code(code).label} är redan låst.")
         session.add(PeriodLock(period=code, locked_by=actor.email, reason=reason))
         crud.add_audit(session, user_email=actor.email, action="lock", entity="period_lock", entity_id=code,
                        reason=reason)
@@ -42,7 +43,7 @@ def unlock_period(uow: UnitOfWork, actor: Actor, period: str, reason: str) -> st
     with uow.write() as session:
         lock = session.execute(select(PeriodLock).where(PeriodLock.period == code)).scalars().first()
         if lock is None:
-            raise ValuesError(f"Perioden {code} är inte låst.")
+            raise ValuesError(f"Perioden {periods.period_from_code(code).label} är inte låst.")
         session.delete(lock)
         crud.add_audit(session, user_email=actor.email, action="unlock", entity="period_lock", entity_id=code,
                        reason=reason)
@@ -56,3 +57,13 @@ def locked_periods(uow: UnitOfWork) -> pd.DataFrame:
         return locks
     return locks.iloc[sorted(range(len(locks)), key=lambda i: periods.sort_key(locks["period"].iloc[i]), reverse=True)]
 
+
+
+def locked_periods_table(locked: pd.DataFrame) -> pd.DataFrame:
+    """The locks as a person reads them: period label, local time."""
+    return pd.DataFrame({
+        "Period": [periods.period_from_code(p).label for p in locked["period"]],
+        "Låst av": locked["locked_by"].fillna("").tolist(),
+        "Låst": [format_time(pd.Timestamp(t).to_pydatetime()) for t in locked["locked_at"]],
+        "Skäl": locked["reason"].fillna("").tolist(),
+    })

@@ -14,6 +14,7 @@ OVERWRITE = "current"  # expected_version for an explicit overwrite (import prev
 CREATED, UPDATED, UNCHANGED = "ny", "ändrad", "oförändrad"
 # Kinds of problems, so a page can offer the right way out (a lock reason, a reload …).
 ERROR, CONFLICT, JUMP, LOCKED, DENIED = "fel", "konflikt", "språng", "låst", "behörighet"
+REVIEW = "granska kommentar"  # a corrected value's stored comment needs a choice: keep, edit or remove
 SLIP = "rimlighet"  # "Menade du 36,9 %?": answered by an explicit choice, never by a comment
 MAX_COMMENT = 2000
 
@@ -38,6 +39,7 @@ class RowOutcome:
     current_version: Optional[int]  # version when read, None for a new row
     measurement_id: Optional[int] = None
     missing_reason: str = ""  # the value is reported missing (new_value is None) for this reason
+    old_comment: str = ""  # the comment stored before (shown for review when the value is corrected)
     count_n: Optional[int] = None  # the count basis n stored with the value
 
 

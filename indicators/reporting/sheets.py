@@ -63,7 +63,7 @@ class SheetItem:
     periodicity: str
     period: str
     period_label: str
-    previous_period: str
+    previous_period: str  # its label, "2026 kv 2"
     valid_min: Optional[float]
     valid_max: Optional[float]
     org_code: str
@@ -79,7 +79,7 @@ class SheetItem:
         return range_text(self.valid_min, self.valid_max)
 
     def cell_label(self, cell: SheetCell) -> str:
-        return f"{self.code} {self.period} {cell.label}"
+        return f"{self.code} {self.period_label} {cell.label}"
 
 
 @dataclass
@@ -167,7 +167,7 @@ def _sheet_item(ind: Indicator, due: Period, areas: list[Area], rows: dict, org_
         ))
     return SheetItem(
         code=ind.code, name=ind.name, unit=ind.unit, decimals=ind.decimals, periodicity=ind.periodicity,
-        period=due.code, period_label=due.label, previous_period=previous, valid_min=ind.valid_min,
+        period=due.code, period_label=due.label, previous_period=due.previous().label, valid_min=ind.valid_min,
         valid_max=ind.valid_max, org_code=org_code, locked=periods.is_locked(due, locks) or (ind.id, due.code) in board_locks,
         cells=cells,
     )
@@ -207,6 +207,7 @@ def entries_for_item(item: SheetItem, inputs: dict[str, dict],
         entries.append(ValueEntry(
             indicator=item.code, period=item.period, gender=cell.gender, area=cell.area_code, value=text,
             comment=comment, status=given.get("status", cell.status), missing_reason=reason,
+            comment_review=given.get("review") if cell.comment else None,
             count_n=None if reason else given.get("count"),
             expected_version=seen_versions.get(cell.key, cell.version), label=item.cell_label(cell),
         ))

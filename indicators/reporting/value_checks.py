@@ -22,7 +22,7 @@ def period_problem(ind: Indicator, period: Period, first_year: int, last_year: i
         return checked.error
     if not periods.is_measurement_year(period.year, ind.report_every_years, ind.report_anchor_year):
         return (f"{ind.code} mäts vart {ind.report_every_years}:e år (t.ex. {ind.report_anchor_year}); "
-                f"{period.code} är inget mätår")
+                f"{period.label} är inget mätår")
     return None
 
 
@@ -54,12 +54,12 @@ def percent_slip(ind: Indicator, value: Optional[float], previous: Optional[floa
     return None
 
 
-def slip_message(value: float, value_text: str, suggested: float, previous: float, previous_code: str) -> str:
+def slip_message(value: float, value_text: str, suggested: float, previous: float, previous_period: str) -> str:
     """'Menade du 36,9 %? …' naming the rule and its threshold."""
     low, high = SLIP_BAND
     how = "ungefär 100 gånger" if abs(value) > abs(previous) else "ungefär en hundradel av"
     return (f"Menade du {shown_number(suggested)} %? '{value_text}' är {how} värdet för föregående period "
-            f"{previous_code} ({shown_number(previous)} %). Rimlighetsregeln för procent: ett värde {low}–{high} "
+            f"{previous_period} ({shown_number(previous)} %). Rimlighetsregeln för procent: ett värde {low}–{high} "
             "gånger större eller mindre än förra värdet ser ut som fel enhet; välj uttryckligen vilket värde "
             "som ska sparas (en kommentar räcker inte)")
 

@@ -13,10 +13,11 @@ from indicators.rules.formatting import shown_number
 from indicators.reporting.context import ReportingContext, valid_in
 from indicators.reporting.entries import ParsedEntry
 from indicators.reporting.outcomes import (
-    CONFLICT, CREATED, DENIED, JUMP, LOCKED, OVERWRITE, SLIP, UNCHANGED, UPDATED, RowOutcome,
+    CONFLICT, CREATED, DENIED, JUMP, LOCKED, OVERWRITE, REVIEW, SLIP, UNCHANGED, UPDATED, RowOutcome,
 )
 from indicators.reporting.value_checks import percent_slip, range_problem, slip_message
 from indicators.rules import periods
+from indicators.rules.vocabulary import COMMENT_EDIT, COMMENT_KEEP, COMMENT_REMOVE
 from indicators.unit_of_work import UnitOfWork
 
 
@@ -66,6 +67,29 @@ def same_value(a: Optional[float], b: Optional[float]) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
+def reviewed_comment(p: ParsedEntry, row: Optional[Measurement]) -> tuple[str, list[Problem]]:
+    """The comment the value will carry. A comment written for a value is not carried over
+    silently to a corrected value: when the value changes and the stored comment would stay
+    as it is, the entry must say whether to keep, edit or remove it (else a REVIEW problem).
+    The choice applies only to a changed value."""
+    stored = row.comment if row is not None else ""
+    comment = p.comment if p.comment is not None else stored
+    if row is None or same_value(row.value, p.value):
+        return comment, []
+    if p.comment_review == COMMENT_KEEP:
+        return stored, []
+    if p.comment_review == COMMENT_REMOVE:
+        return "", []
+    if p.comment_review == COMMENT_EDIT:
+        return p.comment or "", []
+    if not stored or comment != stored:
+        return comment, []
+    old = shown_number(row.value) if row.value is not None else "tomt"
+    message = (f"värdet ändras från {old} till {p.value_text or 'tomt'}: välj om den tidigare kommentaren "
+               f"”{stored}” ska behållas, ändras eller tas bort")
+    return comment, [Problem(p.index, p.label, "kommentar", message, REVIEW)]
+
+
 def _conflict(p: ParsedEntry, row: Optional[Measurement]) -> Optional[str]:
     expected = p.expected_version
     if expected == OVERWRITE:
@@ -85,7 +109,7 @@ def classify(p: ParsedEntry, row: Optional[Measurement], previous: Optional[Meas
     conflict = _conflict(p, row)
     if conflict:
         return None, [Problem(p.index, p.label, "värde", conflict, CONFLICT)], []
-    comment = p.comment if p.comment is not None else (row.comment if row else "")
+    comment, review = reviewed_comment(p, row)
     status = p.status or (row.status if row else "preliminär")
     count_n = count_for(p, row)
     if (row is not None and same_value(row.value, p.value) and row.comment == comment and row.status == status
@@ -95,7 +119,8 @@ def classify(p: ParsedEntry, row: Optional[Measurement], previous: Optional[Meas
         action = UPDATED if row is not None else CREATED
     outcome = RowOutcome(p.index, p.label, p.indicator.code, p.period.code, p.gender, p.area.code, action,
                          row.value if row else None, p.value, comment, status, row.version if row else None,
-                         row.id if row else None, missing_reason=p.missing_reason, count_n=count_n)
+                         row.id if row else None, missing_reason=p.missing_reason, count_n=count_n,
+                         old_comment=(row.comment or "") if row else "")
     if action == UNCHANGED:
         return outcome, [], []
     cleared = [] if p.count_given or row is None or row.count_n is None or count_n is not None else [
@@ -105,9 +130,9 @@ def classify(p: ParsedEntry, row: Optional[Measurement], previous: Optional[Meas
     fresh_comment = comment if comment and (row is None or comment != row.comment) else ""
     errors, warnings = _value_rules(p, row, previous, fresh_comment, factor, count_n)
     warnings += cleared
-    errors += _lock_rule(p, actor, ctx, lock_reason)
+    errors += review + _lock_rule(p, actor, ctx, lock_reason)
     if not valid_in(p.indicator, p.period.year):
-        errors.append(Problem(p.index, p.label, "indikator", f"{p.indicator.code} är inte aktiv för {p.period.code}"))
+        errors.append(Problem(p.index, p.label, "indikator", f"{p.indicator.code} är inte aktiv för {p.period.label}"))
     return outcome, errors, warnings
 
 
@@ -126,13 +151,13 @@ def _value_rules(p: ParsedEntry, row, previous, comment: str, factor: float,
     prev = previous.value if previous else None
     suggested = slip(p, previous) if value_changes else None
     if suggested is not None:
-        message = slip_message(p.value, p.value_text, suggested, prev, p.period.previous().code)
+        message = slip_message(p.value, p.value_text, suggested, prev, p.period.previous().label)
         return [Problem(p.index, p.label, "värde", message, SLIP)], []
     if not value_changes or not is_jump(prev, p.value, factor):
         return [], []
     factor_text = shown_number(factor)
     message = (f"'{p.value_text}' är mer än {factor_text} gånger större eller mindre än värdet för föregående "
-               f"period {p.period.previous().code} ({shown_number(prev)}) (språngregeln: gränsen är "
+               f"period {p.period.previous().label} ({shown_number(prev)}) (språngregeln: gränsen är "
                f"{factor_text} gånger)")
     if comment:
         return [], [Problem(p.index, p.label, "värde", message + "; kommentaren förklarar förändringen", JUMP)]
@@ -154,8 +179,8 @@ def is_locked(p: ParsedEntry, ctx: ReportingContext) -> bool:
 def _lock_rule(p: ParsedEntry, actor: Actor, ctx: ReportingContext, lock_reason: str) -> list[Problem]:
     if not is_locked(p, ctx):
         return []
-    what = (f"perioden {p.period.code} är låst" if periods.is_locked(p.period, ctx.locks)
-            else f"{p.indicator.code} {p.period.code} är godkänd i rapportomgången och låst")
+    what = (f"perioden {p.period.label} är låst" if periods.is_locked(p.period, ctx.locks)
+            else f"{p.indicator.code} {p.period.label} är godkänd i rapportomgången och låst")
     if not actor.is_admin:
         return [Problem(p.index, p.label, "period", f"{what}; kontakta processtödet", LOCKED)]
     if not lock_reason:

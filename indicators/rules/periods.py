@@ -158,11 +158,11 @@ def check_period_for(period: Period, periodicity: str, first_year: int, last_yea
     years and not be in the future (its first day must have passed)."""
     if period.kind != periodicity:
         expected = PERIODICITY_LABELS[periodicity]
-        return Err(f"'{period.code}' är ett {PERIODICITY_LABELS[period.kind]}, indikatorn rapporteras per {expected}")
+        return Err(f"{period.label} är ett {PERIODICITY_LABELS[period.kind]}, indikatorn rapporteras per {expected}")
     if not first_year <= period.year <= last_year:
-        return Err(f"'{period.code}' ligger utanför programperioden {first_year}–{last_year}")
+        return Err(f"{period.label} ligger utanför programperioden {first_year}–{last_year}")
     if period.start > today:
-        return Err(f"'{period.code}' ligger i framtiden")
+        return Err(f"{period.label} ligger i framtiden")
     return Ok(period)
 
 

@@ -73,8 +73,18 @@ AUDIT_ACTION_LABELS = {
     "open_round": "rapportomgång öppnad", "submit": "klarmarkerad", "approve": "godkänd", "reopen": "återöppnad",
 }
 # The fields of a value in its audit trail (Historik, Ändringshistorik).
-VALUE_FIELD_LABELS = {"value": "värde", "comment": "kommentar", "status": "status", "missing_reason": "skäl",
-                      "count_n": "antal i underlaget", "source_status": "källans status", "source": "källa"}
+VALUE_FIELD_LABELS = {"value": "värde", "comment": "kommentar", "status": "preliminär/slutlig",
+                      "missing_reason": "skäl till att värdet saknas", "count_n": "antal i underlaget",
+                      "source_status": "källans status", "source": "källa"}
+YES_NO = {True: "ja", False: "nej"}
+# What an official chooses for the stored comment when a value is corrected.
+COMMENT_KEEP, COMMENT_EDIT, COMMENT_REMOVE = "keep", "edit", "remove"
+COMMENT_REVIEW_LABELS = {COMMENT_KEEP: "Behåll kommentaren", COMMENT_EDIT: "Ändra kommentaren",
+                         COMMENT_REMOVE: "Ta bort kommentaren"}
+# Words accepted for the choice in files and the command line (lower case).
+COMMENT_REVIEW_WORDS = {"keep": COMMENT_KEEP, "behåll": COMMENT_KEEP, "behall": COMMENT_KEEP,
+                        "edit": COMMENT_EDIT, "ändra": COMMENT_EDIT, "andra": COMMENT_EDIT,
+                        "remove": COMMENT_REMOVE, "ta bort": COMMENT_REMOVE, "ta-bort": COMMENT_REMOVE}
 
 # --- reporting rounds and e-mail ---------------------------------------------------------
 SUBMISSION_STATE_LABELS = {"open": "pågår", "submitted": "klarmarkerad", "approved": "godkänd"}

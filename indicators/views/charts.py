@@ -7,7 +7,7 @@ breakdown values never plotted.
 """
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -23,11 +23,16 @@ OKABE_ITO = {
 }
 TOTAL_COLOUR = OKABE_ITO["blue"]
 GENDER_COLOURS = {"K": OKABE_ITO["purple"], "M": OKABE_ITO["green"]}
-# Yellow is left out: too faint on white. Dash styles tell apart areas sharing a colour.
-# Areas avoid the total's and the genders' colours, so all three can be shown together.
-AREA_COLOURS = [OKABE_ITO[c] for c in ("orange", "sky_blue", "vermillion", "black")]
-AREA_DASHES = ["solid", "dashdot"]
+# At most MAX_SERIES lines in one chart, each told apart by colour AND dash AND marker:
+# seven area colours that never repeat (Okabe–Ito and Tol's colour-blind-safe sets, yellow
+# left out as too faint on white), avoiding the total's blue and the genders' colours.
+MAX_SERIES = 8
+AREA_COLOURS = [OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["vermillion"], "#882255", "#999933",
+                "#44AA99", "#332288"]
+AREA_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"]
+AREA_MARKERS = ["square", "diamond", "triangle-up", "cross", "x", "triangle-down", "pentagon"]
 COMPARISON_COLOUR = "#8C8C8C"
+COMPARISON_COLOURS = [COMPARISON_COLOUR, "#4D4D4D", "#B3B3B3"]  # greys: a second comparison still reads apart
 TARGET_COLOUR = OKABE_ITO["black"]
 KOLADA_NOTE = SOURCE_ATTRIBUTIONS["kolada"]
 HOVER = "%{customdata[0]}<br>%{fullData.name}: %{customdata[1]}<extra></extra>"
@@ -88,10 +93,11 @@ def _points(frame: pd.DataFrame, decimals: int, unit: str) -> dict:
 
 
 def _line(frame: pd.DataFrame, name: str, colour: str, decimals: int, unit: str, *, width: float = 2,
-          dash: str = "solid", marker_size: int = 6, legendgroup: str = "") -> go.Scatter:
+          dash: str = "solid", marker_size: int = 6, legendgroup: str = "", symbol: str = "circle") -> go.Scatter:
     return go.Scatter(
         **_points(frame, decimals, unit), name=name, mode="lines+markers", connectgaps=False,
-        line={"color": colour, "width": width, "dash": dash}, marker={"size": marker_size, "color": colour},
+        line={"color": colour, "width": width, "dash": dash},
+        marker={"size": marker_size, "color": colour, "symbol": symbol},
         hovertemplate=HOVER, legendgroup=legendgroup or name,
     )
 
@@ -144,8 +150,9 @@ def _comparison_traces(comparisons: Optional[pd.DataFrame], decimals: int, unit:
         return []
     rows = comparisons[comparisons["gender"] == "T"]
     return [
-        _line(group, f"{name} (jämförelse)", COMPARISON_COLOUR, decimals, unit, width=1.5, dash="dash", marker_size=4)
-        for name, group in rows.groupby("unit_name", sort=True)
+        _line(group, f"{name} (jämförelse)", COMPARISON_COLOURS[i % 3], decimals, unit, width=1.5,
+              dash=("dash", "dot", "dashdot")[i % 3], marker_size=5, symbol=("circle-open", "square-open", "diamond-open")[i % 3])
+        for i, (name, group) in enumerate(rows.groupby("unit_name", sort=True))
     ]
 
 
@@ -165,6 +172,7 @@ def _layout(figure: go.Figure, title: str, unit: str, compact: bool, source_note
         margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 40},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": 11 if compact else 13}},
         hoverlabel={"namelength": -1}, yaxis_title=unit or None,
+        font={"size": 14 if compact else 16},  # axis ticks that read from across the room
     )
     # ",~f": thousands as a space also for four-digit numbers, no trailing zeros.
     figure.update_yaxes(tickformat=",~f")
@@ -202,9 +210,11 @@ def trend_figure(
     title: Optional[str] = None,
     threshold: Optional[int] = None,
     definition_changes: Optional[pd.DataFrame] = None,
+    areas: Optional[Sequence[str]] = None,
 ) -> go.Figure:
     """The trend of one indicator: whole municipality, optional gender and area lines,
-    baseline, targets and comparison series."""
+    baseline, targets and comparison series. ``areas``: the area lines wanted (names; all
+    by default); never more than MAX_SERIES lines in all (``area_budget``)."""
     decimals, unit = int(indicator.get("decimals", 1)), indicator.get("unit", "") or ""
     shown = apply_suppression(values[values["indicator_id"] == indicator["id"]], threshold) if not values.empty else values
     figure = go.Figure()
@@ -212,15 +222,20 @@ def trend_figure(
     if not shown.empty:
         totals = shown[shown["is_total"].astype(bool)]
         if show_areas:
+            budget = area_budget(show_gender, comparisons)
             regional = shown[~shown["is_total"].astype(bool) & (shown["gender"] == "T")]
-            for i, (name, group) in enumerate(regional.sort_values("sort_order").groupby("area_name", sort=False)):
-                figure.add_trace(_line(group, str(name), AREA_COLOURS[i % len(AREA_COLOURS)], decimals, unit,
-                                       dash=AREA_DASHES[(i // len(AREA_COLOURS)) % len(AREA_DASHES)], width=1.5))
+            if areas is not None:
+                regional = regional[regional["area_name"].isin(list(areas))]
+            groups = list(regional.sort_values("sort_order").groupby("area_name", sort=False))[:budget]
+            for i, (name, group) in enumerate(groups):
+                figure.add_trace(_line(group, str(name), AREA_COLOURS[i], decimals, unit, dash=AREA_DASHES[i],
+                                       width=2, marker_size=8, symbol=AREA_MARKERS[i]))
         if show_gender:
-            for gender in ("K", "M"):
+            for gender, dash in zip(("K", "M"), ("dash", "dot")):  # women dashed, men dotted
                 rows = totals[totals["gender"] == gender]
                 if not rows.empty:
-                    figure.add_trace(_line(rows, GENDER_LABELS[gender], GENDER_COLOURS[gender], decimals, unit, width=2))
+                    figure.add_trace(_line(rows, GENDER_LABELS[gender], GENDER_COLOURS[gender], decimals, unit, width=2.5,
+                                           dash=dash, marker_size=7))
         total = totals[totals["gender"] == "T"]
         if not total.empty:
             name = str(total["area_name"].iloc[0]) if "area_name" in total else "Hela kommunen"
@@ -270,7 +285,35 @@ def area_gap_figure(indicator: Mapping, latest: pd.DataFrame) -> go.Figure:
     return _plain_figure(figure.update_layout(xaxis_title=unit or None, showlegend=False))
 
 
-def focus_area_figures(data: Mapping, *, show_gender: bool, show_areas: bool) -> list[tuple[dict, go.Figure]]:
+def area_budget(show_gender: bool, comparisons: Optional[pd.DataFrame] = None) -> int:
+    """How many area lines fit beside the whole municipality, the genders and the comparison
+    series within MAX_SERIES (at most the seven area colours)."""
+    others = 1 + (2 if show_gender else 0)
+    if comparisons is not None and not comparisons.empty:
+        others += comparisons[comparisons["gender"] == "T"]["unit_name"].nunique()
+    return max(0, min(len(AREA_COLOURS), MAX_SERIES - others))
+
+
+def area_names(values: pd.DataFrame) -> list[str]:
+    """The areas (not the whole municipality) that have values, in the areas' fixed order."""
+    if values.empty:
+        return []
+    regional = values[~values["is_total"].astype(bool) & values["value"].notna()]
+    return list(dict.fromkeys(regional.sort_values("sort_order")["area_name"].astype(str)))
+
+
+def breakdown_gaps(indicator: Mapping, values: pd.DataFrame) -> dict[str, bool]:
+    """Whether the indicator has values to show per gender and per area (so a page can say
+    so plainly when a toggle has nothing to add)."""
+    mine = values[(values["indicator_id"] == indicator["id"]) & values["value"].notna()] if not values.empty else values
+    return {
+        "gender": bool(indicator.get("by_gender")) and not mine.empty and bool((mine["gender"] != "T").any()),
+        "areas": bool(indicator.get("by_area")) and not mine.empty and bool((~mine["is_total"].astype(bool)).any()),
+    }
+
+
+def focus_area_figures(data: Mapping, *, show_gender: bool, show_areas: bool,
+                       areas: Optional[Sequence[str]] = None) -> list[tuple[dict, go.Figure]]:
     """(indicator, figure) for each indicator of a focus area, in order."""
     targets, comparisons = data["targets"], data["comparisons"]
     out = []
@@ -280,7 +323,7 @@ def focus_area_figures(data: Mapping, *, show_gender: bool, show_areas: bool) ->
             comparisons[comparisons["indicator_id"] == indicator["id"]], compact=True, title="",
             show_gender=show_gender and bool(indicator["by_gender"]),
             show_areas=show_areas and bool(indicator["by_area"]),
-            definition_changes=data.get("definition_changes"),
+            definition_changes=data.get("definition_changes"), areas=areas,
         )
         out.append((indicator, figure))
     return out

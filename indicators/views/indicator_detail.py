@@ -10,14 +10,17 @@ from db import queries
 from settings import get_settings
 from indicators.views.charts import difference_unit
 from indicators.files.long_format import SUPPRESSED_NOTE
-from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number, format_time, shown_text
+from indicators.rules.formatting import SUPPRESSED, format_kronor, format_number
 from indicators.views.gaps import apply_suppression
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.vocabulary import (
-    AUDIT_ACTION_LABELS, DIRECTION_LABELS, GENDER_LABELS, GENDER_ORDER, PERIODICITY_LABELS, PROTECTED_MARK,
-    SOURCE_LABELS, VALUE_FIELD_LABELS, label as code_label,
+    DIRECTION_LABELS, GENDER_LABELS, GENDER_ORDER, NO_VALUE, NOT_ASSESSABLE, PERIODICITY_LABELS, PROTECTED_MARK,
+    SOURCE_LABELS, VALUE_STATUS_LABELS, label,
 )
+from indicators.reporting.history import audit_words
 from indicators.unit_of_work import UnitOfWork
+
+HISTORY_TABLE_HEADERS = ["Tid", "Användare", "Åtgärd", "Värde", "Fält", "Före", "Efter", "Skäl"]
 
 
 
@@ -48,8 +51,30 @@ def indicator_detail(uow: UnitOfWork, code: str) -> Optional[dict]:
     return detail
 
 
-def definition_rows(detail: dict) -> list[tuple[str, str]]:
-    """The full definition as (label, text) pairs, for a two-column table."""
+def headline(row: Optional[dict]) -> dict[str, str]:
+    """How the indicator is doing, for the top of its page, from its overview row (latest
+    whole-municipality value): value with unit, Swedish period, status, trend and target."""
+    if row is None:
+        return {"value": SUPPRESSED, "period": "inget värde ännu", "status": NO_VALUE, "trend": SUPPRESSED,
+                "trend_baseline": SUPPRESSED, "target": "inget mål", "target_label": "Mål"}
+    clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+    year, target = clean.get("target_year"), clean.get("target_value")
+    decimals, unit = int(clean.get("decimals") or 0), clean.get("unit") or ""
+    baseline = clean.get("trend_baseline")
+    return {
+        "value": clean.get("value_text") or SUPPRESSED,
+        "period": clean.get("period_label") if clean.get("period") else "inget värde ännu",
+        "status": clean.get("status") or NO_VALUE,
+        "trend": f"{clean.get('arrow') or ''} {clean.get('trend') or NOT_ASSESSABLE}".strip(),
+        "trend_baseline": baseline if baseline and baseline != NOT_ASSESSABLE else SUPPRESSED,
+        "target": format_number(target, decimals, unit) if target is not None else "inget mål",
+        "target_label": f"Mål {int(year)}" if year is not None else "Mål",
+    }
+
+
+def definition_rows(detail: dict, internal: bool = False) -> list[tuple[str, str]]:
+    """The full definition as (label, text) pairs, for a two-column table. ``internal``
+    (admins only) adds the notes for the process support, such as how sure a Kolada id is."""
     ind = detail["indicator"]
     decimals, unit = int(ind["decimals"]), ind["unit"] or ""
     source = SOURCE_LABELS.get(ind["source_kind"], ind["source_kind"])
@@ -68,7 +93,6 @@ def definition_rows(detail: dict) -> list[tuple[str, str]]:
         ("Riktning", DIRECTION_LABELS.get(ind["direction"], ind["direction"])),
         ("Periodicitet", PERIODICITY_LABELS.get(ind["periodicity"], ind["periodicity"])),
         ("Källa", source),
-        ("Källanmärkning", ind["source_note"] or "–"),
         ("Ansvarig nämnd", f"{ind['org_code']} – {ind['org_name']}"),
         ("Fokusområde", ind["focus_name"]),
         ("Programmål", ", ".join(detail["program_goals"]) or "–"),
@@ -77,12 +101,12 @@ def definition_rows(detail: dict) -> list[tuple[str, str]]:
         ("Målvärden", target_text),
         ("Nedbrytning",
          ", ".join(w for w, on in (("kön", ind["by_gender"]), ("område", ind["by_area"])) if on) or "ingen"),
-    ]
+    ] + ([("Intern anmärkning om källan", ind["source_note"] or "–")] if internal else [])
 
 
 def values_table(indicator: dict, values: pd.DataFrame, threshold: Optional[int] = None) -> pd.DataFrame:
     """Every value in Swedish display form, newest period first; suppressed values as '–'."""
-    columns = ["Period", "Kön", "Område", "Värde", "Status", "Kommentar", "Ändrad av", "Dold"]
+    columns = ["Period", "Kön", "Område", "Värde", "Preliminär/slutlig", "Kommentar", "Ändrad av", "Dold"]
     if values.empty:
         return pd.DataFrame(columns=columns)
     threshold = get_settings().suppress_below if threshold is None else threshold
@@ -96,7 +120,7 @@ def values_table(indicator: dict, values: pd.DataFrame, threshold: Optional[int]
         "Område": shown["area_name"].to_numpy(),
         "Värde": [SUPPRESSED if s or pd.isna(v) else format_number(v, decimals, unit) for v,
                   s in zip(shown["value"], shown["suppressed"])],
-        "Status": shown["status"].to_numpy(),
+        "Preliminär/slutlig": [label(VALUE_STATUS_LABELS, s) for s in shown["status"]],
         "Kommentar": [(SUPPRESSED_NOTE.format(n=threshold) if s else (c or "")) for c,
                       s in zip(shown["comment"], shown["suppressed"])],
         "Ändrad av": shown["updated_by"].to_numpy(),
@@ -132,7 +156,7 @@ def history_table(history: pd.DataFrame, values: Optional[pd.DataFrame] = None,
     count and comment alike), as in the values table; ``unprotected`` (the reader may see
     withheld values: ``permissions.sees_unprotected``) shows them, marked "skyddas vid publicering"."""
     if history.empty:
-        return pd.DataFrame(columns=["Tid", "Vem", "Händelse", "Värde", "Fält", "Före", "Efter", "Motivering"])
+        return pd.DataFrame(columns=HISTORY_TABLE_HEADERS)
     mask = pd.Series(False, index=history.index, dtype=bool)
     if values is not None and not values.empty:
         shown = apply_suppression(values, threshold)
@@ -143,18 +167,11 @@ def history_table(history: pd.DataFrame, values: Optional[pd.DataFrame] = None,
             history = history.assign(old=history["old"].where(~mask, SUPPRESSED),
                                      new=history["new"].where(~mask, SUPPRESSED))
     marks = [f" · {PROTECTED_MARK}" if unprotected and m else "" for m in mask]
-    at = pd.to_datetime(history["at"], utc=True)
     return pd.DataFrame({
-        "Tid": [format_time(t.to_pydatetime()) for t in at],  # local time, as everywhere
-        "Vem": history["user_email"].to_numpy(),
-        "Händelse": [code_label(AUDIT_ACTION_LABELS, a) for a in history["action"]],
+        **audit_words(history),
         "Värde": [f"{period_from_code(p).label}, {GENDER_LABELS.get(g, g)}, {a}{mark}"
                   for p, g, a, mark in zip(history["period"], history["gender"], history["area_name"], marks)],
-        "Fält": [code_label(VALUE_FIELD_LABELS, f) for f in history["field"]],
-        "Före": [shown_text(v) for v in history["old"].fillna("")],
-        "Efter": [shown_text(v) for v in history["new"].fillna("")],
-        "Motivering": history["reason"].to_numpy(),
-    })
+    }, columns=HISTORY_TABLE_HEADERS)
 
 
 def focus_area_data(uow: UnitOfWork, code: str) -> Optional[dict]:

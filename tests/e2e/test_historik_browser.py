@@ -56,7 +56,7 @@ def test_historik_shows_withheld_values_only_to_those_allowed(page, server, with
     expander.get_by_text("Historik").click()
     frame = expander.locator("[data-testid='stDataFrame']").first
     expect(frame).to_be_visible()
-    rows = [r for r in _rows(frame) if r["Motivering"] == "rättat i e2e"]
+    rows = [r for r in _rows(frame) if r["Skäl"] == "rättat i e2e"]
     assert len(rows) == 1 and withheld_history in rows[0]["Värde"]
     if sees:
         assert (rows[0]["Före"], rows[0]["Efter"]) == (OLD, NEW) and rows[0]["Värde"].endswith(PROTECTED_MARK)

@@ -20,6 +20,28 @@ def test_focus_area_page_shows_charts_and_actions(viewer_app):
     assert "Kvinnor" in trace_names(plotly_charts(at)[0])  # UTB01 is reported by gender
 
 
+def test_visa_omraden_says_so_when_the_focus_area_has_no_area_values(viewer_app):
+    at = open_page(viewer_app, "pages/fokusomraden.py", omrade="arbetsmarknad", omraden="1")
+    assert not at.exception
+    assert any("Inga av fokusområdets indikatorer har värden per område" in i.value for i in at.info)
+    assert not at.multiselect
+
+
+def test_visa_omraden_lets_the_room_choose_at_most_seven_areas(viewer_app):
+    import json
+    at = open_page(viewer_app, "pages/fokusomraden.py", omrade="bostad", omraden="1")
+    assert not at.exception
+    chooser = at.multiselect(key="fokus_omraden|bostad")
+    assert 0 < len(chooser.value) <= 7
+    for chart in plotly_charts(at):
+        lines = [t for t in json.loads(chart.proto.spec)["data"] if t.get("mode") == "lines+markers"]
+        assert len(lines) <= 8 and len({t["line"]["color"] for t in lines}) == len(lines)
+    chooser.set_value(["Landsbygd"]).run()
+    assert not at.exception
+    names = {n for chart in plotly_charts(at) for n in trace_names(chart)}
+    assert "Landsbygd" in names and "Centrum" not in names
+
+
 def test_focus_area_shows_its_assessment_and_earlier_versions_to_a_viewer(viewer_app):
     at = open_page(viewer_app, "pages/fokusomraden.py", omrade="arbetsmarknad")
     assert not at.exception

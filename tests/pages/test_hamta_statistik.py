@@ -5,6 +5,7 @@ import pytest
 
 from indicators.sources.kolada_import import import_pages
 from tests.utils.actors import ADMIN
+from tests.utils.apptest import open_page
 from tests.utils.kolada import saved_pages
 from indicators.unit_of_work import UnitOfWork
 
@@ -58,3 +59,20 @@ def test_rule_breaks_are_refused_with_rows_named_and_skipped_only_on_explicit_ch
     button(at, "Hämta nu").click().run()
     assert not at.exception
     assert "1 rader som bröt mot reglerna hoppades över (loggade)" in at.success[0].value
+
+
+def test_without_network_the_page_says_so_in_plain_swedish(admin_app, monkeypatch):
+    """Hämta nu with Kolada out of reach: a plain Swedish message and the way out (a saved
+    response file), no library words such as ConnectionError or NameResolutionError."""
+    from settings import reload_settings
+    monkeypatch.setenv("KOLADA_BASE_URL", "http://kolada.invalid/v3")
+    monkeypatch.setattr("indicators.sources.kolada.BACKOFF_SECONDS", 0)
+    reload_settings()
+    at = open_page(admin_app, "pages/hamta_statistik.py")
+    at.button(key="kolada_fetch").click().run()
+    assert not at.exception
+    shown = "\n".join([e.value for e in at.error] + [t.value for t in at.text] + [i.value for i in at.info])
+    assert "Kunde inte nå Kolada (kolada.invalid): ingen förbindelse" in shown
+    assert "Läs in sparad svarsfil" in shown
+    for word in ("ConnectionError", "NameResolutionError", "Traceback", "HTTPConnectionPool", "Errno"):
+        assert word not in shown

@@ -70,6 +70,28 @@ def test_every_file_of_the_hostile_corpus_gives_a_swedish_answer_without_traceba
             assert f"bladet ”{want['sheet']}”" in "\n".join(c.value for c in at.caption), name
 
 
+def test_importera_page_asks_about_the_comment_of_a_corrected_value(demo_engine):
+    from indicators.access.users import create_user
+    from tests.utils.apptest import logged_in_app
+
+    create_user(UnitOfWork(demo_engine), ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord")
+    old = stored(demo_engine, "ARB04", "2025")
+    at = logged_in_app("admin")
+    at.run()
+    at.switch_page("pages/importera.py").run()
+    new_text = f"{old.value + 1:.1f}".replace(".", ",")
+    at.file_uploader(key="importera_fil").set_value(("r.csv", csv_file(f"ARB04;2025;;;{new_text};{old.comment}"),
+                                                     "text/csv")).run()
+    assert not at.exception
+    assert at.button(key="importera_apply").disabled
+    assert old.comment in list(at.dataframe[0].value["Tidigare kommentar"])
+    at.radio(key="importera_review").set_value("remove").run()
+    assert not at.button(key="importera_apply").disabled
+    at.button(key="importera_apply").click().run()
+    assert not at.exception and any("1 ändrade" in s.value for s in at.success)
+    assert stored(demo_engine, "ARB04", "2025").comment == ""
+
+
 def test_importera_page_reads_the_antal_column(demo_engine):
     from indicators.access.users import create_user
     from tests.utils.apptest import logged_in_app

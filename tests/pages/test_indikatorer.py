@@ -16,7 +16,7 @@ def test_indicator_page_shows_definition_gaps_values_and_downloads(viewer_app):
     text = all_text(at)
     assert "UTB06" in text and "Skillnad mellan kvinnor och män" in text and "Skillnad mellan områden" in text
     assert "underlaget är för litet" in text
-    assert len(plotly_charts(at)) == 3
+    assert len(plotly_charts(at)) == 4  # trend, per area, gender gap, area gap
     assert [b.label for b in at.get("download_button")] == ["Ladda ned CSV", "Ladda ned Excel"]
     assert "Historik" in [e.label for e in at.expander]
     definition = at.table[0].value
@@ -27,8 +27,8 @@ def test_indicator_page_explains_why_counts_have_no_area_gap(viewer_app):
     at = open_page(viewer_app, "pages/indikatorer.py", indikator="DEM04")  # antal, by gender and area
     assert not at.exception
     assert "Indikatorn är ett antal" in all_text(at)
-    assert len(plotly_charts(at)) == 2
-    assert "Landsbygd" in trace_names(plotly_charts(at)[0])
+    assert len(plotly_charts(at)) == 3
+    assert "Centrum" not in trace_names(plotly_charts(at)[0]) and "Centrum" in trace_names(plotly_charts(at)[1])
 
 
 PAYLOAD = "Syss ![x](https://exempel.invalid/p.png) **FET**"
@@ -69,3 +69,27 @@ def test_historik_shows_a_dash_for_withheld_cells_to_a_viewer(demo_engine, viewe
     assert not at.exception
     history = next(df.value for df in at.dataframe if "Före" in df.value.columns)
     assert set(zip(history["Före"], history["Efter"])) == {("–", "–"), ("64,1", "65,2")}
+
+
+def test_indicator_page_starts_with_how_the_indicator_is_doing(viewer_app, demo_engine):
+    """Headline first: latest value with unit and Swedish period, status, trend and target;
+    the value status column is "Preliminär/slutlig"; the internal note on the source only
+    for admins."""
+    from indicators.views.overview import overview
+    row = overview(UnitOfWork(demo_engine)).set_index("code").loc["ARB01"]
+    at = open_page(viewer_app, "pages/indikatorer.py", indikator="ARB01")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Senaste värde"] == row["value_text"] and "%" in metrics["Senaste värde"]
+    assert metrics["Status"].endswith(row["status"]) and row["trend"] in metrics["Trend sedan förra värdet"]
+    assert f"Mål {int(row['target_year'])}" in metrics
+    assert row["period_label"] in [c.value for c in at.caption]
+    values = next(d.value for d in at.dataframe if "Preliminär/slutlig" in d.value.columns)
+    assert "Status" not in values.columns
+    assert "Intern anmärkning om källan" not in " ".join(map(str, at.table[0].value.index))
+
+
+def test_only_admins_see_the_internal_note_on_the_source(admin_app):
+    at = open_page(admin_app, "pages/indikatorer.py", indikator="ARB01")
+    assert not at.exception
+    assert "Intern anmärkning om källan" in " ".join(map(str, at.table[0].value.index))

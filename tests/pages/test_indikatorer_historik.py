@@ -52,9 +52,9 @@ def test_historik_shows_withheld_values_only_to_those_allowed(demo_engine, who):
     at = open_page(at, "pages/indikatorer.py", indikator="UTB06")
     assert not at.exception
     history = at.dataframe[-1].value  # the last table on the page is Historik's
-    assert list(history.columns)[:3] == ["Tid", "Vem", "Händelse"] and set(history["Fält"]) >= {"värde"}
-    assert set(history["Händelse"]) >= {"ändrad"} and "2026-01-05 11:00" in set(history["Tid"])  # local time
-    shown = history[history["Motivering"] == "rättat"]
+    assert list(history.columns)[:3] == ["Tid", "Användare", "Åtgärd"] and set(history["Fält"]) >= {"värde"}
+    assert set(history["Åtgärd"]) >= {"ändrad"} and "2026-01-05 11:00" in set(history["Tid"])  # local time
+    shown = history[history["Skäl"] == "rättat"]
     assert len(shown) == 2
     secret = shown[shown["Före"].isin([OLD, "–"])].iloc[0]
     plain = shown[shown["Före"] == "1,5"].iloc[0]  # a published cell: the same for everyone

@@ -68,6 +68,30 @@ def test_rapportera_marks_values_protected_at_publication(admin_app):
     assert at.text_input(key="rap|UTB06|2025H2|M|A08|v").value != ""
 
 
+def test_rapportera_page_offers_the_old_comment_for_review_when_a_value_is_corrected(demo_engine):
+    """The form shows the stored comment with keep / edit / remove; a corrected value without a
+    choice is refused with a Swedish message, and 'Ändra' stores the new comment."""
+    at, _item = _official_app(demo_engine)
+    at.selectbox(key="rapportera_period").set_value("2025").run()
+    at.selectbox(key="rapportera_indicator").set_value("ARB04").run()
+    sheet = sheets.reporting_sheet(UnitOfWork(demo_engine), official(org_id(demo_engine, "SN")), "2025", today=date.today())
+    item = next(i for i in sheet.items if i.code == "ARB04")
+    cell = next(c for c in item.cells if c.comment and c.value is not None)
+    radio = at.radio(key=f"rap|{item.code}|{item.period}|{cell.key}|r")
+    assert radio.value is None and f"Tidigare kommentar: {cell.comment}" in [t.value for t in at.text]
+    at.text_input(key=f"rap|{item.code}|{item.period}|{cell.key}|v").input(f"{cell.value + 1:.1f}".replace(".", ","))
+    next(b for b in at.button if b.label == "Spara").click().run()
+    assert not at.exception and any("Inget sparades" in e.value for e in at.error)
+    assert any("välj om den tidigare kommentaren" in t.value for t in at.text)
+    assert stored(demo_engine, item.code, item.period, cell.gender, cell.area_code).value == cell.value
+    at.radio(key=f"rap|{item.code}|{item.period}|{cell.key}|r").set_value("edit")
+    at.text_input(key=f"rap|{item.code}|{item.period}|{cell.key}|c").input("Rättat efter ny körning")
+    next(b for b in at.button if b.label == "Spara").click().run()
+    assert not at.exception and any("Sparat" in s.value for s in at.success)
+    row = stored(demo_engine, item.code, item.period, cell.gender, cell.area_code)
+    assert row.value == round(cell.value + 1, 1) and row.comment == "Rättat efter ny körning"
+
+
 def test_rapportera_page_takes_the_count_basis_the_indicator_requires(engine):
     """"Antal i underlaget" next to each value: a breakdown value without it is refused when the
     indicator asks for it (Swedish message naming the cell and the field), and saved with it."""
@@ -89,7 +113,7 @@ def test_rapportera_page_takes_the_count_basis_the_indicator_requires(engine):
     at.text_input(key=f"{key}|v").input("12,5")
     next(b for b in at.button if b.label == "Spara").click().run()
     assert not at.exception
-    assert any(f"{item.code} {item.period} Kvinnor, {women.area_name}, antal: {item.code} kräver antal i underlaget"
+    assert any(f"{item.code} {item.period_label} Kvinnor, {women.area_name}, antal: {item.code} kräver antal i underlaget"
                in t.value for t in at.text)
     assert dump(engine) == []
     at.text_input(key=f"{key}|n").input("42")
@@ -131,7 +155,7 @@ def test_rapportera_asks_menade_du_and_saves_the_explicit_choice(demo_engine, ch
     assert any(f"värde: Menade du {meant} %?" in t.value for t in at.text)
     before = stored(demo_engine, "ARB05", "2026Q3").value
     assert at.button(key="rapportera_slip_save").disabled  # no choice yet
-    [radio] = at.radio
+    [radio] = [r for r in at.radio if r.key.startswith("rapportera_slip|")]  # not the comment choices
     assert radio.options == [f"Spara {meant} %", f"Spara {typed} %"]
     radio.set_value(radio.options[choice]).run()
     at.button(key="rapportera_slip_save").click().run()

@@ -50,8 +50,8 @@ def test_count_is_stored_and_a_correction_without_count_clears_it_with_a_warning
     assert stored(demo_engine, "ARB05", "2026Q4", "K").count_n == 1234
     # a corrected value without n: the old n described the old value, so it goes, and the user is told
     corrected = values.plain_number(stored(demo_engine, "ARB05", "2026Q3", "K").value + 0.1)
-    fixed = values.save_values(uow, sn, [entry(gender="K", value=corrected, comment="Kontrollerat", expected=2)],
-                               today=T)
+    fixed = values.save_values(uow, sn, [entry(gender="K", value=corrected, comment="Kontrollerat", expected=2,
+                                               comment_review="keep")], today=T)
     assert fixed.ok and [str(w) for w in fixed.warnings] == [
         f"Rad 1, antal: antal i underlaget (n = 1234) togs bort: det gällde det tidigare värdet {women}; "
         "ange antal för det nya värdet"]
@@ -98,7 +98,7 @@ def test_rapportera_satisfies_the_breakdown_setting(demo_engine):
     before = dump(demo_engine)
     refused = values.save_values(uow, sn, sheets.entries_for_item(item, inputs, seen), today=T)
     assert sorted((e.label, e.field) for e in refused.errors) == [
-        ("ARB05 2026Q4 Kvinnor, Hela kommunen", "antal"), ("ARB05 2026Q4 Män, Hela kommunen", "antal")]
+        ("ARB05 2026 kv 4 Kvinnor, Hela kommunen", "antal"), ("ARB05 2026 kv 4 Män, Hela kommunen", "antal")]
     assert dump(demo_engine) == before
     inputs["K|HELA"]["count"], inputs["M|HELA"]["count"] = "120", "118"
     saved = values.save_values(uow, sn, sheets.entries_for_item(item, inputs, seen), today=T)

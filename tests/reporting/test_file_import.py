@@ -57,8 +57,8 @@ ERROR_CASES = [
      "Rad 3, värde: '1.234,5' är tvetydigt"),
     ("unknown indicator", "a.csv", csv_file("XYZ99;2025;;;5;"), "Rad 2, indikator: 'XYZ99' är ingen känd indikator"),
     ("wrong periodicity", "a.csv", csv_file("ARB05;2026;;;25;"),
-     "Rad 2, period: '2026' är ett år, indikatorn rapporteras per kvartal"),
-    ("future period", "a.csv", csv_file("ARB05;2027Q2;;;25;"), "Rad 2, period: '2027Q2' ligger i framtiden"),
+     "Rad 2, period: 2026 är ett år, indikatorn rapporteras per kvartal"),
+    ("future period", "a.csv", csv_file("ARB05;2027Q2;;;25;"), "Rad 2, period: 2027 kv 2 ligger i framtiden"),
     ("another board's indicator", "a.csv", csv_file("ARB01;2025;;;50;"),
      "Rad 2, indikator: ARB01: official@test.invalid (official) får inte importera värden"),
     ("duplicate rows", "a.csv", csv_file("ARB05;2026Q4;K;;25;c", "ARB05;2026 kv 4;kvinnor;;26;c"),
@@ -100,7 +100,7 @@ def test_locked_period_refuses_the_import(demo_engine):
     locks.lock_period(UnitOfWork(demo_engine), ADMIN, "2026Q4", "Granskad")
     before, audits = dump(demo_engine), non_refusal_audits(demo_engine)
     prepared, result = run_import(sn, "a.csv", csv_file("ARB05;2026Q4;;;25;"), demo_engine)
-    assert "Rad 2, period: perioden 2026Q4 är låst; kontakta processtödet" in all_errors(prepared, result)
+    assert "Rad 2, period: perioden 2026 kv 4 är låst; kontakta processtödet" in all_errors(prepared, result)
     admin_prepared, _ = run_import(ADMIN, "a.csv", csv_file("ARB05;2026Q4;;;25;"), demo_engine)
     assert admin_prepared.only_lock_reason_missing
     assert dump(demo_engine) == before and non_refusal_audits(demo_engine) == audits
@@ -139,11 +139,12 @@ def test_import_overwrites_with_audit(demo_engine):
     sn = official(org_id(demo_engine, "SN"))
     old = stored(demo_engine, "ARB04", "2025")
     new_text = values.plain_number(round(old.value * 1.1, 1))
-    _, result = run_import(sn, "ny.csv", csv_file(f"ARB04;2025;;;{new_text};{old.comment}"), demo_engine)
-    assert result.counts()["ändrad"] == 1
+    _, result = run_import(sn, "ny.csv", csv_file(f"ARB04;2025;;;{new_text};{old.comment}"), demo_engine,
+                           comment_review="behåll")
+    assert result.ok and result.counts()["ändrad"] == 1
     events = history.history(UnitOfWork(demo_engine), "ARB04")
-    value_event = events[events["fält"] == "värde"].iloc[0]
-    assert value_event["skäl"] == "import av ny.csv" and value_event["före"] == values.plain_number(old.value)
+    value_event = events[events["Fält"] == "värde"].iloc[0]
+    assert value_event["Skäl"] == "import av ny.csv" and value_event["Före"] == values.plain_number(old.value)
     assert stored(demo_engine, "ARB04", "2025").version == old.version + 1
 
 
@@ -190,7 +191,7 @@ def test_change_between_preview_and_apply_is_a_conflict(demo_engine):
     prepared = file_import.preview(UnitOfWork(demo_engine), sn, "a.csv", csv_file(f"ARB04;2025;;;{values.plain_number(row.value + 0.1)};"), today=T)
     assert prepared.ok
     changed = values.save_values(UnitOfWork(demo_engine), ADMIN, [{"indicator": "ARB04", "period": "2025", "value": row.value + 0.2,
-                                          "expected_version": row.version}], today=T)
+                                          "expected_version": row.version, "comment_review": "remove"}], today=T)
     assert changed.ok
     before = dump(demo_engine)
     result = file_import.apply(UnitOfWork(demo_engine), sn, prepared, today=T)
@@ -277,3 +278,37 @@ def test_a_stale_template_is_a_conflict_naming_both_values_and_nothing_is_writte
     assert f"till {long_format.plain_number(old + 0.5)}" in message
     assert f"ditt värde: {long_format.plain_number(old)}" in message
     assert dump(demo_engine) == before
+
+
+def test_an_import_that_corrects_a_commented_value_asks_about_the_comment(demo_engine):
+    """The file keeps the old comment on a corrected value: the preview names the row and the
+    old comment; applying needs a choice (keep or remove) for those rows, and only for them."""
+    sn = official(org_id(demo_engine, "SN"))
+    old = stored(demo_engine, "ARB04", "2025")
+    new_text = values.plain_number(round(old.value + 1, 1))
+    data = csv_file(f"ARB04;2025;;;{new_text};{old.comment}", "ARB05;2026Q4;T;Hela kommunen;25,5;Ny kommentar")
+    prepared = file_import.preview(UnitOfWork(demo_engine), sn, "r.csv", data, today=T)
+    assert not prepared.ok and prepared.review_rows == [0] and prepared.resolvable({outcomes.REVIEW})
+    table = prepared.table()
+    assert table.loc[0, "Tidigare kommentar"] == old.comment and table.loc[1, "Tidigare kommentar"] == ""
+    refused = file_import.apply(UnitOfWork(demo_engine), sn, prepared, today=T)
+    assert not refused.ok and stored(demo_engine, "ARB04", "2025").version == old.version
+    done = file_import.apply(UnitOfWork(demo_engine), sn, prepared, today=T, comment_review="remove")
+    assert done.ok, done.errors
+    assert stored(demo_engine, "ARB04", "2025").comment == ""
+    assert stored(demo_engine, "ARB05", "2026Q4").comment == "Ny kommentar"
+
+
+def test_cli_import_asks_about_the_comment_of_a_corrected_value(demo_engine, tmp_path, capsys):
+    import cli
+    from indicators.access.users import create_user
+
+    create_user(UnitOfWork(demo_engine), ADMIN, "rapportor@exempel.invalid", "official", orgs=["SN"])
+    old = stored(demo_engine, "ARB04", "2025")
+    path = tmp_path / "rattelse.csv"
+    path.write_bytes(csv_file(f"ARB04;2025;;;{values.plain_number(round(old.value + 1, 1))};{old.comment}"))
+    assert cli.main(["import", str(path), "--user", "rapportor@exempel.invalid"]) == 1
+    assert "välj om den tidigare kommentaren" in capsys.readouterr().err
+    assert cli.main(["import", str(path), "--user", "rapportor@exempel.invalid", "--comment-review", "behåll"]) == 0
+    assert "1 ändrade" in capsys.readouterr().out
+    assert stored(demo_engine, "ARB04", "2025").comment == old.comment

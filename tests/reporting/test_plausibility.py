@@ -34,7 +34,7 @@ def test_a_hundredth_of_the_previous_percent_asks_and_a_comment_does_not_silence
     [problem] = result.errors
     assert problem.kind == outcomes.SLIP and problem.field == "värde"
     assert str(problem).startswith(f"Rad 1, värde: Menade du {meant} %? '{typed}' är ungefär en hundradel av värdet "
-                                   f"för föregående period 2026Q3 ({meant} %). Rimlighetsregeln för procent: ett "
+                                   f"för föregående period 2026 kv 3 ({meant} %). Rimlighetsregeln för procent: ett "
                                    "värde 30–300 gånger större eller mindre än förra värdet ser ut som fel enhet")
     assert result.questions == {0: float(meant.replace(",", "."))}
 

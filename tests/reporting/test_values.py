@@ -17,6 +17,7 @@ from indicators.reporting import outcomes
 from indicators.reporting import sheets
 from indicators.reporting import value_rules
 from indicators.reporting import values
+from indicators.reporting.entries import ValueEntry
 from indicators.access.permissions import Actor, PermissionDenied
 from tests.utils.actors import ADMIN, VIEWER, official
 from tests.utils.demo import DEMO_TODAY
@@ -95,16 +96,16 @@ def test_update_bumps_version_and_audits_old_and_new(demo_engine, sn):
     row = stored(demo_engine, "ARB04", "2025")
     new = round(row.value + 0.5, 1)
     result = values.save_values(UnitOfWork(demo_engine), sn, [entry("ARB04", "2025", values.plain_number(new), expected=row.version,
-                                           comment=row.comment)], today=T)
+                                           comment=row.comment, comment_review="behåll")], today=T)
     assert result.ok and result.counts()["ändrad"] == 1
     after = stored(demo_engine, "ARB04", "2025")
     assert after.value == new and after.version == row.version + 1
     events = history.history(UnitOfWork(demo_engine), "ARB04")
-    latest = events[events["fält"] == "värde"].iloc[0]
-    assert (latest["åtgärd"], latest["före"], latest["efter"]) == ("ändrad", values.plain_number(row.value), values.plain_number(new))
+    latest = events[events["Fält"] == "värde"].iloc[0]
+    assert (latest["Åtgärd"], latest["Före"], latest["Efter"]) == ("ändrad", values.plain_number(row.value), values.plain_number(new))
     # the entry gave no count basis: the old n described the old value and is cleared, audited
-    count = events[events["fält"] == "antal i underlaget"].iloc[0]
-    assert (count["före"], count["efter"]) == (str(row.count_n), "") and after.count_n is None
+    count = events[events["Fält"] == "antal i underlaget"].iloc[0]
+    assert (count["Före"], count["Efter"]) == (str(row.count_n), "") and after.count_n is None
 
 
 def test_one_bad_row_means_nothing_is_written(demo_engine, sn):
@@ -117,9 +118,9 @@ def test_one_bad_row_means_nothing_is_written(demo_engine, sn):
 
 RULE_CASES = [
     ({"value": "150"}, "Rad 1, värde: '150' ligger utanför det giltiga intervallet 0–100"),
-    ({"period": "2026"}, "Rad 1, period: '2026' är ett år, indikatorn rapporteras per kvartal"),
-    ({"period": "2027Q1"}, "Rad 1, period: '2027Q1' ligger i framtiden"),
-    ({"period": "2017Q4"}, "Rad 1, period: '2017Q4' ligger utanför programperioden 2018–2027"),
+    ({"period": "2026"}, "Rad 1, period: 2026 är ett år, indikatorn rapporteras per kvartal"),
+    ({"period": "2027Q1"}, "Rad 1, period: 2027 kv 1 ligger i framtiden"),
+    ({"period": "2017Q4"}, "Rad 1, period: 2017 kv 4 ligger utanför programperioden 2018–2027"),
     ({"period": "2026Q9"}, "Rad 1, period: '2026Q9': kvartal måste vara 1–4"),
     ({"indicator": "XYZ99"}, "Rad 1, indikator: 'XYZ99' är ingen känd indikator"),
     ({"area": "Centrum"}, "Rad 1, område: ARB05 redovisas inte per område; lämna området tomt"),
@@ -182,12 +183,13 @@ def test_jump_rule_is_a_ratio_either_way(previous, value, jump):
 
 def test_a_jump_needs_a_comment_written_with_the_new_value(demo_engine):
     """The old comment explains the old value: a big change needs its own explanation."""
-    def save(value: str, comment):
+    def save(value: str, comment, review=None):
         return values.save_values(UnitOfWork(demo_engine), ADMIN, [{"indicator": "BOS04", "period": "2026Q3", "gender": "T", "area": "HELA",
-                                           "value": value, "comment": comment, "expected_version": outcomes.OVERWRITE}], today=DEMO_TODAY)
+                                           "value": value, "comment": comment, "expected_version": outcomes.OVERWRITE,
+                                           "comment_review": review}], today=DEMO_TODAY)
 
     assert save("900", "ordinarie uppföljning").ok
-    refused = save("5000", None)  # keeps the stored comment
+    refused = save("5000", None, "keep")  # keeps the stored comment
     assert [e.kind for e in refused.errors] == [outcomes.JUMP]
     accepted = save("5000", "nytt verksamhetssystem räknar alla hushåll")
     assert accepted.ok and [w.kind for w in accepted.warnings] == [outcomes.JUMP]
@@ -265,13 +267,13 @@ def test_period_lock_rules(demo_engine, sn):
     assert locks.lock_period(UnitOfWork(demo_engine), ADMIN, "2026 kv 4", "Granskad av processtödet") == "2026Q4"
     assert list(locks.locked_periods(UnitOfWork(demo_engine))["period"]) == ["2026Q4"]
     refused = values.save_values(UnitOfWork(demo_engine), sn, [entry(comment="x")], today=T)
-    assert refused.errors[0].kind == outcomes.LOCKED and "perioden 2026Q4 är låst" in str(refused.errors[0])
+    assert refused.errors[0].kind == outcomes.LOCKED and "perioden 2026 kv 4 är låst" in str(refused.errors[0])
     no_reason = values.save_values(UnitOfWork(demo_engine), ADMIN, [entry(comment="x")], today=T)
     assert no_reason.needs_lock_reason() and "ange ett skäl" in str(no_reason.errors[0])
     ok = values.save_values(UnitOfWork(demo_engine), ADMIN, [entry(comment="x")], today=T, lock_reason="Rättelse efter granskning")
     assert ok.ok
     events = history.history(UnitOfWork(demo_engine), "ARB05")
-    assert set(events["skäl"]) == {"Rättelse efter granskning"}
+    assert set(events["Skäl"]) == {"Rättelse efter granskning"}
     assert locks.unlock_period(UnitOfWork(demo_engine), ADMIN, "2026Q4", "Öppnad igen") == "2026Q4"
     assert locks.locked_periods(UnitOfWork(demo_engine)).empty
     with pytest.raises(outcomes.ValuesError):
@@ -292,4 +294,54 @@ def test_entries_for_item_skips_cells_left_empty(demo_engine, sn):
     item = next(it for it in sheet.items if it.code == "ARB05")
     entries = sheets.entries_for_item(item, {"K|HELA": {"value": "12,5", "comment": "", "status": "preliminär"}}, {})
     assert [(e.gender, e.value, e.expected_version) for e in entries] == [("K", "12,5", None)]
-    assert entries[0].label == "ARB05 2026Q4 Kvinnor, Hela kommunen"
+    assert entries[0].label == "ARB05 2026 kv 4 Kvinnor, Hela kommunen"
+
+
+# --- a corrected value's comment is reviewed, not carried over silently ------------------
+
+def _correct(engine, actor, comment=None, review=None, value_delta=0.5):
+    row = stored(engine, "ARB04", "2025")
+    result = values.save_values(UnitOfWork(engine), actor, [ValueEntry(
+        "ARB04", "2025", values.plain_number(round(row.value + value_delta, 1)), comment=comment,
+        expected_version=row.version, comment_review=review)], today=T)
+    return row, result
+
+
+@pytest.mark.parametrize("comment", [None, "same"])
+def test_a_corrected_value_needs_a_choice_for_its_comment(demo_engine, sn, comment):
+    before = stored(demo_engine, "ARB04", "2025")
+    assert before.comment, "the demo value has an analysis comment"
+    row, result = _correct(demo_engine, sn, comment=before.comment if comment == "same" else None)
+    assert not result.ok and not result.written
+    assert [(e.kind, e.field) for e in result.errors] == [(outcomes.REVIEW, "kommentar")]
+    assert "välj om den tidigare kommentaren" in result.errors[0].message and before.comment in result.errors[0].message
+    assert stored(demo_engine, "ARB04", "2025").version == row.version
+
+
+@pytest.mark.parametrize("review, comment, expected", [
+    ("keep", None, "old"), ("behåll", "ignored", "old"), ("remove", None, ""), ("ta bort", "x", ""),
+    ("edit", "Rättat värde: ny körning", "Rättat värde: ny körning"), ("ändra", "", ""),
+])
+def test_the_choice_keeps_edits_or_removes_the_comment(demo_engine, sn, review, comment, expected):
+    old = stored(demo_engine, "ARB04", "2025").comment
+    _row, result = _correct(demo_engine, sn, comment=comment, review=review)
+    assert result.ok, result.errors
+    assert stored(demo_engine, "ARB04", "2025").comment == (old if expected == "old" else expected)
+
+
+def test_a_new_comment_or_an_unchanged_value_needs_no_choice(demo_engine, sn):
+    _row, written = _correct(demo_engine, sn, comment="Ny förklaring till det rättade värdet")
+    assert written.ok and stored(demo_engine, "ARB04", "2025").comment == "Ny förklaring till det rättade värdet"
+    _row, status_only = _correct(demo_engine, sn, value_delta=0, review=None)
+    assert status_only.ok
+
+
+def test_an_unknown_choice_is_refused(demo_engine, sn):
+    _row, result = _correct(demo_engine, sn, review="kanske")
+    assert [e.field for e in result.errors] == ["kommentar"] and "behåll, ändra eller ta bort" in result.errors[0].message
+
+
+def test_the_choice_applies_only_when_the_value_changes(demo_engine, sn):
+    old = stored(demo_engine, "ARB04", "2025").comment
+    _row, result = _correct(demo_engine, sn, review="remove", value_delta=0)
+    assert result.ok and stored(demo_engine, "ARB04", "2025").comment == old

@@ -39,4 +39,4 @@ def test_a_noisy_stored_value_shows_plainly_but_is_exported_in_full(engine):
     assert row["värde"] == "0,30000000000000004"  # the export keeps full precision
     from indicators.reporting import history
     events = history.history(UnitOfWork(engine), "ARB05")
-    assert list(events.loc[events["fält"] == "värde", "efter"]) == ["0,3"]  # Ändringshistorik, as shown
+    assert list(events.loc[events["Fält"] == "värde", "Efter"]) == ["0,3"]  # Ändringshistorik, as shown

@@ -199,9 +199,9 @@ def test_history_lists_audit_events_of_the_indicators_values(demo_engine):
     history = indicator_detail.history_table(indicator_detail.indicator_detail(UnitOfWork(demo_engine), "ARB01")["history"])
     assert len(history) == 1
     row = history.iloc[0]
-    assert row["Vem"] == "handlaggare@exempel.invalid" and row["Före"] == "70,1" and row["Efter"] == "70,4"
-    assert row["Värde"] == "2024, Totalt, Hela kommunen" and row["Motivering"] == "Rättad efter ny körning"
-    assert (row["Händelse"], row["Fält"]) == ("ändrad", "värde")  # Swedish words, not the stored codes
+    assert row["Användare"] == "handlaggare@exempel.invalid" and row["Före"] == "70,1" and row["Efter"] == "70,4"
+    assert row["Värde"] == "2024, Totalt, Hela kommunen" and row["Skäl"] == "Rättad efter ny körning"
+    assert row["Åtgärd"] == "ändrad" and row["Fält"] == "värde" and "+00:00" not in row["Tid"]
 
 
 # --- definition changes -----------------------------------------------------------------
@@ -227,3 +227,60 @@ def test_definition_change_is_marked_on_the_chart(demo_engine):
     figures = dict((i["code"], f) for i, f in charts.focus_area_figures(data, show_gender=False, show_areas=False))
     assert any(a.text.startswith("definition ändrad") for a in figures["ARB01"].layout.annotations)
     assert not any(a.text.startswith("definition ändrad") for a in figures["ARB02"].layout.annotations)
+
+
+def test_headline_without_a_value_reads_in_swedish():
+    head = indicator_detail.headline(None)
+    assert head["value"] == "–" and head["status"] == "saknar värde" and head["target"] == "inget mål"
+    row = {"value_text": "71,2 %", "period": "2025", "period_label": "2025", "status": "på väg", "arrow": "↑",
+           "trend": "förbättring", "trend_baseline": "förbättring", "target_year": 2027.0, "target_value": 75.0,
+           "decimals": 1, "unit": "%"}
+    head = indicator_detail.headline(row)
+    assert (head["value"], head["trend"], head["target_label"], head["target"]) == ("71,2 %", "↑ förbättring", "Mål 2027",
+                                                                                   "75,0\u00a0%")
+
+
+def _many_areas() -> pd.DataFrame:
+    names = ["Centrum", "Norra staden", "Södra staden", "Östra staden", "Västra staden", "Tätort norr", "Tätort söder",
+             "Landsbygd", "Nionde området", "Tionde området"]
+    rows = []
+    for period in ("2020", "2021"):
+        rows += [value_row(period, g, "Hela kommunen", 50.0, 900, total=True) for g in ("T", "K", "M")]
+        rows += [value_row(period, "T", name, 40.0 + i, 900, order=i + 1) for i, name in enumerate(names)]
+    return pd.DataFrame(rows)
+
+
+def _lines(figure):
+    return [t for t in figure.data if t.mode == "lines+markers"]
+
+
+@pytest.mark.parametrize("show_gender, comparison", [(False, False), (True, False), (True, True)])
+def test_a_chart_has_at_most_eight_lines_each_told_apart(show_gender, comparison):
+    """Ten areas, genders and a comparison: never more than 8 lines, no colour twice, and
+    every area line also has its own dash and marker."""
+    comparisons = pd.DataFrame([{"indicator_id": 1, "period": p, "gender": "T", "value": 48.0, "unit_name": "Riket"}
+                                for p in ("2020", "2021")]) if comparison else None
+    figure = charts.trend_figure(INDICATOR, _many_areas(), comparisons=comparisons, show_gender=show_gender,
+                                 show_areas=True, threshold=5)
+    lines = _lines(figure)
+    assert len(lines) <= charts.MAX_SERIES
+    assert len({t.line.color for t in lines}) == len(lines)
+    areas = [t for t in lines if t.name not in ("Hela kommunen", "Kvinnor", "Män", "Riket (jämförelse)")]
+    assert len(areas) == charts.area_budget(show_gender, comparisons)
+    assert len({(t.line.dash, t.marker.symbol) for t in areas}) == len(areas)
+    assert [t.name for t in areas] == ["Centrum", "Norra staden", "Södra staden", "Östra staden", "Västra staden",
+                                       "Tätort norr", "Tätort söder"][:len(areas)]  # the areas' fixed order
+
+
+def test_chosen_areas_are_the_ones_drawn():
+    figure = charts.trend_figure(INDICATOR, _many_areas(), show_areas=True, areas=["Landsbygd", "Tionde området"],
+                                 threshold=5)
+    assert [t.name for t in _lines(figure)] == ["Landsbygd", "Tionde området", "Hela kommunen"]
+    assert charts.area_names(_many_areas())[:2] == ["Centrum", "Norra staden"]
+
+
+def test_breakdown_gaps_say_when_a_toggle_has_nothing_to_show(small_frame):
+    assert charts.breakdown_gaps(INDICATOR, small_frame) == {"gender": True, "areas": True}
+    totals_only = small_frame[small_frame["is_total"] & (small_frame["gender"] == "T")]
+    assert charts.breakdown_gaps(INDICATOR, totals_only) == {"gender": False, "areas": False}
+    assert charts.breakdown_gaps(INDICATOR | {"by_area": False}, small_frame)["areas"] is False
