@@ -21,6 +21,17 @@ ACTOR = page_actor({"admin", "official"})
 PREVIEW_KEY = "importera_preview"
 SHOWN_ERRORS = 20
 
+
+def asked_of_you(kinds: set[str]) -> str:
+    """What the user must answer before the file can be imported, in the order the page asks it
+    (the plausibility question first: the other choices are shown once it is answered)."""
+    if outcomes.SLIP in kinds:
+        return "svara på frågan om värdenas rimlighet (rutan under tabellen)"
+    asks = {outcomes.REVIEW: "välja vad som händer med tidigare kommentarer till rättade värden",
+            outcomes.LOCKED: "ange ett skäl för ändringen i låst period"}
+    return " och ".join(text for kind, text in asks.items() if kind in kinds)
+
+
 actor = ACTOR
 today = date.today()
 st.title("Importera")
@@ -60,11 +71,18 @@ else:
                f"{counts[outcomes.UNCHANGED]} oförändrade · {len(prepared.read.skipped)} tomma rader hoppas över")
     if prepared.read.sheet:
         st.caption(f"Värdena lästes från bladet ”{prepared.read.sheet}”.")
+    answerable = {outcomes.REVIEW} | ({outcomes.LOCKED} if actor.is_admin else set())
+    kinds = {e.kind for e in prepared.check.errors}
     if prepared.errors:
-        st.error(f"Filen har {len(prepared.errors)} fel. Inget importeras förrän alla är rättade.")
+        questions = prepared.resolvable(answerable | {outcomes.SLIP})  # nothing wrong, only choices left
+        if questions:
+            st.warning(f"Inget i filen är fel, men innan den kan importeras behöver du {asked_of_you(kinds)}.")
+        else:
+            st.error(f"Filen har {len(prepared.errors)} fel. Inget importeras förrän alla är rättade.")
         shown = prepared.errors[:SHOWN_ERRORS]
         more = len(prepared.errors) - len(shown)
-        st.text("\n".join(shown) + (f"\n… och {more} fel till (se kolumnen Meddelande i tabellen)" if more else ""))
+        st.text("\n".join(shown) + (f"\n… och {more} {'frågor' if questions else 'fel'} till (se kolumnen "
+                                     "Meddelande i tabellen)" if more else ""))
     for warning in prepared.check.warnings:
         st.info(str(warning))
     if prepared.read.skipped:
@@ -77,8 +95,6 @@ else:
         st.checkbox(f"Värdena på rad {rows} är rätt som de står i filen (spara dem så, inte det värde frågan föreslår)",
                     key=confirm_key, help="Rätta annars värdena i filen och ladda upp den igen.")
     reason, review = None, None
-    answerable = {outcomes.REVIEW} | ({outcomes.LOCKED} if actor.is_admin else set())
-    kinds = {e.kind for e in prepared.check.errors}
     if prepared.resolvable(answerable) and outcomes.LOCKED in kinds:
         reason = st.text_input("Skäl för ändring i låst period", key="importera_reason")
     if prepared.resolvable(answerable) and outcomes.REVIEW in kinds:

@@ -31,24 +31,31 @@ MEETING_MODE_CSS = """<style>
 </style>"""
 
 
-def set_step(step: int | None) -> None:
-    if step is None:
-        st.query_params.pop("steg", None)
+def set_focus(code: str | None) -> None:
+    """The meeting mode shows the focus area named in the URL (?fokus=arbetsmarknad); None leaves it."""
+    st.query_params.pop("steg", None)  # the old ?steg=N links are read once, then replaced
+    if code is None:
+        st.query_params.pop("fokus", None)
     else:
-        st.query_params["steg"] = str(step)
+        st.query_params["fokus"] = code
 
 
-def current_step(count: int) -> int | None:
-    raw = st.query_params.get("steg")
-    if raw is None:
+def current_focus(codes: list[str]) -> str | None:
+    """The focus area the URL asks for: ?fokus=<code>, or the older ?steg=<number> (1 = the first
+    focus area); an unknown one opens the first. None when the meeting mode is not on."""
+    wanted, step = st.query_params.get("fokus"), st.query_params.get("steg")
+    if (wanted is None and step is None) or not codes:
         return None
-    try:
-        return min(max(int(raw), 1), count)
-    except ValueError:
-        return 1
+    if wanted not in codes:
+        try:
+            wanted = codes[min(max(int(step), 1), len(codes)) - 1]
+        except (TypeError, ValueError):
+            wanted = codes[0]
+    set_focus(wanted)
+    return wanted
 
 
-def meeting_list(all_meetings, meeting: dict) -> None:
+def meeting_list(all_meetings, meeting: dict, first_code: str | None) -> None:
     st.dataframe(
         all_meetings[["date_text", "kind", "title"]], hide_index=True, width="stretch",
         column_config={"date_text": st.column_config.TextColumn("Datum", width="small"),
@@ -60,20 +67,22 @@ def meeting_list(all_meetings, meeting: dict) -> None:
         if meeting.get(field):
             st.markdown(f"**{label}**")
             st.text(meeting[field])
-    st.button("Starta mötesläge", type="primary", on_click=set_step, args=(1,))
+    st.button("Starta mötesläge", type="primary", on_click=set_focus, args=(first_code,),
+              disabled=first_code is None)
 
 
 def navigation(step: int, areas: list) -> None:
     """Föregående, one button per focus area (the current one marked), Nästa, Avsluta:
     ordinary buttons, so Tab and Enter move between focus areas too."""
     columns = st.columns([2.2] + [1] * len(areas) + [2.2, 2.6])
-    columns[0].button("◀ Föregående", on_click=set_step, args=(step - 1,), disabled=step <= 1, width="stretch")
+    columns[0].button("◀ Föregående", on_click=set_focus, args=(areas[max(step - 2, 0)].code,), disabled=step <= 1,
+                      width="stretch")
     for number, (column, area) in enumerate(zip(columns[1:], areas), start=1):
-        column.button(str(number), on_click=set_step, args=(number,), width="stretch", help=area.name,
+        column.button(str(number), on_click=set_focus, args=(area.code,), width="stretch", help=area.name,
                       type="primary" if number == step else "secondary", key=f"fokus_{number}")
-    columns[-2].button("Nästa ▶", on_click=set_step, args=(step + 1,), disabled=step >= len(areas),
-                       type="primary", width="stretch")
-    columns[-1].button("Avsluta mötesläge", on_click=set_step, args=(None,), width="stretch")
+    columns[-2].button("Nästa ▶", on_click=set_focus, args=(areas[min(step, len(areas) - 1)].code,),
+                       disabled=step >= len(areas), type="primary", width="stretch")
+    columns[-1].button("Avsluta mötesläge", on_click=set_focus, args=(None,), width="stretch")
 
 
 def coloured(change) -> str:
@@ -97,11 +106,11 @@ def indicator_card(brief) -> None:
                                alt=f"Litet diagram över {brief.code}")
 
 
-def meeting_mode(meeting_id: int, step: int) -> None:
+def meeting_mode(meeting_id: int, code: str) -> None:
     st.set_page_config(initial_sidebar_state="collapsed")
     st.html(MEETING_MODE_CSS)
     briefing = cache.meeting_briefing(meeting_id)
-    area = briefing.focus_areas[step - 1]
+    step, area = next((n, a) for n, a in enumerate(briefing.focus_areas, start=1) if a.code == code)
     with st.container(key="motesammanfattning"):
         st.caption(f"Mötesläge · möte {briefing.meeting['date'].isoformat()} · fokusområde {step} av "
                    f"{len(briefing.focus_areas)} · förändringar {briefing.since_text}")
@@ -140,12 +149,18 @@ if all_meetings.empty:
 
 newest_first = all_meetings.sort_values(["date", "id"], ascending=False)
 options = {int(r.id): f"{r.date_text} {r.title}" for r in newest_first.itertuples()}
-step = current_step(len(cache.structure()["focus_areas"]))
-if step is None:
+codes = list(cache.structure()["focus_areas"]["code"])
+focus = current_focus(codes)
+if focus is None:
+    # Leaving the meeting mode brings the sidebar back (it collapses only for the projector); the
+    # browser applies this only when it differs from the last state asked for, so a sidebar the
+    # user closed on this page stays closed.
+    st.set_page_config(initial_sidebar_state="auto")
     st.title("Möten")
     meeting_id = select_param("Möte", "mote", options, allow_all=False)
-    meeting_list(all_meetings, all_meetings[all_meetings["id"] == meeting_id].iloc[0].to_dict())
-else:  # the meeting chosen before the mode started stays in the URL (?mote=…&steg=…)
+    meeting_list(all_meetings, all_meetings[all_meetings["id"] == meeting_id].iloc[0].to_dict(),
+                 codes[0] if codes else None)
+else:  # the meeting chosen before the mode started stays in the URL (?mote=…&fokus=…)
     meeting_id = next((k for k in options if str(k) == st.query_params.get("mote")), next(iter(options)))
     st.query_params["mote"] = str(meeting_id)
-    meeting_mode(int(meeting_id), step)
+    meeting_mode(int(meeting_id), focus)

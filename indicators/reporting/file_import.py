@@ -25,7 +25,8 @@ from indicators.reporting import sheets
 from indicators.reporting import values
 from indicators.files.long_format import COUNT_COLUMN, FILE_COLUMNS, LONG_COLUMNS
 from indicators.rules.formatting import shown_number
-from indicators.rules.vocabulary import VALUE_FIELD_LABELS
+from indicators.rules import parsing, periods
+from indicators.rules.vocabulary import GENDER_LABELS, VALUE_FIELD_LABELS
 from indicators.access.permissions import Actor
 from indicators.files import workbook_reader
 from indicators.files.safety import neutralise, restore
@@ -241,8 +242,8 @@ class ImportPreview:
             outcome = by_row.get(index)
             failed = index in {e.index for e in self.check.errors}
             rows.append({
-                "Rad": entry.row, "Indikator": entry.indicator, "Period": entry.period,
-                "Kön": entry.gender, "Område": entry.area, "Värde i filen": entry.value,
+                "Rad": entry.row, "Indikator": entry.indicator, "Period": _period_shown(entry.period),
+                "Kön": _gender_shown(entry.gender), "Område": entry.area, "Värde i filen": entry.value,
                 "Antal i filen": "" if entry.count_n is None else entry.count_n,
                 "Nuvarande värde": shown_number(outcome.old_value) if outcome and outcome.old_value is not None else "",
                 "Kommentar": entry.comment or "",
@@ -253,6 +254,18 @@ class ImportPreview:
         return pd.DataFrame(rows, columns=["Rad", "Indikator", "Period", "Kön", "Område", "Värde i filen",
                                            "Antal i filen", "Nuvarande värde", "Kommentar", "Tidigare kommentar",
                                            "Åtgärd", "Meddelande"])
+
+
+def _period_shown(text: str) -> str:
+    """The period as the page says it ("2026 kv 4"); a text that does not parse stays as the
+    file has it, so the user sees what is wrong."""
+    period = periods.parse_period(text)
+    return period.value.label if period.ok else text
+
+
+def _gender_shown(text: str) -> str:
+    gender = parsing.parse_gender(text)
+    return GENDER_LABELS[gender.value] if gender.ok else text
 
 
 def _text(value: object) -> str:

@@ -65,6 +65,17 @@ def test_meeting_mode_reads_from_across_the_room(page, server):
     page.keyboard.press("Enter")
     expect(heading.filter(has_text="Skola")).to_be_visible()
     wait_for_app(page)
-    assert "steg=2" in page.url
+    assert "fokus=skola" in page.url and "steg" not in page.url
     _viewport_shot(page, "motesläge_skola_1366x768")
+    assert_no_exception(page)
+
+    # Leaving the meeting mode brings the sidebar back, with the pages to go to.
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    main_area(page).get_by_role("button", name="Avsluta mötesläge").click()
+    expect(main_area(page).locator("h1").filter(has_text="Möten")).to_be_visible()
+    wait_for_app(page)
+    expect(sidebar).to_have_attribute("data-collapsed", "false")
+    expect(sidebar.get_by_text("Översikt").first).to_be_visible()
+    assert "fokus" not in page.url
+    _viewport_shot(page, "möten_efter_mötesläge_1920x1080")
     assert_no_exception(page)

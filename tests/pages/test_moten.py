@@ -23,7 +23,7 @@ def test_meeting_mode_moves_between_focus_areas(viewer_app):
     assert len(plotly_charts(at)) >= 1  # a small chart per indicator
     assert "None" not in text and "nan" not in text
     button(at, "Nästa ▶").click().run()
-    assert at.title[0].value == "2. Skola" and at.query_params["steg"] == "2" and at.query_params["mote"] == "2"
+    assert at.title[0].value == "2. Skola" and at.query_params["fokus"] == "skola" and at.query_params["mote"] == "2"
     button(at, "5").click().run()
     assert at.title[0].value == "5. Demokrati och civilsamhälle"
     assert "Ingen analys och bedömning är skriven" in all_text(at)
@@ -31,11 +31,39 @@ def test_meeting_mode_moves_between_focus_areas(viewer_app):
     button(at, "◀ Föregående").click().run()
     assert at.title[0].value == "4. Brottslighet"
     button(at, "Avsluta mötesläge").click().run()
-    assert at.title[0].value == "Möten" and "steg" not in at.query_params
+    assert at.title[0].value == "Möten" and "fokus" not in at.query_params and "steg" not in at.query_params
+
+
+def test_leaving_the_meeting_mode_brings_the_sidebar_back(viewer_app, monkeypatch):
+    """The meeting mode collapses the sidebar for the projector; the list asks for it again
+    (the browser side is checked in tests/e2e/test_meeting_mode.py)."""
+    import streamlit
+
+    asked: list[object] = []
+    original = streamlit.set_page_config
+
+    def recording(*args, **kwargs):
+        asked.append(kwargs.get("initial_sidebar_state"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "set_page_config", recording)
+    at = open_page(viewer_app, "pages/moten.py")
+    button(at, "Starta mötesläge").click().run()
+    assert asked[-1] == "collapsed" and at.query_params["fokus"] == "arbetsmarknad"
+    button(at, "Avsluta mötesläge").click().run()
+    assert not at.exception and at.title[0].value == "Möten" and asked[-1] == "auto"
+
+
+def test_the_old_step_links_still_open_their_focus_area_and_become_focus_links(viewer_app):
+    at = open_page(viewer_app, "pages/moten.py", mote="2", steg="4")
+    assert not at.exception and at.title[0].value == "4. Brottslighet"
+    assert at.query_params["fokus"] == "brottslighet" and "steg" not in at.query_params
+    at = open_page(viewer_app, "pages/moten.py", mote="2", fokus="finns-inte")
+    assert not at.exception and at.title[0].value.startswith("1. ")
 
 
 def test_meeting_mode_opens_on_the_focus_area_in_the_url(viewer_app):
-    at = open_page(viewer_app, "pages/moten.py", mote="1", steg="3")
+    at = open_page(viewer_app, "pages/moten.py", mote="1", fokus="bostad")
     assert not at.exception
     assert at.title[0].value == "3. Bostad och samhällsservice"
     assert "inget tidigare möte" in all_text(at)  # the first meeting has no window start
