@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Optional, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.sql import sqltypes
 from sqlmodel import Session
 
@@ -81,6 +82,33 @@ def program(session: Session) -> Optional[Program]:
 
 
 def indicators(session: Session, include_retired: bool = True, code: Optional[str] = None) -> pd.DataFrame:
+    return frame(session, _indicators_stmt(include_retired, code))
+
+
+def indicator_row(session: Session, code: str) -> Optional[dict]:
+    """One indicator (any, retired too) with its organisation and focus area as a plain dict
+    of Python values (None for empty), or None: the same columns as ``indicators``."""
+    row = session.connection().execute(_indicators_stmt(True, code)).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def indicator_goal_names(session: Session, indicator_id: int) -> list[tuple[int, Optional[int], str]]:
+    """The program goals (kind 0, with number) and result goals (kind 1) one indicator is
+    linked to, in one statement: program goals by number, then result goals by code."""
+    goals = (select(literal(0).label("kind"), ProgramGoal.number.label("number"), literal("").label("code"), ProgramGoal.name)
+             .join(IndicatorProgramGoal, IndicatorProgramGoal.program_goal_id == ProgramGoal.id)
+             .where(IndicatorProgramGoal.indicator_id == indicator_id))
+    results = (select(literal(1), literal(0), ResultGoal.code, ResultGoal.name)
+               .join(IndicatorResultGoal, IndicatorResultGoal.result_goal_id == ResultGoal.id)
+               .where(IndicatorResultGoal.indicator_id == indicator_id))
+    stmt = union_all(goals, results).order_by("kind", "number", "code")
+    return [(kind, number, name) for kind, number, _code, name in session.connection().execute(stmt)]
+
+
+@lru_cache(maxsize=256)
+def _indicators_stmt(include_retired: bool, code: Optional[str]):
+    """Built once per argument pair (statements are immutable; building one costs more than
+    running it on a small catalogue)."""
     stmt = (
         select(
             Indicator.id, Indicator.code, Indicator.name, Indicator.definition, Indicator.unit,
@@ -101,7 +129,7 @@ def indicators(session: Session, include_retired: bool = True, code: Optional[st
         stmt = stmt.where(Indicator.active)
     if code is not None:
         stmt = stmt.where(Indicator.code == code)
-    return frame(session, stmt)
+    return stmt
 
 
 def program_goals(session: Session) -> pd.DataFrame:
@@ -387,21 +415,41 @@ def newest_total_values(session: Session, per_indicator: int = 2) -> pd.DataFram
     Both backends seek, per indicator, the few newest entries of the ix_measurement_series
     index (indicator, gender, area, period) backwards instead of ranking every total:
     PostgreSQL with a LATERAL subquery, SQLite with a correlated ``id IN (… LIMIT n)``."""
+    return frame(session, _newest_total_stmt(session.get_bind().dialect.name, per_indicator))
+
+
+def overview_rows(session: Session) -> dict[str, list]:
+    """What the overview needs as plain driver rows (no tables for a few hundred rows): the
+    active indicators (dicts, as ``indicators``), their newest total values (indicator_id,
+    period, value), targets (indicator_id, year, value) and goal links (indicator_id, goal id)."""
+    def run(stmt):
+        return session.connection().execute(stmt).all()
+    return {
+        "indicators": [dict(r._mapping) for r in run(_indicators_stmt(False, None))],
+        "newest": run(_newest_total_stmt(session.get_bind().dialect.name, 2)),
+        "targets": run(select(Target.indicator_id, Target.year, Target.value).order_by(Target.indicator_id, Target.year)),
+        "program_goals": run(select(IndicatorProgramGoal.indicator_id, IndicatorProgramGoal.program_goal_id)),
+        "result_goals": run(select(IndicatorResultGoal.indicator_id, IndicatorResultGoal.result_goal_id)),
+    }
+
+
+@lru_cache(maxsize=8)
+def _newest_total_stmt(dialect: str, per_indicator: int):
     from sqlalchemy import true
 
     total_area = select(Area.id).where(Area.is_total).limit(1).scalar_subquery()
     present_total = (Measurement.gender == "T", Measurement.area_id == total_area, Measurement.value.is_not(None))
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         newest = (select(Measurement.period, Measurement.value)
                   .where(Measurement.indicator_id == Indicator.id, *present_total)
                   .order_by(Measurement.period.desc()).limit(per_indicator).lateral())
         stmt = (select(Indicator.id.label("indicator_id"), newest.c.period, newest.c.value)
                 .select_from(Indicator).join(newest, true())
                 .order_by(Indicator.id, newest.c.period.desc()))
-        return frame(session, stmt)
+        return stmt
     newest_ids = (select(Measurement.id).where(Measurement.indicator_id == Indicator.id, *present_total)
                   .order_by(Measurement.period.desc()).limit(per_indicator).correlate(Indicator))
     stmt = (select(Measurement.indicator_id, Measurement.period, Measurement.value)
             .select_from(Indicator).join(Measurement, Measurement.id.in_(newest_ids))
             .order_by(Measurement.indicator_id, Measurement.period.desc()))
-    return frame(session, stmt)
+    return stmt

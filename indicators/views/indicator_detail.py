@@ -25,17 +25,14 @@ HISTORY_TABLE_HEADERS = ["Tid", "Användare", "Åtgärd", "Värde", "Fält", "F�
 
 
 def indicator_detail(uow: UnitOfWork, code: str) -> Optional[dict]:
-    """Definition, links, targets, values, comparisons and value history of one indicator."""
+    """Definition, links, targets, values, comparisons and value history of one indicator:
+    the definition as one plain row, its goal links in one statement, one query per table."""
     with uow.read() as session:
-        match = queries.indicators(session, code=code)
-        if match.empty:
+        row = queries.indicator_row(session, code)
+        if row is None:
             return None
-        row = match.iloc[0].to_dict()
         ind_id = int(row["id"])
-        goals = queries.program_goals(session)
-        results = queries.result_goals(session)
-        goal_ids = queries.indicator_program_goals(session, ind_id)
-        result_ids = queries.indicator_result_goals(session, ind_id)
+        links = queries.indicator_goal_names(session, ind_id)
         detail = {
             "indicator": row,
             "targets": queries.targets(session, ind_id),
@@ -44,10 +41,8 @@ def indicator_detail(uow: UnitOfWork, code: str) -> Optional[dict]:
             "history": queries.measurement_history(session, ind_id),
             "definition_changes": queries.definition_changes(session, [ind_id]),
         }
-    linked_goals = goals[goals["id"].isin(goal_ids.loc[goal_ids["indicator_id"] == ind_id, "program_goal_id"])]
-    linked_results = results[results["id"].isin(result_ids.loc[result_ids["indicator_id"] == ind_id, "result_goal_id"])]
-    detail["program_goals"] = [f"{n}. {name}" for n, name in zip(linked_goals["number"], linked_goals["name"])]
-    detail["result_goals"] = list(linked_results["name"])
+    detail["program_goals"] = [f"{number}. {name}" for kind, number, name in links if kind == 0]
+    detail["result_goals"] = [name for kind, _number, name in links if kind == 1]
     return detail
 
 

@@ -55,14 +55,6 @@ def _group_pairs(keys, values) -> dict[int, list]:
     return out
 
 
-def _from_newest(newest: pd.DataFrame) -> dict[int, list[tuple[str, Optional[float]]]]:
-    """The same shape from queries.newest_total_values (already ranked in SQL)."""
-    out: dict[int, list[tuple[str, Optional[float]]]] = {}
-    for indicator_id, period, value in zip(newest["indicator_id"], newest["period"], newest["value"]):
-        out.setdefault(int(indicator_id), []).append((period, float(value)))
-    return out
-
-
 def assess(row: dict, latest: list[tuple[str, Optional[float]]], targets: list[Target], rule=None) -> dict:
     """Status, trend and target for one indicator, from its newest values."""
     rule = rule or rule_from_settings()
@@ -88,33 +80,27 @@ def assess(row: dict, latest: list[tuple[str, Optional[float]]], targets: list[T
 
 
 def overview(uow: UnitOfWork) -> pd.DataFrame:
-    """One row per active indicator with its latest whole-municipality value and status."""
+    """One row per active indicator with its latest whole-municipality value and status.
+    Reads plain rows (five statements, no intermediate tables) and builds one table at the end."""
     with uow.read() as session:
-        inds = queries.indicators(session, include_retired=False)
-        if inds.empty:
-            return pd.DataFrame(columns=OVERVIEW_COLUMNS)
-        newest = queries.newest_total_values(session)
-        tgts = queries.targets(session)
-        pgoals = queries.indicator_program_goals(session)
-        rgoals = queries.indicator_result_goals(session)
-    latest = _from_newest(newest)
-    targets_by = _group_pairs(tgts["indicator_id"], zip(tgts["year"], tgts["value"]))
-    targets_by = {k: [Target(int(y), float(v)) for y, v in pairs] for k, pairs in targets_by.items()}
-    pg_by = _group_pairs(pgoals["indicator_id"], pgoals["program_goal_id"])
-    rg_by = _group_pairs(rgoals["indicator_id"], rgoals["result_goal_id"])
+        data = queries.overview_rows(session)
+    if not data["indicators"]:
+        return pd.DataFrame(columns=OVERVIEW_COLUMNS)
+    latest: dict[int, list[tuple[str, Optional[float]]]] = {}
+    for indicator_id, period, value in data["newest"]:
+        latest.setdefault(int(indicator_id), []).append((period, float(value)))
+    targets_by: dict[int, list[Target]] = {}
+    for indicator_id, year, value in data["targets"]:
+        targets_by.setdefault(int(indicator_id), []).append(Target(int(year), float(value)))
+    pg_by = _group_pairs(*zip(*data["program_goals"])) if data["program_goals"] else {}
+    rg_by = _group_pairs(*zip(*data["result_goals"])) if data["result_goals"] else {}
     rule = rule_from_settings()
     rows = []
-    for row in _records(inds):
+    for row in data["indicators"]:
         key = int(row["id"])
         assessed = assess(row, latest.get(key, []), targets_by.get(key, []), rule)
         rows.append({**row, **assessed, "program_goal_ids": pg_by.get(key, []), "result_goal_ids": rg_by.get(key, [])})
     return pd.DataFrame({c: [r[c] for r in rows] for c in OVERVIEW_COLUMNS}, columns=OVERVIEW_COLUMNS)
-
-
-def _records(df: pd.DataFrame) -> list[dict]:
-    """The rows as plain dicts, built column-wise (DataFrame.to_dict boxes every cell)."""
-    names = list(df.columns)
-    return [dict(zip(names, values)) for values in zip(*(df[c].tolist() for c in names))]
 
 
 def structure(uow: UnitOfWork) -> dict[str, pd.DataFrame]:
