@@ -11,9 +11,7 @@ from typing import Optional, Sequence
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from indicators.rules.formatting import format_number
-from indicators.rules.periods import period_from_code
-from indicators.rules.vocabulary import GENDER_LABELS, STATUS_COLOURS, STATUS_ICONS
+from indicators.rules.vocabulary import STATUS_COLOURS, STATUS_ICONS
 
 
 LATIN1_REPLACEMENTS = {"✔": "OK", "●": "*", "▲": "!", "✖": "X", "○": "o", "–": "-", "−": "-", "↑": "^", "↓": "v",
@@ -26,7 +24,6 @@ FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans
 
 
 # Okabe–Ito: distinguishable for colour-blind readers; lines also differ by dash pattern.
-SERIES_STYLE = {"T": ("#0072B2", 0.0), "K": ("#D55E00", 1.2), "M": ("#009E73", 0.4)}
 
 
 TARGET_COLOUR = "#555555"
@@ -154,86 +151,3 @@ def draw_sparkline(pdf: ReportPDF, x: float, y: float, w: float, h: float, value
     pdf.set_draw_color(0, 0, 0)
     pdf.set_fill_color(255, 255, 255)
     pdf.set_line_width(0.2)
-
-
-def draw_chart(pdf: ReportPDF, x: float, y: float, w: float, h: float, series: dict[str, list[tuple[str, float]]],
-               target: Optional[tuple[int, float]], decimals: int, unit: str) -> None:
-    """A line chart: one line per gender (T solid, K/M dashed), a dashed target line."""
-    points = [(period_from_code(p).position, v) for s in series.values() for p, v in s]
-    if not points:
-        pdf.set_xy(x, y + h / 2 - 3)
-        pdf.font(9, "I")
-        pdf.cell(w, 6, pdf.t("Inga värden att visa för året."), align="C")
-        pdf.font()
-        return
-    ys = [v for _, v in points] + ([target[1]] if target else [])
-    low, high, step = nice_range(min(ys), max(ys))
-    if high == low:
-        high = low + step
-    first, last = int(min(p for p, _ in points)), int(max(p for p, _ in points)) + 1
-    left, bottom = x + 16, y + h - 6  # room for the axis labels below, the legend above
-    plot_w, plot_h = w - 18, h - 11
-
-    def px(pos: float) -> float:
-        return left + (pos - first) / max(last - first, 1) * plot_w
-
-    def py(val: float) -> float:
-        return bottom - (val - low) / (high - low) * plot_h
-
-    pdf.set_line_width(0.15)
-    pdf.set_draw_color(*_rgb(GRID_COLOUR))
-    pdf.font(6.5)
-    for i in range(int(round((high - low) / step)) + 1):
-        tick = low + i * step
-        pdf.line(left, py(tick), left + plot_w, py(tick))
-        pdf.text(x, py(tick) + 1, pdf.t(format_number(tick, _decimals_of(step))))
-    for year in range(first, last + 1):
-        pdf.line(px(year), bottom, px(year), bottom + 1)
-        if year < last:
-            pdf.text(px(year + 0.5) - 3, bottom + 4, str(year))
-    if target:
-        pdf.set_draw_color(*_rgb(TARGET_COLOUR))
-        pdf.set_line_width(0.35)
-        pdf.set_dash_pattern(dash=1.5, gap=1.0)
-        pdf.line(left, py(target[1]), left + plot_w, py(target[1]))
-        pdf.set_dash_pattern()
-        label = pdf.t(f"Mål {target[0]}: {format_number(target[1], decimals, unit)}")
-        pdf.text(left + plot_w - pdf.get_string_width(label), py(target[1]) - 1, label)
-    _draw_series(pdf, series, px, py)
-    _legend(pdf, series, left, y)
-    pdf.set_draw_color(0, 0, 0)
-    pdf.set_line_width(0.2)
-    pdf.font()
-
-
-def _draw_series(pdf: ReportPDF, series: dict[str, list[tuple[str, float]]], px, py) -> None:
-    for gender, values in series.items():
-        colour, dash = SERIES_STYLE[gender]
-        coords = [(px(period_from_code(p).position), py(v)) for p, v in values]
-        pdf.set_draw_color(*_rgb(colour))
-        pdf.set_fill_color(*_rgb(colour))
-        pdf.set_line_width(0.6 if gender == "T" else 0.4)
-        if dash:
-            pdf.set_dash_pattern(dash=dash, gap=0.8)
-        if len(coords) > 1:
-            pdf.polyline(coords)
-        pdf.set_dash_pattern()
-        if gender == "T":
-            for cx, cy in coords:
-                pdf.circle(cx, cy, 0.6, style="F")
-
-
-def _legend(pdf: ReportPDF, series: dict, x: float, y: float) -> None:
-    if len(series) < 2:
-        return
-    for gender in series:
-        colour, dash = SERIES_STYLE[gender]
-        pdf.set_draw_color(*_rgb(colour))
-        pdf.set_line_width(0.5)
-        if dash:
-            pdf.set_dash_pattern(dash=dash, gap=0.8)
-        pdf.line(x, y + 1, x + 6, y + 1)
-        pdf.set_dash_pattern()
-        pdf.text(x + 7, y + 2, pdf.t(GENDER_LABELS[gender]))
-        x += 9 + pdf.get_string_width(GENDER_LABELS[gender])
-
