@@ -41,7 +41,7 @@ class ActionData:
 def _clean_action(data: ActionData, refs: Refs) -> dict:
     """Validated column values and link ids; raises AdminError listing every problem."""
     errors = []
-    if not clean_text(data.name):
+    if not clean_text(data.name, "name"):
         errors.append("namnet saknas")
     focus = refs.code_of(refs.focus, data.focus_area)
     if focus is None:
@@ -61,12 +61,12 @@ def _clean_action(data: ActionData, refs: Refs) -> dict:
     cost = _parse_cost(data.cost_estimate, errors)
     if data.priority is not None and int(data.priority) < 1:
         errors.append("prioritet ska vara 1 eller högre (1 = högst)")
-    codes = [clean_text(c).upper() for c in data.indicators]
+    codes = [clean_text(c, "indicator").upper() for c in data.indicators]
     errors += [f"indikatorn '{c}' finns inte" for c in codes if c not in refs.indicator_ids]
     if errors:
         raise AdminError("Insatsen sparades inte: " + "; ".join(errors))
     return {
-        "columns": {"name": clean_text(data.name), "description": clean_text(data.description), "status": data.status,
+        "columns": {"name": clean_text(data.name, "name"), "description": clean_text(data.description, "description"), "status": data.status,
                     "focus_area_id": refs.focus_ids[focus], "start_date": data.start_date, "end_date": data.end_date,
                     "cost_estimate": cost, "priority": None if data.priority is None else int(data.priority)},
         "goal_ids": sorted(refs.goals[n] for n in goals),
@@ -76,9 +76,9 @@ def _clean_action(data: ActionData, refs: Refs) -> dict:
 
 
 def _parse_cost(raw: object, errors: list[str]) -> Optional[int]:
-    if raw is None or clean_text(raw) == "" or (isinstance(raw, float) and pd.isna(raw)):
+    if raw is None or clean_text(raw, "cost_estimate") == "" or (isinstance(raw, float) and pd.isna(raw)):
         return None
-    text = clean_text(raw)
+    text = clean_text(raw, "cost_estimate")
     if text.lower().endswith("kr"):
         text = text[:-2]
     parsed = parse_number(text if isinstance(raw, str) else raw)

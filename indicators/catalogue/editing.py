@@ -15,6 +15,8 @@ from errors import Conflict, Invalid, NotFound
 from indicators.access.audit import audit
 from indicators.access.permissions import Actor, require
 from indicators.rules.parsing import area_lookup
+from indicators.rules.text import control_character, normalised
+from indicators.rules.vocabulary import TEXT_FIELD_LABELS, label
 from indicators.unit_of_work import UnitOfWork
 
 
@@ -34,8 +36,15 @@ def check_version(what: str, expected: Optional[int], current: int) -> None:
         )
 
 
-def clean_text(value: object) -> str:
-    return "" if value is None else str(value).strip()
+def clean_text(value: object, field: str = "") -> str:
+    """A catalogue, action or meeting text as stored (NFC, trimmed); an invisible control
+    character is refused naming the field (line breaks are allowed: descriptions and notes
+    have paragraphs), the same rule as for a value's comment."""
+    text = normalised(value)
+    wrong = control_character(text, allow_line_breaks=True)
+    if wrong:
+        raise AdminError(f"{label(TEXT_FIELD_LABELS, field).capitalize() if field else 'Texten'} {wrong}.")
+    return text
 
 
 def count_where(session: Session, column, value) -> int:
@@ -107,5 +116,5 @@ class Refs:
         )
 
     def code_of(self, lookup: dict[str, str], text: object) -> Optional[str]:
-        return lookup.get(clean_text(text).lower())
+        return lookup.get(normalised(text).lower())
 

@@ -20,11 +20,12 @@ from db.models import (
 from indicators.access.audit import audit, set_fields
 from indicators.access.permissions import Actor, require
 from indicators.catalogue.editing import (
-    AdminError, Refs, check_version, clean_text, count_where, delete_unused, get_row,
+    AdminError, Refs, check_version, count_where, delete_unused, get_row,
 )
 from indicators.rules.formatting import shown_number
 from indicators.rules.periods import parse_period
 from indicators.rules.ranges import outside_range
+from indicators.rules.text import control_character, normalised
 from indicators.rules.vocabulary import PERIODICITY_LABELS, PROGRAM_GOAL_RULE
 from indicators.unit_of_work import UnitOfWork
 
@@ -75,12 +76,15 @@ INDICATOR_LABELS = {
 
 
 _TEXT_FIELDS = ("code", "name", "definition", "unit", "source_ref", "source_note")
+_MULTILINE_FIELDS = ("definition", "source_note")
 
 
 def normalise_indicator(data: IndicatorData, refs: Refs) -> tuple[IndicatorData, list[tuple[str, str]]]:
     """Clean the data and check every rule; returns (clean data, [(field, Swedish error)])."""
     errors: list[tuple[str, str]] = []
-    clean = replace(data, **{f: clean_text(getattr(data, f)) for f in _TEXT_FIELDS})
+    clean = replace(data, **{f: normalised(getattr(data, f)) for f in _TEXT_FIELDS})
+    errors += [(f, wrong) for f in _TEXT_FIELDS
+               if (wrong := control_character(getattr(clean, f), allow_line_breaks=f in _MULTILINE_FIELDS))]
     clean.code = clean.code.upper()
     if not clean.code:
         errors.append(("code", "koden saknas"))

@@ -32,7 +32,7 @@ def edit_focus_area(uow: UnitOfWork, actor: Actor, focus_id: int, *, name: str, 
 
 def _edit_text(uow: UnitOfWork, actor: Actor, model, entity: str, row_id: int, changes: dict) -> int:
     require(uow, actor, "write_structure", entity=entity, entity_id=row_id)
-    changes = {k: clean_text(v) for k, v in changes.items()}
+    changes = {k: clean_text(v, k) for k, v in changes.items()}
     if not changes["name"]:
         raise AdminError("Namnet får inte vara tomt.")
     with uow.write() as session:
@@ -49,14 +49,14 @@ def _check_years(first: Optional[int], last: Optional[int]) -> None:
 def create_result_goal(uow: UnitOfWork, actor: Actor, *, code: str, name: str, valid_from_year: int,
                        valid_to_year: Optional[int] = None, description: str = "") -> int:
     require(uow, actor, "write_structure", entity="result_goal", entity_id=code)
-    code, name = clean_text(code).upper(), clean_text(name)
+    code, name = clean_text(code, "code").upper(), clean_text(name, "name")
     if not code or not name:
         raise AdminError("Resultatmålet behöver kod och namn.")
     _check_years(valid_from_year, valid_to_year)
     with uow.write() as session:
         if crud.by_code(session, ResultGoal, code):
             raise AdminError(f"Det finns redan ett resultatmål med koden {code}.")
-        goal = ResultGoal(code=code, name=name, description=clean_text(description),
+        goal = ResultGoal(code=code, name=name, description=clean_text(description, "description"),
                           valid_from_year=valid_from_year, valid_to_year=valid_to_year)
         session.add(goal)
         session.flush()
@@ -68,10 +68,10 @@ def edit_result_goal(uow: UnitOfWork, actor: Actor, goal_id: int, *, name: str, 
                      valid_to_year: Optional[int], description: str = "") -> int:
     """Also how a result goal is retired: set valid_to_year (goals are revised each mandate period)."""
     require(uow, actor, "write_structure", entity="result_goal", entity_id=goal_id)
-    if not clean_text(name):
+    if not clean_text(name, "name"):
         raise AdminError("Namnet får inte vara tomt.")
     _check_years(valid_from_year, valid_to_year)
-    changes = {"name": clean_text(name), "description": clean_text(description), "valid_from_year": valid_from_year,
+    changes = {"name": clean_text(name, "name"), "description": clean_text(description, "description"), "valid_from_year": valid_from_year,
                "valid_to_year": valid_to_year}
     with uow.write() as session:
         return set_fields(session, actor, "result_goal", get_row(session, ResultGoal, goal_id, "Resultatmålet"),
@@ -86,7 +86,7 @@ def delete_result_goal(uow: UnitOfWork, actor: Actor, goal_id: int) -> None:
 
 def _create_coded(uow: UnitOfWork, actor: Actor, model, entity: str, values: dict) -> int:
     require(uow, actor, "write_structure", entity=entity, entity_id=values.get("code", ""))
-    values = {k: clean_text(v) if isinstance(v, str) else v for k, v in values.items()}
+    values = {k: clean_text(v, k) if isinstance(v, str) else v for k, v in values.items()}
     if not values["code"] or not values["name"]:
         raise AdminError("Både kod och namn krävs.")
     with uow.write() as session:
@@ -101,7 +101,7 @@ def _create_coded(uow: UnitOfWork, actor: Actor, model, entity: str, values: dic
 
 def _edit_row(uow: UnitOfWork, actor: Actor, model, entity: str, row_id: int, changes: dict, check=None) -> int:
     require(uow, actor, "write_structure", entity=entity, entity_id=row_id)
-    changes = {k: clean_text(v) if isinstance(v, str) else v for k, v in changes.items()}
+    changes = {k: clean_text(v, k) if isinstance(v, str) else v for k, v in changes.items()}
     if "name" in changes and not changes["name"]:
         raise AdminError("Namnet får inte vara tomt.")
     with uow.write() as session:
@@ -119,7 +119,7 @@ def _check_org_kind(kind: str) -> None:
 def create_organisation(uow: UnitOfWork, actor: Actor, *, code: str, name: str, kind: str) -> int:
     _check_org_kind(kind)
     return _create_coded(uow, actor, Organisation, "organisation",
-                         {"code": clean_text(code).upper(), "name": name, "kind": kind})
+                         {"code": clean_text(code, "code").upper(), "name": name, "kind": kind})
 
 
 def edit_organisation(uow: UnitOfWork, actor: Actor, org_id: int, *, name: str, kind: str,
@@ -137,7 +137,7 @@ def delete_organisation(uow: UnitOfWork, actor: Actor, org_id: int) -> None:
 
 def create_area(uow: UnitOfWork, actor: Actor, *, code: str, name: str, sort_order: int = 0) -> int:
     """A new area is never the total: there is exactly one ("Hela kommunen")."""
-    return _create_coded(uow, actor, Area, "area", {"code": clean_text(code).upper(), "name": name, "sort_order": sort_order,
+    return _create_coded(uow, actor, Area, "area", {"code": clean_text(code, "code").upper(), "name": name, "sort_order": sort_order,
                                                "is_total": False})
 
 
@@ -159,7 +159,7 @@ def delete_area(uow: UnitOfWork, actor: Actor, area_id: int) -> None:
 
 
 def create_comparison_unit(uow: UnitOfWork, actor: Actor, *, code: str, name: str) -> int:
-    return _create_coded(uow, actor, ComparisonUnit, "comparison_unit", {"code": clean_text(code), "name": name})
+    return _create_coded(uow, actor, ComparisonUnit, "comparison_unit", {"code": clean_text(code, "code"), "name": name})
 
 
 def edit_comparison_unit(uow: UnitOfWork, actor: Actor, unit_id: int, *, name: str, active: bool = True) -> int:

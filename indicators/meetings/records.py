@@ -82,12 +82,12 @@ def _clean_meeting(session: Session, data: MeetingData) -> tuple[dict, list[tupl
             errors.append(f"'{code}' är ingen känd organisation")
         return refs.org_ids.get(found) if found else None
 
-    attendees = [(org_id(a.organisation), clean_text(a.name), bool(a.present)) for a in data.attendees]
+    attendees = [(org_id(a.organisation), clean_text(a.name, "attendee"), bool(a.present)) for a in data.attendees]
     distribution = sorted({org_id(code) for code in data.distribution} - {None})
     if errors:
         raise AdminError("Mötet sparades inte: " + "; ".join(errors))
-    columns = {"date": data.date, "kind": data.kind, "title": clean_text(data.title), "agenda": clean_text(data.agenda),
-               "notes": clean_text(data.notes), "decisions": clean_text(data.decisions)}
+    columns = {"date": data.date, "kind": data.kind, "title": clean_text(data.title, "title"), "agenda": clean_text(data.agenda, "agenda"),
+               "notes": clean_text(data.notes, "notes"), "decisions": clean_text(data.decisions, "decisions")}
     return columns, attendees, distribution
 
 

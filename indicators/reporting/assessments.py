@@ -22,7 +22,7 @@ from db.models import Action, ActionOrganisation, FocusArea, FocusAreaAssessment
 from errors import Conflict, Invalid, NotFound, Problem
 from indicators.access.audit import audit
 from indicators.access.permissions import Actor, allowed, require
-from indicators.reporting.value_checks import control_character
+from indicators.rules.text import control_character
 from indicators.rules import periods
 from indicators.rules.formatting import format_time
 from indicators.unit_of_work import UnitOfWork

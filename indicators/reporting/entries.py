@@ -12,7 +12,8 @@ from errors import Problem
 from indicators.rules.formatting import shown_number
 from indicators.reporting.context import ReportingContext
 from indicators.reporting.outcomes import MAX_COMMENT
-from indicators.reporting.value_checks import PERCENT, control_character, period_problem
+from indicators.reporting.value_checks import PERCENT, period_problem
+from indicators.rules.text import control_character
 from indicators.rules import parsing, periods
 from indicators.rules.periods import Period
 from indicators.rules.results import Ok

@@ -3,7 +3,6 @@ per rule, pure, returning the Swedish message or None. ``entries`` and ``value_r
 them for reported values, ``indicators.sources.kolada_rules`` for Kolada's values."""
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Optional
@@ -62,15 +61,3 @@ def slip_message(value: float, value_text: str, suggested: float, previous: floa
             f"{previous_period} ({shown_number(previous)} %). Rimlighetsregeln för procent: ett värde {low}–{high} "
             "gånger större eller mindre än förra värdet ser ut som fel enhet; välj uttryckligen vilket värde "
             "som ska sparas (en kommentar räcker inte)")
-
-
-def control_character(text: object, allow_line_breaks: bool = False) -> Optional[str]:
-    """NUL and other control characters are refused in every text field (PostgreSQL cannot
-    store NUL; the others are invisible); line breaks are allowed where ``allow_line_breaks``."""
-    if not isinstance(text, str):
-        return None
-    for char in text:
-        if unicodedata.category(char) == "Cc" and not (allow_line_breaks and char in "\n\r"):
-            name = "NUL" if char == "\0" else f"U+{ord(char):04X}"
-            return f"innehåller ett osynligt styrtecken ({name}); ta bort det"
-    return None

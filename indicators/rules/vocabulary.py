@@ -77,6 +77,11 @@ VALUE_FIELD_LABELS = {"value": "värde", "comment": "kommentar", "status": "prel
                       "missing_reason": "skäl till att värdet saknas", "count_n": "antal i underlaget",
                       "source_status": "källans status", "source": "källa"}
 YES_NO = {True: "ja", False: "nej"}
+# The free-text fields of the catalogue, actions and meetings, as refusals name them.
+TEXT_FIELD_LABELS = {"code": "koden", "name": "namnet", "short_name": "kortnamnet", "description": "beskrivningen",
+                     "title": "rubriken", "agenda": "dagordningen", "notes": "anteckningarna",
+                     "decisions": "besluten", "attendee": "deltagarens namn", "indicator": "indikatorkoden",
+                     "cost_estimate": "kostnaden"}
 # What an official chooses for the stored comment when a value is corrected.
 COMMENT_KEEP, COMMENT_EDIT, COMMENT_REMOVE = "keep", "edit", "remove"
 COMMENT_REVIEW_LABELS = {COMMENT_KEEP: "Behåll kommentaren", COMMENT_EDIT: "Ändra kommentaren",
