@@ -2,9 +2,11 @@
 the same result from the same database, each checked against the project's own result in
 the same run (``check_*`` raise AssertionError when they differ; the bench stops there).
 
-- newest values: one hand-written statement that seeks the few newest entries of each
-  indicator's total in the ix_measurement_series index (SQLite: correlated ``id IN (… LIMIT
-  2)``; PostgreSQL: LATERAL), the targets in one more, then the same status function in a loop;
+- overview: one hand-written statement that reads each active indicator's columns and seeks
+  the two newest entries of its total in the ix_measurement_series index (SQLite: correlated
+  ``id IN (… LIMIT 2)``; PostgreSQL: LATERAL), three more for targets and goal links on the
+  same driver connection, then a plain loop calling the rule functions for every column
+  (status, trends, arrow, target, Swedish texts); the status-only floor is kept as old_floor;
 - page data: the same value rows and columns read with one plain query on the driver;
 - import: python-calamine (Rust) parsing the same file;
 - annual snapshot: writing the same bytes (JSON, CSV, XLSX, already computed) and hashing them.
@@ -14,13 +16,19 @@ from __future__ import annotations
 import hashlib
 import io
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from indicators.rules.formatting import format_number
 from indicators.rules.periods import period_from_code
-from indicators.rules.status import Target as StatusTarget, choose_target, compute_status, rule_from_settings
+from indicators.rules.status import (
+    Target as StatusTarget, choose_target, compute_status, rule_from_settings, status_label, trend, trend_arrow,
+)
 
+# The status-only floor of session 3 (newest total and status per indicator), kept as
+# ``old_floor`` beside the full-row floor below.
 NEWEST_SQL = {
     "sqlite": """
 SELECT i.id, i.direction, i.baseline_period, i.baseline_value, m.period, m.value
@@ -41,6 +49,29 @@ FROM indicator i LEFT JOIN LATERAL (
 WHERE i.active
 """,
 }
+# The overview's full rows: each active indicator with its organisation and focus area and
+# its two newest present totals (an index seek per indicator), in the page's order; then
+# the targets and the goal links. Run on one driver connection.
+_OVERVIEW_COLUMNS_SQL = """
+SELECT i.id, i.code, i.name, f.code, f.name, f.number, o.code, o.name, i.unit, i.decimals, i.direction,
+       i.periodicity, i.source_kind, i.source_ref, i.baseline_period, i.baseline_value, m.period, m.value
+FROM indicator i JOIN organisation o ON o.id = i.responsible_org_id JOIN focus_area f ON f.id = i.focus_area_id
+"""
+_NEWEST_TWO = """
+  WHERE s.indicator_id = i.id AND s.gender = 'T' AND s.value IS NOT NULL
+    AND s.area_id = (SELECT a.id FROM area a WHERE a.is_total LIMIT 1)
+  ORDER BY s.period DESC LIMIT 2"""
+OVERVIEW_SQL = {
+    "sqlite": _OVERVIEW_COLUMNS_SQL + "LEFT JOIN measurement m ON m.id IN (SELECT s.id FROM measurement s"
+    + _NEWEST_TWO + ")\nWHERE i.active ORDER BY f.number, i.code, m.period DESC",
+    "postgresql": _OVERVIEW_COLUMNS_SQL + "LEFT JOIN LATERAL (SELECT s.period, s.value FROM measurement s"
+    + _NEWEST_TWO + ") m ON true\nWHERE i.active ORDER BY f.number, i.code, m.period DESC",
+}
+OVERVIEW_LINKS_SQL = (
+    "SELECT indicator_id, year, value FROM target ORDER BY indicator_id, year",
+    "SELECT indicator_id, program_goal_id FROM indicator_program_goal ORDER BY indicator_id, program_goal_id",
+    "SELECT indicator_id, result_goal_id FROM indicator_result_goal ORDER BY indicator_id, result_goal_id",
+)
 TARGETS_SQL = "SELECT indicator_id, year, value FROM target"
 
 # The same columns as db.queries.measurements, for a focus area's active indicators or one indicator.
@@ -67,8 +98,8 @@ def raw_rows(engine: Engine, sql: str) -> list[tuple]:
         raw.close()
 
 
-def overview_floor(engine: Engine) -> dict[int, str]:
-    """Status per active indicator: two hand-written statements and a plain loop."""
+def status_floor(engine: Engine) -> dict[int, str]:
+    """The old floor: status only per active indicator, two hand-written statements and a plain loop."""
     newest = raw_rows(engine, NEWEST_SQL[engine.dialect.name])
     targets: dict[int, list[StatusTarget]] = {}
     for ind, year, value in raw_rows(engine, TARGETS_SQL):
@@ -84,8 +115,69 @@ def overview_floor(engine: Engine) -> dict[int, str]:
     return out
 
 
-def check_overview(ours, floor: dict[int, str]) -> None:
-    project = dict(zip((int(i) for i in ours["id"]), ours["status"]))
+def overview_floor(engine: Engine) -> list[dict]:
+    """The overview's rows (every column the project gives): four hand-written statements on
+    one driver connection and a plain loop calling the rule functions."""
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(OVERVIEW_SQL[engine.dialect.name])
+        main = cur.fetchall()
+        links = []
+        for sql in OVERVIEW_LINKS_SQL:
+            cur.execute(sql)
+            links.append(cur.fetchall())
+        cur.close()
+    finally:
+        raw.close()
+    targets: dict[int, list[StatusTarget]] = {}
+    for ind, year, value in links[0]:
+        targets.setdefault(ind, []).append(StatusTarget(year, value))
+    goals: dict[int, list[int]] = {}
+    for ind, goal in links[1]:
+        goals.setdefault(ind, []).append(goal)
+    results: dict[int, list[int]] = {}
+    for ind, goal in links[2]:
+        results.setdefault(ind, []).append(goal)
+    rule = rule_from_settings()
+    out: list[dict] = []
+    for k, row in enumerate(main):
+        if k and main[k - 1][0] == row[0]:
+            continue  # the second newest value, read with the newest
+        (ind, code, name, f_code, f_name, f_number, o_code, o_name, unit, decimals, direction, periodicity,
+         source_kind, source_ref, b_period, b_value, period, value) = row
+        previous = main[k + 1][17] if k + 1 < len(main) and main[k + 1][0] == ind else None
+        when = period_from_code(period) if period else None
+        target = choose_target(targets.get(ind, []), when.year if when else date.today().year)
+        word = trend(direction, value, previous, rule)
+        out.append({
+            "id": ind, "code": code, "name": name, "focus_code": f_code, "focus_name": f_name,
+            "focus_number": f_number, "org_code": o_code, "org_name": o_name, "unit": unit, "decimals": decimals,
+            "direction": direction, "periodicity": periodicity, "source_kind": source_kind, "source_ref": source_ref,
+            "period": period, "period_label": when.label if when else "–", "value": value,
+            "value_text": format_number(value, decimals, unit) if value is not None else "–",
+            "previous_value": previous,
+            "status": (status := compute_status(
+                direction=direction, value=value, when=when.position if when else None, baseline_value=b_value,
+                baseline_when=period_from_code(b_period).position if b_period else None, target=target,
+                rule=rule)),
+            "status_label": status_label(status), "trend": word,
+            "arrow": trend_arrow(direction, word, None if value is None or previous is None else value > previous),
+            "trend_baseline": trend(direction, value, b_value, rule),
+            "target_year": target.year if target else None, "target_value": target.value if target else None,
+            "program_goal_ids": goals.get(ind, []), "result_goal_ids": results.get(ind, []),
+        })
+    return out
+
+
+def check_overview(ours: list[dict], floor: list[dict]) -> None:
+    """Every row and column of the project's overview equals the floor's."""
+    assert [list(r.items()) for r in ours] == [list(r.items()) for r in floor], \
+        "golvet för översikten ger inte samma rader som projektet"
+
+
+def check_status(ours: list[dict], floor: dict[int, str]) -> None:
+    project = {r["id"]: r["status"] for r in ours}
     assert project == floor, "golvet för översikten ger inte samma status som projektet"
 
 

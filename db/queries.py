@@ -418,19 +418,72 @@ def newest_total_values(session: Session, per_indicator: int = 2) -> pd.DataFram
     return frame(session, _newest_total_stmt(session.get_bind().dialect.name, per_indicator))
 
 
-def overview_rows(session: Session) -> dict[str, list]:
-    """What the overview needs as plain driver rows (no tables for a few hundred rows): the
-    active indicators (dicts, as ``indicators``), their newest total values (indicator_id,
-    period, value), targets (indicator_id, year, value) and goal links (indicator_id, goal id)."""
-    def run(stmt):
-        return session.connection().execute(stmt).all()
-    return {
-        "indicators": [dict(r._mapping) for r in run(_indicators_stmt(False, None))],
-        "newest": run(_newest_total_stmt(session.get_bind().dialect.name, 2)),
-        "targets": run(select(Target.indicator_id, Target.year, Target.value).order_by(Target.indicator_id, Target.year)),
-        "program_goals": run(select(IndicatorProgramGoal.indicator_id, IndicatorProgramGoal.program_goal_id)),
-        "result_goals": run(select(IndicatorResultGoal.indicator_id, IndicatorResultGoal.result_goal_id)),
-    }
+def overview_rows(session: Session) -> tuple[list[tuple], ...]:
+    """What the overview needs as plain driver rows, read in the session's transaction on its
+    driver connection with statements compiled once per dialect (a few hundred rows: no
+    tables, no per-row result processing). Four lists of tuples:
+
+    - each active indicator once per newest present total (up to two, newest first; one row
+      with period and value None when it has none), in the pages' order (focus area, code),
+      columns ``OVERVIEW_ROW_COLUMNS``;
+    - targets (indicator_id, year, value), program goal links and result goal links
+      (indicator_id, goal id), ordered by indicator and year or goal."""
+    connection = session.connection()
+    cursor = connection.connection.cursor()
+    try:
+        out = []
+        for sql in _overview_sql(connection.dialect):
+            cursor.execute(sql)
+            out.append(cursor.fetchall())
+        return tuple(out)
+    finally:
+        cursor.close()
+
+
+OVERVIEW_ROW_COLUMNS = (
+    "id", "code", "name", "focus_code", "focus_name", "focus_number", "org_code", "org_name", "unit", "decimals",
+    "direction", "periodicity", "source_kind", "source_ref", "baseline_period", "baseline_value", "period", "value",
+)
+
+
+@lru_cache(maxsize=8)
+def _overview_sql(dialect) -> tuple[str, ...]:
+    """overview_rows' statements as SQL text for this dialect (no parameters), compiled once.
+    The newest totals seek the ix_measurement_series index backwards per indicator
+    (PostgreSQL: LATERAL; SQLite: a correlated ``id IN (… LIMIT 2)``), as newest_total_values."""
+    from sqlalchemy import true
+    from sqlalchemy.orm import aliased
+
+    total_area = select(Area.id).where(Area.is_total).limit(1).scalar_subquery()
+    s = aliased(Measurement, name="s")
+    present_total = (s.indicator_id == Indicator.id, s.gender == "T", s.area_id == total_area, s.value.is_not(None))
+    columns = (Indicator.id, Indicator.code, Indicator.name, FocusArea.code.label("focus_code"),
+               FocusArea.name.label("focus_name"), FocusArea.number, Organisation.code.label("org_code"),
+               Organisation.name.label("org_name"), Indicator.unit, Indicator.decimals, Indicator.direction,
+               Indicator.periodicity, Indicator.source_kind, Indicator.source_ref, Indicator.baseline_period,
+               Indicator.baseline_value)
+    if dialect.name == "postgresql":
+        newest = select(s.period, s.value).where(*present_total).order_by(s.period.desc()).limit(2).lateral()
+        period, value, on = newest.c.period, newest.c.value, true()
+    else:
+        newest = Measurement
+        period, value = Measurement.period, Measurement.value
+        on = Measurement.id.in_(select(s.id).where(*present_total).order_by(s.period.desc()).limit(2)
+                                .correlate(Indicator))
+    main = (select(*columns, period, value).select_from(Indicator)
+            .join(Organisation, Organisation.id == Indicator.responsible_org_id)
+            .join(FocusArea, FocusArea.id == Indicator.focus_area_id)
+            .outerjoin(newest, on).where(Indicator.active)
+            .order_by(FocusArea.number, Indicator.code, period.desc()))
+    statements = (
+        main,
+        select(Target.indicator_id, Target.year, Target.value).order_by(Target.indicator_id, Target.year),
+        select(IndicatorProgramGoal.indicator_id, IndicatorProgramGoal.program_goal_id)
+        .order_by(IndicatorProgramGoal.indicator_id, IndicatorProgramGoal.program_goal_id),
+        select(IndicatorResultGoal.indicator_id, IndicatorResultGoal.result_goal_id)
+        .order_by(IndicatorResultGoal.indicator_id, IndicatorResultGoal.result_goal_id),
+    )
+    return tuple(str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True})) for stmt in statements)
 
 
 @lru_cache(maxsize=8)

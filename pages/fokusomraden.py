@@ -53,13 +53,13 @@ if show_areas:
                                 help=f"Högst {most} områden åt gången, så att varje linje går att skilja från de andra.")
         st.caption(f"Ett diagram visar högst {MAX_SERIES} linjer. Med kön eller jämförelser får färre områden "
                    "plats; då visas de först valda.")
-statuses = cache.overview().set_index("code")["status"]
+statuses = {r["code"]: r["status"] for r in cache.overview()}
 charts = cache.focus_area_figures(code, show_gender, show_areas, tuple(chosen) if chosen is not None else None)
 for start in range(0, len(charts), 2):
     columns = st.columns(2)
     for column, (indicator, figure) in zip(columns, charts[start:start + 2]):
         with column:
-            badge = status_badge(statuses[indicator["code"]]) if indicator["code"] in statuses.index else ""
+            badge = status_badge(statuses[indicator["code"]]) if indicator["code"] in statuses else ""
             st.markdown(f"{badge} **{indicator['code']}** {md_escape(indicator['name'])}")
             st.plotly_chart(figure, key=f"chart_{indicator['code']}", theme=None, config={"displaylogo": False},
                             alt=f"Diagram över {indicator['code']} {indicator['name']}")

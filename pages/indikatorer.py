@@ -30,9 +30,7 @@ _code, detail = select_one("Indikator", "indikator", {r.code: f"{r.code} – {r.
 indicator, values = detail["indicator"], detail["values"]
 threshold = get_settings().suppress_below
 st.header(f"{md_escape(indicator['code'])} {md_escape(indicator['name'])}")
-overview_rows = cache.overview()
-match = overview_rows[overview_rows["code"] == indicator["code"]]
-head = indicator_detail.headline(match.iloc[0].to_dict() if not match.empty else None)
+head = indicator_detail.headline(next((r for r in cache.overview() if r["code"] == indicator["code"]), None))
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Senaste värde", head["value"])

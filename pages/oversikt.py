@@ -28,7 +28,7 @@ st.title("Översikt")
 
 
 def target_text(year, value, decimals) -> str:
-    if year is None or year != year:
+    if year is None:
         return "–"
     return f"{int(year)}: {format_number(value, int(decimals))}"
 
@@ -59,10 +59,10 @@ def focus_blocks(kind: str, parents, heading):
     """Each focus area in a bordered container of its own (in ``parents``), under its
     ``heading``; yields (area, its rows) while inside it, and says so when the filter left none."""
     for parent, area in zip(parents, areas):
-        rows = data[data["focus_code"] == area.code]
+        rows = [r for r in data if r["focus_code"] == area.code]
         with parent.container(border=True, key=f"oversikt_{kind}_{area.number}"):
             heading(f"{area.number}. {md_escape(area.name)}")
-            if rows.empty:
+            if not rows:
                 st.caption("Inga indikatorer matchar filtret.")
                 continue
             yield area, rows
@@ -78,16 +78,16 @@ for area, rows in focus_blocks("kort", st.columns(len(areas) or 1), lambda text:
 st.subheader("Indikatorer per fokusområde")
 status_legend()
 for area, rows in focus_blocks("detalj", [st] * len(areas), st.subheader):
-    table = pd.DataFrame({
-        "Status": rows["status_label"],
-        "Kod": rows["code"].map(md_escape),
-        "Indikator": rows["name"].map(md_escape),
-        "Senaste värde": rows["value_text"].map(md_escape),
-        "Period": rows["period_label"],
-        "Trend": rows["arrow"] + " " + rows["trend"],
-        "Mål": [target_text(y, v, d) for y, v, d in zip(rows["target_year"], rows["target_value"], rows["decimals"])],
-        "Ansvarig": rows["org_code"].map(md_escape),
-    })
+    table = pd.DataFrame([{
+        "Status": r["status_label"],
+        "Kod": md_escape(r["code"]),
+        "Indikator": md_escape(r["name"]),
+        "Senaste värde": md_escape(r["value_text"]),
+        "Period": r["period_label"],
+        "Trend": f"{r['arrow']} {r['trend']}",
+        "Mål": target_text(r["target_year"], r["target_value"], r["decimals"]),
+        "Ansvarig": md_escape(r["org_code"]),
+    } for r in rows])
     # st.table: static, wraps long names and reads from across the room. It renders
     # Markdown in cells, so catalogue text is escaped.
     st.table(table.style.hide(axis="index"))

@@ -48,59 +48,73 @@ def latest_two(series: pd.DataFrame) -> dict[int, list[tuple[str, Optional[float
     return out
 
 
-def _group_pairs(keys, values) -> dict[int, list]:
+def _grouped(pairs) -> dict[int, list]:
     out: dict[int, list] = {}
-    for key, value in zip(keys, values):
-        out.setdefault(int(key), []).append(value)
+    for key, value in pairs:
+        out.setdefault(key, []).append(value)
     return out
 
 
+def _clean(value):
+    return None if isinstance(value, float) and value != value else value  # NaN → None
+
+
 def assess(row: dict, latest: list[tuple[str, Optional[float]]], targets: list[Target], rule=None) -> dict:
-    """Status, trend and target for one indicator, from its newest values."""
-    rule = rule or rule_from_settings()
-    row = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}  # NaN → None
+    """Status, trend and target for one indicator (a row with direction, decimals, unit and
+    baseline, NaN read as missing), from its newest values."""
     period, value = latest[0] if latest else (None, None)
-    previous = latest[1][1] if len(latest) > 1 else None
-    when = period_from_code(period).position if period else None
-    baseline_when = period_from_code(row["baseline_period"]).position if row.get("baseline_period") else None
-    target = choose_target(targets, period_from_code(period).year if period else date.today().year)
+    return assessment(_clean(row["direction"]), int(row["decimals"]), _clean(row["unit"]),
+                      _clean(row.get("baseline_period")), _clean(row.get("baseline_value")), period, value,
+                      latest[1][1] if len(latest) > 1 else None, targets, rule or rule_from_settings())
+
+
+def assessment(direction: str, decimals: int, unit: str, baseline_period: Optional[str],
+               baseline_value: Optional[float], period: Optional[str], value: Optional[float],
+               previous: Optional[float], targets: list[Target], rule) -> dict:
+    """The assessed columns of an overview row, in OVERVIEW_COLUMNS' order: the newest value
+    (its period, Swedish label and text), the previous one, status, trends and target."""
+    when = period_from_code(period) if period else None
+    target = choose_target(targets, when.year if when else date.today().year)
     status = compute_status(
-        direction=row["direction"], value=value, when=when, baseline_value=row.get("baseline_value"),
-        baseline_when=baseline_when, target=target, rule=rule,
+        direction=direction, value=value, when=when.position if when else None, baseline_value=baseline_value,
+        baseline_when=period_from_code(baseline_period).position if baseline_period else None, target=target,
+        rule=rule,
     )
-    word = trend(row["direction"], value, previous, rule)
-    up = None if value is None or previous is None else value > previous
+    word = trend(direction, value, previous, rule)
     return {
-        "period": period, "period_label": period_from_code(period).label if period else "–", "value": value, "previous_value": previous, "status": status,
-        "status_label": status_label(status), "trend": word, "arrow": trend_arrow(row["direction"], word, up),
-        "trend_baseline": trend(row["direction"], value, row.get("baseline_value"), rule),
+        "period": period, "period_label": when.label if when else "–", "value": value,
+        "value_text": format_number(value, decimals, unit) if value is not None else "–",
+        "previous_value": previous, "status": status, "status_label": status_label(status), "trend": word,
+        "arrow": trend_arrow(direction, word, None if value is None or previous is None else value > previous),
+        "trend_baseline": trend(direction, value, baseline_value, rule),
         "target_year": target.year if target else None, "target_value": target.value if target else None,
-        "value_text": format_number(value, int(row["decimals"]), row["unit"]) if value is not None else "–",
     }
 
 
-def overview(uow: UnitOfWork) -> pd.DataFrame:
-    """One row per active indicator with its latest whole-municipality value and status.
-    Reads plain rows (five statements, no intermediate tables) and builds one table at the end."""
+def overview(uow: UnitOfWork) -> list[dict]:
+    """One row per active indicator (a dict keyed by OVERVIEW_COLUMNS), in the pages' order
+    (focus area, code), with its latest whole-municipality value, status, trends and target.
+    Plain rows from four statements on the driver connection, one pass to assess them."""
     with uow.read() as session:
-        data = queries.overview_rows(session)
-    if not data["indicators"]:
-        return pd.DataFrame(columns=OVERVIEW_COLUMNS)
-    latest: dict[int, list[tuple[str, Optional[float]]]] = {}
-    for indicator_id, period, value in data["newest"]:
-        latest.setdefault(int(indicator_id), []).append((period, float(value)))
-    targets_by: dict[int, list[Target]] = {}
-    for indicator_id, year, value in data["targets"]:
-        targets_by.setdefault(int(indicator_id), []).append(Target(int(year), float(value)))
-    pg_by = _group_pairs(*zip(*data["program_goals"])) if data["program_goals"] else {}
-    rg_by = _group_pairs(*zip(*data["result_goals"])) if data["result_goals"] else {}
+        main, targets, program_goals, result_goals = queries.overview_rows(session)
+    targets_by = _grouped((ind, Target(year, value)) for ind, year, value in targets)
+    pg_by, rg_by = _grouped(program_goals), _grouped(result_goals)
     rule = rule_from_settings()
     rows = []
-    for row in data["indicators"]:
-        key = int(row["id"])
-        assessed = assess(row, latest.get(key, []), targets_by.get(key, []), rule)
-        rows.append({**row, **assessed, "program_goal_ids": pg_by.get(key, []), "result_goal_ids": rg_by.get(key, [])})
-    return pd.DataFrame({c: [r[c] for r in rows] for c in OVERVIEW_COLUMNS}, columns=OVERVIEW_COLUMNS)
+    for k, row in enumerate(main):
+        ind = row[0]
+        if k and main[k - 1][0] == ind:
+            continue  # the second newest value, read with the newest
+        previous = main[k + 1][17] if k + 1 < len(main) and main[k + 1][0] == ind else None
+        rows.append({
+            "id": ind, "code": row[1], "name": row[2], "focus_code": row[3], "focus_name": row[4],
+            "focus_number": row[5], "org_code": row[6], "org_name": row[7], "unit": row[8], "decimals": row[9],
+            "direction": row[10], "periodicity": row[11], "source_kind": row[12], "source_ref": row[13],
+            **assessment(row[10], row[9], row[8], row[14], row[15], row[16], row[17], previous,
+                         targets_by.get(ind, []), rule),
+            "program_goal_ids": pg_by.get(ind, []), "result_goal_ids": rg_by.get(ind, []),
+        })
+    return rows
 
 
 def structure(uow: UnitOfWork) -> dict[str, pd.DataFrame]:
@@ -126,19 +140,18 @@ def structure_in(session: Session, include_retired: bool = False) -> dict[str, A
     }
 
 
-def filter_overview(df: pd.DataFrame, program_goal: Optional[int] = None, result_goal: Optional[int] = None,
-                    org_code: Optional[str] = None) -> pd.DataFrame:
-    mask = pd.Series(True, index=df.index)
-    if program_goal is not None:
-        mask &= df["program_goal_ids"].map(lambda ids: program_goal in ids)
-    if result_goal is not None:
-        mask &= df["result_goal_ids"].map(lambda ids: result_goal in ids)
-    if org_code:
-        mask &= df["org_code"] == org_code
-    return df[mask]
+def filter_overview(rows: list[dict], program_goal: Optional[int] = None, result_goal: Optional[int] = None,
+                    org_code: Optional[str] = None) -> list[dict]:
+    """The overview rows linked to the program goal and the result goal and owned by the board asked for."""
+    return [r for r in rows if (program_goal is None or program_goal in r["program_goal_ids"])
+            and (result_goal is None or result_goal in r["result_goal_ids"])
+            and (not org_code or r["org_code"] == org_code)]
 
 
-def status_counts(df: pd.DataFrame) -> dict[str, int]:
+def status_counts(rows: list[dict]) -> dict[str, int]:
+    """How many rows have each status, in the fixed order of STATUSES."""
     from indicators.rules.vocabulary import STATUSES
-    counts = df["status"].value_counts().to_dict() if not df.empty else {}
-    return {s: int(counts.get(s, 0)) for s in STATUSES}
+    counts = dict.fromkeys(STATUSES, 0)
+    for r in rows:
+        counts[r["status"]] += 1
+    return counts

@@ -32,14 +32,22 @@ def xs(engine):
         return engine, (focus.id, focus.code), (indicator.id, indicator.code)
 
 
-def test_overview_floor_gives_the_projects_statuses(xs):
+def test_overview_floor_gives_the_projects_rows_and_statuses(xs):
     engine, _, _ = xs
     ours, floor = overview.overview(UnitOfWork(engine)), floors.overview_floor(engine)
     floors.check_overview(ours, floor)
     assert len(floor) == len(ours) > 4  # the bench's indicators and the starter catalogue
-    some = next(iter(floor))
+    assert any(r["previous_value"] is not None and r["target_year"] for r in floor)
+    for column, other in (("value_text", "inte samma"), ("previous_value", -1.0), ("result_goal_ids", [0])):
+        with pytest.raises(AssertionError, match="samma rader"):
+            floors.check_overview(ours, [{**floor[0], column: other}] + floor[1:])
+    with pytest.raises(AssertionError, match="samma rader"):
+        floors.check_overview(ours, floor[::-1])
+    status = floors.status_floor(engine)
+    floors.check_status(ours, status)
+    some = next(iter(status))
     with pytest.raises(AssertionError, match="samma status"):
-        floors.check_overview(ours, {**floor, some: "inte en status"})
+        floors.check_status(ours, {**status, some: "inte en status"})
 
 
 def test_page_data_floors_read_the_same_value_rows(xs):

@@ -29,11 +29,11 @@ def test_changes_since_previous_meeting(demo_engine):
     # Every yearly value existed by the second meeting (reported in February), so their
     # statuses are today's; quarterly values for Q2/Q3 2026 arrived after it.
     overview = dashboard.overview(UnitOfWork(demo_engine))
-    yearly = set(overview.loc[overview["periodicity"] == "year", "code"])
-    now = overview.set_index("code")["status"]
+    yearly = {r["code"] for r in overview if r["periodicity"] == "year"}
+    now = {r["code"]: r["status"] for r in overview}
     at_meeting = result["status"].set_index("code")["status"]
     assert {c: at_meeting[c] for c in yearly} == {c: now[c] for c in yearly}
-    quarterly = set(overview.loc[overview["periodicity"] == "quarter", "code"])
+    quarterly = {r["code"] for r in overview if r["periodicity"] == "quarter"}
     assert any(at_meeting[c] != now[c] for c in quarterly)
     changed = result["status_changes"]
     assert not changed.empty and (changed["before"] != changed["after"]).all()

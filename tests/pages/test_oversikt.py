@@ -28,7 +28,7 @@ def test_overview_starts_with_a_summary_card_per_focus_area(admin_app, demo_engi
     assert first_table_heading == 0  # the cards are not subheaders: they come before the detail section
     for number, name in enumerate(FOCUS_AREAS, start=1):
         heading = texts.index(f"**{number}. {name}**")
-        counts = status_counts(data[data["focus_name"] == name])
+        counts = status_counts([r for r in data if r["focus_name"] == name])
         lines = texts[heading + 1:heading + 7]
         for (status, n), line in zip(counts.items(), lines):
             assert status in line and line.endswith(f"**{n}**" if n else f"{n}]")
