@@ -195,16 +195,17 @@ def focus_area_data(uow: UnitOfWork, code: str) -> Optional[dict]:
 
 def actions_table(session, focus_area_id: int) -> pd.DataFrame:
     """The focus area's actions for display: name, status, responsible organisations,
-    cost estimate in kronor and priority."""
-    acts = queries.actions(session)
-    acts = acts[acts["focus_area_id"] == focus_area_id]
-    orgs = queries.organisations(session).set_index("id")["code"]
-    links = queries.action_links(session)["orgs"]
-    owners = links.assign(code=links["organisation_id"].map(orgs)).groupby("action_id")["code"].apply(lambda c: ", ".join(sorted(c)))
+    cost estimate in kronor and priority (one statement: each action with its organisations)."""
+    actions: dict[int, list] = {}
+    for action_id, name, status, cost, priority, org in queries.focus_actions(session, focus_area_id):
+        entry = actions.setdefault(action_id, [name, status, cost, priority, []])
+        if org is not None:
+            entry[4].append(org)
+    rows = list(actions.values())
     return pd.DataFrame({
-        "Insats": acts["name"].to_numpy(),
-        "Status": acts["status"].to_numpy(),
-        "Ansvariga": [owners.get(i, "–") for i in acts["id"]],
-        "Kostnad": [format_kronor(None if pd.isna(c) else int(c)) for c in acts["cost_estimate"]],
-        "Prioritet": [SUPPRESSED if pd.isna(p) else str(int(p)) for p in acts["priority"]],
+        "Insats": [r[0] for r in rows],
+        "Status": [r[1] for r in rows],
+        "Ansvariga": [", ".join(sorted(r[4])) or "–" for r in rows],
+        "Kostnad": [format_kronor(None if r[2] is None else int(r[2])) for r in rows],
+        "Prioritet": [SUPPRESSED if r[3] is None else str(int(r[3])) for r in rows],
     }, columns=["Insats", "Status", "Ansvariga", "Kostnad", "Prioritet"])

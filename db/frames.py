@@ -1,0 +1,117 @@
+"""Driver rows → pandas tables, column by column in vectorised steps (no per-row Python).
+
+The table is the one pandas infers from the rows' Python values (``pd.DataFrame({name:
+list(values)})``), with timestamps as UTC ``datetime64[us]`` and SQLite's 0/1 and ISO text
+as booleans and dates: the same dtypes, the same values. Only how it is built differs:
+
+- the rows become one 2-D object array in one C step;
+- a column whose values are all of one Python type (``infer_dtype``, one C pass) is
+  converted in one NumPy/Arrow step to the dtype pandas infers for them (int64, or float64
+  beside NULLs; float64; str; bool);
+- timestamps (and dates) are parsed once per distinct value and spread by index: values
+  in a page's tables share a handful of import times;
+- anything else (a column of only NULLs, mixed values, bytes, booleans beside NULLs)
+  takes pandas' own inference from the list of values.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from pandas.api.types import infer_dtype
+from sqlalchemy.sql import sqltypes
+
+try:  # the C routine behind DataFrame.from_records: tuples → 2-D object array
+    from pandas._libs.lib import to_object_array_tuples as _object_rows
+except ImportError:  # pragma: no cover - a pandas without it: the public, slower way
+    def _object_rows(rows):
+        out = np.empty((len(rows), len(rows[0])), dtype=object)
+        out[:] = rows
+        return out
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_NAT = np.iinfo(np.int64).min  # NaT as datetime64
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str", as it infers text beside NULLs
+
+
+def _kind(sql_type):
+    """The generic SQLAlchemy type of a selected column (a TypeDecorator's implementation)."""
+    return getattr(sql_type, "impl_instance", None) or sql_type
+
+
+def _micros(stamp: datetime) -> int:
+    """Whole microseconds since 1970 (UTC; a naive datetime is UTC, as UTCDateTime stores it)."""
+    delta = (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)) - _EPOCH
+    return delta.days * 86_400_000_000 + delta.seconds * 1_000_000 + delta.microseconds
+
+
+def _timestamps(values: np.ndarray) -> pd.Series:
+    """UTC timestamps, parsed once per distinct value (ISO text from SQLite, datetimes from
+    PostgreSQL) and spread by index; NULL becomes NaT."""
+    codes, uniques = pd.factorize(values)  # NULL → code -1: the NaT appended last
+    try:
+        stamps = [datetime.fromisoformat(v) if isinstance(v, str) else v for v in uniques]
+        micros = np.array([_micros(v) for v in stamps] + [_NAT], dtype="int64")
+    except (TypeError, ValueError):  # text Python's ISO reader refuses: pandas' ISO 8601 parser
+        parsed = pd.to_datetime(pd.Series([*uniques, None], dtype=object), utc=True, format="ISO8601")
+        return parsed.take(codes).reset_index(drop=True)
+    return pd.Series(micros[codes].view("datetime64[us]")).dt.tz_localize("UTC")
+
+
+def column(sql_type, values: np.ndarray, sqlite: bool):
+    """One column of driver values (an object array) as the frame's column."""
+    kind = _kind(sql_type)
+    inferred = infer_dtype(values, skipna=True)  # one C pass: what the non-NULL values are
+    if inferred == "empty":  # only NULLs: pandas' own inference
+        return list(values)
+    if isinstance(kind, sqltypes.DateTime) and inferred in ("string", "datetime"):
+        return _timestamps(values)
+    has_null = inferred != infer_dtype(values, skipna=False)
+    if sqlite and isinstance(kind, sqltypes.Boolean):  # SQLite's 0/1
+        return values.astype(bool) if not has_null else [None if v is None else bool(v) for v in values]
+    if sqlite and isinstance(kind, sqltypes.Date) and inferred == "string":
+        codes, uniques = pd.factorize(values)
+        parsed = np.array([date.fromisoformat(v) for v in uniques] + [None], dtype=object)
+        return list(parsed[codes])  # code -1 (NULL) takes the trailing None
+    if inferred == "boolean" and not has_null:
+        return values.astype(bool)
+    if inferred == "integer":  # beside NULLs pandas makes them floats with NaN
+        try:
+            return values.astype(np.float64 if has_null else np.int64)
+        except OverflowError:  # beyond 64 bits: pandas' own inference
+            return list(values)
+    if inferred == "floating":
+        return values.astype(np.float64)  # NULL → NaN
+    if inferred == "string":
+        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR)  # NULL → NaN
+    return list(values)
+
+
+def columns(sql_types: list, rows: list[tuple], sqlite: bool) -> list:
+    """The rows' columns (at least one row), each converted in one vectorised step."""
+    matrix = _object_rows(rows)
+    return [column(kind, matrix[:, i], sqlite) for i, kind in enumerate(sql_types)]
+
+
+def table(keys: list[str], cols: list) -> pd.DataFrame:
+    """Columns (as ``columns`` gives them) under their names; no columns' values: no rows."""
+    out = pd.DataFrame(dict(enumerate(cols)), columns=range(len(keys)))
+    out.columns = keys
+    return out
+
+
+def rows_frame(keys: list[str], sql_types: list, rows: list[tuple], sqlite: bool) -> pd.DataFrame:
+    """The rows (tuples in ``keys`` order) as a table, one vectorised step per column."""
+    return table(keys, columns(sql_types, rows, sqlite) if rows else [[] for _ in keys])
+
+
+def spread(ids, cols: list, wanted) -> list:
+    """The columns of a small lookup table (one row per distinct id) for each of ``wanted``
+    (ids that are all present, e.g. foreign keys), by index: one take per column."""
+    ids = np.asarray(ids, dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    at = order[np.searchsorted(ids[order], np.asarray(wanted, dtype=np.int64))]
+    return [c[at] if isinstance(c, np.ndarray) else [c[i] for i in at] if isinstance(c, list)
+            else c.take(at).reset_index(drop=True) if isinstance(c, pd.Series) else c.take(at) for c in cols]
