@@ -16,6 +16,7 @@ as booleans and dates: the same dtypes, the same values. Only how it is built di
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,7 @@ except ImportError:  # pragma: no cover - a pandas without it: the public, slowe
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _NAT = np.iinfo(np.int64).min  # NaT as datetime64
+_UTC = pd.DatetimeTZDtype("us", "UTC")
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str", as it infers text beside NULLs
 
 
@@ -47,7 +49,16 @@ def _micros(stamp: datetime) -> int:
     return delta.days * 86_400_000_000 + delta.seconds * 1_000_000 + delta.microseconds
 
 
-def _timestamps(values: np.ndarray) -> pd.Series:
+def _utc(micros: np.ndarray):
+    """Microseconds since 1970 (NaT as int64's minimum) as a UTC datetime column."""
+    stamps = micros.view("datetime64[us]")
+    try:  # wraps the array as it is, without pandas checking it again
+        return pd.arrays.DatetimeArray._simple_new(stamps, dtype=_UTC)
+    except (AttributeError, TypeError):  # pragma: no cover - a pandas without it
+        return pd.Series(stamps).dt.tz_localize("UTC").array
+
+
+def _timestamps(values: np.ndarray):
     """UTC timestamps, parsed once per distinct value (ISO text from SQLite, datetimes from
     PostgreSQL) and spread by index; NULL becomes NaT."""
     codes, uniques = pd.factorize(values)  # NULL → code -1: the NaT appended last
@@ -57,7 +68,7 @@ def _timestamps(values: np.ndarray) -> pd.Series:
     except (TypeError, ValueError):  # text Python's ISO reader refuses: pandas' ISO 8601 parser
         parsed = pd.to_datetime(pd.Series([*uniques, None], dtype=object), utc=True, format="ISO8601")
         return parsed.take(codes).reset_index(drop=True)
-    return pd.Series(micros[codes].view("datetime64[us]")).dt.tz_localize("UTC")
+    return _utc(micros[codes])
 
 
 def column(sql_type, values: np.ndarray, sqlite: bool):
@@ -104,7 +115,17 @@ def table(keys: list[str], cols: list) -> pd.DataFrame:
 
 def rows_frame(keys: list[str], sql_types: list, rows: list[tuple], sqlite: bool) -> pd.DataFrame:
     """The rows (tuples in ``keys`` order) as a table, one vectorised step per column."""
-    return table(keys, columns(sql_types, rows, sqlite) if rows else [[] for _ in keys])
+    return table(keys, columns(sql_types, rows, sqlite)) if rows else empty(tuple(keys))
+
+
+def empty(keys: tuple[str, ...]) -> pd.DataFrame:
+    """The table without rows (every column of object dtype), a copy of one built once."""
+    return _empty(keys).copy()
+
+
+@lru_cache(maxsize=512)
+def _empty(keys: tuple[str, ...]) -> pd.DataFrame:
+    return table(list(keys), [[] for _ in keys])
 
 
 def spread(ids, cols: list, wanted) -> list:

@@ -189,7 +189,7 @@ def measurements(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame
     sqlite = session.get_bind().dialect.name == "sqlite"
     values, areas, units = (_driver_rows(session, stmt, params)[1] for stmt in stmts)
     if not values:  # as the joined query without rows gives it
-        return rows_frame(MEASUREMENT_KEYS, [None] * len(MEASUREMENT_KEYS), [], sqlite)
+        return frames.empty(tuple(MEASUREMENT_KEYS))
     head = len(_VALUE_HEAD)
     own = frames.columns([c.type for c in stmts[0].selected_columns], values, sqlite)
     area = frames.columns([c.type for c in stmts[1].selected_columns], areas, sqlite)
@@ -265,16 +265,29 @@ def audit_events(session: Session, entity: str, entity_id: object, fields: Seque
 def definition_changes(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
     """When the definition or unit of these indicators changed (indicator_id, at, field),
     oldest first: charts mark the trend break."""
-    stmt = (
+    changes = frame(session, _definition_changes_stmt(), {"ids": [str(i) for i in indicator_ids]})
+    if changes.empty:  # most indicators: the table without rows, built once
+        return _no_definition_changes().copy()
+    changes["indicator_id"] = changes["entity_id"].astype(int)
+    return changes[["indicator_id", "at", "field"]]
+
+
+@lru_cache(maxsize=1)
+def _no_definition_changes() -> pd.DataFrame:
+    changes = frames.empty(("entity_id", "at", "field"))
+    changes["indicator_id"] = pd.Series(dtype=int)
+    return changes[["indicator_id", "at", "field"]]
+
+
+@lru_cache(maxsize=1)
+def _definition_changes_stmt():
+    return (
         select(AuditEvent.entity_id, AuditEvent.at, AuditEvent.field)
         .where(AuditEvent.entity == "indicator", AuditEvent.action == "update",
                AuditEvent.field.in_(["definition", "unit"]),
-               AuditEvent.entity_id.in_([str(i) for i in indicator_ids]))
+               AuditEvent.entity_id.in_(bindparam("ids", expanding=True)))
         .order_by(AuditEvent.at, AuditEvent.id)
     )
-    changes = frame(session, stmt)
-    changes["indicator_id"] = changes["entity_id"].astype(int) if not changes.empty else pd.Series(dtype=int)
-    return changes[["indicator_id", "at", "field"]]
 
 
 # --- annual follow-up (snapshots) and meeting documents -----------------------------
