@@ -58,13 +58,16 @@ def _utc(micros: np.ndarray):
         return pd.Series(stamps).dt.tz_localize("UTC").array
 
 
-def _timestamps(values: np.ndarray):
-    """UTC timestamps, parsed once per distinct value (ISO text from SQLite, datetimes from
-    PostgreSQL) and spread by index; NULL becomes NaT."""
+def _timestamps(values: np.ndarray, inferred: str):
+    """UTC timestamps: PostgreSQL's datetimes converted in one Arrow step (a naive one is UTC,
+    as UTCDateTime stores it), SQLite's ISO text parsed once per distinct value and spread
+    by index; NULL becomes NaT."""
+    if inferred == "datetime":
+        stamps = pa.array(values, type=pa.timestamp("us", tz="UTC")).to_numpy(zero_copy_only=False)
+        return _utc(stamps.view("int64"))
     codes, uniques = pd.factorize(values)  # NULL → code -1: the NaT appended last
     try:
-        stamps = [datetime.fromisoformat(v) if isinstance(v, str) else v for v in uniques]
-        micros = np.array([_micros(v) for v in stamps] + [_NAT], dtype="int64")
+        micros = np.array([_micros(datetime.fromisoformat(v)) for v in uniques] + [_NAT], dtype="int64")
     except (TypeError, ValueError):  # text Python's ISO reader refuses: pandas' ISO 8601 parser
         parsed = pd.to_datetime(pd.Series([*uniques, None], dtype=object), utc=True, format="ISO8601")
         return parsed.take(codes).reset_index(drop=True)
@@ -78,7 +81,7 @@ def column(sql_type, values: np.ndarray, sqlite: bool):
     if inferred == "empty":  # only NULLs: pandas' own inference
         return list(values)
     if isinstance(kind, sqltypes.DateTime) and inferred in ("string", "datetime"):
-        return _timestamps(values)
+        return _timestamps(values, inferred)
     has_null = inferred != infer_dtype(values, skipna=False)
     if sqlite and isinstance(kind, sqltypes.Boolean):  # SQLite's 0/1
         return values.astype(bool) if not has_null else [None if v is None else bool(v) for v in values]
@@ -102,8 +105,8 @@ def column(sql_type, values: np.ndarray, sqlite: bool):
 
 def columns(sql_types: list, rows: list[tuple], sqlite: bool) -> list:
     """The rows' columns (at least one row), each converted in one vectorised step."""
-    matrix = _object_rows(rows)
-    return [column(kind, matrix[:, i], sqlite) for i, kind in enumerate(sql_types)]
+    matrix = np.ascontiguousarray(_object_rows(rows).T)  # one row per column
+    return [column(kind, matrix[i], sqlite) for i, kind in enumerate(sql_types)]
 
 
 def table(keys: list[str], cols: list) -> pd.DataFrame:
@@ -130,9 +133,11 @@ def _empty(keys: tuple[str, ...]) -> pd.DataFrame:
 
 def spread(ids, cols: list, wanted) -> list:
     """The columns of a small lookup table (one row per distinct id) for each of ``wanted``
-    (ids that are all present, e.g. foreign keys), by index: one take per column."""
-    ids = np.asarray(ids, dtype=np.int64)
+    (ids that must all be present, e.g. foreign keys), by index: one take per column."""
+    ids, wanted = np.asarray(ids, dtype=np.int64), np.asarray(wanted, dtype=np.int64)
     order = np.argsort(ids, kind="stable")
-    at = order[np.searchsorted(ids[order], np.asarray(wanted, dtype=np.int64))]
+    at = order[np.minimum(np.searchsorted(ids[order], wanted), len(ids) - 1)]
+    if len(wanted) and (not len(ids) or (ids[at] != wanted).any()):
+        raise ValueError("spread: an id without a row in the lookup table")
     return [c[at] if isinstance(c, np.ndarray) else [c[i] for i in at] if isinstance(c, list)
             else c.take(at).reset_index(drop=True) if isinstance(c, pd.Series) else c.take(at) for c in cols]

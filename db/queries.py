@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 import pandas as pd
 from sqlalchemy import bindparam, literal, select, union_all
@@ -177,25 +177,30 @@ def _measurement_stmts():
             select(Indicator.id, Indicator.unit).where(Indicator.id.in_(ids)))
 
 
-def measurements(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
+def measurements(session: Session, indicator_ids: Sequence[int],
+                 units: Optional[Mapping[int, str]] = None) -> pd.DataFrame:
     """Every breakdown of the given indicators, with area names and the indicator's unit
-    (the disclosure rule treats counts as additive).
+    (the disclosure rule treats counts as additive). ``units`` (indicator id → unit), when
+    the caller has read the indicators already, spares reading them again.
 
-    The value rows are read without joins; the few areas and units are read once each and
+    The value rows are read without joins; the few areas (and units) are read once and
     spread over the rows by index (one vectorised take per column): the same table as the
     query joining area and indicator, without the database and driver repeating the names."""
     params = {"ids": [int(i) for i in indicator_ids]}
-    stmts = _measurement_stmts()
+    values_stmt, areas_stmt, units_stmt = _measurement_stmts()
     sqlite = session.get_bind().dialect.name == "sqlite"
-    values, areas, units = (_driver_rows(session, stmt, params)[1] for stmt in stmts)
+    values = _driver_rows(session, values_stmt, params)[1]
     if not values:  # as the joined query without rows gives it
         return frames.empty(tuple(MEASUREMENT_KEYS))
+    if units is None:
+        units = dict(_driver_rows(session, units_stmt, params)[1])
+    unit_ids = list(units)
     head = len(_VALUE_HEAD)
-    own = frames.columns([c.type for c in stmts[0].selected_columns], values, sqlite)
-    area = frames.columns([c.type for c in stmts[1].selected_columns], areas, sqlite)
-    unit = frames.columns([c.type for c in stmts[2].selected_columns], units, sqlite)
+    own = frames.columns([c.type for c in values_stmt.selected_columns], values, sqlite)
+    area = frames.columns([c.type for c in areas_stmt.selected_columns], _driver_rows(session, areas_stmt)[1], sqlite)
+    unit = frames.columns([c.type for c in units_stmt.selected_columns[1:]], [(units[i],) for i in unit_ids], sqlite)
     by_area = frames.spread(area[0], area[1:], own[head - 1])  # area_id
-    by_indicator = frames.spread(unit[0], unit[1:], own[1])  # indicator_id
+    by_indicator = frames.spread(unit_ids, unit, own[1])  # indicator_id
     return frames.table(MEASUREMENT_KEYS, own[:head] + by_area + own[head:] + by_indicator)
 
 

@@ -36,7 +36,7 @@ def indicator_detail(uow: UnitOfWork, code: str) -> Optional[dict]:
         detail = {
             "indicator": row,
             "targets": queries.targets(session, ind_id),
-            "values": queries.measurements(session, [ind_id]),
+            "values": queries.measurements(session, [ind_id], units={ind_id: row["unit"]}),
             "comparisons": queries.comparison_values(session, [ind_id]),
             "history": queries.measurement_history(session, ind_id),
             "definition_changes": queries.definition_changes(session, [ind_id]),
@@ -183,7 +183,7 @@ def focus_area_data(uow: UnitOfWork, code: str) -> Optional[dict]:
         data = {
             "focus_area": focus,
             "indicators": inds,
-            "values": queries.measurements(session, ids),
+            "values": queries.measurements(session, ids, units=dict(zip(ids, inds["unit"]))),
             "targets": queries.targets(session),
             "comparisons": queries.comparison_values(session, ids),
             "actions": actions_table(session, int(focus["id"])),

@@ -4,13 +4,14 @@ NULLs, SQLite's 0/1 and ISO text, and on the read queries the pages use, on both
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String, select
 
 from db import queries
 from db.engine import session_scope
-from db.frames import rows_frame
+from db.frames import rows_frame, spread
 from db.models import Area, FocusArea, Indicator, Measurement
 
 
@@ -119,4 +120,15 @@ def test_measurements_are_the_rows_of_the_joined_query(demo_engine):
             plain = reference(list(result.keys()), [c.type for c in stmt.selected_columns], result.fetchall(), sqlite)
             ours = queries.measurements(session, ids).sort_values("id").reset_index(drop=True)
             pd.testing.assert_frame_equal(ours, plain, obj=f"measurements {ids}")
+            units = dict(session.execute(select(Indicator.id, Indicator.unit)).all())
+            given = queries.measurements(session, ids, units=units).sort_values("id").reset_index(drop=True)
+            pd.testing.assert_frame_equal(given, plain, obj=f"measurements {ids}, units given")
         assert len(queries.measurements(session, all_ids)) > 1000 and queries.measurements(session, [-1]).empty
+
+
+def test_spreading_refuses_an_id_without_a_row():
+    assert spread([3, 1], [np.array([30, 10])], [1, 3, 3])[0].tolist() == [10, 30, 30]
+    with pytest.raises(ValueError):
+        spread([3, 1], [np.array([30, 10])], [1, 2])
+    with pytest.raises(ValueError):
+        spread([3, 1], [np.array([30, 10])], [4])
