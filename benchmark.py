@@ -213,8 +213,13 @@ def overview_figures(engine: Engine, report: Report, runs: int) -> None:
         "bara läsningen av dataversionen: sidan får resten ur st.cache_data", key="overview_cached"))
 
 
+PAGE_FLOOR = "samma tabeller, 1 fråga/tabell"
+OLD_PAGE_FLOOR = "samma värderader, en SQL-fråga"
+
+
 def page_figures(engine: Engine, report: Report, runs: int, include_focus: bool = True) -> None:
-    """Focus-area and indicator page data (cold) beside one plain query of the same value rows."""
+    """Focus-area and indicator page data (cold) beside the floor: every table the page shows
+    on its first render read with one plain query each (the value rows alone as old_floor)."""
     from indicators.views.indicator_detail import focus_area_data, indicator_detail
 
     with session_scope(engine) as session:
@@ -222,18 +227,20 @@ def page_figures(engine: Engine, report: Report, runs: int, include_focus: bool 
         indicator = session.execute(select(Indicator).where(Indicator.code.like("B%-%")).order_by(Indicator.id)).scalars().first()
         focus_id, focus_code, ind_id, ind_code = focus.id, focus.code, indicator.id, indicator.code
     if include_focus:
-        floors.check_values(focus_area_data(UnitOfWork(engine), focus_code)["values"],
-                            floors.focus_floor(engine, focus_id), "fokusområdessidan")
+        floors.check_page(focus_area_data(UnitOfWork(engine), focus_code), floors.focus_floor(engine, focus_id),
+                          "fokusområdessidan")
         report.figures.append(Figure(
             "fokusområdessida: data", median_time(lambda: focus_area_data(UnitOfWork(engine), focus_code), runs),
-            "samma värderader, en SQL-fråga", median_time(lambda: floors.focus_floor(engine, focus_id), runs),
-            key="focus_data"))
-    floors.check_values(indicator_detail(UnitOfWork(engine), ind_code)["values"],
-                        floors.indicator_floor(engine, ind_id), "indikatorsidan")
+            PAGE_FLOOR, median_time(lambda: floors.focus_floor(engine, focus_id), runs), key="focus_data",
+            extra={"old_floor": OLD_PAGE_FLOOR,
+                   "old_floor_seconds": median_time(lambda: floors.focus_values_floor(engine, focus_id), runs)}))
+    floors.check_page(indicator_detail(UnitOfWork(engine), ind_code), floors.indicator_floor(engine, ind_id),
+                      "indikatorsidan")
     report.figures.append(Figure(
         "indikatorsida: data", median_time(lambda: indicator_detail(UnitOfWork(engine), ind_code), runs),
-        "samma värderader, en SQL-fråga", median_time(lambda: floors.indicator_floor(engine, ind_id), runs),
-        key="indicator_data"))
+        PAGE_FLOOR, median_time(lambda: floors.indicator_floor(engine, ind_id), runs), key="indicator_data",
+        extra={"old_floor": OLD_PAGE_FLOOR,
+               "old_floor_seconds": median_time(lambda: floors.indicator_values_floor(engine, ind_id), runs)}))
 
 
 BARE_PAGE = """

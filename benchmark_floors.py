@@ -7,7 +7,10 @@ the same run (``check_*`` raise AssertionError when they differ; the bench stops
   ``id IN (… LIMIT 2)``; PostgreSQL: LATERAL), three more for targets and goal links on the
   same driver connection, then a plain loop calling the rule functions for every column
   (status, trends, arrow, target, Swedish texts); the status-only floor is kept as old_floor;
-- page data: the same value rows and columns read with one plain query on the driver;
+- page data: every table the page shows on its first render, each read with one plain query
+  on the driver (the value rows with their area names and unit, the indicators, targets,
+  comparisons, actions with their organisations, value history, definition changes); the
+  earlier floor, the value rows alone, is kept as ``old_floor``;
 - import: python-calamine (Rust) parsing the same file;
 - annual snapshot: writing the same bytes (JSON, CSV, XLSX, already computed) and hashing them.
 """
@@ -181,11 +184,84 @@ def check_status(ours: list[dict], floor: dict[int, str]) -> None:
     assert project == floor, "golvet för översikten ger inte samma status som projektet"
 
 
-def focus_floor(engine: Engine, focus_id: int) -> list[tuple]:
+def raw_tables(engine: Engine, queries: dict[str, str]) -> dict[str, list[tuple]]:
+    """Each query's rows, on one driver connection."""
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        out = {}
+        for name, sql in queries.items():
+            cur.execute(sql)
+            out[name] = cur.fetchall()
+        cur.close()
+        return out
+    finally:
+        raw.close()
+
+
+INDICATOR_COLUMNS = """i.id, i.code, i.name, i.definition, i.unit, i.decimals, i.direction, i.periodicity, i.source_kind,
+       i.source_ref, i.source_note, i.by_gender, i.by_area, i.valid_min, i.valid_max, i.baseline_period,
+       i.baseline_value, i.active, i.version, i.responsible_org_id, i.focus_area_id, i.report_every_years,
+       i.report_anchor_year, o.code, o.name, f.code, f.name, f.number
+FROM indicator i JOIN organisation o ON o.id = i.responsible_org_id JOIN focus_area f ON f.id = i.focus_area_id"""
+COMPARISON_COLUMNS = """c.indicator_id, c.period, c.gender, c.value, c.source_status, c.source, u.code, u.name
+FROM comparison_value c JOIN comparison_unit u ON u.id = c.unit_id"""
+CHANGES = """SELECT entity_id, at, field FROM audit_event
+WHERE entity = 'indicator' AND action = 'update' AND field IN ('definition', 'unit') AND entity_id {which}
+ORDER BY at, id"""
+
+
+def focus_tables(focus_id: int) -> dict[str, str]:
+    """What Fokusområden shows on its first render, for one focus area: one query per table."""
+    mine = f"SELECT id FROM indicator WHERE active AND focus_area_id = {int(focus_id)}"
+    return {
+        "focus_area": f"SELECT id, code, number, name, short_name, description FROM focus_area WHERE id = {int(focus_id)}",
+        "indicators": f"SELECT {INDICATOR_COLUMNS}\nWHERE i.active AND i.focus_area_id = {int(focus_id)} ORDER BY i.code",
+        "values": VALUES_SQL.format(where=FOCUS_WHERE.format(focus_id=int(focus_id))),
+        "targets": f"SELECT indicator_id, year, value FROM target WHERE indicator_id IN ({mine}) ORDER BY indicator_id, year",
+        "comparisons": f"SELECT {COMPARISON_COLUMNS}\nWHERE c.indicator_id IN ({mine})",
+        "actions": f"""SELECT a.id, a.name, a.status, a.cost_estimate, a.priority, o.code FROM action a
+LEFT JOIN action_organisation ao ON ao.action_id = a.id LEFT JOIN organisation o ON o.id = ao.organisation_id
+WHERE a.focus_area_id = {int(focus_id)} ORDER BY a.priority, a.name, a.id""",
+        "definition_changes": CHANGES.format(which=f"IN (SELECT CAST(id AS VARCHAR(20)) FROM ({mine}) AS mine)"),
+    }
+
+
+def indicator_tables(indicator_id: int) -> dict[str, str]:
+    """What Indikatorer shows on its first render (the history too: it sits in an expander,
+    built with the page), for one indicator: one query per table."""
+    ind = int(indicator_id)
+    return {
+        "indicator": f"SELECT {INDICATOR_COLUMNS}\nWHERE i.id = {ind}",
+        "goals": f"""SELECT 0, g.number, '', g.name FROM program_goal g
+JOIN indicator_program_goal l ON l.program_goal_id = g.id WHERE l.indicator_id = {ind}
+UNION ALL SELECT 1, 0, r.code, r.name FROM result_goal r
+JOIN indicator_result_goal l ON l.result_goal_id = r.id WHERE l.indicator_id = {ind} ORDER BY 1, 2, 3""",
+        "targets": f"SELECT indicator_id, year, value FROM target WHERE indicator_id = {ind} ORDER BY year",
+        "values": VALUES_SQL.format(where=INDICATOR_WHERE.format(indicator_id=ind)),
+        "comparisons": f"SELECT {COMPARISON_COLUMNS}\nWHERE c.indicator_id = {ind}",
+        "history": f"""SELECT e.at, e.user_email, e.action, e.field, e.old, e.new, e.reason, m.period, m.gender,
+       m.area_id, a.name
+FROM audit_event e JOIN measurement m ON e.entity_id = CAST(m.id AS VARCHAR(20)) JOIN area a ON a.id = m.area_id
+WHERE e.entity = 'measurement' AND m.indicator_id = {ind} ORDER BY e.at DESC, e.id DESC""",
+        "definition_changes": CHANGES.format(which=f"= '{ind}'"),
+    }
+
+
+def focus_floor(engine: Engine, focus_id: int) -> dict[str, list[tuple]]:
+    return raw_tables(engine, focus_tables(focus_id))
+
+
+def indicator_floor(engine: Engine, indicator_id: int) -> dict[str, list[tuple]]:
+    return raw_tables(engine, indicator_tables(indicator_id))
+
+
+def focus_values_floor(engine: Engine, focus_id: int) -> list[tuple]:
+    """The earlier floor (kept as ``old_floor``): the value rows alone."""
     return raw_rows(engine, VALUES_SQL.format(where=FOCUS_WHERE.format(focus_id=int(focus_id))))
 
 
-def indicator_floor(engine: Engine, indicator_id: int) -> list[tuple]:
+def indicator_values_floor(engine: Engine, indicator_id: int) -> list[tuple]:
     return raw_rows(engine, VALUES_SQL.format(where=INDICATOR_WHERE.format(indicator_id=int(indicator_id))))
 
 
@@ -197,6 +273,43 @@ def check_values(values, rows: list[tuple], what: str) -> None:
                      zip(values["id"], values["value"], values["count_n"], values["comment"]))
     floor = sorted((int(r[0]), key(r[9]), key(r[10]), r[12]) for r in rows)
     assert project == floor, f"golvet för {what} läser inte samma värden som projektet"
+
+
+def check_page(data: dict, tables: dict[str, list[tuple]], what: str) -> None:
+    """The floor read the tables the page got: the same value rows (``check_values``), and
+    per other table the same rows (indicator, year, action, time …: the key columns)."""
+    check_values(data["values"], tables["values"], what)
+
+    def same(name, project, floor):
+        assert sorted(map(repr, project)) == sorted(map(repr, floor)), \
+            f"golvet för {what} läser inte samma {name} som projektet"
+
+    if "indicators" in data:  # Fokusområden
+        same("indikatorer", [int(i) for i in data["indicators"]["id"]], [r[0] for r in tables["indicators"]])
+        actions: dict[int, tuple[str, list]] = {}
+        for action_id, name, _status, _cost, _priority, org in tables["actions"]:
+            actions.setdefault(action_id, (name, []))[1].extend([org] if org is not None else [])
+        same("insatser", list(zip(data["actions"]["Insats"], data["actions"]["Ansvariga"])),
+             [(name, ", ".join(sorted(orgs)) or "–") for name, orgs in actions.values()])
+        ids = {r[0] for r in tables["indicators"]}
+    else:  # Indikatorer
+        assert int(data["indicator"]["id"]) == tables["indicator"][0][0], f"golvet för {what} läser en annan indikator"
+        same("mål", [(kind, name) for kind, name in
+                     [(0, g.split(". ", 1)[1]) for g in data["program_goals"]] + [(1, g) for g in data["result_goals"]]],
+             [(r[0], r[3]) for r in tables["goals"]])
+        history = data["history"]
+        same("historik", list(zip(history["field"], history["old"], history["new"], history["period"])),
+             [(r[3], r[4], r[5], r[7]) for r in tables["history"]])
+        ids = {int(data["indicator"]["id"])}
+    targets = data["targets"][data["targets"]["indicator_id"].isin(ids)]
+    same("målvärden", [(int(i), int(y), float(v)) for i, y, v in zip(targets["indicator_id"], targets["year"], targets["value"])],
+         [(int(i), int(y), float(v)) for i, y, v in tables["targets"]])
+    same("jämförelser", [(int(i), p, g) for i, p, g in
+                         zip(data["comparisons"]["indicator_id"], data["comparisons"]["period"], data["comparisons"]["gender"])],
+         [(int(r[0]), r[1], r[2]) for r in tables["comparisons"]])
+    same("definitionsändringar", [(int(i), f) for i, f in zip(data["definition_changes"]["indicator_id"],
+                                                              data["definition_changes"]["field"])],
+         [(int(r[0]), r[2]) for r in tables["definition_changes"]])
 
 
 def calamine_rows(data: bytes) -> list[list]:

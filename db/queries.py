@@ -1,16 +1,16 @@
 """Set-based read queries returning pandas frames (one query per table, never per indicator)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
-import numpy as np
 import pandas as pd
-from sqlalchemy import literal, select, union_all
-from sqlalchemy.sql import sqltypes
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlmodel import Session
 
+from db import frames
+from db.frames import rows_frame
 from db.models import (
     Action,
     ActionIndicator,
@@ -34,47 +34,22 @@ from db.models import (
 )
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_MICROSECOND = timedelta(microseconds=1)
-_NAT = np.iinfo(np.int64).min  # NaT as datetime64
-
-
-def _column(kind, values: tuple, sqlite: bool):
-    """One column of driver values as the frame's column: timestamps parsed in one vectorised
-    step (UTC, as the model's UTCDateTime gives them), SQLite's 0/1 as booleans and its ISO
-    text as dates; every other type is already the Python value."""
-    if isinstance(kind, sqltypes.DateTime) or isinstance(getattr(kind, "impl_instance", None), sqltypes.DateTime):
-        first = next((v for v in values if v is not None), None)
-        if isinstance(first, str):  # SQLite: ISO text, parsed in one step
-            return pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
-        if isinstance(first, datetime):  # PostgreSQL: datetimes, as whole microseconds since 1970 (UTC)
-            micros = [_NAT if v is None else (v if v.tzinfo else v.replace(tzinfo=timezone.utc)) - _EPOCH
-                      for v in values]
-            micros = [m if m is _NAT else m // _MICROSECOND for m in micros]
-            return pd.Series(np.array(micros, dtype="int64").view("datetime64[us]")).dt.tz_localize("UTC")
-        return list(values)
-    if sqlite and isinstance(kind, sqltypes.Boolean):
-        return [None if v is None else bool(v) for v in values]
-    if sqlite and isinstance(kind, sqltypes.Date):
-        return [None if v is None else date.fromisoformat(v) for v in values]
-    return list(values)
-
-
-def frame(session: Session, stmt) -> pd.DataFrame:
+def frame(session: Session, stmt, params: Optional[dict] = None) -> pd.DataFrame:
     """The statement's rows as a pandas table, built column by column from the driver's rows
-    (no per-row result objects, no per-row timestamp parsing): the page data's cost is the
-    database read, not the table building."""
-    result = session.connection().execute(stmt)
+    (db/frames.py: one vectorised step per column, no per-row Python): the page data's cost
+    is the database read, not the table building."""
+    keys, rows = _driver_rows(session, stmt, params)
+    return rows_frame(keys, [c.type for c in stmt.selected_columns], rows,
+                      session.get_bind().dialect.name == "sqlite")
+
+
+def _driver_rows(session: Session, stmt, params: Optional[dict] = None) -> tuple[list[str], list[tuple]]:
+    """The column names and the driver's own row tuples (no per-row result objects)."""
+    result = session.connection().execute(stmt, params)
     keys = list(result.keys())
     rows = result.cursor.fetchall() if result.cursor is not None else []
     result.close()
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    kinds = [c.type for c in stmt.selected_columns]
-    columns = list(zip(*rows)) if rows else [()] * len(keys)
-    out = pd.DataFrame({i: _column(kind, values, sqlite) for i, (kind, values) in enumerate(zip(kinds, columns))},
-                       columns=range(len(keys)))
-    out.columns = keys
-    return out
+    return keys, rows
 
 
 def program(session: Session) -> Optional[Program]:
@@ -184,21 +159,49 @@ def total_series(session: Session, indicator_ids: Optional[Sequence[int]] = None
     return frame(session, stmt)
 
 
-def measurements(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
+_VALUE_HEAD = (Measurement.id, Measurement.indicator_id, Measurement.period, Measurement.gender, Measurement.area_id)
+_VALUE_TAIL = (Measurement.value, Measurement.count_n, Measurement.missing_reason, Measurement.comment,
+               Measurement.status, Measurement.source, Measurement.version, Measurement.updated_by,
+               Measurement.updated_at)
+_AREA_COLUMNS = (Area.code.label("area_code"), Area.name.label("area_name"), Area.is_total, Area.sort_order)
+MEASUREMENT_KEYS = ([c.key for c in _VALUE_HEAD] + [c.key for c in _AREA_COLUMNS] + [c.key for c in _VALUE_TAIL]
+                    + ["unit"])
+
+
+@lru_cache(maxsize=1)
+def _measurement_stmts():
+    """(values, areas, units): built once, the indicator ids bound at run time."""
+    ids = bindparam("ids", expanding=True)
+    return (select(*_VALUE_HEAD, *_VALUE_TAIL).where(Measurement.indicator_id.in_(ids)),
+            select(Area.id, *_AREA_COLUMNS),
+            select(Indicator.id, Indicator.unit).where(Indicator.id.in_(ids)))
+
+
+def measurements(session: Session, indicator_ids: Sequence[int],
+                 units: Optional[Mapping[int, str]] = None) -> pd.DataFrame:
     """Every breakdown of the given indicators, with area names and the indicator's unit
-    (the disclosure rule treats counts as additive)."""
-    stmt = (
-        select(Measurement.id, Measurement.indicator_id, Measurement.period, Measurement.gender,
-               Measurement.area_id, Area.code.label("area_code"), Area.name.label("area_name"),
-               Area.is_total, Area.sort_order, Measurement.value, Measurement.count_n,
-               Measurement.missing_reason, Measurement.comment, Measurement.status,
-               Measurement.source, Measurement.version, Measurement.updated_by, Measurement.updated_at,
-               Indicator.unit)
-        .join(Area, Area.id == Measurement.area_id)
-        .join(Indicator, Indicator.id == Measurement.indicator_id)
-        .where(Measurement.indicator_id.in_(list(indicator_ids)))
-    )
-    return frame(session, stmt)
+    (the disclosure rule treats counts as additive). ``units`` (indicator id → unit), when
+    the caller has read the indicators already, spares reading them again.
+
+    The value rows are read without joins; the few areas (and units) are read once and
+    spread over the rows by index (one vectorised take per column): the same table as the
+    query joining area and indicator, without the database and driver repeating the names."""
+    params = {"ids": [int(i) for i in indicator_ids]}
+    values_stmt, areas_stmt, units_stmt = _measurement_stmts()
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    values = _driver_rows(session, values_stmt, params)[1]
+    if not values:  # as the joined query without rows gives it
+        return frames.empty(tuple(MEASUREMENT_KEYS))
+    if units is None:
+        units = dict(_driver_rows(session, units_stmt, params)[1])
+    unit_ids = list(units)
+    head = len(_VALUE_HEAD)
+    own = frames.columns([c.type for c in values_stmt.selected_columns], values, sqlite)
+    area = frames.columns([c.type for c in areas_stmt.selected_columns], _driver_rows(session, areas_stmt)[1], sqlite)
+    unit = frames.columns([c.type for c in units_stmt.selected_columns[1:]], [(units[i],) for i in unit_ids], sqlite)
+    by_area = frames.spread(area[0], area[1:], own[head - 1])  # area_id
+    by_indicator = frames.spread(unit_ids, unit, own[1])  # indicator_id
+    return frames.table(MEASUREMENT_KEYS, own[:head] + by_area + own[head:] + by_indicator)
 
 
 def comparison_values(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
@@ -231,6 +234,19 @@ def action_links(session: Session) -> dict[str, pd.DataFrame]:
     }
 
 
+def focus_actions(session: Session, focus_area_id: int) -> list[tuple]:
+    """One focus area's actions in the program's order (priority, name), each once per
+    responsible organisation: (id, name, status, cost_estimate, priority, org code or None)."""
+    stmt = (
+        select(Action.id, Action.name, Action.status, Action.cost_estimate, Action.priority, Organisation.code)
+        .outerjoin(ActionOrganisation, ActionOrganisation.action_id == Action.id)
+        .outerjoin(Organisation, Organisation.id == ActionOrganisation.organisation_id)
+        .where(Action.focus_area_id == focus_area_id)
+        .order_by(Action.priority, Action.name, Action.id)
+    )
+    return _driver_rows(session, stmt)[1]
+
+
 def meetings(session: Session) -> pd.DataFrame:
     return frame(session, select(Meeting.id, Meeting.date, Meeting.kind, Meeting.title, Meeting.agenda,
                                  Meeting.notes, Meeting.decisions, Meeting.created_at).order_by(Meeting.date))
@@ -254,16 +270,29 @@ def audit_events(session: Session, entity: str, entity_id: object, fields: Seque
 def definition_changes(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
     """When the definition or unit of these indicators changed (indicator_id, at, field),
     oldest first: charts mark the trend break."""
-    stmt = (
+    changes = frame(session, _definition_changes_stmt(), {"ids": [str(i) for i in indicator_ids]})
+    if changes.empty:  # most indicators: the table without rows, built once
+        return _no_definition_changes().copy()
+    changes["indicator_id"] = changes["entity_id"].astype(int)
+    return changes[["indicator_id", "at", "field"]]
+
+
+@lru_cache(maxsize=1)
+def _no_definition_changes() -> pd.DataFrame:
+    changes = frames.empty(("entity_id", "at", "field"))
+    changes["indicator_id"] = pd.Series(dtype=int)
+    return changes[["indicator_id", "at", "field"]]
+
+
+@lru_cache(maxsize=1)
+def _definition_changes_stmt():
+    return (
         select(AuditEvent.entity_id, AuditEvent.at, AuditEvent.field)
         .where(AuditEvent.entity == "indicator", AuditEvent.action == "update",
                AuditEvent.field.in_(["definition", "unit"]),
-               AuditEvent.entity_id.in_([str(i) for i in indicator_ids]))
+               AuditEvent.entity_id.in_(bindparam("ids", expanding=True)))
         .order_by(AuditEvent.at, AuditEvent.id)
     )
-    changes = frame(session, stmt)
-    changes["indicator_id"] = changes["entity_id"].astype(int) if not changes.empty else pd.Series(dtype=int)
-    return changes[["indicator_id", "at", "field"]]
 
 
 # --- annual follow-up (snapshots) and meeting documents -----------------------------

@@ -36,7 +36,7 @@ def indicator_detail(uow: UnitOfWork, code: str) -> Optional[dict]:
         detail = {
             "indicator": row,
             "targets": queries.targets(session, ind_id),
-            "values": queries.measurements(session, [ind_id]),
+            "values": queries.measurements(session, [ind_id], units={ind_id: row["unit"]}),
             "comparisons": queries.comparison_values(session, [ind_id]),
             "history": queries.measurement_history(session, ind_id),
             "definition_changes": queries.definition_changes(session, [ind_id]),
@@ -183,7 +183,7 @@ def focus_area_data(uow: UnitOfWork, code: str) -> Optional[dict]:
         data = {
             "focus_area": focus,
             "indicators": inds,
-            "values": queries.measurements(session, ids),
+            "values": queries.measurements(session, ids, units=dict(zip(ids, inds["unit"]))),
             "targets": queries.targets(session),
             "comparisons": queries.comparison_values(session, ids),
             "actions": actions_table(session, int(focus["id"])),
@@ -195,16 +195,17 @@ def focus_area_data(uow: UnitOfWork, code: str) -> Optional[dict]:
 
 def actions_table(session, focus_area_id: int) -> pd.DataFrame:
     """The focus area's actions for display: name, status, responsible organisations,
-    cost estimate in kronor and priority."""
-    acts = queries.actions(session)
-    acts = acts[acts["focus_area_id"] == focus_area_id]
-    orgs = queries.organisations(session).set_index("id")["code"]
-    links = queries.action_links(session)["orgs"]
-    owners = links.assign(code=links["organisation_id"].map(orgs)).groupby("action_id")["code"].apply(lambda c: ", ".join(sorted(c)))
+    cost estimate in kronor and priority (one statement: each action with its organisations)."""
+    actions: dict[int, list] = {}
+    for action_id, name, status, cost, priority, org in queries.focus_actions(session, focus_area_id):
+        entry = actions.setdefault(action_id, [name, status, cost, priority, []])
+        if org is not None:
+            entry[4].append(org)
+    rows = list(actions.values())
     return pd.DataFrame({
-        "Insats": acts["name"].to_numpy(),
-        "Status": acts["status"].to_numpy(),
-        "Ansvariga": [owners.get(i, "–") for i in acts["id"]],
-        "Kostnad": [format_kronor(None if pd.isna(c) else int(c)) for c in acts["cost_estimate"]],
-        "Prioritet": [SUPPRESSED if pd.isna(p) else str(int(p)) for p in acts["priority"]],
+        "Insats": [r[0] for r in rows],
+        "Status": [r[1] for r in rows],
+        "Ansvariga": [", ".join(sorted(r[4])) or "–" for r in rows],
+        "Kostnad": [format_kronor(None if r[2] is None else int(r[2])) for r in rows],
+        "Prioritet": [SUPPRESSED if r[3] is None else str(int(r[3])) for r in rows],
     }, columns=["Insats", "Status", "Ansvariga", "Kostnad", "Prioritet"])

@@ -10,8 +10,9 @@ from sqlalchemy import select
 import benchmark
 import benchmark_floors as floors
 from benchmark_writes import import_file_bytes
+from db import crud
 from db.engine import session_scope
-from db.models import FocusArea, Indicator
+from db.models import FocusArea, Indicator, Measurement
 from indicators.access.permissions import Actor
 from indicators.annual import snapshot
 from indicators.reporting import file_import
@@ -52,14 +53,48 @@ def test_overview_floor_gives_the_projects_rows_and_statuses(xs):
 
 def test_page_data_floors_read_the_same_value_rows(xs):
     engine, (focus_id, focus_code), (ind_id, ind_code) = xs
-    focus_values = focus_area_data(UnitOfWork(engine), focus_code)["values"]
-    rows = floors.focus_floor(engine, focus_id)
-    floors.check_values(focus_values, rows, "fokusområdessidan")
-    assert len(rows) == len(focus_values) > 0
-    floors.check_values(indicator_detail(UnitOfWork(engine), ind_code)["values"],
-                        floors.indicator_floor(engine, ind_id), "indikatorsidan")
+    focus = focus_area_data(UnitOfWork(engine), focus_code)
+    tables = floors.focus_floor(engine, focus_id)
+    floors.check_page(focus, tables, "fokusområdessidan")
+    assert len(tables["values"]) == len(focus["values"]) > 0
+    assert len(floors.focus_values_floor(engine, focus_id)) == len(focus["values"])
+    floors.check_page(indicator_detail(UnitOfWork(engine), ind_code), floors.indicator_floor(engine, ind_id),
+                      "indikatorsidan")
     with pytest.raises(AssertionError, match="samma värden"):
-        floors.check_values(focus_values, rows[1:], "fokusområdessidan")
+        floors.check_values(focus["values"], tables["values"][1:], "fokusområdessidan")
+
+
+def test_page_floors_read_every_table_the_pages_show(demo_engine):
+    """On the demo data (actions, comparisons, targets, value history): the floors read the
+    same rows of every table, and a floor missing a row of any of them is caught."""
+    uow = UnitOfWork(demo_engine)
+    with session_scope(demo_engine, write=True) as session:  # a changed value and a changed definition
+        value = session.execute(select(Measurement).order_by(Measurement.id)).scalars().first()
+        crud.add_audit(session, user_email="handlaggare@exempel.invalid", action="update", entity="measurement",
+                       entity_id=value.id, field="value", old="70,1", new="70,4", reason="Rättad")
+        crud.add_audit(session, user_email="handlaggare@exempel.invalid", action="update", entity="indicator",
+                       entity_id=value.indicator_id, field="definition", old="förr", new="nu", reason="Ny källa")
+    with session_scope(demo_engine) as session:
+        focus_areas = [(f.id, f.code) for f in session.execute(select(FocusArea)).scalars()]
+        indicators = [(i.id, i.code) for i in session.execute(select(Indicator).order_by(Indicator.id)).scalars()]
+    seen = {"actions": 0, "comparisons": 0, "targets": 0, "history": 0, "goals": 0, "definition_changes": 0}
+    for focus_id, code in focus_areas:
+        data, tables = focus_area_data(uow, code), floors.focus_floor(demo_engine, focus_id)
+        floors.check_page(data, tables, "fokusområdessidan")
+        for name in ("actions", "comparisons", "targets"):
+            seen[name] += len(tables[name])
+            if tables[name]:
+                with pytest.raises(AssertionError, match="golvet för fokusområdessidan"):
+                    floors.check_page(data, {**tables, name: tables[name][1:]}, "fokusområdessidan")
+    for ind_id, code in indicators:
+        data, tables = indicator_detail(uow, code), floors.indicator_floor(demo_engine, ind_id)
+        floors.check_page(data, tables, "indikatorsidan")
+        for name in ("history", "goals", "targets", "definition_changes"):
+            seen[name] += len(tables[name])
+            if tables[name]:
+                with pytest.raises(AssertionError, match="golvet för indikatorsidan"):
+                    floors.check_page(data, {**tables, name: tables[name][1:]}, "indikatorsidan")
+    assert all(seen.values()), seen  # the demo data exercises every table
 
 
 def test_import_floor_parses_the_same_rows(xs):

@@ -1,0 +1,143 @@
+"""Driver rows → pandas tables, column by column in vectorised steps (no per-row Python).
+
+The table is the one pandas infers from the rows' Python values (``pd.DataFrame({name:
+list(values)})``), with timestamps as UTC ``datetime64[us]`` and SQLite's 0/1 and ISO text
+as booleans and dates: the same dtypes, the same values. Only how it is built differs:
+
+- the rows become one 2-D object array in one C step;
+- a column whose values are all of one Python type (``infer_dtype``, one C pass) is
+  converted in one NumPy/Arrow step to the dtype pandas infers for them (int64, or float64
+  beside NULLs; float64; str; bool);
+- timestamps (and dates) are parsed once per distinct value and spread by index: values
+  in a page's tables share a handful of import times;
+- anything else (a column of only NULLs, mixed values, bytes, booleans beside NULLs)
+  takes pandas' own inference from the list of values.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from pandas.api.types import infer_dtype
+from sqlalchemy.sql import sqltypes
+
+try:  # the C routine behind DataFrame.from_records: tuples → 2-D object array
+    from pandas._libs.lib import to_object_array_tuples as _object_rows
+except ImportError:  # pragma: no cover - a pandas without it: the public, slower way
+    def _object_rows(rows):
+        out = np.empty((len(rows), len(rows[0])), dtype=object)
+        out[:] = rows
+        return out
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_NAT = np.iinfo(np.int64).min  # NaT as datetime64
+_UTC = pd.DatetimeTZDtype("us", "UTC")
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str", as it infers text beside NULLs
+
+
+def _kind(sql_type):
+    """The generic SQLAlchemy type of a selected column (a TypeDecorator's implementation)."""
+    return getattr(sql_type, "impl_instance", None) or sql_type
+
+
+def _micros(stamp: datetime) -> int:
+    """Whole microseconds since 1970 (UTC; a naive datetime is UTC, as UTCDateTime stores it)."""
+    delta = (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)) - _EPOCH
+    return delta.days * 86_400_000_000 + delta.seconds * 1_000_000 + delta.microseconds
+
+
+def _utc(micros: np.ndarray):
+    """Microseconds since 1970 (NaT as int64's minimum) as a UTC datetime column."""
+    stamps = micros.view("datetime64[us]")
+    try:  # wraps the array as it is, without pandas checking it again
+        return pd.arrays.DatetimeArray._simple_new(stamps, dtype=_UTC)
+    except (AttributeError, TypeError):  # pragma: no cover - a pandas without it
+        return pd.Series(stamps).dt.tz_localize("UTC").array
+
+
+def _timestamps(values: np.ndarray, inferred: str):
+    """UTC timestamps: PostgreSQL's datetimes converted in one Arrow step (a naive one is UTC,
+    as UTCDateTime stores it), SQLite's ISO text parsed once per distinct value and spread
+    by index; NULL becomes NaT."""
+    if inferred == "datetime":
+        stamps = pa.array(values, type=pa.timestamp("us", tz="UTC")).to_numpy(zero_copy_only=False)
+        return _utc(stamps.view("int64"))
+    codes, uniques = pd.factorize(values)  # NULL → code -1: the NaT appended last
+    try:
+        micros = np.array([_micros(datetime.fromisoformat(v)) for v in uniques] + [_NAT], dtype="int64")
+    except (TypeError, ValueError):  # text Python's ISO reader refuses: pandas' ISO 8601 parser
+        parsed = pd.to_datetime(pd.Series([*uniques, None], dtype=object), utc=True, format="ISO8601")
+        return parsed.take(codes).reset_index(drop=True)
+    return _utc(micros[codes])
+
+
+def column(sql_type, values: np.ndarray, sqlite: bool):
+    """One column of driver values (an object array) as the frame's column."""
+    kind = _kind(sql_type)
+    inferred = infer_dtype(values, skipna=True)  # one C pass: what the non-NULL values are
+    if inferred == "empty":  # only NULLs: pandas' own inference
+        return list(values)
+    if isinstance(kind, sqltypes.DateTime) and inferred in ("string", "datetime"):
+        return _timestamps(values, inferred)
+    has_null = inferred != infer_dtype(values, skipna=False)
+    if sqlite and isinstance(kind, sqltypes.Boolean):  # SQLite's 0/1
+        return values.astype(bool) if not has_null else [None if v is None else bool(v) for v in values]
+    if sqlite and isinstance(kind, sqltypes.Date) and inferred == "string":
+        codes, uniques = pd.factorize(values)
+        parsed = np.array([date.fromisoformat(v) for v in uniques] + [None], dtype=object)
+        return list(parsed[codes])  # code -1 (NULL) takes the trailing None
+    if inferred == "boolean" and not has_null:
+        return values.astype(bool)
+    if inferred == "integer":  # beside NULLs pandas makes them floats with NaN
+        try:
+            return values.astype(np.float64 if has_null else np.int64)
+        except OverflowError:  # beyond 64 bits: pandas' own inference
+            return list(values)
+    if inferred == "floating":
+        return values.astype(np.float64)  # NULL → NaN
+    if inferred == "string":
+        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR)  # NULL → NaN
+    return list(values)
+
+
+def columns(sql_types: list, rows: list[tuple], sqlite: bool) -> list:
+    """The rows' columns (at least one row), each converted in one vectorised step."""
+    matrix = np.ascontiguousarray(_object_rows(rows).T)  # one row per column
+    return [column(kind, matrix[i], sqlite) for i, kind in enumerate(sql_types)]
+
+
+def table(keys: list[str], cols: list) -> pd.DataFrame:
+    """Columns (as ``columns`` gives them) under their names; no columns' values: no rows."""
+    out = pd.DataFrame(dict(enumerate(cols)), columns=range(len(keys)))
+    out.columns = keys
+    return out
+
+
+def rows_frame(keys: list[str], sql_types: list, rows: list[tuple], sqlite: bool) -> pd.DataFrame:
+    """The rows (tuples in ``keys`` order) as a table, one vectorised step per column."""
+    return table(keys, columns(sql_types, rows, sqlite)) if rows else empty(tuple(keys))
+
+
+def empty(keys: tuple[str, ...]) -> pd.DataFrame:
+    """The table without rows (every column of object dtype), a copy of one built once."""
+    return _empty(keys).copy()
+
+
+@lru_cache(maxsize=512)
+def _empty(keys: tuple[str, ...]) -> pd.DataFrame:
+    return table(list(keys), [[] for _ in keys])
+
+
+def spread(ids, cols: list, wanted) -> list:
+    """The columns of a small lookup table (one row per distinct id) for each of ``wanted``
+    (ids that must all be present, e.g. foreign keys), by index: one take per column."""
+    ids, wanted = np.asarray(ids, dtype=np.int64), np.asarray(wanted, dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    at = order[np.minimum(np.searchsorted(ids[order], wanted), len(ids) - 1)]
+    if len(wanted) and (not len(ids) or (ids[at] != wanted).any()):
+        raise ValueError("spread: an id without a row in the lookup table")
+    return [c[at] if isinstance(c, np.ndarray) else [c[i] for i in at] if isinstance(c, list)
+            else c.take(at).reset_index(drop=True) if isinstance(c, pd.Series) else c.take(at) for c in cols]
