@@ -201,6 +201,23 @@ def measurements(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame
     return frame(session, stmt)
 
 
+def values_until(session: Session, indicator_ids: Sequence[int], year: int) -> pd.DataFrame:
+    """The columns of ``measurements`` that an annual follow-up publishes and the disclosure
+    rule reads, for periods of ``year`` and earlier (a period code starts with its year): no
+    audit columns, no later periods."""
+    stmt = (
+        select(Measurement.indicator_id, Measurement.period, Measurement.gender, Measurement.area_id,
+               Area.code.label("area_code"), Area.is_total, Area.sort_order, Measurement.value,
+               Measurement.count_n, Measurement.missing_reason, Measurement.comment, Measurement.status,
+               Measurement.source, Indicator.unit)
+        .join(Area, Area.id == Measurement.area_id)
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .where(Measurement.indicator_id.in_(list(indicator_ids)),
+               func.substr(Measurement.period, 1, 4) <= f"{int(year):04d}")
+    )
+    return frame(session, stmt)
+
+
 def comparison_values(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
     stmt = (
         select(ComparisonValue.indicator_id, ComparisonValue.period, ComparisonValue.gender,
