@@ -138,8 +138,9 @@ def published_values(raw: dict, last_day: date, threshold: int) -> list[dict]:
              "source", "hidden"]
     rows = []
     same = {}.setdefault  # one object per distinct code, period, area, status and source, not one per value
-    for indicator, period, gender, area, value, count_n, reason, comment, status, source, hidden in zip(
-            *(df[c].tolist() for c in names)):
+    parts = (df.iloc[start:start + _CHUNK] for start in range(0, len(df), _CHUNK))  # a chunk's cells at a time
+    for indicator, period, gender, area, value, count_n, reason, comment, status, source, hidden in (
+            row for part in parts for row in zip(*(part[c].tolist() for c in names))):
         hidden = bool(hidden)
         rows.append({
             "indicator": same(indicator, indicator), "period": same(period, period), "gender": same(gender, gender),
