@@ -204,6 +204,35 @@ def measurements(session: Session, indicator_ids: Sequence[int],
     return frames.table(MEASUREMENT_KEYS, own[:head] + by_area + own[head:] + by_indicator)
 
 
+def values_until(session: Session, indicator_ids: Sequence[int], year: int, batch: int = 50_000) -> pd.DataFrame:
+    """The columns of ``measurements`` that an annual follow-up publishes and the disclosure
+    rule reads, for periods of ``year`` and earlier (a period code starts with its year): no
+    audit columns, no later periods. Read ``batch`` rows at a time into columns that keep one
+    object per repeated text (codes, periods, areas, statuses): a county's year is half a
+    million rows, and a list of row tuples beside the columns would double its memory."""
+    stmt = (
+        select(Measurement.indicator_id, Measurement.period, Measurement.gender, Measurement.area_id,
+               Area.code.label("area_code"), Area.is_total, Area.sort_order, Measurement.value,
+               Measurement.count_n, Measurement.missing_reason, Measurement.comment, Measurement.status,
+               Measurement.source, Indicator.unit)
+        .join(Area, Area.id == Measurement.area_id)
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .where(Measurement.indicator_id.in_(list(indicator_ids)),
+               func.substr(Measurement.period, 1, 4) <= f"{int(year):04d}")
+    )
+    result = session.connection().execute(stmt)
+    keys, kinds = list(result.keys()), [c.type for c in stmt.selected_columns]
+    columns: list[list] = [[] for _ in keys]
+    texts = [{}.setdefault if isinstance(kind, sqltypes.String) else None for kind in kinds]
+    while rows := result.cursor.fetchmany(batch):
+        for column, same, values in zip(columns, texts, zip(*rows)):
+            column.extend(values if same is None else [same(v, v) for v in values])
+    result.close()
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    return pd.DataFrame({key: _column(kind, tuple(values), sqlite)
+                         for key, kind, values in zip(keys, kinds, columns)}, columns=keys)
+
+
 def comparison_values(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
     stmt = (
         select(ComparisonValue.indicator_id, ComparisonValue.period, ComparisonValue.gender,

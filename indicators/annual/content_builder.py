@@ -22,7 +22,7 @@ from settings import get_settings
 from indicators.views import overview
 from indicators.files import long_format
 from indicators.reporting.assessments import latest_by_focus_area
-from indicators.rules.formatting import local_time
+from indicators.rules.formatting import decimal_text, local_time
 from indicators.rules import disclosure
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.status import Target, choose_target, rule_from_settings
@@ -100,16 +100,20 @@ def _number(value: Any) -> Optional[float]:
     return None if value is None else float(value)
 
 
-def read_all(uow: UnitOfWork) -> dict[str, Any]:
+def read_all(uow: UnitOfWork, until_year: Optional[int] = None) -> dict[str, Any]:
+    """Everything a snapshot is made of (``until_year``: only the values of periods of that year
+    and earlier, and only the columns a snapshot reads)."""
     with uow.read() as session:
         frames = overview.structure_in(session, include_retired=True)
+        ids = list(frames["indicators"]["id"])
         return {
             **frames,
             "demo": crud.is_demo(session),
             "areas": queries.areas(session),
             "validity": queries.indicator_validity(session),
             "targets": queries.targets(session),
-            "values": queries.measurements(session, list(frames["indicators"]["id"])),
+            "values": queries.measurements(session, ids) if until_year is None else
+            queries.values_until(session, ids, until_year),
             "actions": queries.actions(session),
             "action_links": queries.action_links(session),
         }
@@ -133,16 +137,19 @@ def published_values(raw: dict, last_day: date, threshold: int) -> list[dict]:
     names = ["indicator", "period", "gender", "area_code", "value", "count_n", "missing_reason", "comment", "status",
              "source", "hidden"]
     rows = []
-    for indicator, period, gender, area, value, count_n, reason, comment, status, source, hidden in zip(
-            *(df[c].tolist() for c in names)):
+    same = {}.setdefault  # one object per distinct code, period, area, status and source, not one per value
+    parts = (df.iloc[start:start + _CHUNK] for start in range(0, len(df), _CHUNK))  # a chunk's cells at a time
+    for indicator, period, gender, area, value, count_n, reason, comment, status, source, hidden in (
+            row for part in parts for row in zip(*(part[c].tolist() for c in names))):
         hidden = bool(hidden)
         rows.append({
-            "indicator": indicator, "period": period, "gender": gender, "area": area,
-            "value": None if hidden else _number(value),
+            "indicator": same(indicator, indicator), "period": same(period, period), "gender": same(gender, gender),
+            "area": same(area, area),
+            "value": None if hidden else value if type(value) is float and value == value else _number(value),
             "count_n": None if hidden else plain(count_n),
             "missing_reason": "" if hidden else (reason or ""),
             "comment": "" if hidden else (comment or ""),
-            "status": status, "source": source, "suppressed": hidden,
+            "status": same(status, status), "source": same(source, source), "suppressed": hidden,
         })
     return rows
 
@@ -306,7 +313,7 @@ def _method(year: int, threshold: int) -> dict:
 
 def build_content(uow: UnitOfWork, year: int, snapshot_date: Optional[date] = None) -> dict:
     """The snapshot's data; the same database state and snapshot date give the same dict."""
-    raw = read_all(uow)
+    raw = read_all(uow, until_year=year)
     threshold = get_settings().suppress_below
     structure = {
         "program_goals": _records(raw["program_goals"].sort_values("number"), ["number", "name", "description"]),
@@ -353,11 +360,24 @@ def long_rows(content: dict) -> list[dict]:
 
 
 def iter_long_rows(content: dict) -> Iterator[dict]:
-    """``long_rows`` one at a time, for the files that stream them (CSV, XLSX)."""
+    """``long_rows`` one at a time."""
+    for *head, value, comment in long_cells(content):
+        yield dict(zip(long_format.LONG_COLUMNS, (*head, decimal_text(value), comment)))
+
+
+def long_cells(content: dict) -> Iterator[tuple]:
+    """The one long-format view of the content, row by row as cells for the files that stream
+    them (CSV, XLSX): indikator, period, kön, område (its name), the value (a float, None when
+    there is none or it is withheld) and kommentar (the note for a withheld value)."""
     names = {a["code"]: a["name"] for a in content["areas"]}
     note = long_format.SUPPRESSED_NOTE.format(n=content["method"]["suppression_threshold"])
     for v in content["values"]:
-        yield {"indikator": v["indicator"], "period": v["period"], "kön": v["gender"],
-               "område": names.get(v["area"], v["area"]), "värde": long_format.plain_number(v["value"]),
-               "kommentar": note if v["suppressed"] else v["comment"]}
+        yield (v["indicator"], v["period"], v["gender"], names.get(v["area"], v["area"]), v["value"],
+               note if v["suppressed"] else v["comment"])
 
+
+def csv_bytes(content: dict) -> bytes:
+    """The snapshot's raw data as the long-format CSV."""
+    return long_format.cells_to_csv_bytes(
+        (code, period, gender, area, decimal_text(value), comment)
+        for code, period, gender, area, value, comment in long_cells(content))

@@ -49,16 +49,20 @@ class Presenter:
 
     # --- indicators --------------------------------------------------------------------------
     def indicators(self, *, compact_chart: bool = False) -> list[dict]:
-        """Every active indicator as a row (``compact_chart``: the lighter chart of the print version)."""
+        """Every active indicator as a row (``compact_chart``: the print version, with the lighter
+        chart and only its own values table, not the web page's table of every value)."""
         return [self.indicator_row(i, compact_chart) for i in self.c["indicators"] if i["active"]]
 
     def indicator_row(self, ind: dict, compact_chart: bool = False) -> dict:
         status = self.status.get(ind["code"], {})
         unit, decimals = ind["unit"] or "", int(ind["decimals"])
         shown = lambda v: format_number(v, decimals, unit)  # noqa: E731
-        values = sorted(self.values_by.get(ind["code"], []),
-                        key=lambda v: (sort_key(v["period"]), v["area"] != self.total_area, v["area"],
-                                       GENDER_ORDER[v["gender"]]))
+        if compact_chart:  # chart and print rows read the whole-municipality values, in any order
+            values = [v for v in self.values_by.get(ind["code"], []) if v["area"] == self.total_area]
+        else:
+            values = sorted(self.values_by.get(ind["code"], []),
+                            key=lambda v: (sort_key(v["period"]), v["area"] != self.total_area, v["area"],
+                                           GENDER_ORDER[v["gender"]]))
         state = status.get("status") or STATUSES[-2]
         return {
             **ind, "unit": unit, "focus_name": self.focus[ind["focus_area"]]["name"],
@@ -69,8 +73,9 @@ class Presenter:
             "status": state, "icon": STATUS_ICONS[state],
             "latest": shown(status.get("value")), "latest_period": period_label(status.get("period")),
             "trend": status.get("trend") or "", "sentence": self._sentence(ind, status, shown),
-            "chart": self._chart(ind, values, compact_chart), "table": [self._value_row(v, shown) for v in values],
-            "print_rows": self._print_rows(ind, values, shown),
+            "chart": self._chart(ind, values, compact_chart),
+            "table": [] if compact_chart else [self._value_row(v, shown) for v in values],
+            "print_rows": self._print_rows(ind, values, shown) if compact_chart else [],
             "analysis": [(period_label(c["period"]), c["text"]) for c in self.comments.get(ind["code"], [])],
         }
 

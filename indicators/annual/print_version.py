@@ -31,9 +31,24 @@ def render(content: dict, sha256: str) -> bytes:
     return _RENDERED[key]
 
 
+def _page_references(pdf) -> tuple:
+    """pydyf's ``PDF.page_references``, kept until a page is added. WeasyPrint asks for it once
+    per tagged box, and pydyf builds the tuple of every page each time: pages × boxes, which
+    grows with the square of the document (a county's year has hundreds of pages)."""
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_page_references")
+    if cached is None or cached[0] != len(kids):
+        cached = pdf.__dict__["_page_references"] = (len(kids), tuple(
+            f"{number} 0 R".encode("ascii") for number in kids[::3]))
+    return cached[1]
+
+
 def render_uncached(content: dict, sha256: str) -> bytes:
     """Lay the document out and write it (what ``render`` remembers)."""
+    import pydyf
     from weasyprint import CSS, HTML  # imported here: only freezing a year needs it
+
+    pydyf.PDF.page_references = property(_page_references)  # the same references, built once per page count
 
     class PrintHTML(HTML):
         def _ua_stylesheets(self, forms=False):  # WeasyPrint's hook; if it is ever renamed, the full sheet applies

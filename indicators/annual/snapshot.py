@@ -25,8 +25,7 @@ from db import crud, queries
 from db.models import Snapshot, SnapshotFile
 from errors import NotFound, Problem, Refused
 from indicators.annual import print_version, xlsx_report
-from indicators.annual.content_builder import build_content, canonical_json, content_hash, iter_long_rows, published_values, read_all
-from indicators.files import long_format
+from indicators.annual.content_builder import build_content, canonical_json, content_hash, csv_bytes, published_values, read_all
 from indicators.access import permissions
 from indicators.rules.periods import sort_key
 from indicators.rules.vocabulary import GENDER_ORDER
@@ -119,7 +118,7 @@ def render_files(content: dict, data: bytes, sha256: str, with_pdf: bool = True)
     names = file_names(content["year"], content["snapshot_date"])
     files = {
         names["json"]: data,  # exactly the hashed bytes: sha256sum of the file gives the hash
-        names["csv"]: long_format.to_csv_bytes(iter_long_rows(content)),
+        names["csv"]: csv_bytes(content),
         names["xlsx"]: xlsx_report.render(content, sha256),
     }
     if with_pdf:

@@ -24,7 +24,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
 
-from indicators.annual.content_builder import iter_long_rows  # the one long-format view of the content
+from indicators.annual.content_builder import long_cells  # the one long-format view of the content
 from indicators.files.safety import neutralise
 from indicators.rules.periods import period_from_code
 from indicators.rules.vocabulary import DIRECTION_LABELS, STATUS_ICONS, STATUSES, label
@@ -61,13 +61,14 @@ class _ExactWorksheet(Worksheet):
         letters = [xl_col_to_name(col) for col in range(columns)]
         styles: dict[Format, str] = {}
         texts: dict[str, str] = {}  # each distinct text escaped once (codes, periods and areas repeat)
-        write = self.fh.write
+        parts: list[str] = []  # written a few thousand rows at a time
+        append = parts.append
         number = first_row
         for cells, fmt in rows:
             number += 1
             if fmt not in styles:
                 styles[fmt] = f' s="{fmt._get_xf_index()}"'
-            parts = [f'<row r="{number}">']
+            append(f'<row r="{number}">')
             for col, value in enumerate(cells):
                 if value is None:
                     continue
@@ -75,11 +76,14 @@ class _ExactWorksheet(Worksheet):
                     if (xml := texts.get(value)) is None:
                         space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
                         xml = texts[value] = f'<is><t{space}>{self._escape_data(self._escape_control_characters(value))}</t></is>'
-                    parts.append(f'<c r="{letters[col]}{number}" t="inlineStr">{xml}</c>')
+                    append(f'<c r="{letters[col]}{number}" t="inlineStr">{xml}</c>')
                 else:
-                    parts.append(f'<c r="{letters[col]}{number}"{styles[fmt]}><v>{value!r}</v></c>')
-            parts.append("</row>")
-            write("".join(parts))
+                    append(f'<c r="{letters[col]}{number}"{styles[fmt]}><v>{value!r}</v></c>')
+            append("</row>")
+            if len(parts) > 20_000:
+                self.fh.write("".join(parts))
+                parts.clear()
+        self.fh.write("".join(parts))
         if number > first_row:
             self._check_dimensions(first_row, 0)
             self._check_dimensions(number - 1, columns - 1)
@@ -236,10 +240,10 @@ def raw_sheet_names(count: int) -> list[str]:
     return ["Rådata"] if sheets == 1 else [f"Rådata {n}" for n in range(1, sheets + 1)]
 
 
-def _raw_cells(rows: Iterable[tuple[dict, dict]], formats: dict[str, Format], general: Format,
+def _raw_cells(rows: Iterable[tuple], formats: dict[str, Format], general: Format,
                widths: list[int]) -> Iterator[tuple[tuple, Format]]:
-    """The raw-data rows as cells (text neutralised, the value as a number in its indicator's
-    format), keeping the widest text of each column in ``widths``."""
+    """The raw-data rows (``long_cells``) as cells (text neutralised, the value as a number in
+    its indicator's format), keeping the widest text of each column in ``widths``."""
     seen: list[dict[str, str]] = [{} for _ in widths]  # per column: each distinct text checked once
 
     def text(col: int, value: str) -> Optional[str]:
@@ -249,18 +253,17 @@ def _raw_cells(rows: Iterable[tuple[dict, dict]], formats: dict[str, Format], ge
             widths[col] = max(widths[col], min(longest + 2, MAX_WIDTH))
         return safe or None
 
-    for row, v in rows:
-        value = v["value"]
+    for code, period, gender, area, value, comment in rows:
         if value is not None and len(str(value)) + 2 > widths[4]:
             widths[4] = min(len(str(value)) + 2, MAX_WIDTH)
-        yield ((text(0, row["indikator"]), text(1, row["period"]), text(2, row["kön"]), text(3, row["område"]),
-                value, text(5, row["kommentar"])), formats.get(v["indicator"], general))
+        yield ((text(0, code), text(1, period), text(2, gender), text(3, area), value, text(5, comment)),
+               formats.get(code, general))
 
 
 def _raw_sheets(book: _Book, content: dict, lk: dict) -> None:
     formats = {code: book.number(number_format(ind["decimals"])) for code, ind in lk["indicators"].items()}
     general = book.number("General")
-    rows = zip(iter_long_rows(content), content["values"])
+    rows = long_cells(content)
     left = len(content["values"])
     for name in raw_sheet_names(left):
         count = min(left, SHEET_ROWS - 1)

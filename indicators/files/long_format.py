@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 import pandas as pd
 
@@ -82,12 +82,29 @@ def withheld_keys(uow: UnitOfWork, indicator_ids: Iterable[int]) -> set[tuple]:
     return set(zip(hidden["indicator_id"], hidden["period"], hidden["gender"], hidden["area_id"]))
 
 
-def to_csv_bytes(rows: list[dict], columns: list[str] = LONG_COLUMNS) -> bytes:
+def to_csv_bytes(rows: Iterable[dict], columns: list[str] = LONG_COLUMNS) -> bytes:
+    return cells_to_csv_bytes((tuple(row.get(k, "") for k in columns) for row in rows), columns)
+
+
+def cells_to_csv_bytes(rows: Iterable[Sequence], columns: list[str] = LONG_COLUMNS) -> bytes:
+    """The CSV of rows given as cells in ``columns`` order; every text but the value is
+    neutralised (each distinct text once: codes, periods and areas repeat)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=";", lineterminator="\r\n", extrasaction="ignore")
-    writer.writeheader()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns)
+    number = columns.index("värde") if "värde" in columns else -1
+    safe: dict[str, object] = {}
+
+    def cell(col: int, value: object) -> object:
+        if col == number or not isinstance(value, str):
+            return value
+        if (out := safe.get(value)) is None:
+            out = safe[value] = neutralise(value)
+        return out
+
+    write = writer.writerow
     for row in rows:
-        writer.writerow({k: neutralise(row.get(k, "")) if k != "värde" else row.get(k, "") for k in columns})
+        write([cell(col, value) for col, value in enumerate(row)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
