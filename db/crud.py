@@ -113,7 +113,9 @@ def add_audit(
 
 
 def add_audits(session: Session, events: list[dict]) -> None:
-    """Many audit rows in one executemany (imports write thousands). Keys as in add_audit."""
+    """Many audit rows in one executemany (imports write thousands). Keys as in add_audit.
+    A Core insert on the table: the ORM's bulk insert splits the batch into one statement per
+    row whenever consecutive rows have ``None`` in different columns (old/new values)."""
     if not events:
         return
     now = utcnow()
@@ -123,7 +125,7 @@ def add_audits(session: Session, events: list[dict]) -> None:
         "old": None if e.get("old") is None else str(e["old"]), "new": None if e.get("new") is None else str(e["new"]),
         "reason": e.get("reason", ""),
     } for e in events]
-    session.execute(insert(AuditEvent), rows)
+    session.connection().execute(insert(AuditEvent.__table__), rows)
 
 
 # --- invariants ---------------------------------------------------------------------
