@@ -3,7 +3,7 @@ per rule, pure, returning the Swedish message or None. ``entries`` and ``value_r
 them for reported values, ``indicators.sources.kolada_rules`` for Kolada's values."""
 from __future__ import annotations
 
-import unicodedata
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Optional
@@ -69,8 +69,14 @@ def control_character(text: object, allow_line_breaks: bool = False) -> Optional
     store NUL; the others are invisible); line breaks are allowed where ``allow_line_breaks``."""
     if not isinstance(text, str):
         return None
-    for char in text:
-        if unicodedata.category(char) == "Cc" and not (allow_line_breaks and char in "\n\r"):
-            name = "NUL" if char == "\0" else f"U+{ord(char):04X}"
-            return f"innehåller ett osynligt styrtecken ({name}); ta bort det"
-    return None
+    found = (_CONTROL_BUT_BREAKS if allow_line_breaks else _CONTROL).search(text)
+    if found is None:
+        return None
+    char = found.group()
+    name = "NUL" if char == "\0" else f"U+{ord(char):04X}"
+    return f"innehåller ett osynligt styrtecken ({name}); ta bort det"
+
+
+# Unicode's category Cc, exactly: U+0000–U+001F and U+007F–U+009F (a test compares with unicodedata).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_BREAKS = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")

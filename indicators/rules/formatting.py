@@ -45,7 +45,9 @@ def decimal_text(value: Optional[float], significant: Optional[int] = None) -> s
     number = float(value)
     if significant is not None and number != 0 and math.isfinite(number):
         number = float(f"{number:.{significant}g}")
-    text = format(Decimal(repr(number)), "f")
+    text = repr(number)
+    if "e" in text or "n" in text:  # an exponent (or inf/nan): written out in full
+        text = format(Decimal(text), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",") if text not in ("-0", "") else "0"
