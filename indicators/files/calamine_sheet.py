@@ -7,6 +7,10 @@ python-calamine does not expose number formats or the active sheet, so the workb
 sheet list (``xl/workbook.xml`` and its relations) and the styles' number formats
 (``xl/styles.xml``) are read here; only when a percent format exists is the sheet's XML
 searched (bounded, in C) for the cells with such a style.
+
+One difference remains: a text of spaces only stored without ``xml:space="preserve"``
+(openpyxl writes it so, Excel does not) is read as an empty cell, where openpyxl gives the
+spaces; every door strips text, so such a cell was blank before too.
 """
 from __future__ import annotations
 
@@ -115,10 +119,11 @@ def read(data: bytes, archive: zipfile.ZipFile, sheet: BookSheet) -> Optional[Sh
     styles = _percent_styles(archive)
     percent = _percent_cells(archive.read(sheet.part), styles) if styles else set()
     grid_sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(sheet.name)
-    if grid_sheet.height > MAX_ROW_NUMBER or grid_sheet.width > MAX_COLUMNS:
+    last_row, last_column = grid_sheet.end or (0, 0)  # zero-based; the grid below starts at A1
+    if last_row >= MAX_ROW_NUMBER or last_column >= MAX_COLUMNS:
         return None
     result = SheetRead(sheet.name)
-    pad = [None] * (MAX_COLUMNS - grid_sheet.width)
+    pad = [None] * (MAX_COLUMNS - last_column - 1)
     dated = [False]
 
     def typed(value: object) -> object:

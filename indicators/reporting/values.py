@@ -123,7 +123,7 @@ def _locked_rows(session, pairs: set[tuple[int, str]]) -> dict[tuple, object]:
     stmt = (select(*_ROW_COLUMNS)
             .where(Measurement.indicator_id.in_({i for i, _ in pairs}), Measurement.period.in_({p for _, p in pairs}))
             .with_for_update())
-    return {(m.indicator_id, m.period, m.gender, m.area_id): m for m in session.execute(stmt)}
+    return {(m.indicator_id, m.period, m.gender, m.area_id): m for m in session.connection().execute(stmt)}
 
 
 def _fields(outcome: RowOutcome) -> dict:
