@@ -9,7 +9,7 @@ Every session gets two hooks (registered once, below):
 from __future__ import annotations
 
 import uuid
-from typing import Iterable, Optional, Type, TypeVar
+from typing import Iterable, Optional, Sequence, Type, TypeVar
 
 from sqlalchemy import event, exists, func, insert, select, update
 from sqlmodel import Session, SQLModel
@@ -113,7 +113,9 @@ def add_audit(
 
 
 def add_audits(session: Session, events: list[dict]) -> None:
-    """Many audit rows in one executemany (imports write thousands). Keys as in add_audit."""
+    """Many audit rows in one executemany (imports write thousands). Keys as in add_audit.
+    A Core insert on the table: the ORM's bulk insert splits the batch into one statement per
+    row whenever consecutive rows have ``None`` in different columns (old/new values)."""
     if not events:
         return
     now = utcnow()
@@ -123,7 +125,59 @@ def add_audits(session: Session, events: list[dict]) -> None:
         "old": None if e.get("old") is None else str(e["old"]), "new": None if e.get("new") is None else str(e["new"]),
         "reason": e.get("reason", ""),
     } for e in events]
-    session.execute(insert(AuditEvent), rows)
+    session.connection().execute(insert(AuditEvent.__table__), rows)
+
+
+AUDIT_COLUMNS = ("user_email", "action", "entity", "entity_id", "field", "old", "new", "reason")
+
+
+def add_audit_rows(session: Session, rows: list[tuple], at) -> None:
+    """Audit rows already in their stored form (``AUDIT_COLUMNS``: texts or None), all at
+    ``at``, in one executemany (imports write tens of thousands)."""
+    write_rows(session, AuditEvent.__table__, AUDIT_COLUMNS, rows, {"at": at})
+
+
+def write_rows(session: Session, table, columns: Sequence[str], rows: list[tuple],
+               constants: Optional[dict] = None, by_id: bool = False) -> None:
+    """INSERT many rows of plain values (texts, numbers, None) in one DBAPI executemany, or
+    with ``by_id`` UPDATE them (each row's last value is its id). SQLAlchemy's per-row
+    parameter processing costs more than the write itself for the tens of thousands of rows
+    of an import, so ``constants`` (the same in every row, such as the time) go through
+    their column's bind processor once, and only the columns that have one (SQLite's float)
+    through it row by row."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect, constants = connection.dialect, constants or {}
+    fixed = tuple(_bound(table.c[name], value, dialect) for name, value in constants.items())
+    processed = [(i, process) for i, name in enumerate(columns)
+                 if (process := table.c[name].type._cached_bind_processor(dialect))]
+    if processed:
+        rows = [_processed(row, processed) for row in rows]
+    names = [*columns, *constants]
+    quote = dialect.identifier_preparer.quote
+    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
+    if by_id:
+        sql = (f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(n)} = {mark}' for n in names)} "
+               f"WHERE {quote('id')} = {mark}")
+        params = [row[:-1] + fixed + row[-1:] for row in rows]
+    else:
+        sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+               f"VALUES ({', '.join([mark] * len(names))})")
+        params = [row + fixed for row in rows] if fixed else rows
+    connection.exec_driver_sql(sql, params)
+
+
+def _processed(row: tuple, processed: list) -> tuple:
+    values = list(row)
+    for i, process in processed:
+        values[i] = process(values[i])
+    return tuple(values)
+
+
+def _bound(column, value, dialect):
+    process = column.type._cached_bind_processor(dialect)
+    return process(value) if process else value
 
 
 # --- invariants ---------------------------------------------------------------------

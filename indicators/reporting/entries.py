@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 from datetime import date
 from typing import Any, Iterable, Mapping, Optional, Union
 
@@ -78,9 +79,14 @@ class ParsedEntry:
     missing_reason: str = ""  # the value is reported missing for this reason (value is None)
     comment_review: Optional[str] = None  # keep / edit / remove, when the value is corrected
 
-    @property
+    @cached_property  # imports ask for it several times for each of thousands of rows
     def key(self) -> tuple:
         return (self.indicator.id, self.period.code, self.gender, self.area.id)
+
+    @cached_property
+    def previous_key(self) -> tuple:
+        """The same cell in the previous period (the jump and plausibility rules compare with it)."""
+        return (self.indicator.id, self.period.previous().code, self.gender, self.area.id)
 
 
 def _status(text: object) -> Optional[str] | Problem:
@@ -103,21 +109,26 @@ def _label(entry: ValueEntry, index: int) -> str:
     return str(entry.label or f"Rad {index + 1}")
 
 
-def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: date) -> ParsedEntry | list[Problem]:
+def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: date,
+                 checked_periods: dict) -> ParsedEntry | list[Problem]:
     label = _label(entry, index)
     problems: list[Problem] = []
 
     def err(field_name: str, message: str) -> None:
         problems.append(Problem(index, label, field_name, message))
 
-    for name, field_name in TEXT_FIELDS.items():
-        wrong = control_character(getattr(entry, name), allow_line_breaks=name == "comment")
-        if wrong:
-            err(field_name, wrong)
-    if problems:
+    texts = {name: text for name in TEXT_FIELDS if isinstance(text := getattr(entry, name), str)}
+    # All fields at once first (a file's thousands of rows): a space neither is a control
+    # character nor composes with a neighbour, so the joined text passes only if every field does.
+    joined = " ".join(text for name, text in texts.items() if name != "comment")
+    if control_character(joined) or control_character(texts.get("comment"), allow_line_breaks=True):
+        for name, text in texts.items():
+            wrong = control_character(text, allow_line_breaks=name == "comment")
+            if wrong:
+                err(TEXT_FIELDS[name], wrong)
         return problems  # the other messages would quote the invisible character
-    entry = replace(entry, **{name: unicodedata.normalize("NFC", getattr(entry, name))
-                              for name in TEXT_FIELDS if isinstance(getattr(entry, name), str)})
+    if not unicodedata.is_normalized("NFC", joined + " " + texts.get("comment", "")):
+        entry = replace(entry, **{name: unicodedata.normalize("NFC", text) for name, text in texts.items()})
     code = str(entry.indicator or "").strip()
     ind = ctx.indicators.get(code) or ctx.indicators.get(code.upper())
     if ind is None:
@@ -126,7 +137,10 @@ def _parse_entry(index: int, entry: ValueEntry, ctx: ReportingContext, today: da
     if not period.ok:
         err("period", period.error)
     elif ind is not None:
-        wrong = period_problem(ind, period.value, ctx.first_year, ctx.last_year, today)
+        key = (ind.id, period.value)
+        if key not in checked_periods:  # a file repeats a few indicator-period pairs thousands of times
+            checked_periods[key] = period_problem(ind, period.value, ctx.first_year, ctx.last_year, today)
+        wrong = checked_periods[key]
         if wrong:
             err("period", wrong)
     gender = parsing.parse_gender(entry.gender)
@@ -178,9 +192,9 @@ def _typed(raw: object, value: float) -> str:
 
 
 def parse_entries(entries: list[ValueEntry], ctx: ReportingContext, today: date) -> tuple[list[ParsedEntry], list[Problem]]:
-    parsed, problems, first_seen = [], [], {}
+    parsed, problems, first_seen, checked_periods = [], [], {}, {}
     for index, entry in enumerate(entries):
-        result = _parse_entry(index, entry, ctx, today)
+        result = _parse_entry(index, entry, ctx, today, checked_periods)
         if isinstance(result, list):
             problems += result
             continue

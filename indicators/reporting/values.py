@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Mapping, Optional, Sequence
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from db import crud
@@ -17,7 +17,8 @@ from db.models import Measurement, utcnow
 from errors import Problem
 from settings import get_settings
 from indicators.access.permissions import Actor
-from indicators.files.long_format import plain_number
+from indicators.files.long_format import plain_number  # noqa: F401 (read from here by scripts and tests)
+from indicators.rules.formatting import decimal_text
 from indicators.reporting.context import load_context
 from indicators.reporting.entries import ParsedEntry, ValueEntry, as_entries, parse_entries
 from indicators.reporting.outcomes import CONFLICT, DENIED, SLIP, UNCHANGED, RowOutcome, SaveResult
@@ -80,10 +81,10 @@ def _plan_and_write(session, actor: Actor, parsed: list[ParsedEntry], result: Sa
     factor = get_settings().jump_factor
     plan = []
     for p in parsed:
-        prev_key = (p.indicator.id, p.period.previous().code, p.gender, p.area.id)
-        outcome, errors, warnings = classify(p, rows.get(p.key), rows.get(prev_key), actor, ctx, lock_reason, factor)
+        outcome, errors, warnings = classify(p, rows.get(p.key), rows.get(p.previous_key), actor, ctx, lock_reason,
+                                             factor)
         if any(e.kind == SLIP for e in errors):
-            result.questions[p.index] = slip(p, rows.get(prev_key))
+            result.questions[p.index] = slip(p, rows.get(p.previous_key))
         result.errors += errors
         result.warnings += warnings
         if outcome:
@@ -92,7 +93,7 @@ def _plan_and_write(session, actor: Actor, parsed: list[ParsedEntry], result: Sa
     if result.errors or dry_run:
         raise _Abort()
     now = utcnow()
-    audits: list[dict] = []
+    audits: list[tuple] = []
     creates, updates = [], []
     for p, outcome in plan:
         if outcome.action == UNCHANGED:
@@ -102,10 +103,10 @@ def _plan_and_write(session, actor: Actor, parsed: list[ParsedEntry], result: Sa
         if row is None:
             creates.append((p, outcome, reason))
         else:
-            updates.append(_update(actor, outcome, row, now, source, reason, audits))
+            updates.append(_update(actor, outcome, row, source, reason, audits))
     _create_rows(session, actor, creates, now, source, audits)
-    _update_rows(session, updates)
-    crud.add_audits(session, audits)
+    _update_rows(session, updates, now)
+    crud.add_audit_rows(session, audits, now)
     result.written = any(o.action != UNCHANGED for _, o in plan)
 
 
@@ -122,7 +123,7 @@ def _locked_rows(session, pairs: set[tuple[int, str]]) -> dict[tuple, object]:
     stmt = (select(*_ROW_COLUMNS)
             .where(Measurement.indicator_id.in_({i for i, _ in pairs}), Measurement.period.in_({p for _, p in pairs}))
             .with_for_update())
-    return {(m.indicator_id, m.period, m.gender, m.area_id): m for m in session.execute(stmt)}
+    return {(m.indicator_id, m.period, m.gender, m.area_id): m for m in session.connection().execute(stmt)}
 
 
 def _fields(outcome: RowOutcome) -> dict:
@@ -130,12 +131,12 @@ def _fields(outcome: RowOutcome) -> dict:
             "missing_reason": outcome.missing_reason, "count_n": outcome.count_n}
 
 
-def _audit(actor: Actor, action: str, measurement_id: int, name: str, old, new, reason: str) -> dict:
-    return {"user_email": actor.email, "action": action, "entity": "measurement", "entity_id": measurement_id,
-            "field": name, "old": _audit_text(old), "new": _audit_text(new), "reason": reason}
+def _audit(actor: Actor, action: str, measurement_id: int, name: str, old, new, reason: str) -> tuple:
+    """An audit row as stored (``crud.AUDIT_COLUMNS``); ``at`` is added when they are written."""
+    return actor.email, action, "measurement", str(measurement_id), name, _audit_text(old), _audit_text(new), reason
 
 
-def _create_rows(session, actor: Actor, creates: list, now, source: str, audits: list[dict]) -> None:
+def _create_rows(session, actor: Actor, creates: list, now, source: str, audits: list[tuple]) -> None:
     """New values in one INSERT … RETURNING (executemany), then their audit rows."""
     if not creates:
         return
@@ -152,33 +153,32 @@ def _create_rows(session, actor: Actor, creates: list, now, source: str, audits:
                 audits.append(_audit(actor, "create", new_id, name, None, value, reason))
 
 
-def _update(actor: Actor, outcome: RowOutcome, row, now, source: str, reason: str, audits: list[dict]) -> dict:
-    """The UPDATE parameters for one stored row, and its audit rows."""
+_UPDATED = ("value", "comment", "status", "missing_reason", "count_n", "version", "updated_by", "source")
+
+
+def _update(actor: Actor, outcome: RowOutcome, row, source: str, reason: str, audits: list[tuple]) -> tuple:
+    """The UPDATE values for one stored row (``_UPDATED``, then its id), and its audit rows."""
     fields = _fields(outcome)
     changes = {k: (getattr(row, k), v) for k, v in fields.items()
                if not (same_value(row.value, v) if k == "value" else getattr(row, k) == v)}
     outcome.measurement_id = row.id
     audits.extend(_audit(actor, "update", row.id, name, old, new, reason) for name, (old, new) in changes.items())
-    return {"_id": row.id, **fields, "_version": row.version + 1, "_by": actor.email, "_at": now, "_source": source}
+    return (fields["value"], fields["comment"], fields["status"], fields["missing_reason"], fields["count_n"],
+            row.version + 1, actor.email, source, row.id)
 
 
-def _update_rows(session, updates: list[dict]) -> None:
+def _update_rows(session, updates: list[tuple], now) -> None:
     """All updates in one executemany; the rows are already locked (FOR UPDATE / BEGIN IMMEDIATE)."""
     if not updates:
         return
-    stmt = (update(Measurement).where(Measurement.id == bindparam("_id"))
-            .values(value=bindparam("value"), comment=bindparam("comment"), status=bindparam("status"),
-                    missing_reason=bindparam("missing_reason"), count_n=bindparam("count_n"),
-                    version=bindparam("_version"), updated_by=bindparam("_by"), updated_at=bindparam("_at"),
-                    source=bindparam("_source")))
-    session.connection().execute(stmt, updates)
+    crud.write_rows(session, Measurement.__table__, _UPDATED, updates, {"updated_at": now}, by_id=True)
     crud.bump_data_version(session)
 
 
 def _audit_text(value: object) -> Optional[str]:
     if value is None:
         return None
-    return plain_number(value) if isinstance(value, float) else str(value)
+    return decimal_text(value) if isinstance(value, float) else str(value)  # as long_format.plain_number
 
 
 
