@@ -38,7 +38,7 @@ _UTC = pd.DatetimeTZDtype("us", "UTC")
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str", as it infers text beside NULLs
 
 
-def _kind(sql_type):
+def generic_type(sql_type):
     """The generic SQLAlchemy type of a selected column (a TypeDecorator's implementation)."""
     return getattr(sql_type, "impl_instance", None) or sql_type
 
@@ -76,7 +76,7 @@ def _timestamps(values: np.ndarray, inferred: str):
 
 def column(sql_type, values: np.ndarray, sqlite: bool):
     """One column of driver values (an object array) as the frame's column."""
-    kind = _kind(sql_type)
+    kind = generic_type(sql_type)
     inferred = infer_dtype(values, skipna=True)  # one C pass: what the non-NULL values are
     if inferred == "empty":  # only NULLs: pandas' own inference
         return list(values)

@@ -7,6 +7,7 @@ from typing import Mapping, Optional, Sequence
 
 import pandas as pd
 from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy.sql import sqltypes
 from sqlmodel import Session
 
 from db import frames
@@ -228,9 +229,10 @@ def values_until(session: Session, indicator_ids: Sequence[int], year: int, batc
         for column, same, values in zip(columns, texts, zip(*rows)):
             column.extend(values if same is None else [same(v, v) for v in values])
     result.close()
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    return pd.DataFrame({key: _column(kind, tuple(values), sqlite)
-                         for key, kind, values in zip(keys, kinds, columns)}, columns=keys)
+    if session.get_bind().dialect.name == "sqlite":  # SQLite's 0/1 as booleans (no dates or times here)
+        columns = [[None if v is None else bool(v) for v in values] if isinstance(frames.generic_type(kind), sqltypes.Boolean)
+                   else values for kind, values in zip(kinds, columns)]
+    return pd.DataFrame(dict(zip(keys, columns)), columns=keys)
 
 
 def comparison_values(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
