@@ -86,6 +86,17 @@ def cmd_export(args) -> int:
     return 0
 
 
+def row_numbers(text: str) -> list[int]:
+    """'3,7' → [3, 7]: the file's row numbers as the import names them."""
+    try:
+        rows = [int(part) for part in text.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' är inga radnummer; skriv t.ex. 3,7") from None
+    if not rows or min(rows) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' är inga radnummer; skriv t.ex. 3,7")
+    return rows
+
+
 def cmd_import(args) -> int:
     """Import values (XLSX/CSV, long format) as the named user: all rows or none."""
     from indicators.reporting import file_import
@@ -98,7 +109,7 @@ def cmd_import(args) -> int:
     data = read_input(args.file)
     prepared, result = file_import.import_file(UnitOfWork(engine), actor, Path(args.file).name, data,
                                                dry_run=args.dry_run, lock_reason=args.lock_reason,
-                                               comment_review=args.comment_review)
+                                               comment_review=args.comment_review, confirm_rows=args.confirm_rows)
     for skipped in prepared.read.skipped:
         print(skipped)
     errors = prepared.read.errors + [str(e) for e in result.errors]
@@ -337,6 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lock-reason", help="skäl för ändringar i låsta perioder (bara admin)")
     p.add_argument("--comment-review", choices=["behåll", "ta-bort"],
                    help="när ett värde med kommentar rättas och filen behåller kommentaren: behåll den eller ta bort den")
+    p.add_argument("--confirm-rows", type=row_numbers, default=[], metavar="RADER",
+                   help="rader vars värden är rätt som de står i filen efter frågan 'Menade du …?', t.ex. 3,7")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("snapshot", help="frys årsuppföljningen för ett år och skriv filerna (JSON, CSV, XLSX, PDF)")

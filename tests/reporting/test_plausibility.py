@@ -87,3 +87,24 @@ def test_the_file_import_refuses_the_row_with_the_question_unless_confirmed(demo
     confirmed, result = file_import.import_file(uow, sn, "a.csv", data, today=T, confirm_rows={2})
     assert confirmed.ok and result.ok, confirmed.errors
     assert stored(demo_engine, "ARB05", "2026Q4").value == float(typed.replace(",", "."))
+
+
+def test_the_cli_confirms_named_rows_and_refuses_them_otherwise(demo_engine, tmp_path, capsys):
+    import cli
+    from indicators.access.users import create_user
+    from tests.utils.actors import ADMIN
+
+    meant, typed = _hundredth(demo_engine)
+    create_user(UnitOfWork(demo_engine), ADMIN, "rapportor@exempel.invalid", "official", orgs=["SN"])
+    path = tmp_path / "hundradel.csv"
+    path.write_bytes(csv_file(f"ARB05;2026Q4;T;;{typed};Ny definition"))
+    before = dump(demo_engine)
+    assert cli.main(["import", str(path), "--user", "rapportor@exempel.invalid"]) == 1
+    assert f"Rad 2, värde: Menade du {meant} %?" in capsys.readouterr().err and dump(demo_engine) == before
+    assert cli.main(["import", str(path), "--user", "rapportor@exempel.invalid", "--confirm-rows", "5"]) == 1
+    assert dump(demo_engine) == before  # another row confirmed: row 2 still asks
+    with pytest.raises(SystemExit):
+        cli.main(["import", str(path), "--user", "rapportor@exempel.invalid", "--confirm-rows", "två"])
+    assert "'två' är inga radnummer" in capsys.readouterr().err
+    assert cli.main(["import", str(path), "--user", "rapportor@exempel.invalid", "--confirm-rows", "2"]) == 0
+    assert stored(demo_engine, "ARB05", "2026Q4").value == float(typed.replace(",", "."))
