@@ -16,7 +16,8 @@ from AppTest, figures built once), no sidebar, widgets or layout — is kept as 
   only the sign-in cookie is carried over), time from navigation until the script run is
   done and every chart and table is drawn;
 - warm: reloading the page in that context.
-Medians of ``runs``; reported as ratios (goal ≤ 1,3×). Never a timed assertion in a test.
+Medians of ``runs``, the three servers visited in turn in each run; reported as ratios (goal
+≤ 1,3×). Never a timed assertion in a test.
 """
 from __future__ import annotations
 
@@ -160,32 +161,47 @@ def _drawn(page, elements: dict) -> None:
             arg=tables)
 
 
-def _visits(browser, url: str, elements: dict, cookies: list, runs: int) -> tuple[float, float]:
+def _visit(browser, url: str, elements: dict, cookies: list) -> tuple[float, float]:
+    """One cold visit (fresh context) and one warm reload: seconds until drawn."""
     from tests.e2e.conftest import RUN_TIMEOUT_MS
     from tests.utils.browser import VIEWPORT
 
-    cold, warm = [], []
-    for _ in range(runs):
-        context = browser.new_context(viewport=VIEWPORT, locale="sv-SE")
-        context.set_default_timeout(RUN_TIMEOUT_MS * 4)
-        if cookies:
-            context.add_cookies(cookies)
-        page = context.new_page()
+    context = browser.new_context(viewport=VIEWPORT, locale="sv-SE")
+    context.set_default_timeout(RUN_TIMEOUT_MS * 4)
+    if cookies:
+        context.add_cookies(cookies)
+    page = context.new_page()
+    try:
         start = time.perf_counter()
         page.goto(url)
         _drawn(page, elements)
-        cold.append(time.perf_counter() - start)
+        cold = time.perf_counter() - start
         start = time.perf_counter()
         page.reload()
         _drawn(page, elements)
-        warm.append(time.perf_counter() - start)
+        return cold, time.perf_counter() - start
+    finally:
         context.close()
-    return statistics.median(cold), statistics.median(warm)
+
+
+def _interleaved(browser, targets: dict, elements: dict, runs: int) -> dict:
+    """Each run visits every page on every server in turn (the order rotating), so a page
+    and its floors are measured side by side on the shared machine, not minutes apart.
+    ``targets``: server -> (url of a page key, cookies); returns server -> key -> medians."""
+    times = {(server, key): [] for server in targets for key in PAGES}
+    servers = list(targets)
+    for run in range(runs):
+        for key in PAGES:
+            for server in servers[run % len(servers):] + servers[:run % len(servers)]:
+                url, cookies = targets[server]
+                times[server, key].append(_visit(browser, url(key), elements[key], cookies))
+    return {server: {key: tuple(statistics.median(t[i] for t in times[server, key]) for i in (0, 1))
+                     for key in PAGES} for server in servers}
 
 
 def browser_figures(report: Report, runs: int = 3) -> None:
     """Both pages, cold and warm, beside their replayed pages and the earlier bare pages
-    (servers of their own, one database)."""
+    (three servers on one database, visited in turn)."""
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _cli, parse_demo_accounts, serve
@@ -198,34 +214,34 @@ def browser_figures(report: Report, runs: int = 3) -> None:
         elements = _elements(env["DATABASE_URL"], admin.email)
         (work / "elements.pkl").write_bytes(pickle.dumps(elements))
         (work / "bare.py").write_text(BARE_SCRIPT, encoding="utf-8")
+        (work / "replay.py").write_text(REPLAY_SCRIPT, encoding="utf-8")
         bare_env = {**env, "BENCH_BARE_ELEMENTS": str(work / "elements.pkl")}
+        replay_env = {**env, "BENCH_REPLAY": str(work / "replay.pkl")}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
             try:
-                with serve(env, work, log_name="bench-app.log") as base:
+                with serve(env, work, log_name="bench-app.log") as app:
                     context = browser.new_context(viewport=VIEWPORT, locale="sv-SE")
                     page = context.new_page()
-                    page.goto(base)
+                    page.goto(app)
                     login(page, admin.email, admin.password)
                     cookies = context.cookies()
                     context.close()
                     recorded = {"pages": {}}
                     for key, (_t, _s, path) in PAGES.items():
-                        navigation, messages, expanded = _record(browser, f"{base}/{path}", cookies, elements[key])
+                        navigation, messages, expanded = _record(browser, f"{app}/{path}", cookies, elements[key])
                         recorded.update(navigation=navigation, expanded=expanded)
                         recorded["pages"][path] = messages
-                    ours = {key: _visits(browser, f"{base}/{path}", elements[key], cookies, runs)
-                            for key, (_t, _s, path) in PAGES.items()}
-                (work / "replay.pkl").write_bytes(pickle.dumps(recorded))
-                (work / "replay.py").write_text(REPLAY_SCRIPT, encoding="utf-8")
-                replay_env = {**env, "BENCH_REPLAY": str(work / "replay.pkl")}
-                with serve(replay_env, work, log_name="bench-replay.log", script=str(work / "replay.py")) as base:
-                    replayed = {key: _visits(browser, f"{base}/{path}", elements[key], [], runs)
-                                for key, (_t, _s, path) in PAGES.items()}
-                with serve(bare_env, work, log_name="bench-bare.log", script=str(work / "bare.py")) as base:
-                    bare = {key: _visits(browser, f"{base}/?sida={key}", elements[key], [], runs) for key in PAGES}
+                    (work / "replay.pkl").write_bytes(pickle.dumps(recorded))
+                    with serve(replay_env, work, log_name="bench-replay.log", script=str(work / "replay.py")) as replay, \
+                            serve(bare_env, work, log_name="bench-bare.log", script=str(work / "bare.py")) as bare:
+                        measured = _interleaved(browser, {
+                            "ours": (lambda key: f"{app}/{PAGES[key][2]}", cookies),
+                            "replayed": (lambda key: f"{replay}/{PAGES[key][2]}", []),
+                            "bare": (lambda key: f"{bare}/?sida={key}", [])}, elements, runs)
             finally:
                 browser.close()
+    ours, replayed, bare = measured["ours"], measured["replayed"], measured["bare"]
     for key, (title, _script, _path) in PAGES.items():
         n = len(elements[key]["charts"]), len(elements[key]["tables"]) + len(elements[key]["dataframes"])
         same = f"bar sida: samma {len(recorded['pages'][PAGES[key][2]])} meddelanden ({n[0]} diagram, {n[1]} tabeller)"
