@@ -121,7 +121,8 @@ def main() -> None:
         _run(st.navigation(_signed_out_navigation(auth.change_password_page, "Byt lösenord"), position="hidden"))
         return
     demo_banner(is_demo(UnitOfWork.for_app()))
-    _run(st.navigation(_navigation_for(actor.role), expanded=True))
+    with auth.checked_for_this_run(actor):
+        _run(st.navigation(_navigation_for(actor.role), expanded=True))
 
 
 if __name__ == "__main__":  # the Streamlit script run

@@ -3,7 +3,9 @@
 run; or Streamlit's OIDC (st.login) when secrets hold [auth]."""
 from __future__ import annotations
 
-from typing import Optional
+import threading
+from contextlib import contextmanager
+from typing import Iterator, Optional
 from urllib.parse import quote, urlsplit
 
 import streamlit as st
@@ -14,6 +16,7 @@ from indicators.unit_of_work import UnitOfWork
 
 ACTOR_KEY = "actor"  # set only by the AppTest harness (tests/utils/apptest.py): a browser has the cookie
 LOGIN_PATH = "/logga-in"
+_this_run = threading.local()  # each session's script runs on its own thread
 
 
 def sso_configured() -> bool:
@@ -43,6 +46,18 @@ def current_actor() -> Optional[Actor]:
         return sessions.actor_for_token(UnitOfWork.for_app(), token)
     actor: Optional[Actor] = st.session_state.get(ACTOR_KEY)
     return users.refresh_actor(UnitOfWork.for_app(), actor) if actor is not None else None
+
+
+@contextmanager
+def checked_for_this_run(actor: Actor) -> Iterator[None]:
+    """app.py has just read the session from the database at the start of this script run:
+    the page it runs next (same run, same thread) uses that actor instead of reading the
+    session a second time. Cleared when the page ends, also by st.stop/st.rerun."""
+    _this_run.actor = actor
+    try:
+        yield
+    finally:
+        _this_run.actor = None
 
 
 def logout() -> None:
@@ -108,8 +123,9 @@ def page_actor(roles: Optional[set[str]] = None) -> Actor:
     """First line of every page: the logged-in actor, or stop. Defence in depth: the
     navigation already hides pages a role may not see; this also holds when a page is
     reached some other way (a stale URL after logout, a test harness). Re-reads the user
-    from the database, so a disabled account loses access at its next click."""
-    actor = current_actor()
+    from the database (once per script run: app.py's check), so a disabled account loses
+    access at its next click."""
+    actor = getattr(_this_run, "actor", None) or current_actor()
     if actor is None:
         login_page()
         st.stop()

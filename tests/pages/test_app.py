@@ -78,3 +78,17 @@ def test_disabled_user_is_logged_out_on_next_run(demo_engine):
 def test_no_unsafe_html_anywhere_in_the_ui():
     for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")]:
         assert "unsafe_allow_html=True" not in path.read_text(encoding="utf-8"), path
+
+
+def test_each_script_run_reads_the_sign_in_once(admin_app, monkeypatch):
+    """app.py checks the session at the start of a run; the page it runs uses that check
+    instead of reading the user again (a second database read per page view)."""
+    calls = []
+    real = users.refresh_actor
+    monkeypatch.setattr(users, "refresh_actor", lambda uow, actor: calls.append(actor.email) or real(uow, actor))
+    at = admin_app.run()
+    assert not at.exception and "Översikt" in [t.value for t in at.title]
+    assert calls == ["admin@exempel.invalid"]
+    at.switch_page("pages/fokusomraden.py").run()
+    assert not at.exception and "Fokusområden" in [t.value for t in at.title]
+    assert calls == ["admin@exempel.invalid"] * 2
