@@ -112,11 +112,27 @@ def selectbox(page, label: str):
     return main_area(page).get_by_role("combobox", name=label)
 
 
-def choose(page, label: str, option_text: str) -> None:
-    """Open a Streamlit selectbox, type to filter, and click the first matching option."""
-    selectbox(page, label).click()
-    page.keyboard.type(option_text)
-    page.get_by_role("option").filter(has_text=option_text).first.click()
+def choose(page, label: str, option_text: str, attempts: int = 3) -> None:
+    """Open a Streamlit selectbox, type to filter, and click the first matching option. On a
+    loaded machine the box can be redrawn between the click and the typing (the list then
+    never opens): close it and try again, a few times, before failing."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        box = selectbox(page, label)
+        box.click()
+        page.keyboard.type(option_text)
+        option = page.get_by_role("option").filter(has_text=option_text).first
+        try:
+            option.wait_for(state="visible", timeout=15_000)
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            wait_for_app(page)
+            continue
+        option.click()
+        break
     wait_for_app(page)
 
 
