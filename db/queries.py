@@ -6,11 +6,12 @@ from functools import lru_cache
 from typing import Mapping, Optional, Sequence
 
 import pandas as pd
-from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy import bindparam, literal, literal_column, select, union_all
 from sqlalchemy.sql import sqltypes
 from sqlmodel import Session
 
 from db import frames
+from db.compiled import driver_rows
 from db.frames import rows_frame
 from db.models import (
     Action,
@@ -33,6 +34,12 @@ from db.models import (
     ResultGoal,
     Target,
 )
+
+
+def cached_frame(session: Session, stmt, params: Optional[dict] = None) -> pd.DataFrame:
+    """``frame`` for a statement built once: compiled once, run on the driver cursor."""
+    return rows_frame([c.key for c in stmt.selected_columns], [c.type for c in stmt.selected_columns],
+                      driver_rows(session, stmt, params), session.get_bind().dialect.name == "sqlite")
 
 
 def frame(session: Session, stmt, params: Optional[dict] = None) -> pd.DataFrame:
@@ -64,21 +71,39 @@ def indicators(session: Session, include_retired: bool = True, code: Optional[st
 def indicator_row(session: Session, code: str) -> Optional[dict]:
     """One indicator (any, retired too) with its organisation and focus area as a plain dict
     of Python values (None for empty), or None: the same columns as ``indicators``."""
-    row = session.connection().execute(_indicators_stmt(True, code)).first()
-    return dict(row._mapping) if row is not None else None
+    stmt = _indicator_by_code()
+    rows = driver_rows(session, stmt, {"code": code})
+    if not rows:
+        return None
+    row = dict(zip([c.key for c in stmt.selected_columns], rows[0]))
+    if session.get_bind().dialect.name == "sqlite":  # SQLite's 0/1 as booleans
+        for column in stmt.selected_columns:
+            if isinstance(frames.generic_type(column.type), sqltypes.Boolean) and row[column.key] is not None:
+                row[column.key] = bool(row[column.key])
+    return row
+
+
+@lru_cache(maxsize=1)
+def _indicator_by_code():
+    return _indicators_stmt(True, None).where(Indicator.code == bindparam("code"))
 
 
 def indicator_goal_names(session: Session, indicator_id: int) -> list[tuple[int, Optional[int], str]]:
     """The program goals (kind 0, with number) and result goals (kind 1) one indicator is
     linked to, in one statement: program goals by number, then result goals by code."""
+    rows = driver_rows(session, _goal_names_stmt(), {"ind": int(indicator_id)})
+    return [(kind, number, name) for kind, number, _code, name in rows]
+
+
+@lru_cache(maxsize=1)
+def _goal_names_stmt():
     goals = (select(literal(0).label("kind"), ProgramGoal.number.label("number"), literal("").label("code"), ProgramGoal.name)
              .join(IndicatorProgramGoal, IndicatorProgramGoal.program_goal_id == ProgramGoal.id)
-             .where(IndicatorProgramGoal.indicator_id == indicator_id))
+             .where(IndicatorProgramGoal.indicator_id == bindparam("ind")))
     results = (select(literal(1), literal(0), ResultGoal.code, ResultGoal.name)
                .join(IndicatorResultGoal, IndicatorResultGoal.result_goal_id == ResultGoal.id)
-               .where(IndicatorResultGoal.indicator_id == indicator_id))
-    stmt = union_all(goals, results).order_by("kind", "number", "code")
-    return [(kind, number, name) for kind, number, _code, name in session.connection().execute(stmt)]
+               .where(IndicatorResultGoal.indicator_id == bindparam("ind")))
+    return union_all(goals, results).order_by("kind", "number", "code")
 
 
 @lru_cache(maxsize=256)
@@ -143,8 +168,16 @@ def indicator_result_goals(session: Session, indicator_id: Optional[int] = None)
 
 
 def targets(session: Session, indicator_id: Optional[int] = None) -> pd.DataFrame:
+    if indicator_id is not None:
+        return cached_frame(session, _one_indicator_targets(), {"ind": int(indicator_id)})
     stmt = select(Target.indicator_id, Target.year, Target.value).order_by(Target.indicator_id, Target.year)
-    return frame(session, _for_indicator(stmt, Target.indicator_id, indicator_id))
+    return frame(session, stmt)
+
+
+@lru_cache(maxsize=1)
+def _one_indicator_targets():
+    return (select(Target.indicator_id, Target.year, Target.value).where(Target.indicator_id == bindparam("ind"))
+            .order_by(Target.indicator_id, Target.year))
 
 
 def total_series(session: Session, indicator_ids: Optional[Sequence[int]] = None) -> pd.DataFrame:
@@ -171,11 +204,12 @@ MEASUREMENT_KEYS = ([c.key for c in _VALUE_HEAD] + [c.key for c in _AREA_COLUMNS
 
 @lru_cache(maxsize=1)
 def _measurement_stmts():
-    """(values, areas, units): built once, the indicator ids bound at run time."""
+    """(values, areas, units, one indicator's values): built once, the ids bound at run time."""
     ids = bindparam("ids", expanding=True)
     return (select(*_VALUE_HEAD, *_VALUE_TAIL).where(Measurement.indicator_id.in_(ids)),
             select(Area.id, *_AREA_COLUMNS),
-            select(Indicator.id, Indicator.unit).where(Indicator.id.in_(ids)))
+            select(Indicator.id, Indicator.unit).where(Indicator.id.in_(ids)),
+            select(*_VALUE_HEAD, *_VALUE_TAIL).where(Measurement.indicator_id == bindparam("ind")))
 
 
 def measurements(session: Session, indicator_ids: Sequence[int],
@@ -188,9 +222,11 @@ def measurements(session: Session, indicator_ids: Sequence[int],
     spread over the rows by index (one vectorised take per column): the same table as the
     query joining area and indicator, without the database and driver repeating the names."""
     params = {"ids": [int(i) for i in indicator_ids]}
-    values_stmt, areas_stmt, units_stmt = _measurement_stmts()
+    values_stmt, areas_stmt, units_stmt, one_stmt = _measurement_stmts()
     sqlite = session.get_bind().dialect.name == "sqlite"
-    values = _driver_rows(session, values_stmt, params)[1]
+    one = len(params["ids"]) == 1  # one indicator's page: compiled once, on the driver cursor
+    values = (driver_rows(session, one_stmt, {"ind": params["ids"][0]}) if one
+              else _driver_rows(session, values_stmt, params)[1])
     if not values:  # as the joined query without rows gives it
         return frames.empty(tuple(MEASUREMENT_KEYS))
     if units is None:
@@ -198,7 +234,7 @@ def measurements(session: Session, indicator_ids: Sequence[int],
     unit_ids = list(units)
     head = len(_VALUE_HEAD)
     own = frames.columns([c.type for c in values_stmt.selected_columns], values, sqlite)
-    area = frames.columns([c.type for c in areas_stmt.selected_columns], _driver_rows(session, areas_stmt)[1], sqlite)
+    area = frames.columns([c.type for c in areas_stmt.selected_columns], driver_rows(session, areas_stmt), sqlite)
     unit = frames.columns([c.type for c in units_stmt.selected_columns[1:]], [(units[i],) for i in unit_ids], sqlite)
     by_area = frames.spread(area[0], area[1:], own[head - 1])  # area_id
     by_indicator = frames.spread(unit_ids, unit, own[1])  # indicator_id
@@ -236,14 +272,23 @@ def values_until(session: Session, indicator_ids: Sequence[int], year: int, batc
 
 
 def comparison_values(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
-    stmt = (
+    ids = [int(i) for i in indicator_ids]
+    if len(ids) == 1:  # one indicator's page: compiled once
+        return cached_frame(session, _comparisons_stmt(True), {"ind": ids[0]})
+    return frame(session, _comparisons_stmt(False), {"ids": ids})
+
+
+@lru_cache(maxsize=2)
+def _comparisons_stmt(one: bool):
+    which = (ComparisonValue.indicator_id == bindparam("ind") if one
+             else ComparisonValue.indicator_id.in_(bindparam("ids", expanding=True)))
+    return (
         select(ComparisonValue.indicator_id, ComparisonValue.period, ComparisonValue.gender,
                ComparisonValue.value, ComparisonValue.source_status, ComparisonValue.source,
                ComparisonUnit.code.label("unit_code"), ComparisonUnit.name.label("unit_name"))
         .join(ComparisonUnit, ComparisonUnit.id == ComparisonValue.unit_id)
-        .where(ComparisonValue.indicator_id.in_(list(indicator_ids)))
+        .where(which)
     )
-    return frame(session, stmt)
 
 
 def actions(session: Session) -> pd.DataFrame:
@@ -301,7 +346,9 @@ def audit_events(session: Session, entity: str, entity_id: object, fields: Seque
 def definition_changes(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
     """When the definition or unit of these indicators changed (indicator_id, at, field),
     oldest first: charts mark the trend break."""
-    changes = frame(session, _definition_changes_stmt(), {"ids": [str(i) for i in indicator_ids]})
+    ids = [str(int(i)) for i in indicator_ids]
+    changes = (cached_frame(session, _definition_changes_stmt(True), {"one": ids[0]}) if len(ids) == 1
+               else frame(session, _definition_changes_stmt(False), {"ids": ids}))
     if changes.empty:  # most indicators: the table without rows, built once
         return _no_definition_changes().copy()
     changes["indicator_id"] = changes["entity_id"].astype(int)
@@ -315,13 +362,13 @@ def _no_definition_changes() -> pd.DataFrame:
     return changes[["indicator_id", "at", "field"]]
 
 
-@lru_cache(maxsize=1)
-def _definition_changes_stmt():
+@lru_cache(maxsize=2)
+def _definition_changes_stmt(one: bool):
+    which = AuditEvent.entity_id == bindparam("one") if one else AuditEvent.entity_id.in_(bindparam("ids", expanding=True))
     return (
         select(AuditEvent.entity_id, AuditEvent.at, AuditEvent.field)
         .where(AuditEvent.entity == "indicator", AuditEvent.action == "update",
-               AuditEvent.field.in_(["definition", "unit"]),
-               AuditEvent.entity_id.in_(bindparam("ids", expanding=True)))
+               AuditEvent.field.in_([literal_column("'definition'"), literal_column("'unit'")]), which)
         .order_by(AuditEvent.at, AuditEvent.id)
     )
 
@@ -404,16 +451,20 @@ from sqlalchemy import String, cast  # noqa: E402
 
 def measurement_history(session: Session, indicator_id: int) -> pd.DataFrame:
     """Audit events for the values of one indicator, newest first (one join, no loop)."""
-    stmt = (
+    return cached_frame(session, _history_stmt(), {"ind": int(indicator_id)})
+
+
+@lru_cache(maxsize=1)
+def _history_stmt():
+    return (
         select(AuditEvent.at, AuditEvent.user_email, AuditEvent.action, AuditEvent.field,
                AuditEvent.old, AuditEvent.new, AuditEvent.reason, Measurement.period,
                Measurement.gender, Measurement.area_id, Area.name.label("area_name"))
         .join(Measurement, AuditEvent.entity_id == cast(Measurement.id, String))
         .join(Area, Area.id == Measurement.area_id)
-        .where(AuditEvent.entity == "measurement", Measurement.indicator_id == indicator_id)
+        .where(AuditEvent.entity == "measurement", Measurement.indicator_id == bindparam("ind"))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
-    return frame(session, stmt)
 
 
 def measurement_times(session: Session) -> pd.DataFrame:

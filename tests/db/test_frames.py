@@ -12,7 +12,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String,
 from db import queries
 from db.engine import session_scope
 from db.frames import rows_frame, spread
-from db.models import Area, FocusArea, Indicator, Measurement
+from db.models import Area, AuditEvent, FocusArea, Indicator, Measurement
 
 
 def reference(keys, types, rows, sqlite):
@@ -132,3 +132,44 @@ def test_spreading_refuses_an_id_without_a_row():
         spread([3, 1], [np.array([30, 10])], [1, 2])
     with pytest.raises(ValueError):
         spread([3, 1], [np.array([30, 10])], [4])
+
+
+def test_one_indicators_tables_on_the_driver_cursor_are_the_sqlalchemy_ones(demo_engine):
+    """Indikatorer's tables read with statements compiled once on the driver cursor equal the
+    same reads through SQLAlchemy (its result processing: booleans, timestamps), per indicator."""
+    from sqlmodel import Session
+
+    with demo_engine.connect() as connection, connection.begin() as transaction, Session(bind=connection) as session:
+        inds = session.execute(select(Indicator.id, Indicator.code).order_by(Indicator.id)).all()
+        value = session.execute(select(Measurement).order_by(Measurement.id)).scalars().first()
+        session.add_all([  # a value's history and a definition change (rolled back below)
+            AuditEvent(user_email="a@example.se", action="update", entity="measurement", entity_id=str(value.id),
+                       field="value", old="1", new="2", reason="rättelse"),
+            AuditEvent(user_email="a@example.se", action="update", entity="indicator", entity_id=str(inds[0][0]),
+                       field="unit", old="%", new="antal")])
+        session.flush()
+        seen = {"targets": 0, "comparisons": 0, "history": 0, "changes": 0}
+        for ind_id, code in inds:
+            stmt = queries._indicator_by_code()
+            plain = dict(session.connection().execute(stmt, {"code": code}).one()._mapping)
+            ours = queries.indicator_row(session, code)
+            assert ours == plain and [type(v) for v in ours.values()] == [type(v) for v in plain.values()], code
+            pairs = {
+                "targets": (queries.targets(session, ind_id),
+                            queries.frame(session, queries._one_indicator_targets(), {"ind": ind_id})),
+                "comparisons": (queries.comparison_values(session, [ind_id]),
+                                queries.comparison_values(session, [ind_id, -1])),
+                "history": (queries.measurement_history(session, ind_id),
+                            queries.frame(session, queries._history_stmt(), {"ind": ind_id})),
+                "changes": (queries.definition_changes(session, [ind_id]),
+                            queries.definition_changes(session, [ind_id, -1])),
+            }
+            for name, (one, reference_table) in pairs.items():
+                if name == "comparisons" and len(one):  # no ORDER BY: the chart sorts them
+                    one, reference_table = (t.sort_values(["period", "unit_code", "gender"]).reset_index(drop=True)
+                                            for t in (one, reference_table))
+                pd.testing.assert_frame_equal(one, reference_table, obj=f"{name} {code}")
+                seen[name] += len(one)
+        assert queries.indicator_row(session, "FINNS-INTE") is None
+        transaction.rollback()
+    assert all(seen.values()), seen  # the demo data exercises every table with rows
