@@ -265,10 +265,14 @@ def values_until(session: Session, indicator_ids: Sequence[int], year: int, batc
         for column, same, values in zip(columns, texts, zip(*rows)):
             column.extend(values if same is None else [same(v, v) for v in values])
     result.close()
-    if session.get_bind().dialect.name == "sqlite":  # SQLite's 0/1 as booleans (no dates or times here)
-        columns = [[None if v is None else bool(v) for v in values] if isinstance(frames.generic_type(kind), sqltypes.Boolean)
-                   else values for kind, values in zip(kinds, columns)]
-    return pd.DataFrame(dict(zip(keys, columns)), columns=keys)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    data = {}
+    for key, kind in zip(keys, kinds):
+        values = columns.pop(0)  # each list is let go as soon as its column is built
+        if sqlite and isinstance(frames.generic_type(kind), sqltypes.Boolean):  # SQLite's 0/1 as booleans
+            values = [None if v is None else bool(v) for v in values]
+        data[key] = pd.Series(values)
+    return pd.DataFrame(data, columns=keys)
 
 
 def comparison_values(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import math
 from datetime import date, datetime
 from typing import Any, Iterator, Optional
 
+import numpy as np
 import pandas as pd
 
 from db import crud, queries
@@ -123,11 +124,12 @@ def published_values(raw: dict, last_day: date, threshold: int) -> list[dict]:
     """All values whose period ends by ``last_day``; withheld breakdowns (the disclosure
     rule: small counts and the cells that would reveal them) carry no value, count, comment
     or missing reason."""
-    df = raw["values"]
+    df = raw.pop("values")  # the largest table: not held beside its filtered, sorted copy
     if df.empty:
         return []
     periods = {p: period_from_code(p) for p in df["period"].unique()}
-    df = df[df["period"].isin([p for p, period in periods.items() if period.end <= last_day])].copy()
+    # take, not [mask].copy(): one filtered copy, never two beside the whole table
+    df = df.take(np.flatnonzero(df["period"].isin([p for p, period in periods.items() if period.end <= last_day])))
     codes = dict(zip(raw["indicators"]["id"], raw["indicators"]["code"]))
     df["indicator"] = df["indicator_id"].map(codes)
     df["key"] = df["period"].map({p: sort_key(p) for p in periods})
@@ -142,16 +144,26 @@ def published_values(raw: dict, last_day: date, threshold: int) -> list[dict]:
     for indicator, period, gender, area, value, count_n, reason, comment, status, source, hidden in (
             row for part in parts for row in zip(*(part[c].tolist() for c in names))):
         hidden = bool(hidden)
-        rows.append({
-            "indicator": same(indicator, indicator), "period": same(period, period), "gender": same(gender, gender),
-            "area": same(area, area),
-            "value": None if hidden else value if type(value) is float and value == value else _number(value),
-            "count_n": None if hidden else plain(count_n),
-            "missing_reason": "" if hidden else (reason or ""),
-            "comment": "" if hidden else (comment or ""),
-            "status": same(status, status), "source": same(source, source), "suppressed": hidden,
-        })
+        rows.append(_Value(
+            same(indicator, indicator), same(period, period), same(gender, gender), same(area, area),
+            None if hidden else value if type(value) is float and value == value else _number(value),
+            None if hidden else plain(count_n), "" if hidden else (reason or ""), "" if hidden else (comment or ""),
+            same(status, status), same(source, source), hidden,
+        ).__dict__)
     return rows
+
+
+class _Value:
+    """One published value. Only its ``__dict__`` is kept: an ordinary dict whose key table is
+    shared by every value (CPython's key-sharing instance dicts), about a third of the memory
+    of one dict literal per value."""
+    __slots__ = ("__dict__",)
+
+    def __init__(self, indicator, period, gender, area, value, count_n, missing_reason, comment, status, source,
+                 suppressed):
+        self.indicator, self.period, self.gender, self.area = indicator, period, gender, area
+        self.value, self.count_n, self.missing_reason, self.comment = value, count_n, missing_reason, comment
+        self.status, self.source, self.suppressed = status, source, suppressed
 
 
 def _indicators(raw: dict) -> list[dict]:
@@ -327,8 +339,7 @@ def build_content(uow: UnitOfWork, year: int, snapshot_date: Optional[date] = No
     }
     program = {k: plain(raw["program"].get(k)) for k in ("name", "start_year", "end_year", "adopted_date", "decision_ref", "description")}
     indicators = _indicators(raw)
-    values = published_values(raw, date(year, 12, 31), threshold)
-    del raw["values"]  # the largest table, not needed from here on
+    values = published_values(raw, date(year, 12, 31), threshold)  # takes raw["values"] out of raw
     statuses = _statuses(indicators, _totals(values, structure["areas"]), year)
     actions = _actions(raw)
     return {
