@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from hypothesis import given, strategies as st
+from sqlalchemy import select
 from openpyxl import load_workbook
 
 from db.engine import session_scope
@@ -57,7 +58,7 @@ def test_catalogue_text_is_stored_in_nfc_and_paragraphs_are_kept(engine):
 
 def test_structure_actions_and_meetings_refuse_control_characters_naming_the_field(engine):
     with session_scope(engine) as session:
-        focus = session.query(FocusArea).order_by(FocusArea.number).first()
+        focus = session.execute(select(FocusArea).order_by(FocusArea.number)).scalars().first()
         focus_id, focus_name = focus.id, focus.name
     before = dump(engine)
     with pytest.raises(AdminError, match=r"Beskrivningen innehåller ett osynligt styrtecken \(U\+001B\)"):
@@ -72,7 +73,7 @@ def test_structure_actions_and_meetings_refuse_control_characters_naming_the_fie
 
 def test_structure_actions_and_meetings_store_nfc(engine):
     with session_scope(engine) as session:
-        focus_id = session.query(FocusArea).order_by(FocusArea.number).first().id
+        focus_id = session.execute(select(FocusArea).order_by(FocusArea.number)).scalars().first().id
     structure.edit_focus_area(UnitOfWork(engine), ADMIN, focus_id, name=DECOMPOSED, description="Rad 1\nRad 2")
     action_id = actions.create_action(UnitOfWork(engine), ADMIN, replace(action(), name=DECOMPOSED))
     meeting_id, _ = meeting_records.create_meeting(UnitOfWork(engine), ADMIN,
