@@ -543,16 +543,7 @@ def overview_rows(session: Session) -> tuple[list[tuple], ...]:
       columns ``OVERVIEW_ROW_COLUMNS``;
     - targets (indicator_id, year, value), program goal links and result goal links
       (indicator_id, goal id), ordered by indicator and year or goal."""
-    connection = session.connection()
-    cursor = connection.connection.cursor()
-    try:
-        out = []
-        for sql in _overview_sql(connection.dialect):
-            cursor.execute(sql)
-            out.append(cursor.fetchall())
-        return tuple(out)
-    finally:
-        cursor.close()
+    return tuple(driver_rows(session, stmt) for stmt in _overview_statements(session.get_bind().dialect.name))
 
 
 OVERVIEW_ROW_COLUMNS = (
@@ -562,8 +553,8 @@ OVERVIEW_ROW_COLUMNS = (
 
 
 @lru_cache(maxsize=8)
-def _overview_sql(dialect) -> tuple[str, ...]:
-    """overview_rows' statements as SQL text for this dialect (no parameters), compiled once.
+def _overview_statements(dialect: str) -> tuple:
+    """overview_rows' statements for this dialect, built once (db/compiled.py compiles them once).
     The newest totals seek the ix_measurement_series index backwards per indicator
     (PostgreSQL: LATERAL; SQLite: a correlated ``id IN (… LIMIT 2)``), as newest_total_values."""
     from sqlalchemy import true
@@ -577,7 +568,7 @@ def _overview_sql(dialect) -> tuple[str, ...]:
                Organisation.name.label("org_name"), Indicator.unit, Indicator.decimals, Indicator.direction,
                Indicator.periodicity, Indicator.source_kind, Indicator.source_ref, Indicator.baseline_period,
                Indicator.baseline_value)
-    if dialect.name == "postgresql":
+    if dialect == "postgresql":
         newest = select(s.period, s.value).where(*present_total).order_by(s.period.desc()).limit(2).lateral()
         period, value, on = newest.c.period, newest.c.value, true()
     else:
@@ -590,7 +581,7 @@ def _overview_sql(dialect) -> tuple[str, ...]:
             .join(FocusArea, FocusArea.id == Indicator.focus_area_id)
             .outerjoin(newest, on).where(Indicator.active)
             .order_by(FocusArea.number, Indicator.code, period.desc()))
-    statements = (
+    return (
         main,
         select(Target.indicator_id, Target.year, Target.value).order_by(Target.indicator_id, Target.year),
         select(IndicatorProgramGoal.indicator_id, IndicatorProgramGoal.program_goal_id)
@@ -598,7 +589,6 @@ def _overview_sql(dialect) -> tuple[str, ...]:
         select(IndicatorResultGoal.indicator_id, IndicatorResultGoal.result_goal_id)
         .order_by(IndicatorResultGoal.indicator_id, IndicatorResultGoal.result_goal_id),
     )
-    return tuple(str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True})) for stmt in statements)
 
 
 @lru_cache(maxsize=8)
