@@ -46,13 +46,14 @@ def frame(session: Session, stmt, params: Optional[dict] = None) -> pd.DataFrame
     """The statement's rows as a pandas table, built column by column from the driver's rows
     (db/frames.py: one vectorised step per column, no per-row Python): the page data's cost
     is the database read, not the table building."""
-    keys, rows = _driver_rows(session, stmt, params)
+    keys, rows = _executed_rows(session, stmt, params)
     return rows_frame(keys, [c.type for c in stmt.selected_columns], rows,
                       session.get_bind().dialect.name == "sqlite")
 
 
-def _driver_rows(session: Session, stmt, params: Optional[dict] = None) -> tuple[list[str], list[tuple]]:
-    """The column names and the driver's own row tuples (no per-row result objects)."""
+def _executed_rows(session: Session, stmt, params: Optional[dict] = None) -> tuple[list[str], list[tuple]]:
+    """The column names and the driver's own row tuples, executed through SQLAlchemy (any
+    statement; for one built once ``db.compiled.driver_rows`` skips that work)."""
     result = session.connection().execute(stmt, params)
     keys = list(result.keys())
     rows = result.cursor.fetchall() if result.cursor is not None else []
@@ -226,11 +227,11 @@ def measurements(session: Session, indicator_ids: Sequence[int],
     sqlite = session.get_bind().dialect.name == "sqlite"
     one = len(params["ids"]) == 1  # one indicator's page: compiled once, on the driver cursor
     values = (driver_rows(session, one_stmt, {"ind": params["ids"][0]}) if one
-              else _driver_rows(session, values_stmt, params)[1])
+              else _executed_rows(session, values_stmt, params)[1])
     if not values:  # as the joined query without rows gives it
         return frames.empty(tuple(MEASUREMENT_KEYS))
     if units is None:
-        units = dict(_driver_rows(session, units_stmt, params)[1])
+        units = dict(_executed_rows(session, units_stmt, params)[1])
     unit_ids = list(units)
     head = len(_VALUE_HEAD)
     own = frames.columns([c.type for c in values_stmt.selected_columns], values, sqlite)
@@ -324,7 +325,7 @@ def focus_actions(session: Session, focus_area_id: int) -> list[tuple]:
         .where(Action.focus_area_id == focus_area_id)
         .order_by(Action.priority, Action.name, Action.id)
     )
-    return _driver_rows(session, stmt)[1]
+    return _executed_rows(session, stmt)[1]
 
 
 def meetings(session: Session) -> pd.DataFrame:
