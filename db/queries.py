@@ -258,11 +258,13 @@ def values_until(session: Session, indicator_ids: Sequence[int], year: int, batc
         .where(Measurement.indicator_id.in_(list(indicator_ids)),
                func.substr(Measurement.period, 1, 4) <= f"{int(year):04d}")
     )
-    result = session.connection().execute(stmt)
+    # a server-side cursor on PostgreSQL: the batches come from the server, not from all rows
+    # held by the client library (SQLite's cursor steps through the result anyway)
+    result = session.connection().execution_options(stream_results=True).execute(stmt)
     keys, kinds = list(result.keys()), [c.type for c in stmt.selected_columns]
     texts = [{}.setdefault if isinstance(kind, sqltypes.String) else None for kind in kinds]
     columns = [[] if same is not None else frames.Accumulated() for same in texts]  # numbers as NumPy chunks
-    while rows := result.cursor.fetchmany(batch):
+    while rows := result.fetchmany(batch):  # the result's rows (a streamed cursor has read ahead)
         for column, same, values in zip(columns, texts, zip(*rows)):
             column.extend(values if same is None else [same(v, v) for v in values])
     result.close()
