@@ -259,8 +259,9 @@ def values_until(session: Session, indicator_ids: Sequence[int], year: int, batc
                func.substr(Measurement.period, 1, 4) <= f"{int(year):04d}")
     )
     # a server-side cursor on PostgreSQL: the batches come from the server, not from all rows
-    # held by the client library (SQLite's cursor steps through the result anyway)
-    result = session.connection().execution_options(stream_results=True).execute(stmt)
+    # held by the client library (SQLite's cursor steps through the result anyway); an option
+    # of this statement only (Connection.execution_options would set it for the whole session)
+    result = session.connection().execute(stmt.execution_options(stream_results=True))
     keys, kinds = list(result.keys()), [c.type for c in stmt.selected_columns]
     texts = [{}.setdefault if isinstance(kind, sqltypes.String) else None for kind in kinds]
     columns = [[] if same is not None else frames.Accumulated() for same in texts]  # numbers as NumPy chunks
