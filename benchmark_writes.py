@@ -4,10 +4,14 @@ with peak memory) beside writing the same bytes from the content already compute
 from __future__ import annotations
 
 import io
+import json
 import resource
+import subprocess
+import sys
 import time
 import tracemalloc
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -74,6 +78,16 @@ def _files_without_pdf(uow: UnitOfWork, year: int) -> dict[str, bytes]:
     return snapshot.render_files(content, data, content_builder.content_hash(data), with_pdf=False)
 
 
+def files_peak_mb(engine: Engine, year: int) -> float:
+    """The peak resident memory of ``_files_without_pdf`` alone: run in a fresh child process
+    (``python benchmark_writes.py YEAR``, the database URL on stdin, never in the process list)."""
+    done = subprocess.run([sys.executable, __file__, str(year)], input=engine.url.render_as_string(hide_password=False),
+                          capture_output=True, text=True, cwd=Path(__file__).parent, timeout=1800)
+    if done.returncode != 0:
+        return float("nan")
+    return json.loads(done.stdout.strip().splitlines()[-1])["maxrss_mb"]
+
+
 def snapshot_figures(engine: Engine, report: Report, year: int = 2025) -> None:
     from indicators.annual import content_builder, snapshot
 
@@ -93,11 +107,12 @@ def snapshot_figures(engine: Engine, report: Report, year: int = 2025) -> None:
     _files_without_pdf(uow, year)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    bench_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process: the PDF, the pages, …
+    maxrss_mb = files_peak_mb(engine, year)
     report.figures.append(Figure(
         f"årsuppföljning {year} utan pdf (innehåll, json, csv, xlsx)", without_pdf, "samma bytes skrivna och hashade",
         floor, f"topp {peak / 2**20:.0f} MB Python-minne (tracemalloc), processens topp {maxrss_mb:.0f} MB",
-        key="snapshot_year", extra={"peak_mb": peak / 2**20, "maxrss_mb": maxrss_mb}))
+        key="snapshot_year", extra={"peak_mb": peak / 2**20, "maxrss_mb": maxrss_mb, "bench_process_maxrss_mb": bench_mb}))
 
     content = snapshot.snapshot_content(uow, snapshot_id)
     report.figures.append(print_figure(f"årsuppföljning {year}: varav pdf (taggad utskriftsversion)", content, sha,
@@ -108,3 +123,11 @@ def snapshot_figures(engine: Engine, report: Report, year: int = 2025) -> None:
 def write_figures(engine: Engine, report: Report) -> None:
     import_figure(engine, report)
     snapshot_figures(engine, report)
+
+
+if __name__ == "__main__":  # files_peak_mb's child
+    from benchmark_files import _peak_mb
+    from db.engine import make_engine
+
+    _files_without_pdf(UnitOfWork(make_engine(sys.stdin.read().strip())), int(sys.argv[1]))
+    print(json.dumps({"maxrss_mb": _peak_mb()}))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from functools import lru_cache
+from typing import Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -141,3 +142,43 @@ def spread(ids, cols: list, wanted) -> list:
         raise ValueError("spread: an id without a row in the lookup table")
     return [c[at] if isinstance(c, np.ndarray) else [c[i] for i in at] if isinstance(c, list)
             else c.take(at).reset_index(drop=True) if isinstance(c, pd.Series) else c.take(at) for c in cols]
+
+
+_PURE = {int: np.int64, float: np.float64, bool: np.bool_}  # the dtype pandas infers for each
+
+
+class Accumulated:
+    """One column of driver values read a batch at a time. While every batch holds values of
+    one Python type (int, float or bool, no NULL) it is kept as NumPy chunks, 8 bytes a value
+    instead of a pointer and a boxed number; otherwise as the list of the values.
+    ``series()`` is exactly ``pd.Series`` of the list of every value."""
+
+    def __init__(self) -> None:
+        self.kind: Optional[type] = None
+        self.chunks: list[np.ndarray] = []
+        self.values: Optional[list] = None  # the plain list, once a batch is not of one number type
+
+    def extend(self, batch: Sequence) -> None:
+        if self.values is None:
+            types = set(map(type, batch))
+            kind = types.pop() if len(types) == 1 else None
+            if kind in _PURE and self.kind in (None, kind):
+                try:
+                    self.chunks.append(np.array(batch, dtype=_PURE[kind]))
+                    self.kind = kind
+                    return
+                except OverflowError:  # beyond 64 bits: pandas' own inference from the list
+                    pass
+            self.values = [v for chunk in self.chunks for v in chunk.tolist()]
+            self.chunks = []
+        self.values.extend(batch)
+
+    def series(self, sqlite_boolean: bool = False) -> pd.Series:
+        """The column (``sqlite_boolean``: SQLite's 0/1 as booleans, NULL kept)."""
+        if self.values is None and self.chunks:
+            numbers, self.chunks = np.concatenate(self.chunks), []
+            return pd.Series(numbers.astype(bool) if sqlite_boolean else numbers)
+        values, self.values = self.values or [], None
+        if sqlite_boolean:
+            values = [None if v is None else bool(v) for v in values]
+        return pd.Series(values)

@@ -242,7 +242,7 @@ def measurements(session: Session, indicator_ids: Sequence[int],
     return frames.table(MEASUREMENT_KEYS, own[:head] + by_area + own[head:] + by_indicator)
 
 
-def values_until(session: Session, indicator_ids: Sequence[int], year: int, batch: int = 50_000) -> pd.DataFrame:
+def values_until(session: Session, indicator_ids: Sequence[int], year: int, batch: int = 10_000) -> pd.DataFrame:
     """The columns of ``measurements`` that an annual follow-up publishes and the disclosure
     rule reads, for periods of ``year`` and earlier (a period code starts with its year): no
     audit columns, no later periods. Read ``batch`` rows at a time into columns that keep one
@@ -258,21 +258,25 @@ def values_until(session: Session, indicator_ids: Sequence[int], year: int, batc
         .where(Measurement.indicator_id.in_(list(indicator_ids)),
                func.substr(Measurement.period, 1, 4) <= f"{int(year):04d}")
     )
-    result = session.connection().execute(stmt)
+    # a server-side cursor on PostgreSQL: the batches come from the server, not from all rows
+    # held by the client library (SQLite's cursor steps through the result anyway); an option
+    # of this statement only (Connection.execution_options would set it for the whole session)
+    result = session.connection().execute(stmt.execution_options(stream_results=True))
     keys, kinds = list(result.keys()), [c.type for c in stmt.selected_columns]
-    columns: list[list] = [[] for _ in keys]
     texts = [{}.setdefault if isinstance(kind, sqltypes.String) else None for kind in kinds]
-    while rows := result.cursor.fetchmany(batch):
+    columns = [[] if same is not None else frames.Accumulated() for same in texts]  # numbers as NumPy chunks
+    while rows := result.fetchmany(batch):  # the result's rows (a streamed cursor has read ahead)
         for column, same, values in zip(columns, texts, zip(*rows)):
             column.extend(values if same is None else [same(v, v) for v in values])
     result.close()
     sqlite = session.get_bind().dialect.name == "sqlite"
     data = {}
     for key, kind in zip(keys, kinds):
-        values = columns.pop(0)  # each list is let go as soon as its column is built
-        if sqlite and isinstance(frames.generic_type(kind), sqltypes.Boolean):  # SQLite's 0/1 as booleans
-            values = [None if v is None else bool(v) for v in values]
-        data[key] = pd.Series(values)
+        values = columns.pop(0)  # each column's values are let go as soon as its column is built
+        if isinstance(values, frames.Accumulated):
+            data[key] = values.series(sqlite and isinstance(frames.generic_type(kind), sqltypes.Boolean))
+        else:
+            data[key] = pd.Series(values)
     return pd.DataFrame(data, columns=keys)
 
 

@@ -140,9 +140,12 @@ def published_values(raw: dict, last_day: date, threshold: int) -> list[dict]:
              "source", "hidden"]
     rows = []
     same = {}.setdefault  # one object per distinct code, period, area, status and source, not one per value
-    parts = (df.iloc[start:start + _CHUNK] for start in range(0, len(df), _CHUNK))  # a chunk's cells at a time
+    # the published columns cut into chunks and the table let go: each chunk is freed once its
+    # values are built, so the table and all the values never stand side by side
+    parts = [df.iloc[start:start + _CHUNK][names].copy() for start in range(0, len(df), _CHUNK)][::-1]
+    del df
     for indicator, period, gender, area, value, count_n, reason, comment, status, source, hidden in (
-            row for part in parts for row in zip(*(part[c].tolist() for c in names))):
+            row for part in _popped(parts) for row in zip(*(part[c].tolist() for c in names))):
         hidden = bool(hidden)
         rows.append(_Value(
             same(indicator, indicator), same(period, period), same(gender, gender), same(area, area),
@@ -151,6 +154,12 @@ def published_values(raw: dict, last_day: date, threshold: int) -> list[dict]:
             same(status, status), same(source, source), hidden,
         ).__dict__)
     return rows
+
+
+def _popped(parts: list) -> Iterator:
+    """The items of a reversed list, each taken out of it (and so freed once used)."""
+    while parts:
+        yield parts.pop()
 
 
 class _Value:

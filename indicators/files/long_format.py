@@ -89,7 +89,10 @@ def to_csv_bytes(rows: Iterable[dict], columns: list[str] = LONG_COLUMNS) -> byt
 def cells_to_csv_bytes(rows: Iterable[Sequence], columns: list[str] = LONG_COLUMNS) -> bytes:
     """The CSV of rows given as cells in ``columns`` order; every text but the value is
     neutralised (each distinct text once: codes, periods and areas repeat)."""
-    buffer = io.StringIO()
+    out = io.BytesIO()
+    # encoded as it is written (the wrapper's small buffer), not one text of the whole file and
+    # then its bytes beside it; utf-8-sig writes the BOM once, newline="" keeps the \r\n
+    buffer = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(columns)
     number = columns.index("värde") if "värde" in columns else -1
@@ -105,7 +108,8 @@ def cells_to_csv_bytes(rows: Iterable[Sequence], columns: list[str] = LONG_COLUM
     write = writer.writerow
     for row in rows:
         write([cell(col, value) for col, value in enumerate(row)])
-    return buffer.getvalue().encode("utf-8-sig")
+    buffer.flush()
+    return out.getvalue()
 
 
 def export_csv(uow: UnitOfWork, path: Path) -> int:

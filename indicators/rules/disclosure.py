@@ -237,12 +237,34 @@ def cells_from_frame(values: pd.DataFrame, additive_ids: Optional[set] = None) -
 
 def withheld_mask(values: pd.DataFrame, threshold: int) -> pd.Series:
     """True for every row of a measurements frame that is withheld (primary or complementary).
-    Without a ``unit`` column every indicator is treated as a count (the stricter rule)."""
+    Without a ``unit`` column every indicator is treated as a count (the stricter rule).
+
+    Suppression groups never cross indicators (``_tables``: one table per indicator and
+    period, its genders and areas taken from that indicator's rows alone), so the rule runs
+    one indicator at a time: only that indicator's ``Cell`` objects exist at once, not one
+    per row of the whole frame (a county's year is half a million rows)."""
     if values.empty:
         return pd.Series(dtype=bool, index=values.index)
-    keys = withheld(cells_from_frame(values), threshold)
-    columns = (values[c].tolist() for c in ("indicator_id", "period", "gender", "area_id"))  # plain lists: fast to walk
-    return pd.Series([key in keys for key in zip(*columns)], index=values.index, dtype=bool)
+    narrow = values[[c for c in (*_KEY_COLUMNS, "is_total", "value", "count_n", "unit") if c in values]]
+    mask = np.zeros(len(values), dtype=bool)
+    for rows in _indicator_rows(narrow["indicator_id"]):
+        part = narrow.take(rows)
+        keys = withheld(cells_from_frame(part), threshold)
+        if keys:
+            columns = (part[c].tolist() for c in _KEY_COLUMNS)  # plain lists: fast to walk
+            mask[rows] = [key in keys for key in zip(*columns)]
+    return pd.Series(mask, index=values.index, dtype=bool)
+
+
+_KEY_COLUMNS = ("indicator_id", "period", "gender", "area_id")
+
+
+def _indicator_rows(indicator_ids: pd.Series) -> list[np.ndarray]:
+    """Row positions of each indicator, in frame order within an indicator (the order the
+    cells would have in one list of the whole frame)."""
+    groups = pd.factorize(indicator_ids, use_na_sentinel=False)[0]
+    order = np.argsort(groups, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(groups[order])) + 1)
 
 
 def hide(values: pd.DataFrame, threshold: int) -> pd.DataFrame:

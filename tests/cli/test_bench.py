@@ -34,6 +34,7 @@ def test_bench_smoke(tmp_path, monkeypatch):
     for key in ("overview_cold", "focus_data", "indicator_data", "import_10k", "snapshot_year"):
         assert by_key[key]["floor_seconds"] > 0 and by_key[key]["ratio"] > 0, by_key[key]
     assert by_key["snapshot_year"]["peak_mb"] > 0
+    assert 0 < by_key["snapshot_year"]["maxrss_mb"] < by_key["snapshot_year"]["bench_process_maxrss_mb"]  # a fresh child
     ratios = [f["ratio"] for f in payload["sizes"][0]["figures"] if f["ratio"] is not None]
     assert ratios and all(math.isfinite(r) and r > 0 for r in ratios)
     assert payload["load_test"]["lost_updates"] == 0 and payload["load_test"]["locked_errors"] == 0

@@ -173,3 +173,43 @@ def test_one_indicators_tables_on_the_driver_cursor_are_the_sqlalchemy_ones(demo
         assert queries.indicator_row(session, "FINNS-INTE") is None
         transaction.rollback()
     assert all(seen.values()), seen  # the demo data exercises every table with rows
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from db.frames import Accumulated  # noqa: E402
+
+_NUMBERS = st.one_of(st.integers(-2**70, 2**70), st.integers(0, 900), st.floats(allow_nan=False), st.booleans(),
+                     st.none())
+
+
+@st.composite
+def _batches(draw):
+    """A column's driver values in batches: often of one number type, sometimes mixed, NULL or huge."""
+    kind = draw(st.sampled_from([st.integers(0, 900), st.floats(-1e6, 1e6), st.booleans(), st.integers(0, 1), _NUMBERS]))
+    batches = draw(st.lists(st.lists(kind, min_size=1, max_size=6), min_size=0, max_size=5))
+    if batches and draw(st.booleans()):
+        batches.insert(draw(st.integers(0, len(batches))), draw(st.lists(_NUMBERS, min_size=1, max_size=4)))
+    return [tuple(b) for b in batches]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_batches(), st.booleans())
+def test_accumulated_batches_are_the_series_of_all_values(batches, sqlite_boolean):
+    column = Accumulated()
+    for batch in batches:
+        column.extend(batch)
+    values = [v for batch in batches for v in batch]
+    if sqlite_boolean:
+        values = [None if v is None else bool(v) for v in values]
+    pd.testing.assert_series_equal(column.series(sqlite_boolean), pd.Series(values), check_exact=True)
+
+
+def test_accumulated_keeps_numbers_as_numpy_chunks_until_a_batch_is_mixed():
+    column = Accumulated()
+    column.extend((1, 2))
+    column.extend((3,))
+    assert column.values is None and [c.dtype for c in column.chunks] == [np.int64, np.int64]
+    column.extend((4.5,))  # another number type: the plain list from here on
+    assert column.values == [1, 2, 3, 4.5] and column.chunks == []
+    assert column.series().tolist() == [1.0, 2.0, 3.0, 4.5]
