@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas.api.extensions import ExtensionArray
 from pandas.api.types import infer_dtype
 from sqlalchemy.sql import sqltypes
 
@@ -59,13 +60,13 @@ def _utc(micros: np.ndarray):
 
 
 def _timestamps(values: np.ndarray, inferred: str):
-    """UTC timestamps: PostgreSQL's datetimes converted in one Arrow step (a naive one is UTC,
-    as UTCDateTime stores it), SQLite's ISO text parsed once per distinct value and spread
-    by index; NULL becomes NaT."""
-    if inferred == "datetime":
-        stamps = pa.array(values, type=pa.timestamp("us", tz="UTC")).to_numpy(zero_copy_only=False)
-        return _utc(stamps.view("int64"))
+    """UTC timestamps, each distinct value converted once and spread by index: PostgreSQL's
+    datetimes in one Arrow step (a naive one is UTC, as UTCDateTime stores it), SQLite's ISO
+    text parsed; NULL becomes NaT."""
     codes, uniques = pd.factorize(values)  # NULL → code -1: the NaT appended last
+    if inferred == "datetime":
+        stamps = pa.array(uniques, type=pa.timestamp("us", tz="UTC")).to_numpy(zero_copy_only=False)
+        return _utc(np.append(stamps.view("int64"), _NAT)[codes])
     try:
         micros = np.array([_micros(datetime.fromisoformat(v)) for v in uniques] + [_NAT], dtype="int64")
     except (TypeError, ValueError):  # text Python's ISO reader refuses: pandas' ISO 8601 parser
@@ -82,7 +83,12 @@ def column(sql_type, values: np.ndarray, sqlite: bool):
         return list(values)
     if isinstance(kind, sqltypes.DateTime) and inferred in ("string", "datetime"):
         return _timestamps(values, inferred)
-    has_null = inferred != infer_dtype(values, skipna=False)
+    if not (sqlite and isinstance(kind, (sqltypes.Boolean, sqltypes.Date))):  # SQLite's own below
+        if inferred == "floating":
+            return values.astype(np.float64)  # NULL → NaN
+        if inferred == "string":
+            return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR)  # NULL → NaN
+    has_null = inferred != infer_dtype(values, skipna=False)  # a second pass, only where NULLs matter
     if sqlite and isinstance(kind, sqltypes.Boolean):  # SQLite's 0/1
         return values.astype(bool) if not has_null else [None if v is None else bool(v) for v in values]
     if sqlite and isinstance(kind, sqltypes.Date) and inferred == "string":
@@ -96,10 +102,6 @@ def column(sql_type, values: np.ndarray, sqlite: bool):
             return values.astype(np.float64 if has_null else np.int64)
         except OverflowError:  # beyond 64 bits: pandas' own inference
             return list(values)
-    if inferred == "floating":
-        return values.astype(np.float64)  # NULL → NaN
-    if inferred == "string":
-        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR)  # NULL → NaN
     return list(values)
 
 
@@ -110,7 +112,13 @@ def columns(sql_types: list, rows: list[tuple], sqlite: bool) -> list:
 
 
 def table(keys: list[str], cols: list) -> pd.DataFrame:
-    """Columns (as ``columns`` gives them) under their names; no columns' values: no rows."""
+    """Columns (as ``columns`` gives them) under their names; no columns' values: no rows.
+    Typed arrays of one length are taken as they are (pandas would only check and wrap them
+    again: half the cost of a page's small tables); lists take pandas' own inference."""
+    if cols and all(isinstance(c, (np.ndarray, ExtensionArray)) and c.dtype != object for c in cols) \
+            and len({len(c) for c in cols}) == 1:
+        return pd.DataFrame._from_arrays(cols, columns=pd.Index(keys), index=pd.RangeIndex(len(cols[0])),
+                                         verify_integrity=False)
     out = pd.DataFrame(dict(enumerate(cols)), columns=range(len(keys)))
     out.columns = keys
     return out

@@ -5,6 +5,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Mapping, Optional, Sequence
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import bindparam, literal, literal_column, select, union_all
 from sqlalchemy.sql import sqltypes
@@ -205,12 +206,14 @@ MEASUREMENT_KEYS = ([c.key for c in _VALUE_HEAD] + [c.key for c in _AREA_COLUMNS
 
 @lru_cache(maxsize=1)
 def _measurement_stmts():
-    """(values, areas, units, one indicator's values): built once, the ids bound at run time."""
+    """(values, areas, units, one indicator's values without its id): built once, the ids
+    bound at run time."""
     ids = bindparam("ids", expanding=True)
-    return (select(*_VALUE_HEAD, *_VALUE_TAIL).where(Measurement.indicator_id.in_(ids)),
+    own_id = Measurement.indicator_id
+    return (select(*_VALUE_HEAD, *_VALUE_TAIL).where(own_id.in_(ids)),
             select(Area.id, *_AREA_COLUMNS),
             select(Indicator.id, Indicator.unit).where(Indicator.id.in_(ids)),
-            select(*_VALUE_HEAD, *_VALUE_TAIL).where(Measurement.indicator_id == bindparam("ind")))
+            select(*(c for c in _VALUE_HEAD if c is not own_id), *_VALUE_TAIL).where(own_id == bindparam("ind")))
 
 
 def measurements(session: Session, indicator_ids: Sequence[int],
@@ -221,7 +224,8 @@ def measurements(session: Session, indicator_ids: Sequence[int],
 
     The value rows are read without joins; the few areas (and units) are read once and
     spread over the rows by index (one vectorised take per column): the same table as the
-    query joining area and indicator, without the database and driver repeating the names."""
+    query joining area and indicator, without the database and driver repeating the names
+    (nor, for one indicator's page, its id: the column is filled with the id asked for)."""
     params = {"ids": [int(i) for i in indicator_ids]}
     values_stmt, areas_stmt, units_stmt, one_stmt = _measurement_stmts()
     sqlite = session.get_bind().dialect.name == "sqlite"
@@ -234,7 +238,9 @@ def measurements(session: Session, indicator_ids: Sequence[int],
         units = dict(_executed_rows(session, units_stmt, params)[1])
     unit_ids = list(units)
     head = len(_VALUE_HEAD)
-    own = frames.columns([c.type for c in values_stmt.selected_columns], values, sqlite)
+    own = frames.columns([c.type for c in (one_stmt if one else values_stmt).selected_columns], values, sqlite)
+    if one:
+        own.insert(1, np.full(len(values), params["ids"][0], dtype=np.int64))
     area = frames.columns([c.type for c in areas_stmt.selected_columns], driver_rows(session, areas_stmt), sqlite)
     unit = frames.columns([c.type for c in units_stmt.selected_columns[1:]], [(units[i],) for i in unit_ids], sqlite)
     by_area = frames.spread(area[0], area[1:], own[head - 1])  # area_id
