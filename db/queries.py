@@ -67,7 +67,7 @@ def program(session: Session) -> Optional[Program]:
 
 
 def indicators(session: Session, include_retired: bool = True, code: Optional[str] = None) -> pd.DataFrame:
-    return frame(session, _indicators_stmt(include_retired, code))
+    return cached_frame(session, _indicators_stmt(include_retired, code))
 
 
 def indicator_row(session: Session, code: str) -> Optional[dict]:
@@ -140,7 +140,13 @@ def program_goals(session: Session) -> pd.DataFrame:
 
 
 def focus_areas(session: Session) -> pd.DataFrame:
-    return frame(session, select(FocusArea.id, FocusArea.code, FocusArea.number, FocusArea.name, FocusArea.short_name, FocusArea.description).order_by(FocusArea.number))
+    return cached_frame(session, _focus_areas_stmt())
+
+
+@lru_cache(maxsize=1)
+def _focus_areas_stmt():
+    return select(FocusArea.id, FocusArea.code, FocusArea.number, FocusArea.name, FocusArea.short_name,
+                  FocusArea.description).order_by(FocusArea.number)
 
 
 def result_goals(session: Session) -> pd.DataFrame:
@@ -169,17 +175,48 @@ def indicator_result_goals(session: Session, indicator_id: Optional[int] = None)
     return frame(session, _for_indicator(stmt, IndicatorResultGoal.indicator_id, indicator_id))
 
 
-def targets(session: Session, indicator_id: Optional[int] = None) -> pd.DataFrame:
+def targets(session: Session, indicator_id: Optional[int] = None, focus_area_id: Optional[int] = None) -> pd.DataFrame:
+    """Every target, or one indicator's, or those of one focus area's active indicators."""
     if indicator_id is not None:
-        return cached_frame(session, _one_indicator_targets(), {"ind": int(indicator_id)})
+        return cached_frame(session, _targets_stmt("one"), {"ind": int(indicator_id)})
+    if focus_area_id is not None:
+        return cached_frame(session, _targets_stmt("focus"), {"focus": int(focus_area_id)})
+    return cached_frame(session, _targets_stmt("all"))
+
+
+@lru_cache(maxsize=3)
+def _targets_stmt(which: str):
     stmt = select(Target.indicator_id, Target.year, Target.value).order_by(Target.indicator_id, Target.year)
-    return frame(session, stmt)
+    if which == "one":
+        return stmt.where(Target.indicator_id == bindparam("ind"))
+    return stmt.where(Target.indicator_id.in_(_focus_indicator_ids())) if which == "focus" else stmt
+
+
+def _focus_indicator_ids():
+    """The ids of one focus area's active indicators (the area bound as ``focus``)."""
+    return select(Indicator.id).where(Indicator.active, Indicator.focus_area_id == bindparam("focus"))
+
+
+def focus_area_row(session: Session, code: str) -> Optional[dict]:
+    """One focus area (the columns of ``focus_areas``) as a plain dict of Python values, or None."""
+    stmt = _focus_area_by_code()
+    rows = driver_rows(session, stmt, {"code": code})
+    return dict(zip([c.key for c in stmt.selected_columns], rows[0])) if rows else None
 
 
 @lru_cache(maxsize=1)
-def _one_indicator_targets():
-    return (select(Target.indicator_id, Target.year, Target.value).where(Target.indicator_id == bindparam("ind"))
-            .order_by(Target.indicator_id, Target.year))
+def _focus_area_by_code():
+    return _focus_areas_stmt().where(FocusArea.code == bindparam("code"))
+
+
+def focus_indicators(session: Session, focus_area_id: int) -> pd.DataFrame:
+    """One focus area's active indicators: the columns of ``indicators``, in its order."""
+    return cached_frame(session, _focus_indicators_stmt(), {"focus": int(focus_area_id)})
+
+
+@lru_cache(maxsize=1)
+def _focus_indicators_stmt():
+    return _indicators_stmt(False, None).where(Indicator.focus_area_id == bindparam("focus"))
 
 
 def total_series(session: Session, indicator_ids: Optional[Sequence[int]] = None) -> pd.DataFrame:
@@ -282,17 +319,22 @@ def values_until(session: Session, indicator_ids: Sequence[int], year: int, batc
     return pd.DataFrame(data, columns=keys)
 
 
-def comparison_values(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
+def comparison_values(session: Session, indicator_ids: Sequence[int] = (),
+                      focus_area_id: Optional[int] = None) -> pd.DataFrame:
+    """The comparison values of the given indicators, or of one focus area's active ones."""
+    if focus_area_id is not None:  # a focus area's page: compiled once
+        return cached_frame(session, _comparisons_stmt("focus"), {"focus": int(focus_area_id)})
     ids = [int(i) for i in indicator_ids]
     if len(ids) == 1:  # one indicator's page: compiled once
-        return cached_frame(session, _comparisons_stmt(True), {"ind": ids[0]})
-    return frame(session, _comparisons_stmt(False), {"ids": ids})
+        return cached_frame(session, _comparisons_stmt("one"), {"ind": ids[0]})
+    return frame(session, _comparisons_stmt("ids"), {"ids": ids})
 
 
-@lru_cache(maxsize=2)
-def _comparisons_stmt(one: bool):
-    which = (ComparisonValue.indicator_id == bindparam("ind") if one
-             else ComparisonValue.indicator_id.in_(bindparam("ids", expanding=True)))
+@lru_cache(maxsize=3)
+def _comparisons_stmt(which: str):
+    which = {"one": lambda: ComparisonValue.indicator_id == bindparam("ind"),
+             "ids": lambda: ComparisonValue.indicator_id.in_(bindparam("ids", expanding=True)),
+             "focus": lambda: ComparisonValue.indicator_id.in_(_focus_indicator_ids())}[which]()
     return (
         select(ComparisonValue.indicator_id, ComparisonValue.period, ComparisonValue.gender,
                ComparisonValue.value, ComparisonValue.source_status, ComparisonValue.source,
@@ -324,14 +366,18 @@ def action_links(session: Session) -> dict[str, pd.DataFrame]:
 def focus_actions(session: Session, focus_area_id: int) -> list[tuple]:
     """One focus area's actions in the program's order (priority, name), each once per
     responsible organisation: (id, name, status, cost_estimate, priority, org code or None)."""
-    stmt = (
+    return driver_rows(session, _focus_actions_stmt(), {"focus": int(focus_area_id)})
+
+
+@lru_cache(maxsize=1)
+def _focus_actions_stmt():
+    return (
         select(Action.id, Action.name, Action.status, Action.cost_estimate, Action.priority, Organisation.code)
         .outerjoin(ActionOrganisation, ActionOrganisation.action_id == Action.id)
         .outerjoin(Organisation, Organisation.id == ActionOrganisation.organisation_id)
-        .where(Action.focus_area_id == focus_area_id)
+        .where(Action.focus_area_id == bindparam("focus"))
         .order_by(Action.priority, Action.name, Action.id)
     )
-    return _executed_rows(session, stmt)[1]
 
 
 def meetings(session: Session) -> pd.DataFrame:
@@ -354,12 +400,16 @@ def audit_events(session: Session, entity: str, entity_id: object, fields: Seque
     return frame(session, stmt)
 
 
-def definition_changes(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
-    """When the definition or unit of these indicators changed (indicator_id, at, field),
-    oldest first: charts mark the trend break."""
+def definition_changes(session: Session, indicator_ids: Sequence[int] = (),
+                       focus_area_id: Optional[int] = None) -> pd.DataFrame:
+    """When the definition or unit of these indicators (or of one focus area's active ones)
+    changed (indicator_id, at, field), oldest first: charts mark the trend break."""
     ids = [str(int(i)) for i in indicator_ids]
-    changes = (cached_frame(session, _definition_changes_stmt(True), {"one": ids[0]}) if len(ids) == 1
-               else frame(session, _definition_changes_stmt(False), {"ids": ids}))
+    if focus_area_id is not None:
+        changes = cached_frame(session, _definition_changes_stmt("focus"), {"focus": int(focus_area_id)})
+    else:
+        changes = (cached_frame(session, _definition_changes_stmt("one"), {"one": ids[0]}) if len(ids) == 1
+                   else frame(session, _definition_changes_stmt("ids"), {"ids": ids}))
     if changes.empty:  # most indicators: the table without rows, built once
         return _no_definition_changes().copy()
     changes["indicator_id"] = changes["entity_id"].astype(int)
@@ -373,9 +423,12 @@ def _no_definition_changes() -> pd.DataFrame:
     return changes[["indicator_id", "at", "field"]]
 
 
-@lru_cache(maxsize=2)
-def _definition_changes_stmt(one: bool):
-    which = AuditEvent.entity_id == bindparam("one") if one else AuditEvent.entity_id.in_(bindparam("ids", expanding=True))
+@lru_cache(maxsize=3)
+def _definition_changes_stmt(which: str):
+    focus_ids = select(cast(Indicator.id, String)).where(Indicator.active, Indicator.focus_area_id == bindparam("focus"))
+    which = {"one": lambda: AuditEvent.entity_id == bindparam("one"),
+             "ids": lambda: AuditEvent.entity_id.in_(bindparam("ids", expanding=True)),
+             "focus": lambda: AuditEvent.entity_id.in_(focus_ids)}[which]()
     return (
         select(AuditEvent.entity_id, AuditEvent.at, AuditEvent.field)
         .where(AuditEvent.entity == "indicator", AuditEvent.action == "update",
