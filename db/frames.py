@@ -8,8 +8,10 @@ as booleans and dates: the same dtypes, the same values. Only how it is built di
 - a column whose values are all of one Python type (``infer_dtype``, one C pass) is
   converted in one NumPy/Arrow step to the dtype pandas infers for them (int64, or float64
   beside NULLs; float64; str; bool);
-- timestamps (and dates) are parsed once per distinct value and spread by index: values
-  in a page's tables share a handful of import times;
+- timestamps (and dates) are parsed once per distinct value (PostgreSQL's datetimes once
+  per run of equal neighbours) and spread by index: values in a page's tables share a
+  handful of import times;
+- typed columns of one length go into the frame as they are, without pandas checking them again;
 - anything else (a column of only NULLs, mixed values, bytes, booleans beside NULLs)
   takes pandas' own inference from the list of values.
 """
@@ -22,6 +24,7 @@ from typing import Optional, Sequence
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas.api.extensions import ExtensionArray
 from pandas.api.types import infer_dtype
 from sqlalchemy.sql import sqltypes
 
@@ -59,13 +62,25 @@ def _utc(micros: np.ndarray):
         return pd.Series(stamps).dt.tz_localize("UTC").array
 
 
-def _timestamps(values: np.ndarray, inferred: str):
-    """UTC timestamps: PostgreSQL's datetimes converted in one Arrow step (a naive one is UTC,
-    as UTCDateTime stores it), SQLite's ISO text parsed once per distinct value and spread
-    by index; NULL becomes NaT."""
-    if inferred == "datetime":
-        stamps = pa.array(values, type=pa.timestamp("us", tz="UTC")).to_numpy(zero_copy_only=False)
-        return _utc(stamps.view("int64"))
+def _datetimes(values: np.ndarray, checked: bool = False):
+    """A driver's datetimes (PostgreSQL's; NULL → NaT) as UTC timestamps, each run of equal
+    neighbours converted once in one Arrow step (a naive one is UTC, as UTCDateTime stores
+    it): rows written together lie together, and hashing or type-checking every aware
+    datetime costs more than the conversion. Unless ``checked`` (by infer_dtype), None when
+    the values are not all datetimes (or all NULL): then the column takes the general way."""
+    starts = np.empty(len(values), dtype=bool)
+    starts[:1] = True
+    np.not_equal(values[1:], values[:-1], out=starts[1:])  # same tzinfo: compared field by field
+    firsts = values[starts]
+    if not checked and set(map(type, firsts)) not in ({datetime}, {datetime, type(None)}):
+        return None
+    stamps = pa.array(firsts, type=pa.timestamp("us", tz="UTC")).to_numpy(zero_copy_only=False)
+    return _utc(stamps.view("int64")[np.cumsum(starts) - 1])
+
+
+def _timestamps(values: np.ndarray):
+    """SQLite's ISO text as UTC timestamps, parsed once per distinct value and spread by
+    index; NULL becomes NaT."""
     codes, uniques = pd.factorize(values)  # NULL → code -1: the NaT appended last
     try:
         micros = np.array([_micros(datetime.fromisoformat(v)) for v in uniques] + [_NAT], dtype="int64")
@@ -78,12 +93,19 @@ def _timestamps(values: np.ndarray, inferred: str):
 def column(sql_type, values: np.ndarray, sqlite: bool):
     """One column of driver values (an object array) as the frame's column."""
     kind = generic_type(sql_type)
+    if isinstance(kind, sqltypes.DateTime) and not sqlite and (stamps := _datetimes(values)) is not None:
+        return stamps
     inferred = infer_dtype(values, skipna=True)  # one C pass: what the non-NULL values are
     if inferred == "empty":  # only NULLs: pandas' own inference
         return list(values)
     if isinstance(kind, sqltypes.DateTime) and inferred in ("string", "datetime"):
-        return _timestamps(values, inferred)
-    has_null = inferred != infer_dtype(values, skipna=False)
+        return _timestamps(values) if inferred == "string" else _datetimes(values, checked=True)
+    if not (sqlite and isinstance(kind, (sqltypes.Boolean, sqltypes.Date))):  # SQLite's own below
+        if inferred == "floating":
+            return values.astype(np.float64)  # NULL → NaN
+        if inferred == "string":
+            return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR)  # NULL → NaN
+    has_null = inferred != infer_dtype(values, skipna=False)  # a second pass, only where NULLs matter
     if sqlite and isinstance(kind, sqltypes.Boolean):  # SQLite's 0/1
         return values.astype(bool) if not has_null else [None if v is None else bool(v) for v in values]
     if sqlite and isinstance(kind, sqltypes.Date) and inferred == "string":
@@ -97,10 +119,6 @@ def column(sql_type, values: np.ndarray, sqlite: bool):
             return values.astype(np.float64 if has_null else np.int64)
         except OverflowError:  # beyond 64 bits: pandas' own inference
             return list(values)
-    if inferred == "floating":
-        return values.astype(np.float64)  # NULL → NaN
-    if inferred == "string":
-        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR)  # NULL → NaN
     return list(values)
 
 
@@ -111,7 +129,13 @@ def columns(sql_types: list, rows: list[tuple], sqlite: bool) -> list:
 
 
 def table(keys: list[str], cols: list) -> pd.DataFrame:
-    """Columns (as ``columns`` gives them) under their names; no columns' values: no rows."""
+    """Columns (as ``columns`` gives them) under their names; no columns' values: no rows.
+    Typed arrays of one length are taken as they are (pandas would only check and wrap them
+    again: half the cost of a page's small tables); lists take pandas' own inference."""
+    if cols and all(isinstance(c, (np.ndarray, ExtensionArray)) and c.dtype != object for c in cols) \
+            and len({len(c) for c in cols}) == 1:
+        return pd.DataFrame._from_arrays(cols, columns=pd.Index(keys), index=pd.RangeIndex(len(cols[0])),
+                                         verify_integrity=False)
     out = pd.DataFrame(dict(enumerate(cols)), columns=range(len(keys)))
     out.columns = keys
     return out

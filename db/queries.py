@@ -5,6 +5,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Mapping, Optional, Sequence
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import bindparam, literal, literal_column, select, union_all
 from sqlalchemy.sql import sqltypes
@@ -66,7 +67,7 @@ def program(session: Session) -> Optional[Program]:
 
 
 def indicators(session: Session, include_retired: bool = True, code: Optional[str] = None) -> pd.DataFrame:
-    return frame(session, _indicators_stmt(include_retired, code))
+    return cached_frame(session, _indicators_stmt(include_retired, code))
 
 
 def indicator_row(session: Session, code: str) -> Optional[dict]:
@@ -139,7 +140,13 @@ def program_goals(session: Session) -> pd.DataFrame:
 
 
 def focus_areas(session: Session) -> pd.DataFrame:
-    return frame(session, select(FocusArea.id, FocusArea.code, FocusArea.number, FocusArea.name, FocusArea.short_name, FocusArea.description).order_by(FocusArea.number))
+    return cached_frame(session, _focus_areas_stmt())
+
+
+@lru_cache(maxsize=1)
+def _focus_areas_stmt():
+    return select(FocusArea.id, FocusArea.code, FocusArea.number, FocusArea.name, FocusArea.short_name,
+                  FocusArea.description).order_by(FocusArea.number)
 
 
 def result_goals(session: Session) -> pd.DataFrame:
@@ -168,17 +175,48 @@ def indicator_result_goals(session: Session, indicator_id: Optional[int] = None)
     return frame(session, _for_indicator(stmt, IndicatorResultGoal.indicator_id, indicator_id))
 
 
-def targets(session: Session, indicator_id: Optional[int] = None) -> pd.DataFrame:
+def targets(session: Session, indicator_id: Optional[int] = None, focus_area_id: Optional[int] = None) -> pd.DataFrame:
+    """Every target, or one indicator's, or those of one focus area's active indicators."""
     if indicator_id is not None:
-        return cached_frame(session, _one_indicator_targets(), {"ind": int(indicator_id)})
+        return cached_frame(session, _targets_stmt("one"), {"ind": int(indicator_id)})
+    if focus_area_id is not None:
+        return cached_frame(session, _targets_stmt("focus"), {"focus": int(focus_area_id)})
+    return cached_frame(session, _targets_stmt("all"))
+
+
+@lru_cache(maxsize=3)
+def _targets_stmt(which: str):
     stmt = select(Target.indicator_id, Target.year, Target.value).order_by(Target.indicator_id, Target.year)
-    return frame(session, stmt)
+    if which == "one":
+        return stmt.where(Target.indicator_id == bindparam("ind"))
+    return stmt.where(Target.indicator_id.in_(_focus_indicator_ids())) if which == "focus" else stmt
+
+
+def _focus_indicator_ids():
+    """The ids of one focus area's active indicators (the area bound as ``focus``)."""
+    return select(Indicator.id).where(Indicator.active, Indicator.focus_area_id == bindparam("focus"))
+
+
+def focus_area_row(session: Session, code: str) -> Optional[dict]:
+    """One focus area (the columns of ``focus_areas``) as a plain dict of Python values, or None."""
+    stmt = _focus_area_by_code()
+    rows = driver_rows(session, stmt, {"code": code})
+    return dict(zip([c.key for c in stmt.selected_columns], rows[0])) if rows else None
 
 
 @lru_cache(maxsize=1)
-def _one_indicator_targets():
-    return (select(Target.indicator_id, Target.year, Target.value).where(Target.indicator_id == bindparam("ind"))
-            .order_by(Target.indicator_id, Target.year))
+def _focus_area_by_code():
+    return _focus_areas_stmt().where(FocusArea.code == bindparam("code"))
+
+
+def focus_indicators(session: Session, focus_area_id: int) -> pd.DataFrame:
+    """One focus area's active indicators: the columns of ``indicators``, in its order."""
+    return cached_frame(session, _focus_indicators_stmt(), {"focus": int(focus_area_id)})
+
+
+@lru_cache(maxsize=1)
+def _focus_indicators_stmt():
+    return _indicators_stmt(False, None).where(Indicator.focus_area_id == bindparam("focus"))
 
 
 def total_series(session: Session, indicator_ids: Optional[Sequence[int]] = None) -> pd.DataFrame:
@@ -205,12 +243,14 @@ MEASUREMENT_KEYS = ([c.key for c in _VALUE_HEAD] + [c.key for c in _AREA_COLUMNS
 
 @lru_cache(maxsize=1)
 def _measurement_stmts():
-    """(values, areas, units, one indicator's values): built once, the ids bound at run time."""
+    """(values, areas, units, one indicator's values without its id): built once, the ids
+    bound at run time."""
     ids = bindparam("ids", expanding=True)
-    return (select(*_VALUE_HEAD, *_VALUE_TAIL).where(Measurement.indicator_id.in_(ids)),
+    own_id = Measurement.indicator_id
+    return (select(*_VALUE_HEAD, *_VALUE_TAIL).where(own_id.in_(ids)),
             select(Area.id, *_AREA_COLUMNS),
             select(Indicator.id, Indicator.unit).where(Indicator.id.in_(ids)),
-            select(*_VALUE_HEAD, *_VALUE_TAIL).where(Measurement.indicator_id == bindparam("ind")))
+            select(*(c for c in _VALUE_HEAD if c is not own_id), *_VALUE_TAIL).where(own_id == bindparam("ind")))
 
 
 def measurements(session: Session, indicator_ids: Sequence[int],
@@ -221,7 +261,8 @@ def measurements(session: Session, indicator_ids: Sequence[int],
 
     The value rows are read without joins; the few areas (and units) are read once and
     spread over the rows by index (one vectorised take per column): the same table as the
-    query joining area and indicator, without the database and driver repeating the names."""
+    query joining area and indicator, without the database and driver repeating the names
+    (nor, for one indicator's page, its id: the column is filled with the id asked for)."""
     params = {"ids": [int(i) for i in indicator_ids]}
     values_stmt, areas_stmt, units_stmt, one_stmt = _measurement_stmts()
     sqlite = session.get_bind().dialect.name == "sqlite"
@@ -234,7 +275,9 @@ def measurements(session: Session, indicator_ids: Sequence[int],
         units = dict(_executed_rows(session, units_stmt, params)[1])
     unit_ids = list(units)
     head = len(_VALUE_HEAD)
-    own = frames.columns([c.type for c in values_stmt.selected_columns], values, sqlite)
+    own = frames.columns([c.type for c in (one_stmt if one else values_stmt).selected_columns], values, sqlite)
+    if one:
+        own.insert(1, np.full(len(values), params["ids"][0], dtype=np.int64))
     area = frames.columns([c.type for c in areas_stmt.selected_columns], driver_rows(session, areas_stmt), sqlite)
     unit = frames.columns([c.type for c in units_stmt.selected_columns[1:]], [(units[i],) for i in unit_ids], sqlite)
     by_area = frames.spread(area[0], area[1:], own[head - 1])  # area_id
@@ -280,17 +323,22 @@ def values_until(session: Session, indicator_ids: Sequence[int], year: int, batc
     return pd.DataFrame(data, columns=keys)
 
 
-def comparison_values(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
+def comparison_values(session: Session, indicator_ids: Sequence[int] = (),
+                      focus_area_id: Optional[int] = None) -> pd.DataFrame:
+    """The comparison values of the given indicators, or of one focus area's active ones."""
+    if focus_area_id is not None:  # a focus area's page: compiled once
+        return cached_frame(session, _comparisons_stmt("focus"), {"focus": int(focus_area_id)})
     ids = [int(i) for i in indicator_ids]
     if len(ids) == 1:  # one indicator's page: compiled once
-        return cached_frame(session, _comparisons_stmt(True), {"ind": ids[0]})
-    return frame(session, _comparisons_stmt(False), {"ids": ids})
+        return cached_frame(session, _comparisons_stmt("one"), {"ind": ids[0]})
+    return frame(session, _comparisons_stmt("ids"), {"ids": ids})
 
 
-@lru_cache(maxsize=2)
-def _comparisons_stmt(one: bool):
-    which = (ComparisonValue.indicator_id == bindparam("ind") if one
-             else ComparisonValue.indicator_id.in_(bindparam("ids", expanding=True)))
+@lru_cache(maxsize=3)
+def _comparisons_stmt(which: str):
+    which = {"one": lambda: ComparisonValue.indicator_id == bindparam("ind"),
+             "ids": lambda: ComparisonValue.indicator_id.in_(bindparam("ids", expanding=True)),
+             "focus": lambda: ComparisonValue.indicator_id.in_(_focus_indicator_ids())}[which]()
     return (
         select(ComparisonValue.indicator_id, ComparisonValue.period, ComparisonValue.gender,
                ComparisonValue.value, ComparisonValue.source_status, ComparisonValue.source,
@@ -322,14 +370,18 @@ def action_links(session: Session) -> dict[str, pd.DataFrame]:
 def focus_actions(session: Session, focus_area_id: int) -> list[tuple]:
     """One focus area's actions in the program's order (priority, name), each once per
     responsible organisation: (id, name, status, cost_estimate, priority, org code or None)."""
-    stmt = (
+    return driver_rows(session, _focus_actions_stmt(), {"focus": int(focus_area_id)})
+
+
+@lru_cache(maxsize=1)
+def _focus_actions_stmt():
+    return (
         select(Action.id, Action.name, Action.status, Action.cost_estimate, Action.priority, Organisation.code)
         .outerjoin(ActionOrganisation, ActionOrganisation.action_id == Action.id)
         .outerjoin(Organisation, Organisation.id == ActionOrganisation.organisation_id)
-        .where(Action.focus_area_id == focus_area_id)
+        .where(Action.focus_area_id == bindparam("focus"))
         .order_by(Action.priority, Action.name, Action.id)
     )
-    return _executed_rows(session, stmt)[1]
 
 
 def meetings(session: Session) -> pd.DataFrame:
@@ -352,12 +404,16 @@ def audit_events(session: Session, entity: str, entity_id: object, fields: Seque
     return frame(session, stmt)
 
 
-def definition_changes(session: Session, indicator_ids: Sequence[int]) -> pd.DataFrame:
-    """When the definition or unit of these indicators changed (indicator_id, at, field),
-    oldest first: charts mark the trend break."""
+def definition_changes(session: Session, indicator_ids: Sequence[int] = (),
+                       focus_area_id: Optional[int] = None) -> pd.DataFrame:
+    """When the definition or unit of these indicators (or of one focus area's active ones)
+    changed (indicator_id, at, field), oldest first: charts mark the trend break."""
     ids = [str(int(i)) for i in indicator_ids]
-    changes = (cached_frame(session, _definition_changes_stmt(True), {"one": ids[0]}) if len(ids) == 1
-               else frame(session, _definition_changes_stmt(False), {"ids": ids}))
+    if focus_area_id is not None:
+        changes = cached_frame(session, _definition_changes_stmt("focus"), {"focus": int(focus_area_id)})
+    else:
+        changes = (cached_frame(session, _definition_changes_stmt("one"), {"one": ids[0]}) if len(ids) == 1
+                   else frame(session, _definition_changes_stmt("ids"), {"ids": ids}))
     if changes.empty:  # most indicators: the table without rows, built once
         return _no_definition_changes().copy()
     changes["indicator_id"] = changes["entity_id"].astype(int)
@@ -371,9 +427,12 @@ def _no_definition_changes() -> pd.DataFrame:
     return changes[["indicator_id", "at", "field"]]
 
 
-@lru_cache(maxsize=2)
-def _definition_changes_stmt(one: bool):
-    which = AuditEvent.entity_id == bindparam("one") if one else AuditEvent.entity_id.in_(bindparam("ids", expanding=True))
+@lru_cache(maxsize=3)
+def _definition_changes_stmt(which: str):
+    focus_ids = select(cast(Indicator.id, String)).where(Indicator.active, Indicator.focus_area_id == bindparam("focus"))
+    which = {"one": lambda: AuditEvent.entity_id == bindparam("one"),
+             "ids": lambda: AuditEvent.entity_id.in_(bindparam("ids", expanding=True)),
+             "focus": lambda: AuditEvent.entity_id.in_(focus_ids)}[which]()
     return (
         select(AuditEvent.entity_id, AuditEvent.at, AuditEvent.field)
         .where(AuditEvent.entity == "indicator", AuditEvent.action == "update",

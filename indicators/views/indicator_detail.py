@@ -170,27 +170,24 @@ def history_table(history: pd.DataFrame, values: Optional[pd.DataFrame] = None,
 
 
 def focus_area_data(uow: UnitOfWork, code: str) -> Optional[dict]:
-    """One focus area: its active indicators with values, targets and comparisons, and its actions."""
+    """One focus area: its active indicators with values, targets and comparisons, and its
+    actions; each table read for this focus area alone, with statements compiled once."""
     with uow.read() as session:
-        areas = queries.focus_areas(session)
-        match = areas[areas["code"] == code]
-        if match.empty:
+        focus = queries.focus_area_row(session, code)
+        if focus is None:
             return None
-        focus = match.iloc[0].to_dict()
-        inds = queries.indicators(session, include_retired=False)
-        inds = inds[inds["focus_area_id"] == focus["id"]].reset_index(drop=True)
+        focus_id = int(focus["id"])
+        inds = queries.focus_indicators(session, focus_id)
         ids = [int(i) for i in inds["id"]]
-        data = {
+        return {
             "focus_area": focus,
             "indicators": inds,
             "values": queries.measurements(session, ids, units=dict(zip(ids, inds["unit"]))),
-            "targets": queries.targets(session),
-            "comparisons": queries.comparison_values(session, ids),
-            "actions": actions_table(session, int(focus["id"])),
-            "definition_changes": queries.definition_changes(session, ids),
+            "targets": queries.targets(session, focus_area_id=focus_id),
+            "comparisons": queries.comparison_values(session, focus_area_id=focus_id),
+            "actions": actions_table(session, focus_id),
+            "definition_changes": queries.definition_changes(session, focus_area_id=focus_id),
         }
-    data["targets"] = data["targets"][data["targets"]["indicator_id"].isin(ids)]
-    return data
 
 
 def actions_table(session, focus_area_id: int) -> pd.DataFrame:

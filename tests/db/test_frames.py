@@ -156,7 +156,7 @@ def test_one_indicators_tables_on_the_driver_cursor_are_the_sqlalchemy_ones(demo
             assert ours == plain and [type(v) for v in ours.values()] == [type(v) for v in plain.values()], code
             pairs = {
                 "targets": (queries.targets(session, ind_id),
-                            queries.frame(session, queries._one_indicator_targets(), {"ind": ind_id})),
+                            queries.frame(session, queries._targets_stmt("one"), {"ind": ind_id})),
                 "comparisons": (queries.comparison_values(session, [ind_id]),
                                 queries.comparison_values(session, [ind_id, -1])),
                 "history": (queries.measurement_history(session, ind_id),
