@@ -3,8 +3,7 @@ problem naming its row and field; duplicates within one batch are refused."""
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, fields, replace
-from functools import cached_property
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Iterable, Mapping, Optional, Union
 
@@ -79,14 +78,13 @@ class ParsedEntry:
     missing_reason: str = ""  # the value is reported missing for this reason (value is None)
     comment_review: Optional[str] = None  # keep / edit / remove, when the value is corrected
 
-    @cached_property  # imports ask for it several times for each of thousands of rows
-    def key(self) -> tuple:
-        return (self.indicator.id, self.period.code, self.gender, self.area.id)
+    # Computed once in ``__post_init__``: imports ask for them several times for each of thousands of rows.
+    key: tuple = field(init=False, repr=False, compare=False)
+    previous_key: tuple = field(init=False, repr=False, compare=False)  # the same cell in the previous period
 
-    @cached_property
-    def previous_key(self) -> tuple:
-        """The same cell in the previous period (the jump and plausibility rules compare with it)."""
-        return (self.indicator.id, self.period.previous().code, self.gender, self.area.id)
+    def __post_init__(self) -> None:
+        self.key = (self.indicator.id, self.period.code, self.gender, self.area.id)
+        self.previous_key = (self.indicator.id, self.period.previous().code, self.gender, self.area.id)
 
 
 def _status(text: object) -> Optional[str] | Problem:

@@ -28,6 +28,7 @@ from indicators.rules.formatting import shown_number
 from indicators.rules import parsing, periods
 from indicators.rules.vocabulary import GENDER_LABELS, VALUE_FIELD_LABELS
 from indicators.access.permissions import Actor
+from indicators.batch import collector_paused
 from indicators.files import workbook_reader
 from indicators.files.safety import neutralise, restore
 from indicators.rules.results import CollectedErrors
@@ -307,8 +308,9 @@ def preview(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, today: Op
     """Read and validate the whole file without writing; remember the versions seen now.
     ``confirm_rows``: file rows whose values the user explicitly confirmed as they stand
     after the plausibility question (never implied by a comment)."""
-    read = read_file(filename, data)
-    return _previewed(uow, actor, filename, read, _confirmed(_entries(read), confirm_rows), today, lock_reason)
+    with collector_paused():
+        read = read_file(filename, data)
+        return _previewed(uow, actor, filename, read, _confirmed(_entries(read), confirm_rows), today, lock_reason)
 
 
 def _confirmed(entries: list[ValueEntry], confirm_rows: Iterable[int]) -> list[ValueEntry]:
@@ -348,6 +350,13 @@ def import_file(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, *, dr
     all-or-nothing ``values.save_values`` that applying a preview uses). ``confirm_rows``
     confirms values after the plausibility question; ``comment_review`` answers the comments
     of corrected values (asked only when the first check finds nothing else)."""
+    with collector_paused():
+        return _import_file(uow, actor, filename, data, dry_run, today, lock_reason, confirm_rows, comment_review)
+
+
+def _import_file(uow: UnitOfWork, actor: Actor, filename: str, data: bytes, dry_run: bool, today: Optional[date],
+                 lock_reason: Optional[str], confirm_rows: Iterable[int], comment_review: Optional[str],
+                 ) -> tuple[ImportPreview, outcomes.SaveResult]:
     read = read_file(filename, data)
     entries = _confirmed(_entries(read), confirm_rows)
     if dry_run or read.errors or not entries:

@@ -17,6 +17,7 @@ from db.models import Measurement, utcnow
 from errors import Problem
 from settings import get_settings
 from indicators.access.permissions import Actor
+from indicators.batch import collector_paused
 from indicators.files.long_format import plain_number  # noqa: F401 (read from here by scripts and tests)
 from indicators.rules.formatting import decimal_text
 from indicators.reporting.context import load_context
@@ -40,7 +41,12 @@ def save_values(uow: UnitOfWork, actor: Actor, entries: Sequence[ValueEntry | Ma
     ``entries``: ``ValueEntry`` s (a mapping with the same keys is converted, for scripts).
     ``dry_run`` validates without writing.
     """
-    entries = as_entries(entries)
+    with collector_paused():
+        return _save_values(uow, actor, as_entries(entries), today, lock_reason, dry_run, permission, source, note)
+
+
+def _save_values(uow: UnitOfWork, actor: Actor, entries: list[ValueEntry], today: Optional[date],
+                 lock_reason: Optional[str], dry_run: bool, permission: str, source: str, note: str) -> SaveResult:
     today = today or date.today()
     lock_reason = (lock_reason or "").strip()
     with uow.read() as session:
