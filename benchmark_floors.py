@@ -11,7 +11,10 @@ the same run (``check_*`` raise AssertionError when they differ; the bench stops
   on the driver (the value rows with their area names and unit, the indicators, targets,
   comparisons, actions with their organisations, value history, definition changes); the
   earlier floor, the value rows alone, is kept as ``old_floor``;
-- import: python-calamine (Rust) parsing the same file;
+- import: python-calamine (Rust) parsing the same file; beside it, as ``write_floor``, the same
+  parse followed by the same changes written straight away on the driver (one SELECT of the
+  stored rows, one executemany UPDATE, one executemany INSERT of the same audit rows), in a
+  transaction that is rolled back and checked against what the project's import stored;
 - annual snapshot: writing the same bytes (JSON, CSV, XLSX, already computed) and hashing them.
 """
 from __future__ import annotations
@@ -19,12 +22,16 @@ from __future__ import annotations
 import hashlib
 import io
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Optional
 
 from sqlalchemy.engine import Engine
 
-from indicators.rules.formatting import format_number
+from db.models import utcnow
+
+from indicators.rules.formatting import decimal_text, format_number
 from indicators.rules.periods import period_from_code
 from indicators.rules.status import (
     Target as StatusTarget, choose_target, compute_status, rule_from_settings, status_label, trend, trend_arrow,
@@ -326,6 +333,81 @@ def check_import(read, rows: list[list]) -> None:
     project = [[row.cells.get(h) for h in ("indikator", "period", "kön", "område", "värde")] for row in read.rows]
     floor = [[r[header.index(h)] for h in ("indikator", "period", "kön", "område", "värde")] for r in body]
     assert project == floor, "golvet för importen läser inte samma rader som projektet"
+
+
+@dataclass(frozen=True)
+class WrittenImport:
+    """What an import of the bench file leaves in the database: the changed rows and their audit."""
+    rows: dict[int, tuple]  # measurement id -> (value, comment, count_n, version, source)
+    audits: list[tuple]  # sorted (entity_id, field, old, new, reason)
+
+
+def _audit_text(value: object) -> Optional[str]:
+    return None if value is None else decimal_text(value) if isinstance(value, float) else str(value)
+
+
+def import_write_floor(engine: Engine, data: bytes, email: str, reason: str) -> WrittenImport:
+    """Parse the bench file (python-calamine) and write its changes with three plain statements
+    on the driver: no validation, no rules, no per-row objects. The file changes stored values
+    and sets a comment, without the antal column (the old n is cleared, as the project does).
+    Rolled back: the project's import runs on the same rows afterwards."""
+    rows = calamine_rows(data)
+    header, body = [str(h) for h in rows[0]], rows[1:]
+    at = {name: header.index(name) for name in ("indikator", "period", "kön", "område", "värde", "kommentar")}
+    raw = engine.raw_connection()
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    try:
+        cur = raw.cursor()
+        if engine.dialect.name == "sqlite":
+            cur.execute("BEGIN IMMEDIATE")  # the driver's own transactions are off (db/engine.py), as the project's write
+        cur.execute("SELECT code, id FROM indicator")
+        indicators = dict(cur.fetchall())
+        cur.execute("SELECT name, id FROM area")
+        areas = dict(cur.fetchall())
+        keys = [(indicators[r[at["indikator"]]], r[at["period"]], r[at["kön"]], areas[r[at["område"]]]) for r in body]
+        ids, periods = sorted({k[0] for k in keys}), sorted({k[1] for k in keys})
+        cur.execute(f"SELECT indicator_id, period, gender, area_id, id, value, comment, count_n, version FROM measurement "
+                    f"WHERE indicator_id IN ({', '.join([mark] * len(ids))}) AND period IN ({', '.join([mark] * len(periods))})",
+                    [*ids, *periods])
+        stored = {tuple(r[:4]): r[4:] for r in cur.fetchall()}
+        now = utcnow() if engine.dialect.name == "postgresql" else utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
+        updates, audits, written = [], [], {}
+        for key, r in zip(keys, body):
+            row_id, old_value, old_comment, old_n, version = stored[key]
+            value, comment = float(r[at["värde"]]), str(r[at["kommentar"]])
+            updates.append((value, comment, None, version + 1, email, "import", now, row_id))
+            written[row_id] = (value, comment, None, version + 1, "import")
+            for name, old, new in (("value", old_value, value), ("comment", old_comment, comment), ("count_n", old_n, None)):
+                if old != new:
+                    audits.append((email, "update", "measurement", str(row_id), name, _audit_text(old), _audit_text(new),
+                                   reason, now))
+        cur.executemany(f"UPDATE measurement SET value = {mark}, comment = {mark}, count_n = {mark}, version = {mark}, "
+                        f"updated_by = {mark}, source = {mark}, updated_at = {mark} WHERE id = {mark}", updates)
+        cur.executemany(f"INSERT INTO audit_event (user_email, action, entity, entity_id, field, old, new, reason, at) "
+                        f"VALUES ({', '.join([mark] * 9)})", audits)
+        cur.close()
+        return WrittenImport(written, sorted(a[3:8] for a in audits))
+    finally:
+        raw.rollback()
+        raw.close()
+
+
+def stored_import(engine: Engine, ids: list[int], reason: str) -> WrittenImport:
+    """What the project's import stored for these rows (read back after it ran)."""
+    rows = {}
+    for chunk_start in range(0, len(ids), 900):
+        chunk = ids[chunk_start:chunk_start + 900]
+        for r in raw_rows(engine, f"SELECT id, value, comment, count_n, version, source FROM measurement "
+                                  f"WHERE id IN ({', '.join(str(int(i)) for i in chunk)})"):
+            rows[r[0]] = tuple(r[1:])
+    reason_sql = reason.replace("'", "''")
+    audits = sorted(tuple(r) for r in raw_rows(engine, "SELECT entity_id, field, old, new, reason FROM audit_event "
+                                                       f"WHERE entity = 'measurement' AND reason = '{reason_sql}'"))
+    return WrittenImport(rows, audits)
+
+
+def check_import_write(ours: WrittenImport, floor: WrittenImport) -> None:
+    assert ours == floor, "golvet för importen skriver inte samma rader och samma logg som projektet"
 
 
 def snapshot_floor(files: dict[str, bytes]) -> dict[str, str]:

@@ -107,6 +107,22 @@ def test_import_floor_parses_the_same_rows(xs):
         floors.check_import(read, parsed[:-1])
 
 
+def test_import_write_floor_stores_what_the_project_stores_and_leaves_nothing_behind(xs):
+    engine, _, _ = xs
+    data = import_file_bytes(engine, rows=200)
+    before = floors.raw_rows(engine, "SELECT id, value, comment, count_n, version FROM measurement ORDER BY id")
+    written = floors.import_write_floor(engine, data, ADMIN.email, "import av bench.xlsx")
+    assert floors.raw_rows(engine, "SELECT id, value, comment, count_n, version FROM measurement ORDER BY id") == before
+    assert len(written.rows) == 200 and len(written.audits) == 600  # value, comment and the cleared n per row
+
+    _prepared, result = file_import.import_file(UnitOfWork(engine), ADMIN, "bench.xlsx", data, today=benchmark.BENCH_TODAY)
+    assert result.ok and result.counts()["ändrad"] == 200
+    floors.check_import_write(floors.stored_import(engine, sorted(written.rows), "import av bench.xlsx"), written)
+    wrong = floors.WrittenImport(written.rows, written.audits[1:])
+    with pytest.raises(AssertionError, match="samma rader och samma logg"):
+        floors.check_import_write(floors.stored_import(engine, sorted(written.rows), "import av bench.xlsx"), wrong)
+
+
 def test_snapshot_floor_writes_the_same_bytes(xs):
     from benchmark_writes import _files_without_pdf
 
