@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs: Chromium (+ driver) for the browser
-# tests, PostgreSQL 15 server binaries for the PostgreSQL parity tests and Pango for WeasyPrint.
+# tests, PostgreSQL 15 server binaries for the PostgreSQL parity tests and DejaVu Sans for the
+# print PDF (Typst embeds it).
 # Run as root (CI is); elsewhere it tells you what is missing.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
-# WeasyPrint (the publication's tagged PDF) draws text with Pango.
-ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -1,17 +1,21 @@
-"""The print version of the årsuppföljning: one tagged PDF (PDF/UA-1, Swedish) rendered by
-WeasyPrint from the same templates and the same rows as the published web pages.
+"""The print version of the årsuppföljning: one tagged PDF (PDF/UA-1, Swedish) laid out by
+Typst from the same templates and the same rows as the published web pages.
 
 It is made once, when a year is frozen (``snapshot.render_files``), and stored with the
-snapshot; the public site ships that frozen file as it is. Structure tree, reading order and
-``/Lang sv`` come from the HTML (headings, tables with captions and header cells, ``lang``);
-every chart carries its title and description as alternative text and is followed by its
+snapshot; the public site ships that frozen file as it is. ``site/print.html`` (the web
+pages' macros) is converted to a Typst document (``html_to_typst``) under the layout of
+``site/utskrift.typ``; Typst writes the structure tree, reading order, bookmarks and
+``/Lang sv`` from it (headings, lists, tables with captions and header cells, links), and
+every chart is a Figure whose alternative text is its title and description, followed by its
 data table. The document is dated by the snapshot, never by the clock, so the same content
-gives the same bytes. Print charts are the compact kind (fewer labels, no filters or
-gradients) and the stylesheet keeps to simple selectors: layout time grows with every text
-run WeasyPrint shapes (README, "Publicering").
+gives the same bytes.
 """
 from __future__ import annotations
 
+import json
+from datetime import date
+
+from indicators.annual import html_to_typst
 from indicators.annual.content_builder import canonical_json, content_hash
 from indicators.annual.presentation import ENV, SITE_DIR, Presenter
 from indicators.rules.formatting import format_kronor
@@ -19,6 +23,7 @@ from indicators.rules.formatting import format_kronor
 # The PDF is a pure function of the content: the same content is never laid out twice in a process.
 _RENDERED: dict[tuple[str, str], bytes] = {}
 _KEEP = 4
+PREAMBLE = SITE_DIR / "utskrift.typ"
 
 
 def render(content: dict, sha256: str) -> bytes:
@@ -31,31 +36,28 @@ def render(content: dict, sha256: str) -> bytes:
     return _RENDERED[key]
 
 
-def _page_references(pdf) -> tuple:
-    """pydyf's ``PDF.page_references``, kept until a page is added. WeasyPrint asks for it once
-    per tagged box, and pydyf builds the tuple of every page each time: pages × boxes, which
-    grows with the square of the document (a county's year has hundreds of pages)."""
-    kids = pdf.pages["Kids"]
-    cached = pdf.__dict__.get("_page_references")
-    if cached is None or cached[0] != len(kids):
-        cached = pdf.__dict__["_page_references"] = (len(kids), tuple(
-            f"{number} 0 R".encode("ascii") for number in kids[::3]))
-    return cached[1]
-
-
 def render_uncached(content: dict, sha256: str) -> bytes:
     """Lay the document out and write it (what ``render`` remembers)."""
-    import pydyf
-    from weasyprint import CSS, HTML  # imported here: only freezing a year needs it
+    import typst  # imported here: only freezing a year needs it
 
-    pydyf.PDF.page_references = property(_page_references)  # the same references, built once per page count
+    source, texts, meta = typst_document(html(content, sha256))
+    return typst.compile(source.encode("utf-8"), format="pdf", pdf_standards=["ua-1"],
+                         sys_inputs={"texts": json.dumps(texts, ensure_ascii=False),
+                                     "meta": json.dumps(meta, ensure_ascii=False)})
 
-    class PrintHTML(HTML):
-        def _ua_stylesheets(self, forms=False):  # WeasyPrint's hook; if it is ever renamed, the full sheet applies
-            return [CSS(filename=str(SITE_DIR / "utskrift_ua.css"))]
 
-    return PrintHTML(string=html(content, sha256), base_url=str(SITE_DIR)).write_pdf(
-        pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+def typst_document(page: str) -> tuple[str, list[str], dict]:
+    """The print page as Typst source (the preamble, then the content), the texts it refers to
+    and the document's metadata (title, author, description, date, the footer's name)."""
+    root, charts = html_to_typst.parse(page)
+    converter = html_to_typst.Converter(charts)
+    body = converter.blocks(root)
+    found = html_to_typst.document_meta(root)
+    created = date.fromisoformat(found["dcterms.created"][:10])
+    meta = {"title": found.get("title", ""), "author": found.get("author", ""),
+            "description": found.get("description", ""), "keywords": [], "footer": found.get("h1", ""),
+            "date": [created.year, created.month, created.day]}
+    return PREAMBLE.read_text(encoding="utf-8") + "\n#{\n" + body + "\n}\n", converter.texts, meta
 
 
 def html(content: dict, sha256: str) -> str:

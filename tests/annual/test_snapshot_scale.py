@@ -20,15 +20,3 @@ def test_the_snapshot_reads_the_same_values_as_the_full_read_up_to_its_year(demo
     pd.testing.assert_frame_equal(read.sort_values(key).reset_index(drop=True),
                                   expected.sort_values(key).reset_index(drop=True))
     assert read["period"].str[:4].max() == str(YEAR - 1)
-
-
-def test_the_kept_page_references_follow_every_added_page():
-    import pydyf
-
-    from indicators.annual.print_version import _page_references
-
-    pdf = pydyf.PDF()
-    for _ in range(3):
-        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-        expected = tuple(f"{n} 0 R".encode("ascii") for n in pdf.pages["Kids"][::3])
-        assert _page_references(pdf) == expected and len(expected) == len(pdf.pages["Kids"]) // 3
