@@ -80,18 +80,20 @@ def import_figure(engine: Engine, report: Report) -> None:
                                      "write_floor_seconds": write_floor, "write_ratio": seconds / write_floor}))
 
 
-def _files_without_pdf(uow: UnitOfWork, year: int) -> dict[str, bytes]:
+def _files_without_pdf(uow: UnitOfWork, year: int, with_pdf: bool = False) -> dict[str, bytes]:
     from indicators.annual import content_builder, snapshot
 
     content = content_builder.build_content(uow, year, SNAPSHOT_DAY)
     data = content_builder.canonical_json(content)
-    return snapshot.render_files(content, data, content_builder.content_hash(data), with_pdf=False)
+    return snapshot.render_files(content, data, content_builder.content_hash(data), with_pdf=with_pdf)
 
 
-def files_peak_mb(engine: Engine, year: int) -> float:
-    """The peak resident memory of ``_files_without_pdf`` alone: run in a fresh child process
-    (``python benchmark_writes.py YEAR``, the database URL on stdin, never in the process list)."""
-    done = subprocess.run([sys.executable, __file__, str(year)], input=engine.url.render_as_string(hide_password=False),
+def files_peak_mb(engine: Engine, year: int, with_pdf: bool = False) -> float:
+    """The peak resident memory of ``_files_without_pdf`` alone (``with_pdf``: the print PDF
+    too): run in a fresh child process (``python benchmark_writes.py YEAR [pdf]``, the
+    database URL on stdin, never in the process list)."""
+    command = [sys.executable, __file__, str(year)] + (["pdf"] if with_pdf else [])
+    done = subprocess.run(command, input=engine.url.render_as_string(hide_password=False),
                           capture_output=True, text=True, cwd=Path(__file__).parent, timeout=1800)
     if done.returncode != 0:
         return float("nan")
@@ -119,10 +121,13 @@ def snapshot_figures(engine: Engine, report: Report, year: int = 2025) -> None:
     tracemalloc.stop()
     bench_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process: the PDF, the pages, …
     maxrss_mb = files_peak_mb(engine, year)
+    maxrss_with_pdf_mb = files_peak_mb(engine, year, with_pdf=True)
     report.figures.append(Figure(
         f"årsuppföljning {year} utan pdf (innehåll, json, csv, xlsx)", without_pdf, "samma bytes skrivna och hashade",
-        floor, f"topp {peak / 2**20:.0f} MB Python-minne (tracemalloc), processens topp {maxrss_mb:.0f} MB",
-        key="snapshot_year", extra={"peak_mb": peak / 2**20, "maxrss_mb": maxrss_mb, "bench_process_maxrss_mb": bench_mb}))
+        floor, f"topp {peak / 2**20:.0f} MB Python-minne (tracemalloc), processens topp {maxrss_mb:.0f} MB "
+               f"({maxrss_with_pdf_mb:.0f} MB med pdf:en)",
+        key="snapshot_year", extra={"peak_mb": peak / 2**20, "maxrss_mb": maxrss_mb,
+                                    "maxrss_with_pdf_mb": maxrss_with_pdf_mb, "bench_process_maxrss_mb": bench_mb}))
 
     content = snapshot.snapshot_content(uow, snapshot_id)
     report.figures.append(print_figure(f"årsuppföljning {year}: varav pdf (taggad utskriftsversion)", content, sha,
@@ -139,5 +144,5 @@ if __name__ == "__main__":  # files_peak_mb's child
     from benchmark_files import _peak_mb
     from db.engine import make_engine
 
-    _files_without_pdf(UnitOfWork(make_engine(sys.stdin.read().strip())), int(sys.argv[1]))
+    _files_without_pdf(UnitOfWork(make_engine(sys.stdin.read().strip())), int(sys.argv[1]), with_pdf="pdf" in sys.argv[2:])
     print(json.dumps({"maxrss_mb": _peak_mb()}))

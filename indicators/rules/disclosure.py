@@ -154,7 +154,9 @@ class _Table:
         return found
 
 
-def _tables(cells: list[Cell]) -> list[_Table]:
+def _tables(cells: list[Cell], periods: Optional[set] = None) -> list[_Table]:
+    """One table per indicator and period (``periods``: only those; an indicator's genders and
+    areas still come from all its cells)."""
     by_indicator: dict = {}
     for c in cells:
         by_indicator.setdefault(c.indicator, []).append(c)
@@ -166,7 +168,8 @@ def _tables(cells: list[Cell]) -> list[_Table]:
         by_period: dict = {}
         for c in ind_cells:
             by_period.setdefault(c.period, []).append(c)
-        tables.extend((period, _Table(pc, genders, areas, total_area)) for period, pc in by_period.items())
+        tables.extend((period, _Table(pc, genders, areas, total_area)) for period, pc in by_period.items()
+                      if periods is None or period in periods)
     return [t for _, t in tables]
 
 
@@ -191,10 +194,12 @@ def _protect(table: _Table, threshold: int) -> set:
     return withheld
 
 
-def withheld(cells: Iterable[Cell], threshold: int) -> set[Key]:
-    """Keys of every cell to withhold: primary plus complementary."""
+def withheld(cells: Iterable[Cell], threshold: int, periods: Optional[set] = None) -> set[Key]:
+    """Keys of every cell to withhold: primary plus complementary. ``periods``: the periods
+    that have a primary cell, when the caller knows them (a table without one withholds
+    nothing, so only those tables are built)."""
     out = set()
-    for table in _tables(list(cells)):
+    for table in _tables(list(cells), periods):
         for pos in _protect(table, threshold):
             out.add(table.cells[pos].key)
     return out
@@ -249,7 +254,10 @@ def withheld_mask(values: pd.DataFrame, threshold: int) -> pd.Series:
     mask = np.zeros(len(values), dtype=bool)
     for rows in _indicator_rows(narrow["indicator_id"]):
         part = narrow.take(rows)
-        keys = withheld(cells_from_frame(part), threshold)
+        periods = _periods_with_primary(part, threshold)
+        if not periods:  # no count basis below the threshold: nothing to withhold
+            continue
+        keys = withheld(cells_from_frame(part), threshold, periods)
         if keys:
             columns = (part[c].tolist() for c in _KEY_COLUMNS)  # plain lists: fast to walk
             mask[rows] = [key in keys for key in zip(*columns)]
@@ -257,6 +265,16 @@ def withheld_mask(values: pd.DataFrame, threshold: int) -> pd.Series:
 
 
 _KEY_COLUMNS = ("indicator_id", "period", "gender", "area_id")
+
+
+def _periods_with_primary(part: pd.DataFrame, threshold: int) -> set:
+    """The periods with a primary cell (``is_primary`` of a published cell), in one vectorised
+    pass: most periods have none, and their tables need not be built."""
+    n = pd.to_numeric(part["count_n"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    value = pd.to_numeric(part["value"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    grand = (part["gender"].to_numpy() == "T") & part["is_total"].fillna(False).astype(bool).to_numpy()
+    primary = (n < threshold) & ~np.isnan(value) & ~grand
+    return set(part["period"].to_numpy()[primary]) if primary.any() else set()
 
 
 def _indicator_rows(indicator_ids: pd.Series) -> list[np.ndarray]:
