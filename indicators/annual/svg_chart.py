@@ -91,8 +91,8 @@ def _period_labels(labels: Sequence[str], most: int) -> list[tuple[int, str]]:
 
 
 def _year_labels(labels: Sequence[str], most: int) -> list[tuple[int, str]]:
-    """The year alone, at its first period ("2018" over "2018 kv 1"): short labels, since
-    WeasyPrint shapes SVG text letter by letter."""
+    """The year alone, at its first period ("2018" over "2018 kv 1"): short labels under a
+    small printed chart."""
     firsts: dict[str, int] = {}
     for i, text in enumerate(labels):
         firsts.setdefault(text[:4], i)

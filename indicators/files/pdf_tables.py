@@ -2,7 +2,7 @@
 
 Two kinds of PDF leave the app:
 
-* **tagged** (WeasyPrint's print version, PDF/UA): the structure tree holds every
+* **tagged** (the print version laid out by Typst, PDF/UA-1): the structure tree holds every
   ``Table`` with its ``Caption``, ``TR`` rows and ``TH``/``TD`` cells; each cell's text is
   the marked content its MCIDs point to on the page.
 * **untagged** (fpdf2: meeting documents, the fpdf2 snapshot PDF): fpdf2 draws a rectangle

@@ -1,4 +1,4 @@
-"""`cli.py disclosure-check` reads PDFs: the tagged print version (WeasyPrint, structure tree)
+"""`cli.py disclosure-check` reads PDFs: the tagged print version (Typst, structure tree)
 and fpdf2's untagged tables. A PDF rendered from unprotected values is caught with exit 1 and
 the cells named; the same renderer on the protected values passes (both backends)."""
 from __future__ import annotations
