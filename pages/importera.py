@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from indicators.reporting import file_import
+from indicators.reporting import file_import, import_template
 from indicators.rules import periods
 from indicators.reporting import locks
 from indicators.reporting import outcomes
@@ -44,7 +44,7 @@ with st.expander("Ladda ner mall"):
     period = st.selectbox("Period", choices, index=choices.index(default) if default in choices else 0,
                           format_func=lambda code: periods.period_from_code(code).label, key="importera_mall_period")
     st.download_button(
-        "Ladda ner mall (xlsx)", data=file_import.template_xlsx(uow, actor, period, today=today),
+        "Ladda ner mall (xlsx)", data=import_template.template_xlsx(uow, actor, period, today=today),
         file_name=f"rapportering_{period}.xlsx", key="importera_mall",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -23,7 +23,7 @@ from settings import get_settings
 from indicators.views import overview
 from indicators.files import long_format
 from indicators.reporting.assessments import latest_by_focus_area
-from indicators.rules.formatting import decimal_text, local_time
+from indicators.rules.formatting import local_time
 from indicators.rules import disclosure
 from indicators.rules.periods import period_from_code, sort_key
 from indicators.rules.status import Target, choose_target, rule_from_settings
@@ -372,32 +372,3 @@ def build_content(uow: UnitOfWork, year: int, snapshot_date: Optional[date] = No
         "responsibility": _responsibility(indicators, actions, structure["focus_areas"]),
         "method": _method(year, threshold),
     }
-
-
-def long_rows(content: dict) -> list[dict]:
-    """The snapshot's values in the long format (indikator;period;kön;område;värde;kommentar)."""
-    return list(iter_long_rows(content))
-
-
-def iter_long_rows(content: dict) -> Iterator[dict]:
-    """``long_rows`` one at a time."""
-    for *head, value, comment in long_cells(content):
-        yield dict(zip(long_format.LONG_COLUMNS, (*head, decimal_text(value), comment)))
-
-
-def long_cells(content: dict) -> Iterator[tuple]:
-    """The one long-format view of the content, row by row as cells for the files that stream
-    them (CSV, XLSX): indikator, period, kön, område (its name), the value (a float, None when
-    there is none or it is withheld) and kommentar (the note for a withheld value)."""
-    names = {a["code"]: a["name"] for a in content["areas"]}
-    note = long_format.SUPPRESSED_NOTE.format(n=content["method"]["suppression_threshold"])
-    for v in content["values"]:
-        yield (v["indicator"], v["period"], v["gender"], names.get(v["area"], v["area"]), v["value"],
-               note if v["suppressed"] else v["comment"])
-
-
-def csv_bytes(content: dict) -> bytes:
-    """The snapshot's raw data as the long-format CSV."""
-    return long_format.cells_to_csv_bytes(
-        (code, period, gender, area, decimal_text(value), comment)
-        for code, period, gender, area, value, comment in long_cells(content))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from typing import Optional
 
@@ -140,7 +141,7 @@ class Converter:
 
     def chart(self, svg: str) -> str:
         title = _SVG_TITLE.search(svg)
-        alt = _unescape(title.group(1)) if title else "Diagram"
+        alt = unescape(title.group(1)) if title else "Diagram"
         svg = svg.replace("<svg ", '<svg font-family="DejaVu Sans" font-size="15" ', 1)
         return f'image(bytes({self.text_ref(svg)}), format: "svg", alt: {self.text_ref(alt)}, width: 130mm)'
 
@@ -227,11 +228,6 @@ def _cell_text(cell: Node) -> str:
 def _squash(text: str) -> str:
     """HTML's white space: runs of spaces and line breaks are one space."""
     return re.sub(r"[ \t\r\n]+", " ", text)
-
-
-def _unescape(text: str) -> str:
-    from html import unescape
-    return unescape(text)
 
 
 def document_meta(root: Node) -> dict[str, str]:

@@ -55,7 +55,7 @@ def typst_document(page: str) -> tuple[str, list[str], dict]:
     found = html_to_typst.document_meta(root)
     created = date.fromisoformat(found["dcterms.created"][:10])
     meta = {"title": found.get("title", ""), "author": found.get("author", ""),
-            "description": found.get("description", ""), "keywords": [], "footer": found.get("h1", ""),
+            "description": found.get("description", ""), "footer": found.get("h1", ""),
             "date": [created.year, created.month, created.day]}
     return PREAMBLE.read_text(encoding="utf-8") + "\n#{\n" + body + "\n}\n", converter.texts, meta
 

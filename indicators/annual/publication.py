@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from indicators.annual.content_builder import long_rows
+from indicators.annual.raw_data import long_rows
 from indicators.annual.presentation import ENV, SITE_DIR, Presenter
 from indicators.files.long_format import to_csv_bytes
 from indicators.rules.formatting import format_number

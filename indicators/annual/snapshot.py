@@ -25,7 +25,8 @@ from db import crud, queries
 from db.models import Snapshot, SnapshotFile
 from errors import NotFound, Problem, Refused
 from indicators.annual import print_version, xlsx_report
-from indicators.annual.content_builder import build_content, canonical_json, content_hash, csv_bytes, published_values, read_all
+from indicators.annual.content_builder import build_content, canonical_json, content_hash, published_values, read_all
+from indicators.annual.raw_data import csv_bytes
 from indicators.access import permissions
 from indicators.rules.periods import sort_key
 from indicators.rules.vocabulary import GENDER_ORDER

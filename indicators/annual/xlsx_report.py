@@ -24,7 +24,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
 
-from indicators.annual.content_builder import long_cells  # the one long-format view of the content
+from indicators.annual.raw_data import long_cells  # the one long-format view of the content
 from indicators.files.safety import neutralise
 from indicators.rules.periods import period_from_code
 from indicators.rules.vocabulary import DIRECTION_LABELS, STATUS_ICONS, STATUSES, label

@@ -1,5 +1,6 @@
 """File import of values in the long format ``indikator;period;kön;område;värde;kommentar``
-(XLSX or CSV) with the optional count basis ``antal``, and the pre-filled XLSX template.
+(XLSX or CSV) with the optional count basis ``antal`` (the pre-filled XLSX template the
+import reads back: ``import_template``).
 
 Import is an explicit overwrite with audit, all-or-nothing: the preview validates every
 row (dry run of ``values.save_values``) and remembers the versions it saw; applying
@@ -16,21 +17,19 @@ from datetime import date
 from typing import Iterable, Optional
 
 import pandas as pd
-from openpyxl import Workbook
 
 from errors import Problem
 from indicators.reporting import outcomes
 from indicators.reporting.entries import ValueEntry
-from indicators.reporting import sheets
 from indicators.reporting import values
-from indicators.files.long_format import COUNT_COLUMN, FILE_COLUMNS, LONG_COLUMNS
+from indicators.files.long_format import COUNT_COLUMN, LONG_COLUMNS
 from indicators.rules.formatting import shown_number
 from indicators.rules import parsing, periods
 from indicators.rules.vocabulary import GENDER_LABELS, VALUE_FIELD_LABELS
 from indicators.access.permissions import Actor
 from indicators.batch import collector_paused
 from indicators.files import workbook_reader
-from indicators.files.safety import neutralise, restore
+from indicators.files.safety import restore
 from indicators.rules.results import CollectedErrors
 from indicators.unit_of_work import UnitOfWork
 
@@ -374,32 +373,3 @@ def _save(uow: UnitOfWork, actor: Actor, filename: str, entries: list[ValueEntry
           lock_reason: Optional[str]) -> outcomes.SaveResult:
     return values.save_values(uow, actor, entries, today, lock_reason, permission="import_values",
                               source="import", note=f"import av {filename}")
-
-
-# --- template -----------------------------------------------------------------------
-
-TEMPLATE_COLUMNS = FILE_COLUMNS + ["namn", "enhet", "föregående värde", "giltigt intervall", VERSION_COLUMN]
-
-
-def template_xlsx(uow: UnitOfWork, actor: Actor, period: str, today: Optional[date] = None) -> bytes:
-    """An XLSX pre-filled with the actor's indicators and breakdown cells for a period."""
-    sheet = sheets.reporting_sheet(uow, actor, period, today)
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = TEMPLATE_SHEET
-    ws.append(TEMPLATE_COLUMNS)
-    for item in sheet.items:
-        for cell in item.cells:
-            ws.append([neutralise(v) for v in (
-                item.code, item.period, cell.gender, cell.area_name, cell.value, cell.count_n, cell.comment, item.name,
-                item.unit,
-                shown_number(cell.previous_value) if cell.previous_value is not None else "", item.range_text,
-                cell.version,
-            )])
-    for letter, width in zip("ABCDEFGHIJK", (11, 9, 6, 18, 10, 8, 40, 50, 12, 16, 16)):
-        ws.column_dimensions[letter].width = width
-    ws.column_dimensions["L"].hidden = True  # the versions: not for editing
-    ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -22,7 +22,7 @@ from indicators.catalogue import workbook
 from indicators.files import disclosure_audit, long_format
 from indicators.files.xlsx import to_xlsx_bytes
 from indicators.meetings import documents
-from indicators.reporting import file_import
+from indicators.reporting import import_template
 from indicators.unit_of_work import UnitOfWork
 from tests.cli.test_cli import run_cli
 from tests.utils.actors import ADMIN
@@ -187,7 +187,7 @@ def test_the_report_template_holds_only_the_reporters_own_indicators(demo_engine
     import io
     codes = set()
     for period in ("2025", "2025H2", "2025Q4"):
-        sheet = load_workbook(io.BytesIO(file_import.template_xlsx(uow, official, period, today=DEMO_TODAY))).active
+        sheet = load_workbook(io.BytesIO(import_template.template_xlsx(uow, official, period, today=DEMO_TODAY))).active
         codes |= {row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
     assert codes, "the template is empty"
     assert all(sees_unprotected(official, responsible[c]) for c in codes), codes

@@ -156,11 +156,11 @@ def test_importera_preview_shows_swedish_periods_and_genders_and_the_raw_text_on
     from datetime import date
 
     from indicators.access.users import create_user
-    from indicators.reporting import file_import
+    from indicators.reporting import import_template
     from tests.utils.apptest import logged_in_app
 
     create_user(UnitOfWork(demo_engine), ADMIN, "admin@exempel.invalid", "admin", password="ett-langt-losenord")
-    template = file_import.template_xlsx(UnitOfWork(demo_engine), ADMIN, "2026Q4", today=date.today())
+    template = import_template.template_xlsx(UnitOfWork(demo_engine), ADMIN, "2026Q4", today=date.today())
     at = logged_in_app("admin")
     at.run()
     at.switch_page("pages/importera.py").run()

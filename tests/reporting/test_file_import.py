@@ -13,7 +13,7 @@ from db import crud
 from db.engine import session_scope
 from db.models import AuditEvent, Indicator
 from indicators.files import long_format
-from indicators.reporting import file_import
+from indicators.reporting import file_import, import_template
 from indicators.reporting import history
 from indicators.reporting import locks
 from indicators.reporting import outcomes
@@ -220,7 +220,7 @@ def test_template_is_prefilled_neutralised_and_imports_back(demo_engine):
     sn = official(org_id(demo_engine, "SN"))
     with session_scope(demo_engine, write=True) as session:
         session.execute(update(Indicator).where(Indicator.code == "BOS02").values(name="=HYPERLINK(\"x\")"))
-    data = file_import.template_xlsx(UnitOfWork(demo_engine), sn, "2026Q4", today=T)
+    data = import_template.template_xlsx(UnitOfWork(demo_engine), sn, "2026Q4", today=T)
     sheet = load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0][:7]) == long_format.FILE_COLUMNS  # the count basis n (antal) after the value
@@ -260,7 +260,7 @@ def test_cli_import(demo_engine, tmp_path, capsys):
 
 def test_a_stale_template_is_a_conflict_naming_both_values_and_nothing_is_written(demo_engine):
     sn = official(org_id(demo_engine, "SN"))
-    data = file_import.template_xlsx(UnitOfWork(demo_engine), sn, "2026Q4", today=T)
+    data = import_template.template_xlsx(UnitOfWork(demo_engine), sn, "2026Q4", today=T)
     sheet = load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][-1] == "version" and sheet.column_dimensions["L"].hidden
