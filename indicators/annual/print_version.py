@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from indicators.annual import html_to_typst
+from indicators.annual import html_to_typst, typst_compiler
 from indicators.annual.content_builder import canonical_json, content_hash
 from indicators.annual.presentation import ENV, SITE_DIR, Presenter
 from indicators.rules.formatting import format_kronor
@@ -38,12 +38,10 @@ def render(content: dict, sha256: str) -> bytes:
 
 def render_uncached(content: dict, sha256: str) -> bytes:
     """Lay the document out and write it (what ``render`` remembers)."""
-    import typst  # imported here: only freezing a year needs it
-
     source, texts, meta = typst_document(html(content, sha256))
-    return typst.compile(source.encode("utf-8"), format="pdf", pdf_standards=["ua-1"],
-                         sys_inputs={"texts": json.dumps(texts, ensure_ascii=False),
-                                     "meta": json.dumps(meta, ensure_ascii=False)})
+    return typst_compiler.compile_pdf(source.encode("utf-8"), pdf_standards=["ua-1"],
+                                      sys_inputs={"texts": json.dumps(texts, ensure_ascii=False),
+                                                  "meta": json.dumps(meta, ensure_ascii=False)})
 
 
 def typst_document(page: str) -> tuple[str, list[str], dict]:
