@@ -92,12 +92,18 @@ def files_peak_mb(engine: Engine, year: int, with_pdf: bool = False) -> float:
     """The peak resident memory of ``_files_without_pdf`` alone (``with_pdf``: the print PDF
     too): run in a fresh child process (``python benchmark_writes.py YEAR [pdf]``, the
     database URL on stdin, never in the process list)."""
+    return files_memory_mb(engine, year, with_pdf)["maxrss_mb"]
+
+
+def files_memory_mb(engine: Engine, year: int, with_pdf: bool = False) -> dict[str, float]:
+    """``maxrss_mb`` (the peak) and ``resident_after_mb`` (what the process still holds once
+    the files are made and dropped, as a server would go on) of the child process."""
     command = [sys.executable, __file__, str(year)] + (["pdf"] if with_pdf else [])
     done = subprocess.run(command, input=engine.url.render_as_string(hide_password=False),
                           capture_output=True, text=True, cwd=Path(__file__).parent, timeout=1800)
     if done.returncode != 0:
-        return float("nan")
-    return json.loads(done.stdout.strip().splitlines()[-1])["maxrss_mb"]
+        return {"maxrss_mb": float("nan"), "resident_after_mb": float("nan")}
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def snapshot_figures(engine: Engine, report: Report, year: int = 2025) -> None:
@@ -121,13 +127,15 @@ def snapshot_figures(engine: Engine, report: Report, year: int = 2025) -> None:
     tracemalloc.stop()
     bench_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process: the PDF, the pages, …
     maxrss_mb = files_peak_mb(engine, year)
-    maxrss_with_pdf_mb = files_peak_mb(engine, year, with_pdf=True)
+    with_pdf = files_memory_mb(engine, year, with_pdf=True)
+    maxrss_with_pdf_mb = with_pdf["maxrss_mb"]
     report.figures.append(Figure(
         f"årsuppföljning {year} utan pdf (innehåll, json, csv, xlsx)", without_pdf, "samma bytes skrivna och hashade",
         floor, f"topp {peak / 2**20:.0f} MB Python-minne (tracemalloc), processens topp {maxrss_mb:.0f} MB "
                f"({maxrss_with_pdf_mb:.0f} MB med pdf:en)",
         key="snapshot_year", extra={"peak_mb": peak / 2**20, "maxrss_mb": maxrss_mb,
-                                    "maxrss_with_pdf_mb": maxrss_with_pdf_mb, "bench_process_maxrss_mb": bench_mb}))
+                                    "maxrss_with_pdf_mb": maxrss_with_pdf_mb, "bench_process_maxrss_mb": bench_mb,
+                                    "resident_after_pdf_mb": with_pdf["resident_after_mb"]}))
 
     content = snapshot.snapshot_content(uow, snapshot_id)
     report.figures.append(print_figure(f"årsuppföljning {year}: varav pdf (taggad utskriftsversion)", content, sha,
@@ -144,5 +152,11 @@ if __name__ == "__main__":  # files_peak_mb's child
     from benchmark_files import _peak_mb
     from db.engine import make_engine
 
+    from indicators.annual import typst_compiler
+
     _files_without_pdf(UnitOfWork(make_engine(sys.stdin.read().strip())), int(sys.argv[1]), with_pdf="pdf" in sys.argv[2:])
-    print(json.dumps({"maxrss_mb": _peak_mb()}))
+    typst_compiler.wait_released()
+    typst_compiler.trim()
+    with open("/proc/self/status", encoding="ascii") as status:
+        resident = int(next(line for line in status if line.startswith("VmRSS:")).split()[1]) / 1024
+    print(json.dumps({"maxrss_mb": _peak_mb(), "resident_after_mb": resident}))

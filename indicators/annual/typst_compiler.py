@@ -59,7 +59,7 @@ def release_caches() -> None:
     compiler = _compiler()
     for _ in range(CACHE_AGE):
         compiler.compile(b"", format="svg", sys_inputs={})
-    _trim()
+    trim()
 
 
 def trim_available() -> bool:
@@ -67,7 +67,8 @@ def trim_available() -> bool:
     return _libc() is not None and hasattr(_libc(), "malloc_trim")
 
 
-def _trim() -> None:
+def trim() -> None:
+    """Hand freed memory back to the system (glibc), e.g. after a document."""
     if trim_available():  # elsewhere the allocator keeps its freed pages for the next document
         _libc().malloc_trim(0)
 

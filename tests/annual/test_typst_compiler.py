@@ -30,10 +30,10 @@ def render(run):
               '= Prov\\n#table(columns: 3, ..T.map(t => (t, t + " b", t + " c")).flatten())\\n')
     assert typst_compiler.compile_pdf(source.encode(), {"texts": json.dumps(texts)}, ["ua-1"]).startswith(b"%%PDF-")
     typst_compiler.wait_released()
-    typst_compiler._trim()
+    typst_compiler.trim()
 
 if sys.argv[1] == "keep":  # what typst-py alone does: the cache stays for ten compilations
-    typst_compiler.release_caches = typst_compiler._trim
+    typst_compiler.release_caches = typst_compiler.trim
 before = resident_mb()
 render(0)
 first = resident_mb()
