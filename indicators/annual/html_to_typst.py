@@ -159,10 +159,15 @@ class Converter:
         if fitted:  # measured by site/utskrift.typ's fit-widths, in the table's own font size
             texts = ", ".join(self.text_ref(_cell_text(c)) for r in head + body for c in _cells(r))
             widths = f"fit-widths(({texts},), {columns}, {len(head) * columns}, size.width)"
+        right = _number_columns(head + body, columns)
         parts = [f"columns: {widths}"]
+        if right:  # a column of numbers is aligned once, not cell by cell (Typst lays out a plain cell faster)
+            parts.append("align: (" + ", ".join("right + top" if c in right else "left + top"
+                                                for c in range(columns)) + ",)")
         if head:
-            parts.append("table.header(" + ", ".join(self.cell(c) for r in head for c in _cells(r)) + ")")
-        parts += [self.cell(c) for r in body for c in _cells(r)]
+            parts.append("table.header(" + ", ".join(self.cell(c, i in right) for r in head
+                                                     for i, c in enumerate(_cells(r))) + ")")
+        parts += [self.cell(c, i in right) for r in body for i, c in enumerate(_cells(r))]
         table = "table(" + ", ".join(parts) + ")"
         width = next((TABLE_WIDTHS[c] for c in ("smal", "varden") if c in classes), None)
         if width:
@@ -174,11 +179,12 @@ class Converter:
         return (f"figure(kind: table, supplement: none, numbering: none, "
                 f"caption: figure.caption(position: top, {self.inline(caption)}), {table})")
 
-    def cell(self, node: Node) -> str:
+    def cell(self, node: Node, aligned: bool = False) -> str:
+        """A cell's content (``aligned``: its column is right-aligned already)."""
         body = self.inline(node, keep_together="tal" in node.classes)
         if node.tag == "th" and node.attrs.get("scope") != "row":  # a column header
             body = f"strong({body})"
-        return f"table.cell(align: right, {body})" if "tal" in node.classes else f"table.cell({body})"
+        return f"table.cell(align: right, {body})" if "tal" in node.classes and not aligned else body
 
     # --- inline --------------------------------------------------------------------------------
     def inline(self, node: Node, keep_together: bool = False) -> str:
@@ -217,6 +223,14 @@ def _rows(node: Node) -> list[Node]:
 
 def _cells(row: Node) -> list[Node]:
     return [c for c in row.children if isinstance(c, Node) and c.tag in ("th", "td")]
+
+
+def _number_columns(rows: list[Node], columns: int) -> set[int]:
+    """The columns whose every cell is a number (class ``tal``), in tables whose rows are whole."""
+    cells = [_cells(r) for r in rows]
+    if not cells or any(len(c) != columns for c in cells):
+        return set()
+    return {i for i in range(columns) if all("tal" in row[i].classes for row in cells)}
 
 
 def _cell_text(cell: Node) -> str:
