@@ -292,3 +292,20 @@ def test_content_holds_each_focus_areas_assessment_for_the_year(demo_engine):
     assert by_area["arbetsmarknad"]["version"] == 2 and by_area["arbetsmarknad"]["period"] == f"{YEAR}H2"
     assessments.save_assessment(uow, ADMIN, "bostad", str(YEAR + 1), "Ett annat år.", expected_version=0)
     assert "bostad" not in {a["focus_area"] for a in build_content(uow, YEAR, date(YEAR + 1, 3, 1))["assessments"]}
+
+
+def test_a_failing_print_version_fails_the_freeze_and_stores_nothing(demo_engine, monkeypatch):
+    """The PDF is made on a second thread beside the other files: its failure must still
+    reach the caller, and no snapshot row or file may be left behind."""
+    from indicators.annual import print_version
+
+    def broken(content, sha256):
+        raise RuntimeError("utskriften gick sönder")
+
+    monkeypatch.setattr(print_version, "render", broken)
+    uow = UnitOfWork(demo_engine)
+    with pytest.raises(RuntimeError, match="utskriften gick sönder"):
+        snapshot.create_snapshot(uow, ADMIN, YEAR, snapshot_date=DAY)
+    with session_scope(demo_engine) as session:
+        assert session.execute(select(Snapshot)).first() is None
+        assert session.execute(select(SnapshotFile)).first() is None
