@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html import unescape
+from html.parser import HTMLParser
 from typing import Optional
 
 # Table widths by class, as the print stylesheet had them (site/utskrift.typ draws the rest).
@@ -24,10 +25,11 @@ TABLE_WIDTHS = {"varden": "110mm", "smal": "60mm"}
 SMALL_TABLES = {"insatser", "ansvar"}  # few rows, many columns: 8 pt, columns fitted to their words
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 _SVG_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title>", re.S)
+_VOID = {"meta", "link", "img", "br"}
 NO_BREAK = "\u00a0"
 
 
-@dataclass
+@dataclass(slots=True)  # a year at size M is some 100 000 of them
 class Node:
     tag: str
     attrs: dict[str, str] = field(default_factory=dict)
@@ -41,35 +43,40 @@ class Node:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
 
 
-def parse(html: str) -> tuple[Node, list[str]]:
-    """The HTML as a tree; each SVG chart is set aside (an ``img`` with its index stands in).
-    lxml (libxml2) reads the page: the standard library's parser took most of the PDF's
-    Python time (0,5 of 0,7 s at size S)."""
-    from lxml import html as lxml_html
+class _Tree(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("root")
+        self.stack = [self.root]
 
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, {k: v or "" for k, v in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in _VOID:
+            self.stack.append(node)
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+
+def parse(html: str) -> tuple[Node, list[str]]:
+    """The HTML as a tree; each SVG chart is set aside (an ``img`` with its index stands in)."""
     charts: list[str] = []
 
     def aside(match: re.Match) -> str:
         charts.append(match.group(0))
         return f'<img data-chart="{len(charts) - 1}">'
 
-    document = lxml_html.document_fromstring(_SVG.sub(aside, html))
-    root = Node("root")
-    stack = [(document, root)]
-    while stack:  # element by element, without recursion (a deep page must not overflow the stack)
-        element, node = stack.pop()
-        if element.text:
-            node.children.append(element.text)
-        kids = []
-        for child in element:
-            if isinstance(child.tag, str):  # an element, not a comment or processing instruction
-                kid = Node(child.tag, {k: v or "" for k, v in child.attrib.items()})
-                node.children.append(kid)
-                kids.append((child, kid))
-            if child.tail:
-                node.children.append(child.tail)
-        stack.extend(kids)
-    return root, charts
+    tree = _Tree()
+    tree.feed(_SVG.sub(aside, html))
+    tree.close()
+    return tree.root, charts
 
 
 class Converter:

@@ -13,7 +13,9 @@ gives the same bytes.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
+from typing import IO, Optional
 
 from indicators.annual import html_to_typst, typst_compiler
 from indicators.annual.content_builder import canonical_json, content_hash
@@ -28,20 +30,41 @@ PREAMBLE = SITE_DIR / "utskrift.typ"
 
 def render(content: dict, sha256: str) -> bytes:
     """The tagged PDF of one snapshot's content (``sha256``: the content's hash, printed on it)."""
-    key = (content_hash(canonical_json(content)), sha256)
-    if key not in _RENDERED:
-        while len(_RENDERED) >= _KEEP:
-            _RENDERED.pop(next(iter(_RENDERED)))
-        _RENDERED[key] = render_uncached(content, sha256)
-    return _RENDERED[key]
+    return job(content, sha256).pdf()
+
+
+@dataclass
+class PrintJob:
+    """A print PDF ready to be laid out: the Python work done (``job``), Typst's still to do.
+    The snapshot starts the layout on a second thread and writes its other files meanwhile."""
+    key: tuple[str, str]
+    request: Optional[IO[bytes]]  # typst_compiler.request; None: this content's PDF is already made
+
+    def pdf(self) -> bytes:
+        if self.key not in _RENDERED:
+            pdf = typst_compiler.lay_out(self.request)
+            while len(_RENDERED) >= _KEEP:
+                _RENDERED.pop(next(iter(_RENDERED)), None)
+            _RENDERED[self.key] = pdf
+        return _RENDERED[self.key]
+
+
+def job(content: dict, sha256: str, content_sha256: Optional[str] = None) -> PrintJob:
+    """The print PDF of ``content`` made ready (``content_sha256``: the content's own hash,
+    when the caller has it — at size M hashing the content again costs seconds)."""
+    key = (content_sha256 or content_hash(canonical_json(content)), sha256)
+    return PrintJob(key, None if key in _RENDERED else _request(content, sha256))
 
 
 def render_uncached(content: dict, sha256: str) -> bytes:
     """Lay the document out and write it (what ``render`` remembers)."""
+    return typst_compiler.lay_out(_request(content, sha256))
+
+
+def _request(content: dict, sha256: str) -> IO[bytes]:
     source, texts, meta = typst_document(html(content, sha256))
-    return typst_compiler.compile_pdf(source.encode("utf-8"), pdf_standards=["ua-1"],
-                                      sys_inputs={"texts": json.dumps(texts, ensure_ascii=False),
-                                                  "meta": json.dumps(meta, ensure_ascii=False)})
+    return typst_compiler.request(source.encode("utf-8"), {"texts": json.dumps(texts, ensure_ascii=False),
+                                                           "meta": json.dumps(meta, ensure_ascii=False)}, ["ua-1"])
 
 
 def typst_document(page: str) -> tuple[str, list[str], dict]:

@@ -114,15 +114,16 @@ def file_names(year: int, snapshot_date: str) -> dict[str, str]:
 
 
 def render_files(content: dict, data: bytes, sha256: str, with_pdf: bool = True) -> dict[str, bytes]:
-    """The snapshot's files; ``with_pdf=False`` leaves the print version out (the benchmark
-    times it apart).
+    """The snapshot's files (``data``: the canonical JSON, ``sha256``: its hash);
+    ``with_pdf=False`` leaves the print version out (the benchmark times it apart).
 
-    The print PDF is made on a second thread while this one writes the CSV and the workbook:
-    Typst lays the document out without holding Python's lock, so on two cores most of the
-    PDF's time is hidden behind the other files (the content is only read, never changed)."""
+    The print PDF's Python part is done first (its page tree is gone before the other files
+    are built), then Typst lays it out in its own process while this thread writes the CSV and
+    the workbook: on two cores most of the PDF's time is hidden behind the other files."""
     names = file_names(content["year"], content["snapshot_date"])
+    job = print_version.job(content, sha256, content_sha256=sha256) if with_pdf else None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="utskrift") as pool:
-        pdf = pool.submit(print_version.render, content, sha256) if with_pdf else None
+        pdf = pool.submit(job.pdf) if job is not None else None
         files = {
             names["json"]: data,  # exactly the hashed bytes: sha256sum of the file gives the hash
             names["csv"]: csv_bytes(content),

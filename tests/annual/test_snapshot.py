@@ -297,14 +297,15 @@ def test_content_holds_each_focus_areas_assessment_for_the_year(demo_engine):
 def test_a_failing_print_version_fails_the_freeze_and_stores_nothing(demo_engine, monkeypatch):
     """The PDF is made on a second thread beside the other files: its failure must still
     reach the caller, and no snapshot row or file may be left behind."""
-    from indicators.annual import print_version
+    from indicators.annual import print_version, typst_compiler
 
-    def broken(content, sha256):
-        raise RuntimeError("utskriften gick sönder")
+    def broken(document):
+        raise typst_compiler.LayoutError("utskriften gick sönder")
 
-    monkeypatch.setattr(print_version, "render", broken)
+    monkeypatch.setattr(typst_compiler, "lay_out", broken)
+    monkeypatch.setattr(print_version, "_RENDERED", {})  # not the PDF an earlier test made of the same content
     uow = UnitOfWork(demo_engine)
-    with pytest.raises(RuntimeError, match="utskriften gick sönder"):
+    with pytest.raises(typst_compiler.LayoutError, match="utskriften gick sönder"):
         snapshot.create_snapshot(uow, ADMIN, YEAR, snapshot_date=DAY)
     with session_scope(demo_engine) as session:
         assert session.execute(select(Snapshot)).first() is None
