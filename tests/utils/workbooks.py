@@ -30,7 +30,8 @@ def xlsx_file(rows: list[list[object]], cached: dict[str, str] | None = None) ->
             if item.filename == "xl/worksheets/sheet1.xml":
                 text = data.decode()
                 for ref, value in cached.items():
-                    text = re.sub(rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)<v />', rf"\g<1><v>{value}</v>", text)
+                    # openpyxl writes an empty value as <v /> (or <v></v>, or none, when lxml is installed)
+                    text = re.sub(rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)?', rf"\g<1><v>{value}</v>", text)
                 data = text.encode()
             target.writestr(item, data)
     return patched.getvalue()
