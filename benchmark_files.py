@@ -157,10 +157,19 @@ def _refuse(name: str, data: bytes) -> str:
 
 def _peak_mb() -> float:
     """This process's peak resident memory: VmHWM (ru_maxrss would carry the parent's over exec)."""
+    return _status_mb("VmHWM:") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def resident_mb() -> float:
+    """This process's resident memory now (VmRSS; 0 where /proc is missing)."""
+    return _status_mb("VmRSS:")
+
+
+def _status_mb(field: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return 0.0
 
 
 def child(name: str, path: str) -> None:

@@ -88,16 +88,12 @@ def _files_without_pdf(uow: UnitOfWork, year: int, with_pdf: bool = False) -> di
     return snapshot.render_files(content, data, content_builder.content_hash(data), with_pdf=with_pdf)
 
 
-def files_peak_mb(engine: Engine, year: int, with_pdf: bool = False) -> float:
-    """The peak resident memory of ``_files_without_pdf`` alone (``with_pdf``: the print PDF
-    too): run in a fresh child process (``python benchmark_writes.py YEAR [pdf]``, the
-    database URL on stdin, never in the process list)."""
-    return files_memory_mb(engine, year, with_pdf)["maxrss_mb"]
-
-
 def files_memory_mb(engine: Engine, year: int, with_pdf: bool = False) -> dict[str, float]:
-    """``maxrss_mb`` (the peak) and ``resident_after_mb`` (what the process still holds once
-    the files are made and dropped, as a server would go on) of the child process."""
+    """The memory of ``_files_without_pdf`` alone (``with_pdf``: the print PDF too), run in a
+    fresh child process (``python benchmark_writes.py YEAR [pdf]``, the database URL on stdin,
+    never in the process list): ``maxrss_mb`` (its peak), ``resident_after_mb`` (what it still
+    holds once the files are made and dropped, as a server would go on) and
+    ``layout_maxrss_mb`` (the peak of the PDF's own layout process)."""
     command = [sys.executable, __file__, str(year)] + (["pdf"] if with_pdf else [])
     done = subprocess.run(command, input=engine.url.render_as_string(hide_password=False),
                           capture_output=True, text=True, cwd=Path(__file__).parent, timeout=1800)
@@ -126,7 +122,7 @@ def snapshot_figures(engine: Engine, report: Report, year: int = 2025) -> None:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     bench_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process: the PDF, the pages, …
-    maxrss_mb = files_peak_mb(engine, year)
+    maxrss_mb = files_memory_mb(engine, year)["maxrss_mb"]
     with_pdf = files_memory_mb(engine, year, with_pdf=True)
     maxrss_with_pdf_mb = with_pdf["maxrss_mb"]
     report.figures.append(Figure(
@@ -150,18 +146,15 @@ def write_figures(engine: Engine, report: Report) -> None:
     snapshot_figures(engine, report)
 
 
-if __name__ == "__main__":  # files_peak_mb's child
-    from benchmark_files import _peak_mb
-    from db.engine import make_engine
-
+if __name__ == "__main__":  # files_memory_mb's child
     import ctypes
 
+    from benchmark_files import _peak_mb, resident_mb
+    from db.engine import make_engine
     from indicators.annual import typst_compiler
 
     _files_without_pdf(UnitOfWork(make_engine(sys.stdin.read().strip())), int(sys.argv[1]), with_pdf="pdf" in sys.argv[2:])
     ctypes.CDLL(None).malloc_trim(0)  # what the allocator can give back, as a server's would over time
-    with open("/proc/self/status", encoding="ascii") as status:
-        resident = int(next(line for line in status if line.startswith("VmRSS:")).split()[1]) / 1024
     # The PDF's layout runs in a child of this process (indicators/annual/typst_compiler.py): its peak apart.
-    layout = typst_compiler.last_peak_mb()
-    print(json.dumps({"maxrss_mb": _peak_mb(), "resident_after_mb": resident, "layout_maxrss_mb": layout}))
+    print(json.dumps({"maxrss_mb": _peak_mb(), "resident_after_mb": resident_mb(),
+                      "layout_maxrss_mb": typst_compiler.last_peak_mb()}))

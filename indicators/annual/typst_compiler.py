@@ -5,8 +5,8 @@ compilations, and what it frees then partly stays in its allocator's pools: meas
 M, a process that had laid out one year's PDF still held about 1 GB, and 360 MB even after
 the cache was aged out, growing by 30–50 MB with every further document. A server that
 freezes a year now and then must not carry that, so every document is compiled by this file
-run as a script (``python typst_compiler.py``: the source and inputs as JSON on stdin, the
-PDF on stdout) and all of its memory goes back to the system when the child ends. Starting
+run as a script (``python typst_compiler.py``: a ``request`` file on stdin, the PDF on
+stdout) and all of its memory goes back to the system when the child ends. Starting
 it costs some 40 ms; the caller's thread waits without Python's lock, so the rest of the
 snapshot goes on meanwhile. One document at a time (a lock): two freezes never hold two
 layouts at once.

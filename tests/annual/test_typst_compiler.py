@@ -20,22 +20,20 @@ ROWS = 1500  # a table over about 40 pages: its layout holds tens of MB, far abo
 CHILD = """
 import ctypes, json, sys
 from indicators.annual import typst_compiler
+from tests.annual.test_typst_compiler import _document
 
 def resident_mb():
     with open("/proc/self/status", encoding="ascii") as status:
         return int(next(l for l in status if l.startswith("VmRSS:")).split()[1]) / 1024
 
 def render(run):
-    texts = [f"Rad {row} i körning {run}" for row in range(%d)]
-    source = ('#let T = json(bytes(sys.inputs.texts))\\n#set document(title: "Prov")\\n#set text(lang: "sv")\\n'
-              '= Prov\\n#table(columns: 3, ..T.map(t => (t, t + " b", t + " c")).flatten())\\n')
-    inputs = {"texts": json.dumps(texts)}
+    source, inputs = _document(run)
     if sys.argv[1] == "in-process":  # what compiling in the server's own process holds on to
         import typst
-        pdf = typst.compile(source.encode(), format="pdf", pdf_standards=["ua-1"], sys_inputs=inputs)
+        pdf = typst.compile(source, format="pdf", pdf_standards=["ua-1"], sys_inputs=inputs)
     else:
-        pdf = typst_compiler.compile_pdf(source.encode(), inputs, ["ua-1"])
-    assert pdf.startswith(b"%%PDF-")
+        pdf = typst_compiler.compile_pdf(source, inputs, ["ua-1"])
+    assert pdf.startswith(b"%PDF-")
     ctypes.CDLL(None).malloc_trim(0)  # what the allocator could give back, it gives back
 
 before = resident_mb()
@@ -44,7 +42,7 @@ first = resident_mb()
 for run in range(1, 5):
     render(run)
 print(json.dumps({"one": first - before, "four_more": resident_mb() - first}))
-""" % ROWS
+"""
 
 
 def _grown(mode: str) -> dict[str, float]:
